@@ -1,0 +1,56 @@
+# carers: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app carers
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test bench assets lint install migrate demo clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "carers needs Python 3.11"' \
+		|| (echo "Set PYTHON to a Python 3.11 interpreter, e.g. make run PYTHON=python3.11" && false)
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+# A local secret key, made once and kept out of git with the rest of instance/.
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' > $@
+	@echo "Wrote instance/config.py with a new SECRET_KEY."
+
+migrate: $(STAMP) instance/config.py
+	$(FLASK) db upgrade
+
+demo: migrate
+	$(FLASK) demo load
+
+run: demo
+	@echo "Serving carers on http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/sign-in)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check carers tests bench
+
+# Rebuild the committed GOV.UK CSS and JavaScript (needs Node.js and npm).
+assets:
+	npm ci
+	bash assets/build.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

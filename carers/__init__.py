@@ -1,0 +1,83 @@
+"""carers: recruit and assess foster carers and kinship carers."""
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from carers import config
+from carers.extensions import csrf, db, limiter, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config=None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_url_path="/assets",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load(app, test_config)
+
+    # Our templates first, then the GOV.UK Jinja components and their WTForms widgets.
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(os.path.join(ROOT, "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+
+    from carers.core import database
+
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+
+    _register_models()
+    _register_blueprints(app)
+
+    from carers.core import errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    _register_commands(app)
+    return app
+
+
+def _register_models():
+    # Imported for their side effect: SQLAlchemy and Alembic see every table.
+    from carers.audit import models as _audit  # noqa: F401
+    from carers.auth import models as _auth  # noqa: F401
+    from carers.enquiries import models as _enquiries  # noqa: F401
+    from carers.notifications import models as _notifications  # noqa: F401
+    from carers.settings import models as _settings  # noqa: F401
+
+
+def _register_blueprints(app):
+    from carers.auth.views import bp as auth_bp
+    from carers.core.pages import bp as pages_bp
+    from carers.enquiries.inbox import bp as inbox_bp
+    from carers.enquiries.views import bp as enquiry_bp
+
+    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp):
+        app.register_blueprint(bp)
+
+
+def _register_commands(app):
+    from carers.auth.cli import users_cli
+    from carers.demo.cli import demo_cli
+    from carers.notifications.cli import outbox_cli
+
+    for group in (users_cli, outbox_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,21 @@
+from flask import has_request_context, request
+from flask_login import current_user
+
+from carers.audit.models import AuditEvent
+from carers.extensions import db
+
+
+def record(action: str, object_type: str, object_id=None, detail=None, user=None) -> AuditEvent:
+    """Add an audit entry to the current transaction (the caller commits)."""
+    if user is None and has_request_context() and current_user.is_authenticated:
+        user = current_user
+    event = AuditEvent(
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        user_id=user.id if user is not None else None,
+        ip_address=request.remote_addr if has_request_context() else None,
+        detail=detail,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,20 @@
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from carers.core.forms import GovForm, submit_button
+
+
+class SignInForm(GovForm):
+    email = StringField("Email address", validators=[
+        InputRequired("Enter your email address"), Length(max=254)],
+        widget=GovTextInput(), render_kw={"autocomplete": "username", "spellcheck": "false",
+                                          "type": "email"})
+    password = PasswordField("Password", validators=[
+        InputRequired("Enter your password"), Length(max=1000)],
+        widget=GovPasswordInput(), render_kw={"autocomplete": "current-password"})
+    submit = submit_button("Sign in")
+
+
+class SignOutForm(GovForm):
+    submit = submit_button("Sign out")

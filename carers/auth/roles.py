@@ -1,0 +1,35 @@
+"""Staff roles. Held in the database (seeded by migration); these are their keys."""
+
+from enum import StrEnum
+
+
+class RoleKey(StrEnum):
+    RECRUITMENT_OFFICER = "recruitment_officer"
+    ASSESSING_SOCIAL_WORKER = "assessing_social_worker"
+    SUPERVISING_SOCIAL_WORKER = "supervising_social_worker"
+    TEAM_MANAGER = "team_manager"
+    PANEL_ADMINISTRATOR = "panel_administrator"
+    PANEL_MEMBER = "panel_member"
+    AGENCY_DECISION_MAKER = "agency_decision_maker"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_NAMES = {
+    RoleKey.RECRUITMENT_OFFICER: "Recruitment officer",
+    RoleKey.ASSESSING_SOCIAL_WORKER: "Assessing social worker",
+    RoleKey.SUPERVISING_SOCIAL_WORKER: "Supervising social worker",
+    RoleKey.TEAM_MANAGER: "Team manager",
+    RoleKey.PANEL_ADMINISTRATOR: "Panel administrator",
+    RoleKey.PANEL_MEMBER: "Panel member",
+    RoleKey.AGENCY_DECISION_MAKER: "Agency decision maker",
+    RoleKey.ADMINISTRATOR: "Administrator",
+}
+
+# Staff who work with enquiries and families day to day.
+FOSTERING_TEAM = frozenset({
+    RoleKey.RECRUITMENT_OFFICER,
+    RoleKey.ASSESSING_SOCIAL_WORKER,
+    RoleKey.SUPERVISING_SOCIAL_WORKER,
+    RoleKey.TEAM_MANAGER,
+    RoleKey.ADMINISTRATOR,
+})

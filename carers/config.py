@@ -1,0 +1,80 @@
+"""Configuration: defaults here, then instance/config.py, then environment variables."""
+
+import os
+
+ENV_KEYS = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_DEFAULT_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "TEAM_ALERT_EMAIL",
+    "PUBLIC_BASE_URL",
+)
+
+# Placeholder used only when running locally with debug on; refused anywhere else.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Defaults:
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = None  # filled in from instance_path when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 1025
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_DEFAULT_SENDER = "fostering@example.gov.uk"
+    MAIL_TIMEOUT = 10
+    OUTBOX_MAX_ATTEMPTS = 5
+    TEAM_ALERT_EMAIL = None  # falls back to the agency setting
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Public journey: generous enough for a person going back and forth, tight for a script.
+    ENQUIRY_PAGE_RATE_LIMIT = "120 per hour"
+    ENQUIRY_SUBMIT_RATE_LIMIT = "10 per hour"
+    SIGN_IN_RATE_LIMIT = "20 per 15 minutes"
+    PAGE_SIZE = 25
+
+
+def _coerce(key, value):
+    if key == "MAIL_PORT":
+        return int(value)
+    if key == "MAIL_USE_TLS":
+        return value.lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+def load(app, test_config=None):
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = _coerce(key, os.environ[key])
+    if app.config.get("DATABASE_URL") and not (test_config or {}).get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        path = os.path.join(app.instance_path, "carers.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["SECRET_KEY"]:
+        if app.debug or os.environ.get("CARERS_DEV") == "1":
+            app.config["SECRET_KEY"] = DEV_SECRET_KEY
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable or put "
+                "SECRET_KEY = '...' in instance/config.py (make run writes one for you)."
+            )

@@ -1,0 +1,171 @@
+"""Form building blocks on the GOV.UK Design System widgets.
+
+Every field carries a GOV.UK widget and messages written for the public
+("Enter your date of birth"), never WTForms' defaults ("Not a valid integer value").
+"""
+
+import re
+from datetime import date
+
+from carers.core.dates import today
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
+from wtforms import DateField, IntegerField, StringField, SubmitField
+from wtforms.validators import StopValidation, ValidationError
+
+# Characters no person types: C0 controls other than tab and newlines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_text(value):
+    if isinstance(value, str):
+        return _CONTROL.sub("", value).strip()
+    return value
+
+
+class GovForm(FlaskForm):
+    """Base form: trims text and knows how to show its errors in a GOV.UK error summary."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", ())
+            if unbound_field.field_class in (StringField,) or issubclass(
+                unbound_field.field_class, StringField
+            ):
+                unbound_field.kwargs["filters"] = (strip_text, *filters)
+            return unbound_field.bind(form=form, **options)
+
+    def error_list(self):
+        """Errors as the GOV.UK error summary wants them, each linked to its input."""
+        items = []
+        for field in self:
+            if not field.errors:
+                continue
+            # Radios and checkboxes give their first input the field's id; a date links
+            # to the part (day, month or year) that is wrong.
+            anchor = field.id
+            if isinstance(field, GovDateField):
+                anchor = f"{field.id}-{field.first_error_part}"
+            messages = field.errors if isinstance(field.errors, list) else [field.errors]
+            items.append({"text": str(messages[0]), "href": f"#{anchor}"})
+        return items
+
+
+def submit_button(label="Continue"):
+    return SubmitField(label, widget=GovSubmitInput())
+
+
+class WholeNumberField(IntegerField):
+    """An integer field with plain-English errors and a numeric keypad on phones."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        kwargs.setdefault("widget", GovTextInput())
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "spellcheck": "false"})
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or f"{label} must be a whole number, like 2"
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = (valuelist[0] or "").strip()
+        if raw == "":
+            self.data = None
+            return
+        if not re.fullmatch(r"\d{1,6}", raw):
+            self.data = None
+            raise ValueError(self.invalid_message)
+        self.data = int(raw)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class GovDateField(DateField):
+    """A day/month/year date in three inputs that turns any missing or wrong part into a
+    GOV.UK-style error message instead of an exception."""
+
+    widget = GovDateInput()
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label=None, validators=None, subject=None, **kwargs):
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+        self.subject = subject or label
+        self.first_error_part = "day"
+
+    def process_formdata(self, valuelist):
+        parts = [(v or "").strip() for v in valuelist][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        missing = [name for name, value in zip(self.PARTS, parts, strict=True) if not value]
+        if missing:
+            self.first_error_part = missing[0]
+            raise ValueError(f"{self.subject} must include a {' and '.join(missing)}")
+        if not all(p.isdigit() for p in parts):
+            self.first_error_part = next(
+                n for n, v in zip(self.PARTS, parts, strict=True) if not v.isdigit()
+            )
+            raise ValueError(f"{self.subject} must be a real date, in numbers")
+        day, month, year = (int(p) for p in parts)
+        if len(parts[2]) != 4:
+            self.first_error_part = "year"
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            self.first_error_part = "day" if 1 <= month <= 12 else "month"
+            raise ValueError(f"{self.subject} must be a real date") from None
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime(self.format[0]) if self.data else ""
+
+
+class DateRequired:
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None and not field.errors:
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class DateInPast:
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and field.data >= today():
+            raise ValidationError(self.message)
+
+
+class AtLeastAge:
+    def __init__(self, years, message):
+        self.years = years
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and age_on(field.data, today()) < self.years:
+            raise ValidationError(self.message)
+
+
+class NotBefore:
+    def __init__(self, earliest: date, message):
+        self.earliest = earliest
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and field.data < self.earliest:
+            raise ValidationError(self.message)

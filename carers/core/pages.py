@@ -1,0 +1,20 @@
+"""Pages every visitor can read: accessibility statement, privacy notice, cookies."""
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/cookies")
+def cookies():
+    return render_template("pages/cookies.html")

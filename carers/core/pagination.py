@@ -1,0 +1,52 @@
+"""Offset pagination with one count query and one page query, whatever the table size."""
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+
+from carers.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def govuk_params(self, endpoint: str, **args) -> dict | None:
+        """Parameters for the govukPagination macro, or None for a single page."""
+        if self.pages <= 1:
+            return None
+
+        def href(n):
+            return url_for(endpoint, page=n, **args)
+
+        items = []
+        for n in range(1, self.pages + 1):
+            if n in (1, self.pages) or abs(n - self.number) <= 1:
+                items.append({"number": n, "href": href(n), "current": n == self.number})
+            elif items and not items[-1].get("ellipsis"):
+                items.append({"ellipsis": True})
+        params = {"items": items}
+        if self.number > 1:
+            params["previous"] = {"href": href(self.number - 1)}
+        if self.number < self.pages:
+            params["next"] = {"href": href(self.number + 1)}
+        return params
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+
+
+def paginate(query, count_query, per_page: int) -> Page:
+    total = db.session.scalar(count_query) or 0
+    number = min(page_number(), max(1, -(-total // per_page)))
+    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    return Page(items=items, number=number, per_page=per_page, total=total)

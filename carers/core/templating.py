@@ -1,0 +1,52 @@
+from flask import request, url_for
+from flask_login import current_user
+
+from carers.auth.roles import FOSTERING_TEAM
+from carers.core.dates import format_date, format_datetime
+from carers.core.security import INIT_SCRIPT, JS_ENABLED_SCRIPT
+from carers.settings.registry import agency_settings
+
+
+# Tag colours for a clock's status (GOV.UK tag modifier classes).
+CLOCK_TAG_CLASSES = {
+    "not_started": "govuk-tag--grey",
+    "on_track": "govuk-tag--blue",
+    "due_soon": "govuk-tag--yellow",
+    "overdue": "govuk-tag--red",
+    "met": "govuk-tag--green",
+    "met_late": "govuk-tag--orange",
+}
+
+# Staff navigation: (label, endpoint, roles that see it). Features add their own entries.
+STAFF_NAVIGATION = [("Enquiries", "inbox.index", FOSTERING_TEAM)]
+
+
+def clock_tag_class(clock) -> str:
+    return CLOCK_TAG_CLASSES.get(str(clock.status), "")
+
+
+def staff_navigation() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for label, endpoint, roles in STAFF_NAVIGATION:
+        if current_user.has_role(*roles):
+            active = request.endpoint is not None and \
+                request.endpoint.split(".")[0] == endpoint.split(".")[0]
+            items.append({"href": url_for(endpoint), "text": label, "active": active})
+    return items
+
+
+def init_app(app):
+    app.add_template_global(clock_tag_class)
+    app.add_template_global(staff_navigation)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+
+    @app.context_processor
+    def globals_():
+        return {
+            "agency": agency_settings(),
+            "js_enabled_script": JS_ENABLED_SCRIPT,
+            "init_script": INIT_SCRIPT,
+        }

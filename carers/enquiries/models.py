@@ -1,0 +1,107 @@
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from carers.core.dates import utcnow
+from carers.extensions import db
+
+MAINSTREAM = "mainstream"
+KINSHIP = "kinship"
+
+
+class EnquiryDraft(db.Model):
+    """Answers saved page by page while someone fills in the public enquiry form, so a
+    validation error, the back button or a refresh never loses what they typed."""
+
+    __tablename__ = "enquiry_draft"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Valid answers by page, and the raw form values as typed (even when invalid).
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+    )
+
+
+class Enquiry(db.Model):
+    """A register of interest in fostering, as submitted by the public."""
+
+    __tablename__ = "enquiry"
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    STATUS_LABELS = {NEW: "New", CONTACTED: "Contacted"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                  index=True)
+    source: Mapped[str] = mapped_column(String(20), default="web")
+    pathway: Mapped[str] = mapped_column(String(20), default=MAINSTREAM, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=NEW, index=True)
+
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    other_names: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(30))
+    preferred_contact: Mapped[str] = mapped_column(String(20))
+
+    address_line_1: Mapped[str] = mapped_column(String(200))
+    address_line_2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str] = mapped_column(String(100))
+    county: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str] = mapped_column(String(10))
+
+    property_type: Mapped[str] = mapped_column(String(30))
+    tenure: Mapped[str] = mapped_column(String(30))
+    bedrooms: Mapped[int] = mapped_column(Integer)
+    spare_bedrooms: Mapped[int] = mapped_column(Integer)
+    has_pets: Mapped[bool] = mapped_column(Boolean, default=False)
+    pets_details: Mapped[str | None] = mapped_column(Text)
+
+    fostering_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    knows_child: Mapped[bool] = mapped_column(Boolean, default=False)
+    child_name: Mapped[str | None] = mapped_column(String(200))
+    child_relationship: Mapped[str | None] = mapped_column(String(40))
+    child_details: Mapped[str | None] = mapped_column(Text)
+
+    heard_about: Mapped[str] = mapped_column(String(40))
+    heard_about_other: Mapped[str | None] = mapped_column(String(200))
+    privacy_consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    keep_in_touch: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    first_response_note: Mapped[str | None] = mapped_column(Text)
+
+    people: Mapped[list["EnquiryPerson"]] = relationship(
+        back_populates="enquiry", cascade="all, delete-orphan", order_by="EnquiryPerson.position"
+    )
+    first_response_by = relationship("User")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class EnquiryPerson(db.Model):
+    """Someone else who lives in the enquirer's home."""
+
+    __tablename__ = "enquiry_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enquiry_id: Mapped[int] = mapped_column(ForeignKey("enquiry.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_enquirer: Mapped[str] = mapped_column(String(40))
+    age: Mapped[int] = mapped_column(Integer)
+    applying: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    enquiry: Mapped[Enquiry] = relationship(back_populates="people")

@@ -1,0 +1,101 @@
+"""State changes for enquiries. Each is one transaction: the caller does nothing after."""
+
+import secrets
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import select
+
+from carers.audit.operations import record as audit
+from carers.core.dates import utcnow
+from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
+from carers.extensions import db
+from carers.notifications.operations import queue_email
+from carers.settings.registry import agency_settings
+
+# No 0/O or 1/I, so a reference read out on the phone cannot be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_reference() -> str:
+    while True:
+        chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"ENQ-{chars[:4]}-{chars[4:]}"
+        if db.session.scalar(select(Enquiry.id).where(Enquiry.reference == reference)) is None:
+            return reference
+
+
+def enquiry_from_answers(answers: dict) -> Enquiry:
+    about, contact, address = answers["about-you"], answers["contact"], answers["address"]
+    home, child = answers["home"], answers["child"]
+    details = answers.get("child-details", {}) if child["knows_child"] == "yes" else {}
+    heard, consent = answers["heard"], answers["consent"]
+    enquiry = Enquiry(
+        reference=new_reference(),
+        pathway=KINSHIP if child["knows_child"] == "yes" else MAINSTREAM,
+        first_name=about["first_name"],
+        last_name=about["last_name"],
+        other_names=about.get("other_names") or None,
+        date_of_birth=date.fromisoformat(about["date_of_birth"]),
+        email=contact["email"],
+        phone=contact["phone"],
+        preferred_contact=contact["preferred_contact"],
+        address_line_1=address["address_line_1"],
+        address_line_2=address.get("address_line_2") or None,
+        town=address["town"],
+        county=address.get("county") or None,
+        postcode=address["postcode"],
+        property_type=home["property_type"],
+        tenure=home["tenure"],
+        bedrooms=home["bedrooms"],
+        spare_bedrooms=home["spare_bedrooms"],
+        has_pets=home["has_pets"] == "yes",
+        pets_details=home.get("pets_details") or None,
+        fostering_types=answers["fostering"]["fostering_types"],
+        knows_child=child["knows_child"] == "yes",
+        child_name=details.get("child_name"),
+        child_relationship=details.get("child_relationship"),
+        child_details=details.get("child_details") or None,
+        heard_about=heard["heard_about"],
+        heard_about_other=heard.get("heard_about_other") or None,
+        privacy_consent_at=utcnow(),
+        keep_in_touch=bool(consent.get("keep_in_touch")),
+    )
+    for position, person in enumerate(answers["household"].get("people", [])):
+        enquiry.people.append(EnquiryPerson(
+            position=position,
+            name=person["name"],
+            relationship_to_enquirer=person["relationship"],
+            age=person["age"],
+            applying=person["applying"] == "yes",
+        ))
+    return enquiry
+
+
+def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
+    """Turn a complete draft into an enquiry, queue both emails and drop the draft."""
+    enquiry = enquiry_from_answers(draft.answers)
+    db.session.add(enquiry)
+    db.session.flush()
+    settings = agency_settings()
+    context = {"enquiry": enquiry, "settings": settings}
+    queue_email(enquiry.email, "enquiry_received", f"enquiry-received:{enquiry.reference}",
+                **context)
+    queue_email(
+        settings["team_email"], "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
+        inbox_url=url_for("inbox.detail", reference=enquiry.reference, _external=True),
+        **context,
+    )
+    audit("create", "enquiry", enquiry.id, {"reference": enquiry.reference})
+    db.session.delete(draft)
+    db.session.commit()
+    return enquiry
+
+
+def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
+    enquiry.first_response_at = utcnow()
+    enquiry.first_response_by_id = user.id
+    enquiry.first_response_note = note or None
+    enquiry.status = Enquiry.CONTACTED
+    audit("update", "enquiry", enquiry.id, {"first_response": True}, user=user)
+    db.session.commit()

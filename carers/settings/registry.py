@@ -1,0 +1,60 @@
+"""The agency settings: every [S] or [U] figure from the domain reference, with its default.
+
+A [V] figure (fixed by legislation) is a constant in the code that uses it, never a setting.
+"""
+
+from dataclasses import dataclass
+
+from flask import g
+
+from carers.clocks.statutory import CLOCK_DEFAULTS
+from carers.extensions import db
+from carers.settings.models import AgencySetting
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: object
+    evidence: str  # [S] practice, [U] unverified, or "product" for our own choices
+    hint: str = ""
+
+
+SETTINGS = [
+    Setting("agency_name", "Agency name", "Northmoor Council Fostering", "product",
+            "Shown in the header of every page and in emails."),
+    Setting("service_name", "Service name", "Foster with us", "product"),
+    Setting("team_email", "Fostering team email", "fostering.team@example.gov.uk", "product",
+            "New enquiry alerts go here."),
+    Setting("team_phone", "Fostering team phone", "0300 123 4567", "product"),
+    Setting("dbs_renewal_years", "DBS renewal (years)", 3, "[S]"),
+    Setting("enquiry_retention_months", "Keep enquiries that never became applications (months)",
+            24, "[U]", "No regulation covers enquiry-only records: a local policy."),
+]
+# The statutory clocks' agency-settable figures, defined beside the clocks themselves.
+SETTINGS += [
+    Setting(key, f"{cs.label} ({cs.unit})", cs.default, f"[{cs.evidence}]", cs.source)
+    for key, cs in CLOCK_DEFAULTS.items()
+]
+
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def load_settings() -> dict:
+    values = {s.key: s.default for s in SETTINGS}
+    for row in db.session.scalars(db.select(AgencySetting)):
+        if row.key in values:
+            values[row.key] = row.value
+    return values
+
+
+def agency_settings() -> dict:
+    """Settings for this request, read once."""
+    if "agency_settings" not in g:
+        g.agency_settings = load_settings()
+    return g.agency_settings
+
+
+def setting(key: str):
+    return agency_settings()[key]
