@@ -342,6 +342,6 @@ def reg24_clock(approved_on: date | None, today: date, extensions: Sequence[int]
     due = approved_on + timedelta(weeks=base + extra)
     soon = clock_setting(settings, "due_soon_working_days")
     explanation = (f"Due {fmt_day(due)}: {base} weeks from {fmt_day(approved_on)} "
-                   f"plus a {_plural(extra, 'week')} extension under CPPCR reg 25.")
+                   f"plus an extension of {_plural(extra, 'week')} under CPPCR reg 25.")
     return Clock("reg24", label, approved_on, due, ended_on,
                  clock_status(due, today, ended_on, soon), explanation)
