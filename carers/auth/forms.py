@@ -7,11 +7,13 @@ from carers.core.forms import GovForm, submit_button
 
 class SignInForm(GovForm):
     email = StringField("Email address", validators=[
-        InputRequired("Enter your email address"), Length(max=254)],
+        InputRequired("Enter your email address"),
+        Length(max=254, message="Email address must be 254 characters or fewer")],
         widget=GovTextInput(), render_kw={"autocomplete": "username", "spellcheck": "false",
                                           "type": "email"})
     password = PasswordField("Password", validators=[
-        InputRequired("Enter your password"), Length(max=1000)],
+        InputRequired("Enter your password"),
+        Length(max=1000, message="Password must be 1000 characters or fewer")],
         widget=GovPasswordInput(), render_kw={"autocomplete": "current-password"})
     submit = submit_button("Sign in")
 

@@ -42,7 +42,10 @@ class User(UserMixin, db.Model):
     # Changing this ends every session the user has (sign out everywhere, deactivation).
     session_token: Mapped[str] = mapped_column(String(64))
 
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+
     roles: Mapped[list[Role]] = relationship(secondary=user_role, lazy="selectin")
+    team = relationship("Team", lazy="joined")
 
     @property
     def is_active(self) -> bool:

@@ -7,15 +7,16 @@ Every field carries a GOV.UK widget and messages written for the public
 import re
 from datetime import date
 
-from carers.core.dates import today
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import DateField, IntegerField, StringField, SubmitField
 from wtforms.validators import StopValidation, ValidationError
 
+from carers.core.dates import today
+
 # Characters no person types: C0 controls other than tab and newlines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def strip_text(value):
@@ -97,25 +98,35 @@ class GovDateField(DateField):
         self.first_error_part = "day"
 
     def process_formdata(self, valuelist):
-        parts = [(v or "").strip() for v in valuelist][:3]
-        parts += [""] * (3 - len(parts))
+        parts = [(v or "").strip() for v in valuelist]
+        # A browser sends exactly three parts; more is a tampered form, not a date.
+        too_many = len(parts) > 3
+        parts = parts[:3] + [""] * (3 - len(parts[:3]))
         self.raw_data = parts
         self.data = None
+        if too_many:
+            raise ValueError(f"{self.subject} must be a real date")
         if not any(parts):
             return
         missing = [name for name, value in zip(self.PARTS, parts, strict=True) if not value]
         if missing:
             self.first_error_part = missing[0]
             raise ValueError(f"{self.subject} must include a {' and '.join(missing)}")
-        if not all(p.isdigit() for p in parts):
-            self.first_error_part = next(
-                n for n, v in zip(self.PARTS, parts, strict=True) if not v.isdigit()
-            )
+        # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
+        not_numbers = [n for n, v in zip(self.PARTS, parts, strict=True)
+                       if not _DIGITS.fullmatch(v)]
+        if not_numbers:
+            self.first_error_part = not_numbers[0]
             raise ValueError(f"{self.subject} must be a real date, in numbers")
-        day, month, year = (int(p) for p in parts)
         if len(parts[2]) != 4:
             self.first_error_part = "year"
             raise ValueError("Year must include 4 numbers")
+        # Checked before date(), which overflows (not ValueError) on a 20-digit day.
+        too_long = [n for n, v in zip(self.PARTS[:2], parts[:2], strict=True) if len(v) > 2]
+        if too_long:
+            self.first_error_part = too_long[0]
+            raise ValueError(f"{self.subject} must be a real date")
+        day, month, year = (int(p) for p in parts)
         try:
             self.data = date(year, month, day)
         except ValueError:
@@ -148,6 +159,15 @@ class DateInPast:
 
     def __call__(self, form, field):
         if field.data and field.data >= today():
+            raise ValidationError(self.message)
+
+
+class NotInFuture:
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data and field.data > today():
             raise ValidationError(self.message)
 
 

@@ -2,6 +2,8 @@ from flask import request, url_for
 from flask_login import current_user
 
 from carers.auth.roles import FOSTERING_TEAM
+from carers.cases.access import CASE_READERS
+from carers.pipeline import Stage
 from carers.core.dates import format_date, format_datetime
 from carers.core.security import INIT_SCRIPT, JS_ENABLED_SCRIPT
 from carers.settings.registry import agency_settings
@@ -18,7 +20,11 @@ CLOCK_TAG_CLASSES = {
 }
 
 # Staff navigation: (label, endpoint, roles that see it). Features add their own entries.
-STAFF_NAVIGATION = [("Enquiries", "inbox.index", FOSTERING_TEAM)]
+STAFF_NAVIGATION = [
+    ("My work", "cases.my_work", CASE_READERS),
+    ("Pipeline", "cases.board", CASE_READERS),
+    ("Enquiries", "inbox.index", FOSTERING_TEAM),
+]
 
 
 def clock_tag_class(clock) -> str:
@@ -31,14 +37,19 @@ def staff_navigation() -> list[dict]:
     items = []
     for label, endpoint, roles in STAFF_NAVIGATION:
         if current_user.has_role(*roles):
-            active = request.endpoint is not None and \
-                request.endpoint.split(".")[0] == endpoint.split(".")[0]
+            active = request.endpoint == endpoint
             items.append({"href": url_for(endpoint), "text": label, "active": active})
     return items
 
 
+def stage_label(value: str) -> str:
+    return Stage(value).label
+
+
 def init_app(app):
     app.add_template_global(clock_tag_class)
+    app.add_template_global(stage_label)
+    app.add_template_filter(stage_label, "stage_label")
     app.add_template_global(staff_navigation)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")

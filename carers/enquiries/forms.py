@@ -61,24 +61,54 @@ def phone_number(form, field):
         raise ValidationError("Enter a telephone number, like 01632 960 001 or 07700 900 982")
 
 
-def text(label, required_message=None, max_length=100, hint=None, **kw):
+def _too_long(label, subject, max_length):
+    """ "Town or city must be 100 characters or fewer": named without "(optional)"."""
+    subject = subject or label.removesuffix(" (optional)")
+    return Length(max=max_length, message=f"{subject} must be {max_length} characters or fewer")
+
+
+def text(label, required_message=None, max_length=100, hint=None, subject=None, **kw):
     validators = [InputRequired(required_message)] if required_message else [Optional()]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length} characters or fewer"))
+    validators.append(_too_long(label, subject, max_length))
     return StringField(label, validators=validators, description=hint or "",
                        widget=GovTextInput(), **kw)
 
 
-def long_text(label, required_message=None, max_length=2000, hint=None):
+def long_text(label, required_message=None, max_length=2000, hint=None, subject=None):
     validators = [InputRequired(required_message)] if required_message else [Optional()]
-    validators.append(Length(max=max_length,
-                             message=f"{label} must be {max_length} characters or fewer"))
+    validators.append(_too_long(label, subject, max_length))
     return TextAreaField(label, validators=validators, description=hint or "",
                          widget=GovTextArea())
 
 
+def _unknown_choice_message(field) -> str:
+    return next((v.message for v in field.validators if isinstance(v, InputRequired)),
+                "Select one of the options")
+
+
+class GovRadioField(RadioField):
+    """Radios whose unknown value (only a tampered form sends one) gets the question's own
+    message, not WTForms' "Not a valid choice"."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_unknown_choice_message(self)) from None
+
+
+class GovCheckboxesField(SelectMultipleField):
+    """Checkboxes, likewise: never "'x' is not a valid choice for this field"."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_unknown_choice_message(self)) from None
+
+
 def radios(label, options, required_message, hint=None):
-    return RadioField(label, choices=options, validators=[InputRequired(required_message)],
+    return GovRadioField(label, choices=options, validators=[InputRequired(required_message)],
                       description=hint or "", widget=GovRadioInput(),
                       validate_choice=True)
 
@@ -122,7 +152,7 @@ class AboutYouForm(QuestionForm):
     last_name = text("Last name", "Enter your last name",
                      render_kw={"autocomplete": "family-name", "spellcheck": "false"})
     other_names = text("Any other names you have been known by (optional)", max_length=200,
-                       hint="For example, a name before marriage")
+                       hint="For example, a name before marriage", subject="Other names")
     date_of_birth = GovDateField(
         "Date of birth",
         validators=[
@@ -156,7 +186,9 @@ class ContactForm(QuestionForm):
     )
     phone = StringField(
         "Telephone number",
-        validators=[InputRequired("Enter a telephone number"), Length(max=30), phone_number],
+        validators=[InputRequired("Enter a telephone number"),
+                    Length(max=30, message="Telephone number must be 30 characters or fewer"),
+                    phone_number],
         widget=GovTextInput(),
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
@@ -199,8 +231,10 @@ class HouseholdQuestionForm(QuestionForm):
     title = "Who lives with you"
     add_person = radios("Does anyone else live with you?", choices.YES_NO,
                         "Select yes if anyone else lives with you")
-    field_params = {"add_person": {"classes": "govuk-radios--inline",
-                                   "fieldset": {"legend": {"classes": "govuk-fieldset__legend--m"}}}}
+    field_params = {"add_person": {
+        "classes": "govuk-radios--inline",
+        "fieldset": {"legend": {"classes": "govuk-fieldset__legend--m"}},
+    }}
 
 
 class PersonForm(QuestionForm):
@@ -250,7 +284,7 @@ class HomeForm(QuestionForm):
     has_pets = radios("Do you have any pets?", choices.YES_NO,
                       "Select yes if you have any pets")
     pets_details = long_text("Tell us about your pets (optional)", max_length=1000,
-                             hint="For example, 2 cats and a dog")
+                             hint="For example, 2 cats and a dog", subject="Details of your pets")
     field_params = {
         "property_type": {"fieldset": {"legend": {"classes": "govuk-fieldset__legend--s"}}},
         "tenure": {"fieldset": {"legend": {"classes": "govuk-fieldset__legend--s"}}},
@@ -271,7 +305,7 @@ class HomeForm(QuestionForm):
 class FosteringTypeForm(QuestionForm):
     title = "What kind of fostering interests you?"
     single_question = True
-    fostering_types = SelectMultipleField(
+    fostering_types = GovCheckboxesField(
         "What kind of fostering interests you?",
         choices=[(k, label) for k, label, _ in choices.FOSTERING_TYPES],
         validators=[InputRequired("Select the kinds of fostering that interest you, or "
@@ -315,6 +349,7 @@ class ChildForm(QuestionForm):
         "Tell us about the child's situation (optional)", max_length=2000,
         hint="For example, whether they live with you now and which council's social worker "
              "is involved",
+        subject="The child's situation",
     )
     field_params = {"child_relationship": {
         "fieldset": {"legend": {"classes": "govuk-fieldset__legend--s"}}}}
@@ -325,7 +360,8 @@ class HeardForm(QuestionForm):
     single_question = True
     heard_about = radios("How did you hear about fostering with us?", choices.HEARD_ABOUT,
                          "Select how you heard about fostering with us")
-    heard_about_other = text("If other, tell us where (optional)", max_length=200)
+    heard_about_other = text("If other, tell us where (optional)", max_length=200,
+                             subject="Where you heard about us")
     field_params = {"heard_about": {
         "fieldset": {"legend": {"isPageHeading": True, "classes": "govuk-fieldset__legend--l"}},
     }}
@@ -354,5 +390,6 @@ class SubmitForm(GovForm):
 
 class RecordResponseForm(GovForm):
     note = long_text("What happened (optional)", max_length=2000,
-                     hint="For example, spoke on the phone and booked an initial visit")
+                     hint="For example, spoke on the phone and booked an initial visit",
+                     subject="What happened")
     submit = submit_button("Record first response")

@@ -16,6 +16,7 @@ from carers.enquiries.forms import RecordResponseForm
 from carers.enquiries.models import Enquiry
 from carers.enquiries.operations import record_first_response
 from carers.enquiries.summary import answer_sections, enquiry_answers
+from carers.cases.models import Household
 from carers.extensions import db
 from carers.settings.registry import agency_settings
 
@@ -77,5 +78,6 @@ def detail(reference):
     return render_template(
         "inbox/detail.html", enquiry=enquiry, form=form,
         clock=response_clock(enquiry, today()),
+        case=db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id)),
         sections=answer_sections(enquiry_answers(enquiry), editable=False),
     )

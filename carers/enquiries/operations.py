@@ -3,7 +3,7 @@
 import secrets
 from datetime import date
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from carers.audit.operations import record as audit
@@ -82,7 +82,7 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     queue_email(enquiry.email, "enquiry_received", f"enquiry-received:{enquiry.reference}",
                 **context)
     queue_email(
-        settings["team_email"], "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
+        current_app.config.get("TEAM_ALERT_EMAIL") or settings["team_email"], "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
         inbox_url=url_for("inbox.detail", reference=enquiry.reference, _external=True),
         **context,
     )

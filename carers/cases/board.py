@@ -1,0 +1,86 @@
+"""The pipeline board's queries: counts per stage and the filtered, paginated case list.
+Each is one SQL statement whatever the number of cases."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Query
+
+from carers.auth.models import User
+from carers.cases.forms import BoardFilterForm
+from carers.cases.models import Household, Team, case_worker
+from carers.clocks.workdays import add_working_days
+from carers.core.dates import today
+from carers.extensions import db
+from carers.pipeline import PATHWAY_STAGES, Pathway, Stage
+from carers.settings.registry import agency_settings
+
+FILTERS = ("worker", "team", "pathway", "stage", "clock")
+
+
+def board_filters(args) -> tuple[BoardFilterForm, dict]:
+    form = BoardFilterForm(args)
+    staff = db.session.execute(select(User.id, User.name).where(User.active.is_(True))
+                               .order_by(User.name)).all()
+    form.worker.choices = [("", "Anyone")] + [(str(i), n) for i, n in staff]
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+    form.team.choices = [("", "All teams")] + [(str(i), n) for i, n in teams]
+    form.pathway.choices = [("", "Both")] + [(p.value, p.label) for p in Pathway]
+    form.stage.choices = [("", "Any stage")] + [(s.value, s.label) for s in Stage]
+    form.validate()
+    filters = {}
+    for name in FILTERS:
+        field = getattr(form, name)
+        value = args.get(name, "")
+        filters[name] = value if value and not field.errors and value in {
+            str(c[0]) for c in field.choices} else ""
+    return form, filters
+
+
+def _where(query, filters: dict, with_stage: bool = True):
+    if filters["worker"]:
+        query = query.where(Household.id.in_(
+            select(case_worker.c.household_id).where(case_worker.c.user_id == int(
+                filters["worker"]))))
+    if filters["team"]:
+        query = query.where(Household.team_id == int(filters["team"]))
+    if filters["pathway"]:
+        query = query.where(Household.pathway == filters["pathway"])
+    if with_stage and filters["stage"]:
+        query = query.where(Household.stage == filters["stage"])
+    clock = filters["clock"]
+    if clock:
+        on = today()
+        soon = add_working_days(on, int(agency_settings()["due_soon_working_days"]))
+        due = Household.next_due_on
+        query = query.where({
+            "overdue": due < on,
+            "due_soon": due.between(on, soon),
+            "on_track": due > soon,
+            "none": due.is_(None),
+        }[clock])
+    return query
+
+
+def stage_counts(filters: dict) -> list[dict]:
+    """For each pathway, its stages in order with the number of cases in each."""
+    rows = db.session.execute(
+        _where(select(Household.pathway, Household.stage, func.count(Household.id)), filters,
+               with_stage=False).group_by(Household.pathway, Household.stage)
+    ).all()
+    counts = {(p, s): n for p, s, n in rows}
+    closed = [Stage.WITHDRAWN, Stage.NOT_SUITABLE_STAGE1, Stage.NOT_APPROVED,
+              Stage.CLOSED_BEFORE_APPLICATION]
+    return [
+        {"pathway": pathway, "stages": [
+            {"stage": stage, "count": counts.get((pathway.value, stage.value), 0)}
+            for stage in (*PATHWAY_STAGES[pathway], *closed)
+            if stage is not Stage.NOT_SUITABLE_STAGE1 or pathway is Pathway.MAINSTREAM
+        ]}
+        for pathway in Pathway
+    ]
+
+
+def board_query(filters: dict) -> tuple[Query, Query]:
+    query = _where(select(Household), filters).order_by(
+        Household.next_due_on.is_(None), Household.next_due_on, Household.id)
+    count = _where(select(func.count(Household.id)), filters)
+    return query, count

@@ -1,0 +1,188 @@
+"""Forms for caseworkers: moving a case on, notes, tasks, allocation, oversight, filters."""
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from carers.core.forms import (
+    DateRequired,
+    GovDateField,
+    GovForm,
+    NotInFuture,
+    WholeNumberField,
+    submit_button,
+)
+from carers.pipeline import WITHDRAWAL_REASONS, Action, Recommendation
+
+
+class VersionedForm(GovForm):
+    """Carries the case version the worker saw, to refuse changes made over someone else's."""
+
+    version = HiddenField()
+
+    def seen_version(self) -> int | None:
+        raw = self.version.data or ""
+        return int(raw) if raw.isdigit() else None
+
+
+def _reason(required: bool, label="Reason", hint="This is kept on the case record."):
+    validators = [InputRequired("Give a reason")] if required else [Optional()]
+    validators.append(Length(max=5000, message="Reason must be 5,000 characters or fewer"))
+    return TextAreaField(label, validators=validators, description=hint, widget=GovTextArea())
+
+
+def transition_form(action: Action, needs_reason: bool, is_manager: bool):
+    """A form class for one transition: the date, a reason and what that action needs."""
+
+    class TransitionForm(VersionedForm):
+        on = GovDateField("Date it happened", validators=[DateRequired("Enter the date")],
+                          description="For example, 27 3 2027", subject="Date")
+        reason = _reason(needs_reason)
+        confirm = BooleanField("I have checked these details are correct",
+                               validators=[InputRequired("Confirm the details are correct")],
+                               widget=GovCheckboxInput())
+        submit = submit_button("Confirm")
+
+    extra = {}
+    if action is Action.WITHDRAW:
+        extra["withdrawal_code"] = RadioField(
+            "Reason for withdrawing (Ofsted code)",
+            choices=[(code, f"{code}: {label}") for code, label in WITHDRAWAL_REASONS.items()],
+            validators=[InputRequired("Select the reason for withdrawing")],
+            widget=GovRadioInput())
+    if action is Action.EXTEND_REG24:
+        extra["extension_weeks"] = WholeNumberField(
+            "Extension in weeks", validators=[
+                InputRequired("Enter the length of the extension in weeks"),
+                NumberRange(min=1, max=52, message="Extension must be between 1 and 52 weeks")],
+            description="Regulation 25 allows one extension of up to 8 weeks.")
+        for name, label in [
+            ("placement_reconsidered", "The placement was reconsidered and is still the most "
+             "appropriate"),
+            ("panel_views_sought", "The fostering panel's views were sought"),
+            ("iro_informed", "The independent reviewing officer was informed"),
+            ("nominated_officer_approved", "The nominated officer approved the extension"),
+        ]:
+            extra[name] = BooleanField(label, widget=GovCheckboxInput())
+    if action is Action.GRANT_REG24:
+        extra["household_assessed"] = BooleanField(
+            "The carer, the home and every adult aged 18 or over in the household have been "
+            "assessed (CPPCR Schedule 4)", widget=GovCheckboxInput())
+    if action is Action.BOOK_PANEL:
+        extra["panel_date"] = GovDateField("Panel meeting date", validators=[
+            DateRequired("Enter the panel meeting date")], subject="Panel meeting date")
+        if is_manager:
+            extra["override_reason"] = _reason(
+                False, "Manager's override: go to panel with checks outstanding (optional)",
+                "Only if required checks are still outstanding. Shown on the timeline and in "
+                "the panel report.")
+    if action is Action.RECORD_RECOMMENDATION:
+        extra["recommendation"] = RadioField(
+            "Panel recommendation", choices=[(r.value, r.label) for r in Recommendation],
+            validators=[InputRequired("Select the panel's recommendation")],
+            widget=GovRadioInput())
+    for name, field in extra.items():
+        setattr(TransitionForm, name, field)
+    return TransitionForm
+
+
+class NoteForm(GovForm):
+    text = TextAreaField("Add a case note", validators=[
+        InputRequired("Enter the note"),
+        Length(max=10000, message="Case note must be 10,000 characters or fewer")],
+        widget=GovTextArea())
+    submit = submit_button("Add note")
+
+
+class TaskForm(GovForm):
+    title = StringField("Task", validators=[
+        InputRequired("Enter the task"),
+        Length(max=200, message="Task must be 200 characters or fewer")], widget=GovTextInput())
+    owner = SelectField("Who will do it", coerce=str, validators=[
+        InputRequired("Select who will do it")], widget=GovSelect())
+    due_on = GovDateField("Due date", validators=[DateRequired("Enter the due date")],
+                          subject="Due date")
+    submit = submit_button("Add task")
+
+
+class DoneForm(GovForm):
+    submit = submit_button("Mark as done")
+
+
+class AllocationForm(VersionedForm):
+    workers = SelectMultipleField("Allocated workers", coerce=str, widget=GovCheckboxesInput(),
+                                  description="Select everyone working on this case.")
+    submit = submit_button("Save allocation")
+
+
+class OversightForm(VersionedForm):
+    decision = StringField("Decision", validators=[
+        InputRequired("Enter the decision"),
+        Length(max=300, message="Decision must be 300 characters or fewer")],
+        widget=GovTextInput(), description="For example, proceed to Stage 2")
+    rationale = TextAreaField("Rationale", validators=[
+        InputRequired("Enter the rationale for the decision"),
+        Length(max=10000, message="Rationale must be 10,000 characters or fewer")],
+        widget=GovTextArea())
+    submit = submit_button("Record oversight")
+
+
+class ReferralForm(GovForm):
+    carer_name = StringField("Carer's full name", validators=[
+        InputRequired("Enter the carer's full name"), Length(max=200)], widget=GovTextInput())
+    phone = StringField("Carer's telephone number (optional)", validators=[
+        Optional(), Length(max=30)], widget=GovTextInput())
+    child_name = StringField("Child's full name", validators=[
+        InputRequired("Enter the child's full name"), Length(max=200)], widget=GovTextInput())
+    child_date_of_birth = GovDateField("Child's date of birth", validators=[
+        DateRequired("Enter the child's date of birth"),
+        NotInFuture("Child's date of birth cannot be in the future")],
+        subject="Child's date of birth")
+    child_la_reference = StringField("Local authority's reference for the child", validators=[
+        InputRequired("Enter the local authority's reference for the child"),
+        Length(max=50)], widget=GovTextInput())
+    child_relationship = StringField("Carer's relationship to the child", validators=[
+        InputRequired("Enter the carer's relationship to the child"), Length(max=100)],
+        description="For example, maternal grandmother", widget=GovTextInput())
+    received_on = GovDateField("Date the referral was received", validators=[
+        DateRequired("Enter the date the referral was received"),
+        NotInFuture("The date the referral was received cannot be in the future")],
+        subject="Date")
+    submit = submit_button("Create referral")
+
+
+class ChildDetailsForm(VersionedForm):
+    child_name = ReferralForm.child_name
+    child_date_of_birth = ReferralForm.child_date_of_birth
+    child_la_reference = ReferralForm.child_la_reference
+    child_relationship = ReferralForm.child_relationship
+    submit = submit_button("Save child's details")
+
+
+class BoardFilterForm(GovForm):
+    class Meta:
+        csrf = False
+
+    worker = SelectField("Worker", coerce=str, widget=GovSelect(), validators=[Optional()])
+    team = SelectField("Team", coerce=str, widget=GovSelect(), validators=[Optional()])
+    pathway = SelectField("Pathway", coerce=str, widget=GovSelect(), validators=[Optional()])
+    stage = SelectField("Stage", coerce=str, widget=GovSelect(), validators=[Optional()])
+    clock = SelectField("Deadlines", coerce=str, widget=GovSelect(), validators=[Optional()],
+                        choices=[("", "Any"), ("overdue", "Overdue"), ("due_soon", "Due soon"),
+                                 ("on_track", "On track"), ("none", "No deadline running")])
+    submit = submit_button("Apply filters")

@@ -1,0 +1,178 @@
+"""A household's case as it moves through assessment, and everything recorded on it."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from carers.core.dates import utcnow
+from carers.extensions import db
+
+case_worker = Table(
+    "case_worker",
+    db.metadata,
+    Column("household_id", Integer, ForeignKey("household.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
+           index=True),
+)
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class Household(db.Model):
+    """One household's case. Date columns are named as in ``carers.pipeline.CaseState`` so a
+    transition's changes can be written straight onto the row."""
+
+    __tablename__ = "household"
+    __table_args__ = (
+        Index("ix_household_pathway_stage", "pathway", "stage"),
+        Index("ix_household_next_due_on", "next_due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    pathway: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(40))
+    stage_since: Mapped[date | None] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("enquiry.id"), unique=True)
+    # Raised on every change: a form posted from an older version is refused, never applied.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by every change to the case, so that each change raises the version.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(400))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+
+    # The earliest due date among the case's running clocks: lets lists sort and filter by
+    # "overdue" or "due soon" with an index instead of computing every case's clocks.
+    next_due_on: Mapped[date | None] = mapped_column(Date)
+    next_due_label: Mapped[str | None] = mapped_column(String(100))
+
+    enquiry_received_on: Mapped[date | None] = mapped_column(Date)
+    first_response_on: Mapped[date | None] = mapped_column(Date)
+    initial_visit_on: Mapped[date | None] = mapped_column(Date)
+    application_received_on: Mapped[date | None] = mapped_column(Date)
+    stage1_last_item_on: Mapped[date | None] = mapped_column(Date)
+    stage1_completed_on: Mapped[date | None] = mapped_column(Date)
+    stage2_started_on: Mapped[date | None] = mapped_column(Date)
+    referral_received_on: Mapped[date | None] = mapped_column(Date)
+    reg24_approved_on: Mapped[date | None] = mapped_column(Date)
+    reg24_extension_weeks: Mapped[int | None] = mapped_column(Integer)
+    reg24_extended_on: Mapped[date | None] = mapped_column(Date)
+    reg24_ended_on: Mapped[date | None] = mapped_column(Date)
+    assessment_completed_on: Mapped[date | None] = mapped_column(Date)
+    brief_report_shared_on: Mapped[date | None] = mapped_column(Date)
+    brief_report_comments_on: Mapped[date | None] = mapped_column(Date)
+    panel_date: Mapped[date | None] = mapped_column(Date)
+    panel_papers_sent_on: Mapped[date | None] = mapped_column(Date)
+    recommended_on: Mapped[date | None] = mapped_column(Date)
+    recommendation: Mapped[str | None] = mapped_column(String(20))
+    minutes_received_on: Mapped[date | None] = mapped_column(Date)
+    qd_issued_on: Mapped[date | None] = mapped_column(Date)
+    qd_responded_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    first_review_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    withdrawal_code: Mapped[str | None] = mapped_column(String(3))
+
+    # Connected person: the named child.
+    child_name: Mapped[str | None] = mapped_column(String(200))
+    child_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    child_la_reference: Mapped[str | None] = mapped_column(String(50))
+    child_relationship: Mapped[str | None] = mapped_column(String(100))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    team: Mapped[Team | None] = relationship()
+    members: Mapped[list["HouseholdMember"]] = relationship(
+        back_populates="household", cascade="all, delete-orphan",
+        order_by="HouseholdMember.position")
+    workers = relationship("User", secondary=case_worker, order_by="User.name")
+
+
+class HouseholdMember(db.Model):
+    __tablename__ = "household_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
+                                              index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_applicant: Mapped[str] = mapped_column(String(40))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    age_at_enquiry: Mapped[int | None] = mapped_column(Integer)
+    is_applicant: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    household: Mapped[Household] = relationship(back_populates="members")
+
+
+class CaseEvent(db.Model):
+    """One line of a case's timeline: a stage change, note, allocation, task or a manager's
+    oversight decision. Never edited."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_household_at", "household_id", "at"),)
+
+    TRANSITION = "transition"
+    NOTE = "note"
+    ALLOCATION = "allocation"
+    OVERSIGHT = "oversight"
+    TASK = "task"
+    CREATED = "created"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    happened_on: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str | None] = mapped_column(String(40))
+    from_stage: Mapped[str | None] = mapped_column(String(40))
+    to_stage: Mapped[str | None] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    user = relationship("User", lazy="joined")
+
+
+class Task(db.Model):
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_owner_open", "owner_id", "done_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
+                                              index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
+    household: Mapped[Household] = relationship()

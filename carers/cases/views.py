@@ -1,0 +1,309 @@
+"""The caseworker's views: the pipeline board, a case, moving it on, and 'my work'."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from carers.audit.operations import record as audit
+from carers.auth.access import roles_required
+from carers.auth.models import User
+from carers.cases import operations
+from carers.cases.access import CASE_READERS, MANAGERS, can_change, is_manager
+from carers.cases.board import board_filters, board_query, stage_counts
+from carers.cases.forms import (
+    AllocationForm,
+    DoneForm,
+    NoteForm,
+    OversightForm,
+    ReferralForm,
+    TaskForm,
+    transition_form,
+)
+from carers.cases.models import CaseEvent, Household, Task, case_worker
+from carers.cases.state import case_state
+from carers.core.dates import today
+from carers.core.pagination import paginate
+from carers.enquiries.inbox import get_enquiry
+from carers.extensions import db
+from carers.pipeline import (
+    Action,
+    ChildDetails,
+    Recommendation,
+    TransitionFacts,
+    TransitionRefused,
+    allowed_transitions,
+    case_clocks,
+    find_transition,
+    next_actions,
+    stage_summary,
+)
+from carers.settings.registry import agency_settings
+
+bp = Blueprint("cases", __name__, url_prefix="/staff")
+
+CHANGED_MESSAGE = ("This case changed since you opened it. Check the latest details below, "
+                   "then make your change again.")
+TIMELINE_PAGE = 50
+
+
+def get_case(reference: str) -> Household:
+    household = db.session.scalar(
+        select(Household).where(Household.reference == reference)
+        .options(selectinload(Household.members), selectinload(Household.workers))
+    )
+    if household is None:
+        abort(404)
+    return household
+
+
+def require_change(household: Household) -> None:
+    if not can_change(current_user, household):
+        abort(403)
+
+
+def team_staff() -> list[User]:
+    query = select(User).where(User.active.is_(True)).order_by(User.name)
+    if current_user.team_id is not None:
+        query = query.where(User.team_id == current_user.team_id)
+    return [u for u in db.session.scalars(query) if u.has_role(*CASE_READERS)]
+
+
+@bp.get("/pipeline")
+@roles_required(*CASE_READERS)
+def board():
+    form, filters = board_filters(request.args)
+    counts = stage_counts(filters)
+    query, count_query = board_query(filters)
+    page = paginate(query.options(selectinload(Household.workers)), count_query,
+                    current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in filters.items() if v}
+    return render_template("cases/board.html", form=form, counts=counts, page=page,
+                           args=args, today=today())
+
+
+@bp.get("/my-work")
+@roles_required(*CASE_READERS)
+def my_work():
+    tasks = list(db.session.scalars(
+        select(Task).where(Task.owner_id == current_user.id, Task.done_at.is_(None))
+        .options(selectinload(Task.household))
+        .order_by(Task.due_on, Task.id).limit(100)
+    ))
+    query = (select(Household).join(case_worker, case_worker.c.household_id == Household.id)
+             .where(case_worker.c.user_id == current_user.id)
+             .order_by(Household.next_due_on.is_(None), Household.next_due_on, Household.id))
+    count_query = (select(func.count()).select_from(case_worker)
+                   .where(case_worker.c.user_id == current_user.id))
+    page = paginate(query, count_query, current_app.config["PAGE_SIZE"])
+    return render_template("cases/my_work.html", tasks=tasks, page=page, today=today(),
+                           done_form=DoneForm())
+
+
+@bp.get("/cases/<reference>")
+@roles_required(*CASE_READERS)
+def case(reference):
+    household = get_case(reference)
+    events_query = (select(CaseEvent).where(CaseEvent.household_id == household.id)
+                    .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()))
+    events_count = select(func.count(CaseEvent.id)).where(
+        CaseEvent.household_id == household.id)
+    events = paginate(events_query, events_count, TIMELINE_PAGE)
+    tasks = list(db.session.scalars(
+        select(Task).where(Task.household_id == household.id, Task.done_at.is_(None))
+        .order_by(Task.due_on)))
+    audit("view", "household", household.id)
+    db.session.commit()
+    state = case_state(household)
+    settings = agency_settings()
+    on = today()
+    task_form = TaskForm()
+    staff = team_staff()
+    task_form.owner.choices = [("", "Select a person")] + [(str(u.id), u.name) for u in staff]
+    return render_template(
+        "cases/case.html", household=household, state=state, events=events, tasks=tasks,
+        clocks=case_clocks(state, on, settings), next_steps=next_actions(state, on, settings),
+        stage_text=stage_summary(state), transitions=allowed_transitions(state),
+        can_change=can_change(current_user, household), is_manager=is_manager(current_user),
+        note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,
+    )
+
+
+def facts_from(form, action: Action, household: Household) -> TransitionFacts:
+    data = form.data
+    recommendation = data.get("recommendation")
+    return TransitionFacts(
+        by=current_user.name, on=data["on"], today=today(), reason=data.get("reason") or "",
+        actor_is_manager=is_manager(current_user),
+        # Stage 1 items and checks come from the checks ledger once it exists; until then the
+        # worker's confirmation is the record.
+        stage1_items_complete=True,
+        override_reason=data.get("override_reason") or "",
+        panel_date=data.get("panel_date"),
+        recommendation=Recommendation(recommendation) if recommendation else None,
+        withdrawal_code=data.get("withdrawal_code"),
+        household_assessed=bool(data.get("household_assessed")),
+        extension_weeks=data.get("extension_weeks"),
+        placement_reconsidered=bool(data.get("placement_reconsidered")),
+        panel_views_sought=bool(data.get("panel_views_sought")),
+        iro_informed=bool(data.get("iro_informed")),
+        nominated_officer_approved=bool(data.get("nominated_officer_approved")),
+    )
+
+
+@bp.route("/cases/<reference>/move/<action>", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def move(reference, action):
+    household = get_case(reference)
+    require_change(household)
+    try:
+        action = Action(action)
+    except ValueError:
+        abort(404)
+    transition, why_not = find_transition(case_state(household), action)
+    if transition is None:
+        flash(why_not or "That change is not possible at this stage", "warning")
+        return redirect(url_for("cases.case", reference=reference))
+    form = transition_form(action, transition.needs_reason, is_manager(current_user))()
+    refusals = []
+    if request.method == "GET":
+        form.version.data = str(household.version)
+        form.on.data = today()
+    elif form.validate():
+        try:
+            record = operations.move(household, action, facts_from(form, action, household),
+                                     current_user, form.seen_version())
+        except TransitionRefused as refused:
+            db.session.rollback()
+            refusals = [{"text": reason} for reason in refused.reasons]
+        except operations.CaseChanged:
+            flash(CHANGED_MESSAGE, "warning")
+            return redirect(url_for("cases.case", reference=reference))
+        else:
+            flash(record.summary)
+            return redirect(url_for("cases.case", reference=reference))
+    return render_template("cases/move.html", household=household, form=form,
+                           transition=transition, refusals=refusals)
+
+
+@bp.post("/cases/<reference>/notes")
+@roles_required(*CASE_READERS)
+def add_note(reference):
+    household = get_case(reference)
+    require_change(household)
+    form = NoteForm()
+    if form.validate():
+        operations.add_note(household, current_user, form.text.data)
+        flash("Case note added")
+        return redirect(url_for("cases.case", reference=reference))
+    return render_template("cases/note.html", household=household, form=form)
+
+
+@bp.post("/cases/<reference>/tasks")
+@roles_required(*CASE_READERS)
+def add_task(reference):
+    household = get_case(reference)
+    require_change(household)
+    form = TaskForm()
+    staff = {str(u.id): u for u in team_staff()}
+    form.owner.choices = [("", "Select a person")] + [(k, u.name) for k, u in staff.items()]
+    if form.validate():
+        operations.add_task(household, current_user, form.title.data, staff[form.owner.data],
+                            form.due_on.data)
+        flash("Task added")
+        return redirect(url_for("cases.case", reference=reference))
+    return render_template("cases/task.html", household=household, form=form)
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@roles_required(*CASE_READERS)
+def task_done(task_id):
+    task = db.session.get(Task, task_id)
+    if task is None:
+        abort(404)
+    household = get_case(task.household.reference)
+    if task.owner_id != current_user.id:
+        require_change(household)
+    if DoneForm().validate():
+        operations.complete_task(task, current_user)
+        flash(f"Task done: {task.title}")
+    return redirect(request.args.get("next") == "my-work" and url_for("cases.my_work")
+                    or url_for("cases.case", reference=household.reference))
+
+
+@bp.route("/cases/<reference>/allocation", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def allocation(reference):
+    household = get_case(reference)
+    require_change(household)
+    staff = {str(u.id): u for u in team_staff()}
+    for worker in household.workers:
+        staff.setdefault(str(worker.id), worker)
+    form = AllocationForm()
+    form.workers.choices = [(k, u.name) for k, u in staff.items()]
+    if request.method == "GET":
+        form.version.data = str(household.version)
+        form.workers.data = [str(w.id) for w in household.workers]
+    elif form.validate():
+        try:
+            operations.allocate(household, current_user,
+                                [staff[k] for k in form.workers.data or []],
+                                form.seen_version())
+        except operations.CaseChanged:
+            flash(CHANGED_MESSAGE, "warning")
+        else:
+            flash("Allocation saved")
+        return redirect(url_for("cases.case", reference=reference))
+    return render_template("cases/allocation.html", household=household, form=form)
+
+
+@bp.route("/cases/<reference>/oversight", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def oversight(reference):
+    household = get_case(reference)
+    require_change(household)
+    form = OversightForm()
+    if request.method == "GET":
+        form.version.data = str(household.version)
+    elif form.validate():
+        try:
+            operations.record_oversight(household, current_user, form.decision.data,
+                                        form.rationale.data, form.seen_version())
+        except operations.CaseChanged:
+            flash(CHANGED_MESSAGE, "warning")
+        else:
+            flash("Management oversight recorded")
+        return redirect(url_for("cases.case", reference=reference))
+    return render_template("cases/oversight.html", household=household, form=form)
+
+
+@bp.post("/enquiries/<reference>/open-case")
+@roles_required(*CASE_READERS)
+def open_case(reference):
+    enquiry = get_enquiry(reference)
+    if not DoneForm().validate():
+        abort(400)
+    household = operations.open_case_from_enquiry(enquiry, current_user)
+    flash(f"Case {household.reference} opened")
+    return redirect(url_for("cases.case", reference=household.reference))
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def new_referral():
+    form = ReferralForm()
+    if request.method == "GET":
+        form.received_on.data = today()
+    elif form.validate():
+        child = ChildDetails(name=form.child_name.data, date_of_birth=form.child_date_of_birth.data,
+                             la_reference=form.child_la_reference.data,
+                             relationship=form.child_relationship.data)
+        problems = child.problems(today())
+        if not problems:
+            household = operations.open_kinship_referral(
+                current_user, carer_name=form.carer_name.data, child=child,
+                received_on=form.received_on.data, phone=form.phone.data or None)
+            flash(f"Kinship referral {household.reference} created")
+            return redirect(url_for("cases.case", reference=household.reference))
+        form.child_name.errors.extend(problems)
+    return render_template("cases/referral.html", form=form)
