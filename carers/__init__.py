@@ -71,8 +71,9 @@ def _register_blueprints(app):
     from carers.core.pages import bp as pages_bp
     from carers.enquiries.inbox import bp as inbox_bp
     from carers.enquiries.views import bp as enquiry_bp
+    from carers.settings.views import bp as settings_bp
 
-    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp):
+    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp):
         app.register_blueprint(bp)
 
 

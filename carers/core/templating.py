@@ -1,7 +1,7 @@
 from flask import request, url_for
 from flask_login import current_user
 
-from carers.auth.roles import FOSTERING_TEAM
+from carers.auth.roles import FOSTERING_TEAM, RoleKey
 from carers.cases.access import CASE_READERS
 from carers.pipeline import Stage
 from carers.core.dates import format_date, format_datetime
@@ -24,6 +24,7 @@ STAFF_NAVIGATION = [
     ("My work", "cases.my_work", CASE_READERS),
     ("Pipeline", "cases.board", CASE_READERS),
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
+    ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
 ]
 
 

@@ -5,7 +5,7 @@ A [V] figure (fixed by legislation) is a constant in the code that uses it, neve
 
 from dataclasses import dataclass
 
-from flask import g
+from flask import has_request_context, request
 
 from carers.clocks.statutory import CLOCK_DEFAULTS
 from carers.extensions import db
@@ -50,10 +50,14 @@ def load_settings() -> dict:
 
 
 def agency_settings() -> dict:
-    """Settings for this request, read once."""
-    if "agency_settings" not in g:
-        g.agency_settings = load_settings()
-    return g.agency_settings
+    """Settings for this request, read once (kept in the request's environ rather than
+    ``g``, which outlives the request when an app context was already pushed)."""
+    if not has_request_context():
+        return load_settings()
+    key = "carers.agency_settings"
+    if key not in request.environ:
+        request.environ[key] = load_settings()
+    return request.environ[key]
 
 
 def setting(key: str):

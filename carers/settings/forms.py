@@ -1,0 +1,29 @@
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from carers.core.forms import GovForm, WholeNumberField, submit_button
+from carers.settings.registry import SETTINGS
+
+
+def settings_form(current: dict):
+    """A form with one field per agency setting, filled with the current values."""
+
+    class SettingsForm(GovForm):
+        submit = submit_button("Save settings")
+
+    for s in SETTINGS:
+        hint = " ".join(part for part in (s.hint, f"Default {s.default}. Evidence: {s.evidence}.")
+                        if part)
+        if isinstance(s.default, int):
+            field = WholeNumberField(s.label, validators=[
+                InputRequired(f"Enter a number for {s.label.lower()}"),
+                NumberRange(min=0, max=1000, message=f"{s.label} must be between 0 and 1000")],
+                description=hint, default=current[s.key])
+        else:
+            field = StringField(s.label, validators=[
+                InputRequired(f"Enter {s.label.lower()}"),
+                Length(max=200, message=f"{s.label} must be 200 characters or fewer")],
+                description=hint, default=current[s.key], widget=GovTextInput())
+        setattr(SettingsForm, s.key, field)
+    return SettingsForm

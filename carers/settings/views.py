@@ -1,0 +1,31 @@
+"""Agency settings, for administrators: the agency's details and every locally set figure."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from carers.auth.access import roles_required
+from carers.auth.roles import RoleKey
+from carers.cases.deadlines import refresh_deadlines
+from carers.clocks.statutory import CLOCK_DEFAULTS
+from carers.settings.forms import settings_form
+from carers.settings.operations import save_settings
+from carers.settings.registry import SETTINGS, load_settings
+
+bp = Blueprint("settings", __name__, url_prefix="/staff/admin")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required(RoleKey.ADMINISTRATOR)
+def edit():
+    form = settings_form(load_settings())()
+    if form.validate_on_submit():
+        changed = save_settings({s.key: getattr(form, s.key).data for s in SETTINGS},
+                                current_user)
+        if set(changed) & set(CLOCK_DEFAULTS):
+            refreshed = refresh_deadlines()
+            flash(f"Settings saved. Deadlines recalculated on {refreshed} open cases.")
+        else:
+            flash("Settings saved" if changed else "No settings changed")
+        return redirect(url_for("settings.edit"))
+    return render_template("settings/edit.html", form=form,
+                           clock_keys=set(CLOCK_DEFAULTS), settings=SETTINGS)
