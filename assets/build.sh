@@ -7,11 +7,9 @@
 # Outputs (all committed, so the app and tests need no npm):
 #   carers/static/application.css          compiled from assets/scss/application.scss
 #   carers/static/govuk-frontend.min.js    govuk-frontend ES module (exports initAll)
-#   carers/static/images/                  govuk-frontend images (favicons, icons, crest)
-#   carers/static/manifest.json            govuk-frontend web app manifest
 #   tests/browser/axe.min.js               axe-core, injected by browser tests
 #
-# Flask serves carers/static at URL path /assets, so /assets/images/... resolves.
+# Flask serves carers/static at URL path /assets.
 # Fonts are deliberately NOT copied: we use Arial, not GDS Transport.
 set -euo pipefail
 
@@ -40,16 +38,8 @@ npx sass --pkg-importer=node --style=compressed --no-source-map --quiet-deps \
 sed -e 's|//# sourceMappingURL=[^[:space:]]*$||' \
   "$GOVUK_DIST/govuk-frontend.min.js" > "$STATIC/govuk-frontend.min.js"
 
-# 3. Static assets (images + manifest; not fonts). Copied over the top rather
-#    than replacing the folder, so any project images in carers/static/images
-#    survive; after a govuk-frontend upgrade, delete stale upstream files by hand.
-mkdir -p "$STATIC/images"
-cp -R "$GOVUK_DIST/assets/images/." "$STATIC/images/"
-cp "$GOVUK_DIST/assets/manifest.json" "$STATIC/manifest.json"
-if [[ -d "$GOVUK_DIST/assets/rebrand" ]]; then
-  mkdir -p "$STATIC/rebrand"
-  cp -R "$GOVUK_DIST/assets/rebrand/." "$STATIC/rebrand/"
-fi
+# 3. No GOV.UK images or manifest: they carry the crown, and a council's service must not.
+#    (The CSS's only image, the crown copyright crest, belongs to a footer part we do not use.)
 
 # 4. axe-core for accessibility checks in browser tests
 cp node_modules/axe-core/axe.min.js tests/browser/axe.min.js
@@ -69,4 +59,4 @@ if grep -q 'sourceMappingURL' "$STATIC/application.css" "$STATIC/govuk-frontend.
 fi
 
 echo "build.sh: assets built"
-ls -l "$STATIC" "$STATIC/images" tests/browser/axe.min.js
+ls -l "$STATIC" tests/browser/axe.min.js

@@ -60,6 +60,7 @@ def _register_models():
     from carers.audit import models as _audit  # noqa: F401
     from carers.auth import models as _auth  # noqa: F401
     from carers.cases import models as _cases  # noqa: F401
+    from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
@@ -68,12 +69,13 @@ def _register_models():
 def _register_blueprints(app):
     from carers.auth.views import bp as auth_bp
     from carers.cases.views import bp as cases_bp
+    from carers.checks.views import bp as checks_bp
     from carers.core.pages import bp as pages_bp
     from carers.enquiries.inbox import bp as inbox_bp
     from carers.enquiries.views import bp as enquiry_bp
     from carers.settings.views import bp as settings_bp
 
-    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp):
+    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp):
         app.register_blueprint(bp)
 
 

@@ -17,7 +17,7 @@ ENV_KEYS = (
 )
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
-DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside debug)
 
 
 class Defaults:
@@ -70,6 +70,9 @@ def load(app, test_config=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         path = os.path.join(app.instance_path, "carers.sqlite")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    # A copy: the factory adds to it, and the dict here is shared by every app (and may be
+    # the caller's own).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})
     if not app.config["SECRET_KEY"]:
         if app.debug or os.environ.get("CARERS_DEV") == "1":
             app.config["SECRET_KEY"] = DEV_SECRET_KEY

@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from carers.core.forms import (
     DateRequired,
@@ -28,6 +35,35 @@ from carers.core.forms import (
     submit_button,
 )
 from carers.pipeline import WITHDRAWAL_REASONS, Action, Recommendation
+
+# Text answers use DataRequired, which looks at the answer after trimming: a note of spaces
+# is no note. Choices use InputRequired, which looks at what was sent.
+
+
+class _KnownChoice:
+    """A value that is not one of the choices (only a tampered form or a stale page sends
+    one) gets the question's own message, not WTForms' "Not a valid choice"."""
+
+    unknown_message = "Select one of the options"
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            required = [v.message for v in self.validators if isinstance(v, InputRequired)]
+            raise ValidationError(required[0] if required else self.unknown_message) from None
+
+
+class ChoiceRadioField(_KnownChoice, RadioField):
+    pass
+
+
+class ChoiceSelectField(_KnownChoice, SelectField):
+    pass
+
+
+class ChoiceCheckboxesField(_KnownChoice, SelectMultipleField):
+    unknown_message = "Select workers from the list"
 
 
 class VersionedForm(GovForm):
@@ -41,7 +77,7 @@ class VersionedForm(GovForm):
 
 
 def _reason(required: bool, label="Reason", hint="This is kept on the case record."):
-    validators = [InputRequired("Give a reason")] if required else [Optional()]
+    validators = [DataRequired("Give a reason")] if required else [Optional()]
     validators.append(Length(max=5000, message="Reason must be 5,000 characters or fewer"))
     return TextAreaField(label, validators=validators, description=hint, widget=GovTextArea())
 
@@ -60,7 +96,7 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
 
     extra = {}
     if action is Action.WITHDRAW:
-        extra["withdrawal_code"] = RadioField(
+        extra["withdrawal_code"] = ChoiceRadioField(
             "Reason for withdrawing (Ofsted code)",
             choices=[(code, f"{code}: {label}") for code, label in WITHDRAWAL_REASONS.items()],
             validators=[InputRequired("Select the reason for withdrawing")],
@@ -92,7 +128,7 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
                 "Only if required checks are still outstanding. Shown on the timeline and in "
                 "the panel report.")
     if action is Action.RECORD_RECOMMENDATION:
-        extra["recommendation"] = RadioField(
+        extra["recommendation"] = ChoiceRadioField(
             "Panel recommendation", choices=[(r.value, r.label) for r in Recommendation],
             validators=[InputRequired("Select the panel's recommendation")],
             widget=GovRadioInput())
@@ -103,7 +139,7 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
 
 class NoteForm(GovForm):
     text = TextAreaField("Add a case note", validators=[
-        InputRequired("Enter the note"),
+        DataRequired("Enter the note"),
         Length(max=10000, message="Case note must be 10,000 characters or fewer")],
         widget=GovTextArea())
     submit = submit_button("Add note")
@@ -111,9 +147,9 @@ class NoteForm(GovForm):
 
 class TaskForm(GovForm):
     title = StringField("Task", validators=[
-        InputRequired("Enter the task"),
+        DataRequired("Enter the task"),
         Length(max=200, message="Task must be 200 characters or fewer")], widget=GovTextInput())
-    owner = SelectField("Who will do it", coerce=str, validators=[
+    owner = ChoiceSelectField("Who will do it", coerce=str, validators=[
         InputRequired("Select who will do it")], widget=GovSelect())
     due_on = GovDateField("Due date", validators=[DateRequired("Enter the due date")],
                           subject="Due date")
@@ -125,18 +161,19 @@ class DoneForm(GovForm):
 
 
 class AllocationForm(VersionedForm):
-    workers = SelectMultipleField("Allocated workers", coerce=str, widget=GovCheckboxesInput(),
+    workers = ChoiceCheckboxesField("Allocated workers", coerce=str,
+                                    widget=GovCheckboxesInput(),
                                   description="Select everyone working on this case.")
     submit = submit_button("Save allocation")
 
 
 class OversightForm(VersionedForm):
     decision = StringField("Decision", validators=[
-        InputRequired("Enter the decision"),
+        DataRequired("Enter the decision"),
         Length(max=300, message="Decision must be 300 characters or fewer")],
         widget=GovTextInput(), description="For example, proceed to Stage 2")
     rationale = TextAreaField("Rationale", validators=[
-        InputRequired("Enter the rationale for the decision"),
+        DataRequired("Enter the rationale for the decision"),
         Length(max=10000, message="Rationale must be 10,000 characters or fewer")],
         widget=GovTextArea())
     submit = submit_button("Record oversight")
@@ -144,20 +181,28 @@ class OversightForm(VersionedForm):
 
 class ReferralForm(GovForm):
     carer_name = StringField("Carer's full name", validators=[
-        InputRequired("Enter the carer's full name"), Length(max=200)], widget=GovTextInput())
+        DataRequired("Enter the carer's full name"),
+        Length(max=200, message="Carer's full name must be 200 characters or fewer")],
+        widget=GovTextInput())
     phone = StringField("Carer's telephone number (optional)", validators=[
-        Optional(), Length(max=30)], widget=GovTextInput())
+        Optional(), Length(max=30, message="Telephone number must be 30 characters or fewer")],
+        widget=GovTextInput())
     child_name = StringField("Child's full name", validators=[
-        InputRequired("Enter the child's full name"), Length(max=200)], widget=GovTextInput())
+        DataRequired("Enter the child's full name"),
+        Length(max=200, message="Child's full name must be 200 characters or fewer")],
+        widget=GovTextInput())
     child_date_of_birth = GovDateField("Child's date of birth", validators=[
         DateRequired("Enter the child's date of birth"),
         NotInFuture("Child's date of birth cannot be in the future")],
         subject="Child's date of birth")
     child_la_reference = StringField("Local authority's reference for the child", validators=[
-        InputRequired("Enter the local authority's reference for the child"),
-        Length(max=50)], widget=GovTextInput())
+        DataRequired("Enter the local authority's reference for the child"),
+        Length(max=50, message="The local authority's reference must be 50 characters or "
+                               "fewer")], widget=GovTextInput())
     child_relationship = StringField("Carer's relationship to the child", validators=[
-        InputRequired("Enter the carer's relationship to the child"), Length(max=100)],
+        DataRequired("Enter the carer's relationship to the child"),
+        Length(max=100, message="Carer's relationship to the child must be 100 characters or "
+                                "fewer")],
         description="For example, maternal grandmother", widget=GovTextInput())
     received_on = GovDateField("Date the referral was received", validators=[
         DateRequired("Enter the date the referral was received"),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,7 +45,9 @@ class Household(db.Model):
 
     __tablename__ = "household"
     __table_args__ = (
-        Index("ix_household_pathway_stage", "pathway", "stage"),
+        # Covers the board's counts per stage under any deadline filter, and its list for
+        # one stage in deadline order, without reading the household rows.
+        Index("ix_household_pathway_stage_due", "pathway", "stage", "next_due_on"),
         Index("ix_household_next_due_on", "next_due_on"),
     )
 
@@ -126,6 +129,12 @@ class HouseholdMember(db.Model):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     age_at_enquiry: Mapped[int | None] = mapped_column(Integer)
     is_applicant: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Added by the checks ledger: an ex-partner or a son who moved out is on the case but not
+    # in the household; employer and school drive the employer and school references.
+    lives_in_household: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                     server_default=true())
+    employer: Mapped[str | None] = mapped_column(String(200))
+    school: Mapped[str | None] = mapped_column(String(200))
 
     household: Mapped[Household] = relationship(back_populates="members")
 

@@ -12,6 +12,7 @@ from carers.audit.operations import record as audit
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
 from carers.cases.state import case_state, next_due, write_changes
 from carers.core.dates import london, today, utcnow
+from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, Enquiry
 from carers.enquiries.operations import REFERENCE_ALPHABET
 from carers.extensions import db
@@ -42,9 +43,13 @@ def new_case_reference() -> str:
 def _touch(household: Household, seen_version: int | None) -> None:
     if seen_version is not None and household.version != seen_version:
         raise CaseChanged
-    household.updated_at = utcnow()
-    household.next_due_on, household.next_due_label = next_due(household, today(),
-                                                               agency_settings())
+    # Loading the settings may query. Nothing may be flushed before _commit, which turns a
+    # stale write (StaleDataError, another request changed the row) into CaseChanged.
+    with db.session.no_autoflush:
+        settings = agency_settings()
+        household.updated_at = utcnow()
+        household.next_due_on, household.next_due_label = next_due(household, today(),
+                                                                   settings)
 
 
 def _event(household, user, kind, summary, on=None, **fields) -> CaseEvent:
@@ -87,7 +92,8 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
         enquiry_received_on=None if kinship else received,
         referral_received_on=received if kinship else None,
         child_name=enquiry.child_name if kinship else None,
-        child_relationship=enquiry.child_relationship if kinship else None,
+        child_relationship=choices.label(choices.CHILD_RELATIONSHIPS, enquiry.child_relationship)
+        if kinship else None,
     )
     if enquiry.first_response_at and not kinship:
         household.first_response_on = london(enquiry.first_response_at).date()
@@ -143,7 +149,10 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
     record = apply_transition(case_state(household), action, facts, agency_settings())
     write_changes(household, dict(record.changes))
     _touch(household, seen_version)
-    _event(household, user, CaseEvent.TRANSITION, record.summary, on=record.on,
+    # The reason goes in the event's body, so the headline leaves it out.
+    headline = record.summary.removesuffix(f": {record.reason}") if record.reason \
+        else record.summary
+    _event(household, user, CaseEvent.TRANSITION, headline, on=record.on,
            action=str(record.action), from_stage=record.from_stage.value,
            to_stage=record.to_stage.value, body=record.reason or None,
            details={k: str(v) for k, v in record.details.items()} or None)
@@ -159,7 +168,9 @@ def add_note(household: Household, user, text: str) -> None:
 
 
 def record_oversight(household: Household, user, decision: str, rationale: str,
-                     seen_version: int) -> None:
+                     seen_version: int | None) -> None:
+    if household.version != seen_version:
+        raise CaseChanged
     _touch(household, seen_version)
     _event(household, user, CaseEvent.OVERSIGHT,
            f"Management oversight by {user.name}: {decision}", body=rationale)
@@ -167,10 +178,13 @@ def record_oversight(household: Household, user, decision: str, rationale: str,
     _commit()
 
 
-def allocate(household: Household, user, workers: list, seen_version: int) -> None:
+def allocate(household: Household, user, workers: list, seen_version: int | None) -> None:
+    # Checked before anything changes, so a refused allocation leaves the session clean.
+    if household.version != seen_version:
+        raise CaseChanged
     before = {w.id for w in household.workers}
-    household.workers = workers
     _touch(household, seen_version)
+    household.workers = workers
     names = ", ".join(w.name for w in workers) or "nobody"
     _event(household, user, CaseEvent.ALLOCATION, f"Allocated to {names} by {user.name}",
            details={"before": sorted(before), "after": sorted(w.id for w in workers)})

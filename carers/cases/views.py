@@ -10,7 +10,7 @@ from carers.auth.access import roles_required
 from carers.auth.models import User
 from carers.cases import operations
 from carers.cases.access import CASE_READERS, MANAGERS, can_change, is_manager
-from carers.cases.board import board_filters, board_query, stage_counts
+from carers.cases.board import URGENT_FIRST, board_filters, board_query, stage_counts
 from carers.cases.forms import (
     AllocationForm,
     DoneForm,
@@ -92,7 +92,7 @@ def my_work():
     ))
     query = (select(Household).join(case_worker, case_worker.c.household_id == Household.id)
              .where(case_worker.c.user_id == current_user.id)
-             .order_by(Household.next_due_on.is_(None), Household.next_due_on, Household.id))
+             .order_by(*URGENT_FIRST))
     count_query = (select(func.count()).select_from(case_worker)
                    .where(case_worker.c.user_id == current_user.id))
     page = paginate(query, count_query, current_app.config["PAGE_SIZE"])
@@ -112,32 +112,40 @@ def case(reference):
     tasks = list(db.session.scalars(
         select(Task).where(Task.household_id == household.id, Task.done_at.is_(None))
         .order_by(Task.due_on)))
-    audit("view", "household", household.id)
-    db.session.commit()
     state = case_state(household)
     settings = agency_settings()
     on = today()
     task_form = TaskForm()
     staff = team_staff()
     task_form.owner.choices = [("", "Select a person")] + [(str(u.id), u.name) for u in staff]
-    return render_template(
+    page = render_template(
         "cases/case.html", household=household, state=state, events=events, tasks=tasks,
         clocks=case_clocks(state, on, settings), next_steps=next_actions(state, on, settings),
         stage_text=stage_summary(state), transitions=allowed_transitions(state),
         can_change=can_change(current_user, household), is_manager=is_manager(current_user),
         note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,
     )
+    # Record the view after rendering: a commit expires every loaded object, and the
+    # template would then reload the case, its workers and each event and task one by one.
+    audit("view", "household", household.id)
+    db.session.commit()
+    return page
 
 
 def facts_from(form, action: Action, household: Household) -> TransitionFacts:
+    from carers.checks.ledger import case_ledger
+
     data = form.data
     recommendation = data.get("recommendation")
+    # Stage 1 items and required checks come from the checks ledger (computed from the
+    # household now, so they are right even if its stored checks have not been synced).
+    ledger = case_ledger(household, today(), agency_settings())
     return TransitionFacts(
         by=current_user.name, on=data["on"], today=today(), reason=data.get("reason") or "",
         actor_is_manager=is_manager(current_user),
-        # Stage 1 items and checks come from the checks ledger once it exists; until then the
-        # worker's confirmation is the record.
-        stage1_items_complete=True,
+        stage1_items_complete=ledger.stage1_complete,
+        stage1_outstanding=ledger.stage1_outstanding,
+        outstanding_checks=ledger.outstanding,
         override_reason=data.get("override_reason") or "",
         panel_date=data.get("panel_date"),
         recommendation=Recommendation(recommendation) if recommendation else None,
@@ -160,6 +168,11 @@ def move(reference, action):
         action = Action(action)
     except ValueError:
         abort(404)
+    if request.method == "POST" and request.form.get("version") != str(household.version):
+        # Opened before someone else changed the case: say so, whether or not this change
+        # is still possible from where the case is now.
+        flash(CHANGED_MESSAGE, "warning")
+        return redirect(url_for("cases.case", reference=reference))
     transition, why_not = find_transition(case_state(household), action)
     if transition is None:
         flash(why_not or "That change is not possible at this stage", "warning")

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, IntegerField, StringField, SubmitField
+from wtforms import DateField, IntegerField, StringField, SubmitField, validators
 from wtforms.validators import StopValidation, ValidationError
 
 from carers.core.dates import today
@@ -23,6 +23,17 @@ def strip_text(value):
     if isinstance(value, str):
         return _CONTROL.sub("", value).strip()
     return value
+
+
+class InputRequired(validators.InputRequired):
+    """WTForms' InputRequired looks at what was sent, so "   " counts as an answer even though
+    the trimmed value is empty. This one also refuses text that trims to nothing."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data:
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("This field is required."))
 
 
 class GovForm(FlaskForm):
@@ -122,7 +133,8 @@ class GovDateField(DateField):
             self.first_error_part = "year"
             raise ValueError("Year must include 4 numbers")
         # Checked before date(), which overflows (not ValueError) on a 20-digit day.
-        too_long = [n for n, v in zip(self.PARTS[:2], parts[:2], strict=True) if len(v) > 2]
+        too_long = [n for n, v in zip(self.PARTS[:2], parts[:2], strict=True)
+                    if len(v.lstrip("0")) > 2]
         if too_long:
             self.first_error_part = too_long[0]
             raise ValueError(f"{self.subject} must be a real date")

@@ -20,22 +20,25 @@ class Page:
 
     def govuk_params(self, endpoint: str, **args) -> dict | None:
         """Parameters for the govukPagination macro, or None for a single page."""
-        if self.pages <= 1:
+        last = self.pages
+        if last <= 1:
             return None
 
         def href(n):
             return url_for(endpoint, page=n, **args)
 
+        # The first, the last and the current page with its neighbours; gaps become '…'.
+        shown = sorted({1, last, *range(max(1, self.number - 1), min(last, self.number + 1) + 1)})
         items = []
-        for n in range(1, self.pages + 1):
-            if n in (1, self.pages) or abs(n - self.number) <= 1:
-                items.append({"number": n, "href": href(n), "current": n == self.number})
-            elif items and not items[-1].get("ellipsis"):
-                items.append({"ellipsis": True})
+        for n in shown:
+            if items and n - items[-1]["number"] > 1:
+                items.append({"ellipsis": True, "number": n - 1})
+            items.append({"number": n, "href": href(n), "current": n == self.number})
+        items = [{"ellipsis": True} if i.get("ellipsis") else i for i in items]
         params = {"items": items}
         if self.number > 1:
             params["previous"] = {"href": href(self.number - 1)}
-        if self.number < self.pages:
+        if self.number < last:
             params["next"] = {"href": href(self.number + 1)}
         return params
 

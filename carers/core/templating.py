@@ -23,6 +23,7 @@ CLOCK_TAG_CLASSES = {
 STAFF_NAVIGATION = [
     ("My work", "cases.my_work", CASE_READERS),
     ("Pipeline", "cases.board", CASE_READERS),
+    ("Checks", "checks.team", CASE_READERS),
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
     ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
 ]

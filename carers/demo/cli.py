@@ -1,19 +1,27 @@
 import click
 from flask.cli import AppGroup
 
-from carers.demo.data import DEMO_PASSWORD, load_demo
+from carers.demo.data import DEMO_PASSWORD, HOUSEHOLDS, demo_summary, load_demo
 
 demo_cli = AppGroup("demo", help="Realistic synthetic data for trying the service.")
 
 
 @demo_cli.command("load")
-def load_command():
-    """Create a synthetic agency: staff of every role and a few hundred households.
-    Running it again changes nothing."""
-    staff = load_demo()
+@click.option("--households", default=HOUSEHOLDS, show_default=True,
+              help="How many enquiries to make (cases are opened from most of them).")
+def load_command(households):
+    """Create a synthetic agency: two teams with staff in every role, a few hundred
+    enquiries and cases at every stage of both pathways. Running it again changes nothing."""
+    try:
+        staff = load_demo(households=households)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
     if staff is None:
         click.echo("Demo data is already loaded; nothing changed.")
         return
+    click.echo("Cases by stage:")
+    for pathway, stage, count in demo_summary():
+        click.echo(f"  {pathway:<28} {stage:<40} {count:>4}")
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/staff/sign-in with:")
-    for email, role in staff:
-        click.echo(f"  {role:<28} {email:<40} password: {DEMO_PASSWORD}")
+    for email, role, team in staff:
+        click.echo(f"  {role:<26} {team:<27} {email:<40} password: {DEMO_PASSWORD}")

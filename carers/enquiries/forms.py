@@ -14,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import (
     Email,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -27,6 +26,7 @@ from carers.core.forms import (
     DateRequired,
     GovDateField,
     GovForm,
+    InputRequired,
     NotBefore,
     WholeNumberField,
     submit_button,
@@ -109,8 +109,7 @@ class GovCheckboxesField(SelectMultipleField):
 
 def radios(label, options, required_message, hint=None):
     return GovRadioField(label, choices=options, validators=[InputRequired(required_message)],
-                      description=hint or "", widget=GovRadioInput(),
-                      validate_choice=True)
+                         description=hint or "", widget=GovRadioInput(), validate_choice=True)
 
 
 class QuestionForm(GovForm):

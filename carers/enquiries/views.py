@@ -203,6 +203,9 @@ def remove_person(index):
 @bp.route("/enquiry/check-answers", methods=["GET", "POST"])
 @limiter.limit(submit_limit, exempt_when=only_posts)
 def check_answers():
+    # Before anything else, so a bot gets "success" even with an unfinished (or no) draft.
+    if request.method == "POST" and is_bot():
+        return drop_bot_submission()
     draft = load_draft()
     if draft is None:
         return redirect(url_for("enquiry.question", slug=journey.PAGES[0].slug))
@@ -211,8 +214,6 @@ def check_answers():
         return redirect(url_for("enquiry.question", slug=missing))
     form = SubmitForm()
     if request.method == "POST":
-        if is_bot():
-            return drop_bot_submission()
         if form.validate():
             enquiry = submit_enquiry(draft)
             session.pop(DRAFT_KEY, None)

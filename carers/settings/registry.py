@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request
 
+from carers.checks.rules import CHECK_DEFAULTS
 from carers.clocks.statutory import CLOCK_DEFAULTS
 from carers.extensions import db
 from carers.settings.models import AgencySetting
@@ -36,6 +37,11 @@ SETTINGS = [
 SETTINGS += [
     Setting(key, f"{cs.label} ({cs.unit})", cs.default, f"[{cs.evidence}]", cs.source)
     for key, cs in CLOCK_DEFAULTS.items()
+]
+# The checks ledger's settings, defined beside its rules (dbs_renewal_years is above).
+SETTINGS += [
+    Setting(key, cs.label, cs.default, cs.evidence, cs.hint)
+    for key, cs in CHECK_DEFAULTS.items() if key not in {s.key for s in SETTINGS}
 ]
 
 BY_KEY = {s.key: s for s in SETTINGS}

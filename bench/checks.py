@@ -1,0 +1,218 @@
+"""The team checks list (``/staff/checks``) at scale.
+
+Two ways to use it:
+
+- from ``python -m bench``: after ``seed()``, call ``seed_checks(today())`` to give every
+  seeded household its checks, and add ``check_pages(info, args.requests)`` to the pages
+  timed;
+- on its own: ``python -m bench.checks`` (100,000 households on SQLite in a temporary
+  directory; ``--households``, ``--requests`` and ``--database-url`` as for ``python -m
+  bench``), which calls ``bench_team_checks_view()`` and prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select, text
+
+from bench.measure import QueryCounter, Result, sign_in, table, time_page
+from carers.cases.models import Household, HouseholdMember
+from carers.checks.models import Check
+from carers.checks.rules import CheckKind, add_years
+from carers.extensions import db
+from carers.pipeline import CLOSED_STAGES, Stage
+
+WARMUP = 3
+CHUNK = 10_000  # households per transaction
+
+# Stages where a case has no checks yet (nobody has opened its checks page).
+NOT_STARTED = {Stage.ENQUIRY, Stage.INITIAL_CONTACT, Stage.INITIAL_VISIT, Stage.REFERRAL,
+               Stage.CLOSED_BEFORE_APPLICATION}
+RENEWAL = {CheckKind.DBS: 3, CheckKind.LA_CHECK: 3, CheckKind.MEDICAL: 3,
+           CheckKind.HOME_SAFETY: 1, CheckKind.PETS: 1}
+CLOSED = CLOSED_STAGES
+STAGE1 = {CheckKind.DBS, CheckKind.LA_CHECK, CheckKind.MEDICAL, CheckKind.PERSONAL_REFERENCE}
+COUNCILS = ("Northmoor Council", "Leeds City Council", "York Council", "Bradford Council",
+            "Kirklees Council", "Calderdale Council", "Wakefield Council")
+
+
+def _adult(member, today: date) -> bool:
+    if member.is_applicant:
+        return True
+    if member.date_of_birth is not None:
+        return add_years(member.date_of_birth, 18) <= today
+    return (member.age_at_enquiry or 0) >= 18
+
+
+def _checks_for(household, members, rng: random.Random, today: date, now: datetime
+                ) -> list[dict]:
+    """A plausible ledger for one household, by where its case is."""
+    stage = Stage(household.stage)
+    wanted: list[tuple[CheckKind, str, int | None, str]] = []
+    for m in members:
+        if _adult(m, today):
+            wanted.append((CheckKind.DBS, f"dbs:p{m.id}", m.id, m.name))
+        if m.is_applicant:
+            wanted.append((CheckKind.MEDICAL, f"medical:p{m.id}", m.id, m.name))
+    for council in rng.sample(COUNCILS, 2 if rng.random() < 0.35 else 1):
+        wanted.append((CheckKind.LA_CHECK, f"la:{council.lower()}", None, council))
+    for n in (1, 2):
+        wanted.append((CheckKind.PERSONAL_REFERENCE, f"reference:bench{n}", None,
+                       f"Referee {n}"))
+    wanted.append((CheckKind.HOME_SAFETY, "home_safety", None, "the home"))
+    if rng.random() < 0.4:
+        wanted.append((CheckKind.PETS, "pets", None, "the household's pets"))
+
+    started = household.stage_since or today
+    rows = []
+    for kind, key, member_id, subject in wanted:
+        years = RENEWAL.get(kind)
+        received = requested = None
+        if stage is Stage.APPROVED:
+            # Received at approval or renewed since: expiries spread over the renewal period,
+            # a few already lapsed.
+            span = (years or 3) * 365 + 45
+            received = today - timedelta(days=rng.randint(1, span))
+            requested = received - timedelta(days=rng.randint(5, 40))
+        elif rng.random() < 0.55:
+            received = today - timedelta(days=rng.randint(1, 150))
+            requested = received - timedelta(days=rng.randint(5, 40))
+        elif rng.random() < 0.6:
+            requested = today - timedelta(days=rng.randint(1, 60))
+        expires = add_years(received, years) if received and years else None
+        created = min(requested or started, started)
+        rows.append({
+            "household_id": household.id, "member_id": member_id, "referee_id": None,
+            "key": key, "kind": kind.value, "subject": subject, "required": True,
+            "stage1": household.pathway == "mainstream" and kind in STAGE1,
+            "reg24": household.pathway == "connected_person" and kind is CheckKind.DBS,
+            "renewal_years": years, "required_from": None, "requested_on": requested,
+            "requested_from": None, "received_on": received,
+            "outcome": "clear" if received else None, "verified_by_id": None,
+            "verified_on": None, "expires_on": expires, "notes": None, "renewal_of_id": None,
+            "superseded": False, "done_on": received,
+            "attention_on": None if stage in CLOSED else expires if received else created,
+            "expiry_warning_sent_at": None, "created_on": created, "created_at": now,
+            "updated_at": now,
+        })
+    return [] if stage in NOT_STARTED else rows
+
+
+def seed_checks(today: date, seed_value: int = 2026, chunk: int = CHUNK, log=print) -> dict:
+    """Checks for every household already in the database, written with bulk INSERTs in
+    chunks of ``chunk`` households. Returns the number of checks and the seconds taken."""
+    from bench.seed import driver_rows
+
+    started = time.perf_counter()
+    rng = random.Random(f"{seed_value}-checks")
+    now = datetime.now(UTC)
+    dialect = db.engine.dialect
+    total, last_id = 0, 0
+    while True:
+        households = db.session.execute(
+            select(Household.id, Household.stage, Household.stage_since, Household.pathway)
+            .where(Household.id > last_id).order_by(Household.id).limit(chunk)).all()
+        if not households:
+            break
+        last_id = households[-1].id
+        members: dict[int, list] = {}
+        for m in db.session.execute(
+                select(HouseholdMember.id, HouseholdMember.household_id, HouseholdMember.name,
+                       HouseholdMember.is_applicant, HouseholdMember.date_of_birth,
+                       HouseholdMember.age_at_enquiry)
+                .where(HouseholdMember.household_id.between(households[0].id, last_id))
+                .order_by(HouseholdMember.household_id, HouseholdMember.position)):
+            members.setdefault(m.household_id, []).append(m)
+        rows = [row for h in households
+                for row in _checks_for(h, members.get(h.id, []), rng, today, now)]
+        if rows:
+            sql, parameters, count = driver_rows(Check.__table__, rows, dialect)
+            db.session.connection().exec_driver_sql(sql, parameters)
+            total += count
+        db.session.commit()
+        log(f"  {total:>9,} checks  {time.perf_counter() - started:6.1f} s", end="\r")
+    log()
+    if dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE household_check"))
+        db.session.commit()
+    return {"checks": total, "seconds": time.perf_counter() - started}
+
+
+def check_pages(info: dict, count: int, warmup: int = WARMUP) -> list[tuple[str, list[str]]]:
+    """The team checks list's pages for ``bench.measure.time_page``: ``warmup`` untimed
+    requests, then ``count`` timed, of each."""
+    total = warmup + count
+    worker = info["bench_user_id"]
+    return [(name, [url] * total) for name, url in (
+        ("checks: team list", "/staff/checks"),
+        ("checks: lapsed", "/staff/checks?status=lapsed"),
+        ("checks: one worker", f"/staff/checks?worker={worker}"),
+        ("checks: DBS, page 40", "/staff/checks?kind=dbs&page=40"),
+    )]
+
+
+def bench_team_checks_view(households: int = 100_000, requests: int = 50,
+                           database_url: str | None = None, jobs: int | None = None,
+                           seed_value: int = 2026) -> list[Result]:
+    """Seed a throwaway database with ``households`` households and their checks, then time
+    the team checks list. Prints the table and returns the results (median, p95, queries)."""
+    from flask_migrate import upgrade
+
+    from bench.__main__ import reset_postgres
+    from bench.seed import seed
+    from carers import create_app
+    from carers.core.dates import today
+    from carers.settings.registry import load_settings
+
+    workdir = tempfile.mkdtemp(prefix="carers-bench-checks-")
+    if database_url:
+        reset_postgres(database_url)
+        url = database_url
+    else:
+        url = f"sqlite:///{os.path.join(workdir, 'bench.sqlite')}"
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    try:
+        with app.app_context():
+            upgrade()
+            print(f"Seeding {households:,} households")
+            info = seed(households, seed_value, 5000, jobs or len(os.sched_getaffinity(0)),
+                        load_settings(), today())
+            print("Seeding their checks")
+            made = seed_checks(today(), seed_value)
+            print(f"{made['checks']:,} checks in {made['seconds']:.1f} s")
+            engine = db.engine
+        counter = QueryCounter(engine)
+        client = app.test_client()
+        sign_in(client, info["bench_email"], info["password"])
+        results = [time_page(client, counter, name, urls, WARMUP)
+                   for name, urls in check_pages(info, requests)]
+        print()
+        print(table(results))
+        engine.dispose()
+        return results
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.checks",
+                                     description="Time the team checks list at scale.")
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--database-url")
+    args = parser.parse_args(argv)
+    bench_team_checks_view(args.households, args.requests, args.database_url)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The team's list of checks needing attention across cases: outstanding, expiring within the
+agency's warning period, and lapsed. A fixed number of queries whatever the number of cases:
+one count (from the index alone), one page (with its cases) and one for the page's workers."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from carers.auth.models import User
+from carers.cases.models import Household, Team, case_worker
+from carers.checks.forms import KIND_CHOICES, TeamFilterForm
+from carers.checks.models import Check
+from carers.extensions import db
+
+FILTERS = ("kind", "status", "worker", "team")
+
+
+def team_filters(args) -> tuple[TeamFilterForm, dict]:
+    form = TeamFilterForm(args)
+    staff = db.session.execute(select(User.id, User.name).where(User.active.is_(True))
+                               .order_by(User.name)).all()
+    form.worker.choices = [("", "Anyone")] + [(str(i), n) for i, n in staff]
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+    form.team.choices = [("", "All teams")] + [(str(i), n) for i, n in teams]
+    form.kind.choices = [("", "Any check"), *KIND_CHOICES]
+    form.validate()
+    filters = {}
+    for name in FILTERS:
+        field = getattr(form, name)
+        value = args.get(name, "")
+        filters[name] = value if value and value in {str(c[0]) for c in field.choices} else ""
+    return form, filters
+
+
+def _where(query, filters: dict, on: date, within_days: int):
+    """Every condition is on a column of the attention index: counting reads only the index.
+    Closed cases' checks have no attention date, so they never appear."""
+    query = query.where(Check.attention_on <= on + timedelta(days=within_days))
+    status = filters["status"]
+    if status == "outstanding":
+        query = query.where(Check.done_on.is_(None))
+    elif status == "expiring":
+        query = query.where(Check.done_on.is_not(None), Check.attention_on >= on)
+    elif status == "lapsed":
+        query = query.where(Check.done_on.is_not(None), Check.attention_on < on)
+    if filters["kind"]:
+        query = query.where(Check.kind == filters["kind"])
+    if filters["worker"]:
+        query = query.where(Check.household_id.in_(
+            select(case_worker.c.household_id).where(
+                case_worker.c.user_id == int(filters["worker"]))))
+    if filters["team"]:
+        # "+ 0" keeps SQLite walking the attention index (in order, reading only the index)
+        # and testing each check against the team's cases, rather than fetching every check
+        # of a quarter of all cases by household and sorting them. PostgreSQL plans either way.
+        query = query.where((Check.household_id + 0).in_(
+            select(Household.id).where(Household.team_id == int(filters["team"]))))
+    return query
+
+
+def team_query(filters: dict, on: date, within_days: int):
+    """(page query, count query) for the checks needing attention, soonest first, in the
+    attention index's own order (so a page never sorts the whole list)."""
+    query = _where(select(Check), filters, on, within_days).options(
+        # The case in the same query; then its workers' names (not their roles).
+        joinedload(Check.household).selectinload(Household.workers).lazyload(User.roles),
+    ).order_by(Check.attention_on, Check.done_on, Check.kind, Check.household_id, Check.id)
+    count = _where(select(func.count()).select_from(Check), filters, on, within_days)
+    return query, count

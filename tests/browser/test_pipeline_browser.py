@@ -1,0 +1,158 @@
+"""A caseworker takes one mainstream and one kinship household from first contact to
+'ready for panel' in a real browser, with axe on the board, the case page and the forms."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from carers.cases.models import Household
+from carers.checks import operations as checks
+from carers.checks.models import Check, Referee
+from carers.clocks.workdays import add_working_days
+from carers.core.dates import today
+from carers.enquiries.models import Enquiry
+from carers.extensions import db
+from tests.http.journey import complete_journey
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(page: Page, email: str):
+    page.goto("/staff/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def advance(page: Page, axe, button: str, stage_after: str | None = None, reason: str = "",
+            check_form: bool = False, fill=None):
+    """Press a 'move the case on' button, confirm the form, and land back on the case."""
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(button)
+    if reason:
+        page.get_by_label("Reason", exact=True).fill(reason)
+    if fill:
+        fill(page)
+    page.get_by_label("I have checked these details are correct").check()
+    if check_form:
+        axe(page)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("alert", name="Success")).to_contain_text(button)
+    if stage_after:
+        expect(page.locator(".govuk-body-l").first).to_contain_text(stage_after)
+
+
+def fill_date(group, when):
+    group.get_by_label("Day").fill(str(when.day))
+    group.get_by_label("Month").fill(str(when.month))
+    group.get_by_label("Year").fill(str(when.year))
+
+
+def receive_all_checks(reference: str, user):
+    """The checks ledger has its own tests: here every required check simply arrives today."""
+    db.session.rollback()
+    household = db.session.scalar(select(Household).where(Household.reference == reference))
+    for name in ("Pat Friend", "Lee Neighbour"):
+        db.session.add(Referee(household_id=household.id, name=name,
+                               relationship_to_applicant="Friend", interviewed_on=today()))
+    db.session.commit()
+    checks.sync_required_checks(household, user)
+    db.session.commit()
+    for row in db.session.scalars(select(Check).where(Check.household_id == household.id,
+                                                      Check.required.is_(True))):
+        checks.record_check(row, user, requested_on=today() - timedelta(days=10),
+                            requested_from="", received_on=today(), outcome="clear",
+                            verified=True, expires_on=None, notes="")
+    db.session.commit()
+
+
+def test_a_mainstream_household_goes_from_first_contact_to_ready_for_panel(
+        page, axe, forms, make_user):
+    complete_journey(forms)
+    forms.submit("/enquiry/check-answers", {})
+    reference = db.session.scalar(select(Enquiry.reference))
+    worker = make_user("team_manager")
+    sign_in(page, worker.email)
+
+    page.goto(f"/staff/enquiries/{reference}")
+    page.get_by_role("button", name="Open a case").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Siân O'Brien and Dafydd")
+    case_url = page.url
+    case_reference = case_url.rsplit("/", 1)[-1]
+    expect(page.get_by_role("cell", name="First response to enquiry")).to_be_visible()
+    axe(page)
+
+    advance(page, axe, "Record first contact", "Initial contact", check_form=True)
+    advance(page, axe, "Record initial visit", "Initial visit")
+    advance(page, axe, "Record application received", "Application received")
+    expect(page.get_by_role("cell", name=re.compile("8 months"))).to_be_visible()
+    advance(page, axe, "Start Stage 1 checks", "Stage 1")
+
+    # Stage 1 cannot be completed while its checks are outstanding: the refusal says why.
+    page.get_by_role("button", name="Complete Stage 1 and continue to Stage 2").click()
+    page.get_by_label("I have checked these details are correct").check()
+    page.get_by_role("button", name="Confirm").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Stage 1 is not complete until every Stage 1 item")
+    axe(page)
+
+    receive_all_checks(case_reference, worker)
+    page.goto(case_url)
+    advance(page, axe, "Complete Stage 1 and continue to Stage 2", "Stage 2")
+    advance(page, axe, "Record assessment report completed")
+    panel_day = add_working_days(today(), 10)
+    advance(page, axe, "Book panel", "Ready for panel", check_form=True,
+            fill=lambda p: fill_date(p.get_by_role("group", name="Panel meeting date"),
+                                     panel_day))
+    timeline = page.locator(".carers-timeline")
+    expect(timeline).to_contain_text("Book panel")
+    expect(timeline).to_contain_text(worker.name)
+    axe(page)
+
+    page.goto("/staff/pipeline")
+    expect(page.get_by_role("link", name="Ready for panel").first).to_be_visible()
+    expect(page.get_by_role("link", name=case_reference)).to_be_visible()
+    axe(page)
+
+
+def test_a_kinship_household_goes_from_referral_to_ready_for_panel(page, axe, make_user):
+    manager = make_user("team_manager")
+    sign_in(page, manager.email)
+    page.goto("/staff/referrals/new")
+    axe(page)
+    page.get_by_role("button", name="Create referral").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the carer's full name")
+    axe(page)
+
+    page.get_by_label("Carer's full name").fill("Maureen Ní Bhriain")
+    page.get_by_label("Child's full name").fill("Kayden Ní Bhriain")
+    fill_date(page.get_by_role("group", name="Child's date of birth"),
+              today().replace(year=today().year - 6))
+    page.get_by_label("Local authority's reference for the child").fill("NM-CHILD-4471")
+    page.get_by_label("Carer's relationship to the child").fill("Maternal grandmother")
+    page.get_by_role("button", name="Create referral").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maureen Ní Bhriain")
+    expect(page.get_by_text("NM-CHILD-4471")).to_be_visible()
+    axe(page)
+
+    advance(page, axe, "Start viability assessment", "Viability assessment")
+    advance(page, axe, "Grant temporary approval (regulation 24)",
+            "Temporary approval (regulation 24)", check_form=True,
+            fill=lambda p: p.get_by_label(re.compile("have been assessed")).check())
+    expect(page.get_by_role("cell", name="Regulation 24 temporary approval")).to_be_visible()
+    advance(page, axe, "Start full assessment", "Full assessment")
+    advance(page, axe, "Record assessment report completed")
+    # Checks are still outstanding, so booking panel needs the manager's reason.
+    panel_day = add_working_days(today(), 10)
+    advance(page, axe, "Book panel", "Ready for panel", fill=lambda p: (
+        fill_date(p.get_by_role("group", name="Panel meeting date"), panel_day),
+        p.get_by_label(re.compile("Manager's override")).fill(
+            "Child placed under regulation 24: panel must sit before approval lapses")))
+    expect(page.locator(".carers-timeline")).to_contain_text("panel must sit before")
+    axe(page)

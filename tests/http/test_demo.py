@@ -1,0 +1,156 @@
+"""The demo agency: staff of every role who can sign in, two teams, cases moved along both
+pathways by real transitions, and a second load that changes nothing."""
+
+import contextvars
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from carers.auth.models import User
+from carers.auth.roles import RoleKey
+from carers.cases.models import CaseEvent, Household, Task, Team
+from carers.core.dates import today
+from carers.demo.data import (
+    DEMO_PASSWORD,
+    KINSHIP_TEAM,
+    MARKER_EMAIL,
+    RECRUITMENT_TEAM,
+    demo_staff,
+    load_demo,
+)
+from carers.extensions import db
+from carers.pipeline import PATHWAY_STAGES, Pathway, Stage
+from tests.conftest import csrf_token
+
+HOUSEHOLDS = 60  # the real demo has 300; this is enough for every kind of case
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a server would, so one person's sign-in
+    never carries over to the next client through the test's app context."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def demo(app):
+    app.test_client_class = IsolatedClient
+    staff = load_demo(households=HOUSEHOLDS)
+    assert staff is not None
+    return staff
+
+
+def sign_in(app, email: str) -> FlaskClient:
+    client = app.test_client()
+    token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
+    response = client.post("/staff/sign-in", data={"csrf_token": token, "email": email,
+                                                   "password": DEMO_PASSWORD})
+    assert response.status_code == 302, f"{email} could not sign in"
+    return client
+
+
+def row_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+def test_staff_of_every_role_sign_in_and_see_the_pipeline(app, demo):
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    people = demo_staff()
+    assert {email for email, _, _ in demo} == {p.email for p in people} == set(users)
+    assert {r.key for u in users.values() for r in u.roles} == {r.value for r in RoleKey}
+
+    teams = {t.id: t.name for t in db.session.scalars(select(Team))}
+    assert sorted(teams.values()) == sorted([KINSHIP_TEAM, RECRUITMENT_TEAM])
+    for person in people:
+        user = users[person.email]
+        assert (teams.get(user.team_id) if user.team_id else None) == person.team
+    for name in teams.values():  # each team has a manager and assessing social workers
+        roles = [r.key for p in people if p.team == name for r in users[p.email].roles]
+        assert RoleKey.TEAM_MANAGER in roles and RoleKey.ASSESSING_SOCIAL_WORKER in roles
+
+    # One person in each role signs in (every account has the same hash, so this checks all).
+    first_in_role = {}
+    for person in people:
+        first_in_role.setdefault(person.roles[0], person.email)
+    assert len({users[p.email].password_hash for p in people}) == 1
+    clients = {role: sign_in(app, email) for role, email in first_in_role.items()}
+
+    # The board and a case at every stage render for a manager, with the demo's data.
+    manager = clients[RoleKey.TEAM_MANAGER]
+    board = manager.get("/staff/pipeline")
+    assert board.status_code == 200
+    assert RECRUITMENT_TEAM in board.get_data(as_text=True)
+    one_per_stage = db.session.execute(
+        select(Household.stage, func.min(Household.reference)).group_by(Household.stage)).all()
+    for stage, reference in one_per_stage:
+        assert manager.get(f"/staff/cases/{reference}").status_code == 200, stage
+    assert clients[RoleKey.ASSESSING_SOCIAL_WORKER].get("/staff/my-work").status_code == 200
+
+
+def test_cases_move_along_both_pathways_and_a_second_load_changes_nothing(app, demo):
+    on = today()
+    households = list(db.session.scalars(select(Household)))
+    stages = {p: {Stage(h.stage) for h in households if h.pathway == p} for p in Pathway}
+    mainstream, kinship = stages[Pathway.MAINSTREAM], stages[Pathway.CONNECTED_PERSON]
+    # Many stages on each pathway: open ones early and late, and closed ones.
+    assert len(mainstream) >= 7 and len(kinship) >= 5, stages
+    assert {Stage.STAGE1, Stage.STAGE2} <= mainstream
+    assert mainstream & {Stage.ENQUIRY, Stage.INITIAL_CONTACT, Stage.INITIAL_VISIT}
+    assert Stage.FULL_ASSESSMENT in kinship
+    assert kinship & {Stage.REFERRAL, Stage.VIABILITY_ASSESSMENT,
+                      Stage.REG24_TEMPORARY_APPROVAL}
+    assert any(s.is_closed for s in mainstream) and any(s.is_closed for s in kinship)
+    late = {Stage.READY_FOR_PANEL, Stage.PANEL_RECOMMENDED, Stage.AGENCY_DECISION,
+            Stage.APPROVED}
+    assert mainstream & late and kinship & late
+    # Kinship cases come from public enquiries and from staff referrals.
+    kinship_cases = [h for h in households if h.pathway == Pathway.CONNECTED_PERSON]
+    assert any(h.enquiry_id for h in kinship_cases)
+    assert sum(h.enquiry_id is None for h in kinship_cases) == HOUSEHOLDS // 10
+
+    team_of = {t.name: t.id for t in db.session.scalars(select(Team))}
+    for h in households:
+        expected = KINSHIP_TEAM if h.pathway == Pathway.CONNECTED_PERSON else RECRUITMENT_TEAM
+        assert h.team_id == team_of[expected], h.reference
+
+    # Every case got where it is by real transitions, none dated in the future.
+    assert db.session.scalar(select(func.max(CaseEvent.happened_on))) <= on
+    last_move = {}
+    for event in db.session.scalars(select(CaseEvent).where(
+            CaseEvent.kind == CaseEvent.TRANSITION).order_by(CaseEvent.at, CaseEvent.id)):
+        if event.from_stage != event.to_stage:
+            assert last_move.get(event.household_id, event.from_stage) == event.from_stage
+            last_move[event.household_id] = event.to_stage
+    first_stage = {Pathway.MAINSTREAM: Stage.ENQUIRY, Pathway.CONNECTED_PERSON: Stage.REFERRAL}
+    for h in households:
+        assert last_move.get(h.id, first_stage[Pathway(h.pathway)]) == h.stage, h.reference
+        assert Stage(h.stage) in PATHWAY_STAGES[Pathway(h.pathway)] or Stage(h.stage).is_closed
+        if h.stage == Stage.WITHDRAWN:
+            assert h.withdrawal_code and h.withdrawal_code.startswith("AW")
+        if h.stage == Stage.READY_FOR_PANEL:
+            assert h.panel_date > on
+
+    # Notes, allocations, open tasks and management oversight, as a real team's cases have.
+    kinds = dict(db.session.execute(select(CaseEvent.kind, func.count())
+                                    .group_by(CaseEvent.kind)).all())
+    assert kinds.get(CaseEvent.NOTE) and kinds.get(CaseEvent.ALLOCATION)
+    assert kinds.get(CaseEvent.OVERSIGHT)
+    assert db.session.scalar(select(func.count(Task.id)).where(Task.done_at.is_(None)))
+
+    before = row_counts()
+    assert load_demo(households=HOUSEHOLDS) is None
+    assert row_counts() == before
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == MARKER_EMAIL)) == 1
+
+
+def test_an_interrupted_load_is_not_taken_for_a_finished_one(app):
+    from carers.auth.operations import create_user
+
+    create_user("recruitment@demo.carers.example", "Priya Shah", DEMO_PASSWORD,
+                [RoleKey.RECRUITMENT_OFFICER.value])
+    db.session.commit()
+    with pytest.raises(RuntimeError, match="stopped part way"):
+        load_demo(households=5)
