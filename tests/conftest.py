@@ -4,7 +4,6 @@ Alembic once per run, a real SMTP server, and the Flask app with CSRF on."""
 import os
 import re
 import socket
-import threading
 from pathlib import Path
 
 import pytest

@@ -1,3 +1,4 @@
+import contextlib
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -76,10 +77,8 @@ class User(UserMixin, db.Model):
 
 def check_dummy_password(password: str) -> None:
     """Spend the same time as a real check, so timing does not reveal unknown accounts."""
-    try:
+    with contextlib.suppress(VerificationError):
         _hasher.verify(_DUMMY_HASH, password)
-    except VerificationError:
-        pass
 
 
 _DUMMY_HASH = _hasher.hash("not-a-real-password")

@@ -3,11 +3,10 @@ from flask_login import current_user
 
 from carers.auth.roles import FOSTERING_TEAM, RoleKey
 from carers.cases.access import CASE_READERS
-from carers.pipeline import Stage
 from carers.core.dates import format_date, format_datetime
 from carers.core.security import INIT_SCRIPT, JS_ENABLED_SCRIPT
+from carers.pipeline import Stage
 from carers.settings.registry import agency_settings
-
 
 # Tag colours for a clock's status (GOV.UK tag modifier classes).
 CLOCK_TAG_CLASSES = {

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
 from carers.auth.roles import FOSTERING_TEAM
+from carers.cases.models import Household
 from carers.clocks.statutory import first_response_clock
 from carers.clocks.workdays import working_days_between
 from carers.core.dates import london, today
@@ -16,7 +17,6 @@ from carers.enquiries.forms import RecordResponseForm
 from carers.enquiries.models import Enquiry
 from carers.enquiries.operations import record_first_response
 from carers.enquiries.summary import answer_sections, enquiry_answers
-from carers.cases.models import Household
 from carers.extensions import db
 from carers.settings.registry import agency_settings
 

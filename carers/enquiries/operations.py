@@ -81,8 +81,9 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     context = {"enquiry": enquiry, "settings": settings}
     queue_email(enquiry.email, "enquiry_received", f"enquiry-received:{enquiry.reference}",
                 **context)
+    team_address = current_app.config.get("TEAM_ALERT_EMAIL") or settings["team_email"]
     queue_email(
-        current_app.config.get("TEAM_ALERT_EMAIL") or settings["team_email"], "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
+        team_address, "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
         inbox_url=url_for("inbox.detail", reference=enquiry.reference, _external=True),
         **context,
     )

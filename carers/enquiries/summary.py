@@ -9,7 +9,8 @@ from carers.enquiries import choices
 
 
 def _row(key, value, slug=None, field=None):
-    row = {"key": {"text": key}, "value": {"text": value if value not in (None, "") else "Not given"}}
+    shown = value if value not in (None, "") else "Not given"
+    row = {"key": {"text": key}, "value": {"text": shown}}
     if slug:
         href = url_for("enquiry.question", slug=slug, change="1")
         if field:

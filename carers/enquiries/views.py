@@ -2,7 +2,16 @@
 
 import secrets
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 
 from carers.enquiries import choices, journey
@@ -213,13 +222,12 @@ def check_answers():
     if missing:
         return redirect(url_for("enquiry.question", slug=missing))
     form = SubmitForm()
-    if request.method == "POST":
-        if form.validate():
-            enquiry = submit_enquiry(draft)
-            session.pop(DRAFT_KEY, None)
-            session["enquiry_reference"] = enquiry.reference
-            session["enquiry_email"] = enquiry.email
-            return redirect(url_for("enquiry.confirmation"))
+    if request.method == "POST" and form.validate():
+        enquiry = submit_enquiry(draft)
+        session.pop(DRAFT_KEY, None)
+        session["enquiry_reference"] = enquiry.reference
+        session["enquiry_email"] = enquiry.email
+        return redirect(url_for("enquiry.confirmation"))
     return render_template("enquiries/check_answers.html", form=form,
                            sections=answer_sections(draft.answers))
 

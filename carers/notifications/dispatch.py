@@ -1,6 +1,7 @@
 """Sending the outbox. Each message is claimed with a conditional UPDATE before it is sent,
 so two dispatchers running at once can never send the same message twice."""
 
+import contextlib
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
@@ -33,10 +34,8 @@ class SmtpBackend:
         return self
 
     def __exit__(self, *exc):
-        try:
+        with contextlib.suppress(smtplib.SMTPException):
             self.connection.quit()
-        except smtplib.SMTPException:
-            pass
 
     def send(self, message: OutboxMessage) -> None:
         email = EmailMessage()
