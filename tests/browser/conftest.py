@@ -1,7 +1,8 @@
 """Browser fixtures: the app on a real port, Debian's Chromium driven by Playwright, a check
 that no page logs a console error (a CSP violation or a script error) and an axe-core check.
 
-Run with `pytest tests/browser`. Needs Debian's chromium package; Playwright must not download a browser of its own.
+Run with `pytest tests/browser`. Needs Debian's chromium package; Playwright must not
+download a browser of its own.
 """
 
 import threading
