@@ -112,8 +112,8 @@ def sync_required_checks(household: Household, user=None, on: date | None = None
             row.stage1, row.reg24 = required.stage1, required.reg24
             row.required_from = required.required_from
             row.renewal_years = required.renewal_years
-            row.member_id = required.person_id  # type: ignore[assignment]
-            row.referee_id = required.referee_id  # type: ignore[assignment]
+            row.member_id = required.person_id
+            row.referee_id = required.referee_id
         _derive(row, closed)
     _stage1_clock(household, ledger, user, settings)
     if added:
