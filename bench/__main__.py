@@ -21,6 +21,7 @@ import time
 
 from sqlalchemy import create_engine, make_url, text
 
+from bench.checks import check_pages, seed_checks
 from bench.measure import TARGET_P95_MS, QueryCounter, sign_in, table, time_page
 from bench.seed import seed, seeded
 
@@ -95,6 +96,7 @@ def pages(info: dict, count: int, seed_value: int) -> list[tuple[str, list[str]]
         ("case page (random cases)", [f"/staff/cases/{r}" for r in warm + timed]),
         ("my work", same("/staff/my-work")),
         ("enquiries inbox", same("/staff/enquiries/")),
+        *check_pages(info, count, WARMUP),
     ]
 
 
@@ -136,6 +138,8 @@ def main(argv=None) -> int:
                         ("events", "timeline events"), ("tasks", "tasks"),
                         ("case_workers", "allocations"), ("enquiries", "enquiries"),
                         ("enquiry_people", "enquiry people"))))
+                made = seed_checks(today(), args.seed, log=print)
+                print(f"Seeded {made['checks']:,} checks in {made['seconds']:.1f} s")
             else:
                 info = seeded()
             engine = db.engine

@@ -1,29 +1,14 @@
-"""The team checks list (``/staff/checks``) at scale.
-
-Two ways to use it:
-
-- from ``python -m bench``: after ``seed()``, call ``seed_checks(today())`` to give every
-  seeded household its checks, and add ``check_pages(info, args.requests)`` to the pages
-  timed;
-- on its own: ``python -m bench.checks`` (100,000 households on SQLite in a temporary
-  directory; ``--households``, ``--requests`` and ``--database-url`` as for ``python -m
-  bench``), which calls ``bench_team_checks_view()`` and prints the table.
-"""
+"""The team checks list (``/staff/checks``) at scale: ``python -m bench`` calls
+``seed_checks(today())`` after seeding households, and times ``check_pages(...)``."""
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import shutil
-import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, text
 
-from bench.measure import QueryCounter, Result, sign_in, table, time_page
 from carers.cases.models import Household, HouseholdMember
 from carers.checks.models import Check
 from carers.checks.rules import CheckKind, add_years
@@ -157,62 +142,3 @@ def check_pages(info: dict, count: int, warmup: int = WARMUP) -> list[tuple[str,
         ("checks: one worker", f"/staff/checks?worker={worker}"),
         ("checks: DBS, page 40", "/staff/checks?kind=dbs&page=40"),
     )]
-
-
-def bench_team_checks_view(households: int = 100_000, requests: int = 50,
-                           database_url: str | None = None, jobs: int | None = None,
-                           seed_value: int = 2026) -> list[Result]:
-    """Seed a throwaway database with ``households`` households and their checks, then time
-    the team checks list. Prints the table and returns the results (median, p95, queries)."""
-    from flask_migrate import upgrade
-
-    from bench.__main__ import reset_postgres
-    from bench.seed import seed
-    from carers import create_app
-    from carers.core.dates import today
-    from carers.settings.registry import load_settings
-
-    workdir = tempfile.mkdtemp(prefix="carers-bench-checks-")
-    if database_url:
-        reset_postgres(database_url)
-        url = database_url
-    else:
-        url = f"sqlite:///{os.path.join(workdir, 'bench.sqlite')}"
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
-    try:
-        with app.app_context():
-            upgrade()
-            print(f"Seeding {households:,} households")
-            info = seed(households, seed_value, 5000, jobs or len(os.sched_getaffinity(0)),
-                        load_settings(), today())
-            print("Seeding their checks")
-            made = seed_checks(today(), seed_value)
-            print(f"{made['checks']:,} checks in {made['seconds']:.1f} s")
-            engine = db.engine
-        counter = QueryCounter(engine)
-        client = app.test_client()
-        sign_in(client, info["bench_email"], info["password"])
-        results = [time_page(client, counter, name, urls, WARMUP)
-                   for name, urls in check_pages(info, requests)]
-        print()
-        print(table(results))
-        engine.dispose()
-        return results
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.checks",
-                                     description="Time the team checks list at scale.")
-    parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--database-url")
-    args = parser.parse_args(argv)
-    bench_team_checks_view(args.households, args.requests, args.database_url)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -151,6 +151,7 @@ def facts_from(form, action: Action, household: Household) -> TransitionFacts:
         recommendation=Recommendation(recommendation) if recommendation else None,
         withdrawal_code=data.get("withdrawal_code"),
         household_assessed=bool(data.get("household_assessed")),
+        reg24_outstanding=ledger.reg24_outstanding,
         extension_weeks=data.get("extension_weeks"),
         placement_reconsidered=bool(data.get("placement_reconsidered")),
         panel_views_sought=bool(data.get("panel_views_sought")),

@@ -108,6 +108,10 @@ class Ledger:
         return NameList(rules.stage1_outstanding(self.states, self.today))
 
     @property
+    def reg24_outstanding(self) -> NameList:
+        return NameList(rules.reg24_outstanding(self.states, self.today))
+
+    @property
     def outstanding(self) -> NameList:
         return NameList(c.label for c in rules.outstanding(self.states, self.today))
 

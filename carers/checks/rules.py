@@ -48,6 +48,7 @@ __all__ = [
     "outstanding",
     "required_checks",
     "stage1_complete",
+    "reg24_outstanding",
     "stage1_outstanding",
 ]
 
@@ -551,6 +552,13 @@ def _stage1_items(checks: Iterable[CheckState], today: date) -> list[CheckState]
 
 def stage1_outstanding(checks: Iterable[CheckState], today: date) -> list[str]:
     return [c.label for c in _stage1_items(checks, today) if done_on(c) is None]
+
+
+def reg24_outstanding(checks: Iterable[CheckState], today: date) -> list[str]:
+    """Connected-person checks (every adult, the home) not yet received: temporary approval
+    under regulation 24 waits for them."""
+    return [c.label for c in checks if _current(c) and c.reg24 and _due(c, today)
+            and done_on(c) is None]
 
 
 def stage1_complete(checks: Iterable[CheckState], today: date) -> bool:

@@ -130,6 +130,9 @@ def _grant_reg24(case: CaseState, facts: TransitionFacts, settings: Settings) ->
     if not facts.household_assessed:
         found.append("Before temporary approval, assess the carer, the home and every adult "
                      "in the household against CPPCR Schedule 4.")
+    if facts.reg24_outstanding:
+        found.append("Temporary approval waits for the connected-person checks: "
+                     f"{', '.join(facts.reg24_outstanding)}.")
     return found
 
 

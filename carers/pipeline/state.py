@@ -119,6 +119,7 @@ class TransitionFacts:
     withdrawal_code: str | None = None
     # connected person
     household_assessed: bool = False  # carer, home and all adults 18+ against CPPCR Sch 4
+    reg24_outstanding: tuple[str, ...] = ()  # connected-person checks not yet received
     extension_weeks: int | None = None
     placement_reconsidered: bool = False  # reg 25 conditions for an extension
     panel_views_sought: bool = False

@@ -437,6 +437,42 @@ def test_panel_booking_goes_ahead_when_every_check_is_in(client, forms, signed_i
     assert "override_reason" not in (event_row.details or {})
 
 
+def test_temporary_approval_waits_for_the_connected_person_checks(client, forms, signed_in,
+                                                                  frozen):
+    worker = signed_in("team_manager")
+    household = make_case(
+        worker, stage="viability_assessment", pathway="connected_person", name="Grace Smith",
+        people=[("Tom Smith", "partner", date(1980, 1, 1))],
+        stage_since=date(2027, 2, 22), referral_received_on=date(2027, 2, 19),
+        application_received_on=None, child_name="Amy Smith",
+        child_date_of_birth=date(2019, 5, 2), child_la_reference="LA-1",
+        child_relationship="Maternal grandmother")
+    operations.sync_required_checks(household, worker)
+    db.session.commit()
+    reg24 = {key: row for key, row in checks_of(household).items() if row.reg24}
+    # Every adult in the household and the home (CPPCR Schedule 4).
+    assert sorted(reg24) == sorted(["accommodation", *[k for k in reg24 if k.startswith("dbs")]])
+    assert len([k for k in reg24 if k.startswith("dbs")]) == 2
+
+    refused = move(forms, household, "grant_reg24", household_assessed="y")
+    html = html_of(refused)
+    assert refused.status_code == 200
+    assert "Temporary approval waits for the connected-person checks" in html
+    assert "Tom Smith" in html
+    db.session.refresh(household)
+    assert household.stage == "viability_assessment"
+
+    for row in reg24.values():
+        operations.record_check(row, worker, requested_on=date(2027, 2, 22),
+                                requested_from="", received_on=date(2027, 2, 26),
+                                outcome="clear", verified=True, expires_on=None, notes="")
+    granted = move(forms, household, "grant_reg24", household_assessed="y")
+    assert granted.status_code == 302, html_of(granted)
+    db.session.refresh(household)
+    assert household.stage == "reg24_temporary_approval"
+    assert household.reg24_approved_on == TODAY
+
+
 # --- referees ---
 
 def invite(forms, household, referee):

@@ -219,6 +219,7 @@ def checks_all_in(monkeypatch):
     monkeypatch.setattr(Ledger, "stage1_complete", property(lambda self: True))
     monkeypatch.setattr(Ledger, "stage1_outstanding", property(lambda self: NameList()))
     monkeypatch.setattr(Ledger, "outstanding", property(lambda self: NameList()))
+    monkeypatch.setattr(Ledger, "reg24_outstanding", property(lambda self: NameList()))
 
 
 def other_client(app, user=None):
