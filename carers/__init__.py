@@ -63,6 +63,7 @@ def _register_models():
     from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
+    from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
 
 
@@ -73,9 +74,11 @@ def _register_blueprints(app):
     from carers.core.pages import bp as pages_bp
     from carers.enquiries.inbox import bp as inbox_bp
     from carers.enquiries.views import bp as enquiry_bp
+    from carers.scheduler.views import bp as scheduler_bp
     from carers.settings.views import bp as settings_bp
 
-    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp):
+    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp,
+               scheduler_bp):
         app.register_blueprint(bp)
 
 
@@ -83,6 +86,7 @@ def _register_commands(app):
     from carers.auth.cli import users_cli
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
+    from carers.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, outbox_cli, demo_cli):
+    for group in (users_cli, outbox_cli, demo_cli, scheduler_cli):
         app.cli.add_command(group)

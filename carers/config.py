@@ -14,6 +14,9 @@ ENV_KEYS = (
     "RATELIMIT_STORAGE_URI",
     "TEAM_ALERT_EMAIL",
     "PUBLIC_BASE_URL",
+    "NOTIFY_API_KEY",
+    "NOTIFY_EMAIL_TEMPLATE_ID",
+    "NOTIFY_SMS_TEMPLATE_ID",
 )
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
@@ -37,6 +40,21 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "fostering@example.gov.uk"
     MAIL_TIMEOUT = 10
     OUTBOX_MAX_ATTEMPTS = 5
+    OUTBOX_BACKOFF_SECONDS = 60  # a refused message waits 1, 2, 4, 8... minutes
+    OUTBOX_BACKEND_RETRY_SECONDS = 10  # an unreachable backend: 10, 20, 40... seconds
+    OUTBOX_BACKEND_RETRY_MAX_SECONDS = 300
+    # A claim older than this belongs to a dispatcher that died mid-send (well above
+    # MAIL_TIMEOUT, so a slow send is never taken for a dead one).
+    OUTBOX_STALE_CLAIM_SECONDS = 900
+    # GOV.UK Notify: used instead of SMTP when an API key is set. Each template is a generic
+    # one whose personalisation holds our text: ((subject)) and ((body)) for email, ((body))
+    # for text messages.
+    NOTIFY_API_KEY = None
+    NOTIFY_EMAIL_TEMPLATE_ID = None
+    NOTIFY_SMS_TEMPLATE_ID = None
+    NOTIFY_BASE_URL = None
+    # The scheduler process: job name -> seconds, to change an interval job's period.
+    SCHEDULER_INTERVALS: dict = {}
     TEAM_ALERT_EMAIL = None  # falls back to the agency setting
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -60,6 +78,8 @@ def load(app, test_config=None):
     app.config.from_object(Defaults)
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
+    if os.environ.get("CARERS_CONFIG"):  # a second file, e.g. for a scheduler under test
+        app.config.from_envvar("CARERS_CONFIG")
     else:
         app.config.from_mapping(test_config)
     for key in ENV_KEYS:

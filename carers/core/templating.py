@@ -25,6 +25,8 @@ STAFF_NAVIGATION = [
     ("Checks", "checks.team", CASE_READERS),
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
     ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
+    ("Jobs", "scheduler.jobs", {RoleKey.ADMINISTRATOR}),
+    ("Failed messages", "scheduler.messages", {RoleKey.ADMINISTRATOR}),
 ]
 
 

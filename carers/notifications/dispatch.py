@@ -1,11 +1,28 @@
-"""Sending the outbox. Each message is claimed with a conditional UPDATE before it is sent,
-so two dispatchers running at once can never send the same message twice."""
+"""Sending the outbox.
+
+Due messages are claimed in batches with one conditional UPDATE (only rows still pending, or
+claimed so long ago that their dispatcher must have died), stamped with a token that is new
+for each batch, so two dispatchers running at once never send the same message twice. Each
+message is marked sent in its own transaction straight after the backend accepts it.
+
+Two kinds of failure:
+
+* the backend is unreachable (connection refused, timeout, server gone): no message is at
+  fault, so none is charged an attempt; the batch is released in order and the dispatcher
+  waits before trying the backend again, doubling the wait each time (``OUTBOX_BACKEND_RETRY_
+  SECONDS`` up to ``OUTBOX_BACKEND_RETRY_MAX_SECONDS``);
+* the backend refuses one message (a bad address, a rejected template): that message is
+  retried with exponential backoff (``OUTBOX_BACKOFF_SECONDS`` x 1, 2, 4...) and marked failed
+  after ``OUTBOX_MAX_ATTEMPTS`` attempts; administrators can resend it.
+"""
+
+from __future__ import annotations
 
 import contextlib
+import secrets
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -14,113 +31,255 @@ from carers.core.dates import utcnow
 from carers.extensions import db
 from carers.notifications.models import OutboxMessage
 
-# A claim older than this belongs to a dispatcher that died mid-send; the message is retried.
-STALE_CLAIM = timedelta(minutes=15)
+BATCH = 50
+
+
+class BackendUnavailable(Exception):
+    """The backend cannot be reached: try again later, charge no message an attempt."""
+
+
+class MessageRejected(Exception):
+    """The backend refused this message: count an attempt against it."""
 
 
 class SmtpBackend:
+    """Email through an SMTP server (the default)."""
+
+    name = "SMTP"
+
     def __init__(self, config):
         self.config = config
         self.connection = None
 
     def __enter__(self):
         cfg = self.config
-        self.connection = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"],
-                                       timeout=cfg["MAIL_TIMEOUT"])
-        if cfg["MAIL_USE_TLS"]:
-            self.connection.starttls()
-        if cfg["MAIL_USERNAME"]:
-            self.connection.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        try:
+            self.connection = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"],
+                                           timeout=cfg["MAIL_TIMEOUT"])
+            if cfg["MAIL_USE_TLS"]:
+                self.connection.starttls()
+            if cfg["MAIL_USERNAME"]:
+                self.connection.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        except (OSError, smtplib.SMTPException) as error:
+            raise BackendUnavailable(f"Mail server unavailable: {error}") from error
         return self
 
     def __exit__(self, *exc):
-        with contextlib.suppress(smtplib.SMTPException):
+        with contextlib.suppress(OSError, smtplib.SMTPException):
             self.connection.quit()
 
     def send(self, message: OutboxMessage) -> None:
+        if message.channel != "email":
+            raise MessageRejected("Text messages need GOV.UK Notify (set NOTIFY_API_KEY)")
         email = EmailMessage()
         email["From"] = self.config["MAIL_DEFAULT_SENDER"]
         email["To"] = message.to_address
         email["Subject"] = message.subject
-        email["Message-ID"] = make_msgid(domain="carers.local")
+        # Stable per message: a receiver can spot a repeat after a crash mid-send.
+        email["Message-ID"] = f"<outbox-{message.id}@carers.local>"
         email.set_content(message.body_text)
         if message.body_html:
             email.add_alternative(message.body_html, subtype="html")
-        self.connection.send_message(email)
+        try:
+            self.connection.send_message(email)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                smtplib.SMTPDataError, smtplib.SMTPNotSupportedError) as error:
+            raise MessageRejected(str(error)) from error
+        except (OSError, smtplib.SMTPException) as error:
+            raise BackendUnavailable(f"Mail server failed: {error}") from error
+
+
+class NotifyBackend:
+    """GOV.UK Notify, for email and text messages, through one generic template of each kind
+    whose personalisation carries our own rendered text (``subject`` and ``body``)."""
+
+    name = "GOV.UK Notify"
+
+    def __init__(self, config):
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self.config = config
+        kwargs = {"base_url": config["NOTIFY_BASE_URL"]} if config.get("NOTIFY_BASE_URL") else {}
+        self.client = NotificationsAPIClient(config["NOTIFY_API_KEY"], **kwargs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def send(self, message: OutboxMessage) -> None:
+        from notifications_python_client.errors import HTTPError
+        from requests import RequestException
+
+        try:
+            if message.channel == "sms":
+                self.client.send_sms_notification(
+                    phone_number=message.to_address,
+                    template_id=self.config["NOTIFY_SMS_TEMPLATE_ID"],
+                    personalisation={"body": message.body_text},
+                    reference=message.idempotency_key[:100])
+            else:
+                self.client.send_email_notification(
+                    email_address=message.to_address,
+                    template_id=self.config["NOTIFY_EMAIL_TEMPLATE_ID"],
+                    personalisation={"subject": message.subject, "body": message.body_text},
+                    reference=message.idempotency_key[:100])
+        except HTTPError as error:
+            status = getattr(error, "status_code", 0) or 0
+            if status == 429 or status >= 500:
+                raise BackendUnavailable(f"GOV.UK Notify unavailable: {error}") from error
+            raise MessageRejected(f"GOV.UK Notify refused the message: {error}") from error
+        except (RequestException, OSError) as error:
+            raise BackendUnavailable(f"GOV.UK Notify unreachable: {error}") from error
+
+
+def configured_backend(config):
+    """GOV.UK Notify when an API key is configured, SMTP otherwise."""
+    return NotifyBackend if config.get("NOTIFY_API_KEY") else SmtpBackend
+
+
+def _claimable(now, stale: timedelta):
+    return or_(
+        (OutboxMessage.status == OutboxMessage.PENDING) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxMessage.SENDING)
+        & (OutboxMessage.claimed_at < now - stale),
+    )
+
+
+def _stale_after() -> timedelta:
+    return timedelta(seconds=current_app.config["OUTBOX_STALE_CLAIM_SECONDS"])
 
 
 def due_ids(now, limit: int) -> list[int]:
-    return list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                or_(
-                    (OutboxMessage.status == OutboxMessage.PENDING)
-                    & (OutboxMessage.next_attempt_at <= now),
-                    (OutboxMessage.status == OutboxMessage.SENDING)
-                    & (OutboxMessage.claimed_at < now - STALE_CLAIM),
-                )
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
+    return list(db.session.scalars(
+        select(OutboxMessage.id).where(_claimable(now, _stale_after()))
+        .order_by(OutboxMessage.id).limit(limit)))
+
+
+def claim_batch(now, size: int = BATCH) -> list[OutboxMessage]:
+    """Claim up to ``size`` due messages, oldest first, in one conditional UPDATE; return the
+    ones this call won, in order."""
+    ids = due_ids(now, size)
+    if not ids:
+        db.session.commit()
+        return []
+    token = secrets.token_hex(16)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), _claimable(now, _stale_after()))
+        .values(status=OutboxMessage.SENDING, claimed_at=now, claimed_by=token)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.claimed_by == token,
+                                    OutboxMessage.status == OutboxMessage.SENDING)
+        .order_by(OutboxMessage.id)))
 
 
 def claim(message_id: int, now) -> bool:
+    """Claim one message (kept for callers that send a single message)."""
     result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .where(
-            or_(
-                OutboxMessage.status == OutboxMessage.PENDING,
-                (OutboxMessage.status == OutboxMessage.SENDING)
-                & (OutboxMessage.claimed_at < now - STALE_CLAIM),
-            )
-        )
-        .values(status=OutboxMessage.SENDING, claimed_at=now)
-    )
+        update(OutboxMessage).where(OutboxMessage.id == message_id,
+                                    _claimable(now, _stale_after()))
+        .values(status=OutboxMessage.SENDING, claimed_at=now,
+                claimed_by=secrets.token_hex(16)))
     db.session.commit()
     return result.rowcount == 1
 
 
-def send_due(now=None, limit: int = 200, backend_factory=SmtpBackend) -> dict:
-    """Send every message that is due. Returns counts for the command line and job log."""
+def _backend_state(app) -> dict:
+    return app.extensions.setdefault("outbox_backend", {"failures": 0, "retry_at": None})
+
+
+def _release(messages: list[OutboxMessage]) -> None:
+    """Give claimed but unsent messages back, untouched, keeping their order."""
+    if messages:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([m.id for m in messages]),
+                   OutboxMessage.status == OutboxMessage.SENDING)
+            .values(status=OutboxMessage.PENDING, claimed_at=None, claimed_by=None)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
+    """Send every message that is due (up to ``limit``). Returns counts for the command line
+    and the job log: sent, retry (refused, to try again later), failed (given up), waiting
+    (not tried because the backend is unavailable)."""
+    app = current_app._get_current_object()
+    cfg = app.config
     now = now or utcnow()
-    counts = {"sent": 0, "retry": 0, "failed": 0}
-    ids = due_ids(now, limit)
-    if not ids:
+    counts = {"sent": 0, "retry": 0, "failed": 0, "waiting": 0}
+    state = _backend_state(app)
+    if state["retry_at"] is not None and now < state["retry_at"]:
+        counts["waiting"] = len(due_ids(now, limit))
+        db.session.commit()
         return counts
-    max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    if not due_ids(now, 1):
+        db.session.commit()
+        return counts
+    factory = backend_factory or configured_backend(cfg)
     try:
-        backend = backend_factory(current_app.config).__enter__()
-    except (OSError, smtplib.SMTPException) as error:
-        current_app.logger.warning("Mail server unavailable: %s", error)
-        return {**counts, "retry": len(ids)}
+        backend = factory(cfg).__enter__()
+    except BackendUnavailable as error:
+        return _backend_down(app, state, now, counts, str(error), len(due_ids(now, limit)))
+    state.update(failures=0, retry_at=None)
     try:
-        for message_id in ids:
-            if not claim(message_id, now):
-                continue
-            message = db.session.get(OutboxMessage, message_id)
-            message.attempts += 1
-            try:
-                backend.send(message)
-            except (OSError, smtplib.SMTPException) as error:
-                message.last_error = str(error)[:2000]
-                if message.attempts >= max_attempts:
-                    message.status = OutboxMessage.FAILED
-                    counts["failed"] += 1
+        while counts["sent"] + counts["retry"] + counts["failed"] < limit:
+            batch = claim_batch(now, min(BATCH, limit))
+            if not batch:
+                break
+            for index, message in enumerate(batch):
+                try:
+                    backend.send(message)
+                except BackendUnavailable as error:
+                    _release(batch[index:])
+                    return _backend_down(app, state, now, counts, str(error),
+                                         len(batch) - index)
+                except MessageRejected as error:
+                    _refused(message, now, str(error), cfg, counts)
                 else:
-                    # Exponential backoff: 1, 2, 4, 8... minutes.
-                    message.status = OutboxMessage.PENDING
-                    message.next_attempt_at = now + timedelta(minutes=2 ** (message.attempts - 1))
-                    counts["retry"] += 1
-            else:
-                message.status = OutboxMessage.SENT
-                message.sent_at = utcnow()
-                message.last_error = None
-                counts["sent"] += 1
-            db.session.commit()
+                    message.status = OutboxMessage.SENT
+                    message.sent_at = utcnow()
+                    message.attempts += 1
+                    message.last_error = None
+                    counts["sent"] += 1
+                db.session.commit()
     finally:
         backend.__exit__(None, None, None)
     return counts
+
+
+def _refused(message: OutboxMessage, now, error: str, cfg, counts: dict) -> None:
+    message.attempts += 1
+    message.last_error = error[:2000]
+    message.claimed_by = None
+    if message.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = OutboxMessage.FAILED
+        counts["failed"] += 1
+    else:
+        message.status = OutboxMessage.PENDING
+        delay = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (message.attempts - 1)
+        message.next_attempt_at = now + timedelta(seconds=delay)
+        counts["retry"] += 1
+
+
+def _backend_down(app, state: dict, now, counts: dict, error: str, waiting: int) -> dict:
+    cfg = app.config
+    state["failures"] += 1
+    delay = min(cfg["OUTBOX_BACKEND_RETRY_SECONDS"] * 2 ** (state["failures"] - 1),
+                cfg["OUTBOX_BACKEND_RETRY_MAX_SECONDS"])
+    state["retry_at"] = now + timedelta(seconds=delay)
+    app.logger.warning("%s; trying again in %s s", error, delay)
+    db.session.rollback()
+    return {**counts, "waiting": waiting, "backend_error": error[:200]}
+
+
+def resend(message: OutboxMessage, now=None) -> None:
+    """Put a failed message back in the queue with a fresh set of attempts (caller commits)."""
+    message.status = OutboxMessage.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now or utcnow()
+    message.claimed_at = message.claimed_by = None

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carers.core.dates import utcnow
@@ -12,6 +12,9 @@ class OutboxMessage(db.Model):
     caused it. The idempotency key stops the same event queueing the same message twice."""
 
     __tablename__ = "outbox_message"
+    # The dispatcher's query: due messages in the order they were written.
+    __table_args__ = (Index("ix_outbox_message_status_next_attempt_at", "status",
+                            "next_attempt_at", "id"),)
 
     PENDING = "pending"
     SENDING = "sending"
@@ -29,6 +32,8 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A token per batch claimed by one dispatcher: it finds its own rows by it.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -44,6 +44,13 @@ SETTINGS += [
     for key, cs in CHECK_DEFAULTS.items() if key not in {s.key for s in SETTINGS}
 ]
 
+# The scheduler's morning digest of deadlines.
+SETTINGS += [
+    Setting("digest_working_days", "Morning digest: deadlines due within (working days)", 5,
+            "product", "Each worker and team manager is emailed at 7am about deadlines due "
+            "within this many working days, and any overdue."),
+]
+
 BY_KEY = {s.key: s for s in SETTINGS}
 
 

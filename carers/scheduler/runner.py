@@ -1,0 +1,113 @@
+"""Running a job and recording the run; the scheduler process built from the job list."""
+
+from __future__ import annotations
+
+import signal
+import time
+import traceback
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from carers.core.dates import LONDON, london, utcnow
+from carers.extensions import db
+from carers.scheduler.jobs import JOBS, Job
+from carers.scheduler.models import JobRun
+
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
+
+
+def describe(result) -> str:
+    """A job's return value as one line for the job log."""
+    if result is None:
+        return "Done"
+    if isinstance(result, dict):
+        return ", ".join(f"{key}: {value}" for key, value in result.items()) or "Nothing to do"
+    if isinstance(result, int) and not isinstance(result, bool):
+        return f"{result} done"
+    return str(result)
+
+
+def run_job(job: Job, now: datetime | None = None) -> JobRun:
+    """Run one job now and record the run (also when it fails: the error is kept)."""
+    started = utcnow()
+    clock = time.perf_counter()
+    summary, error = None, None
+    try:
+        summary = describe(job.func(now or started))
+    except Exception:  # noqa: BLE001 - any failure is recorded, and the next run goes ahead
+        db.session.rollback()
+        error = traceback.format_exc()[-4000:]
+        current_app.logger.exception("Job %s failed", job.name)
+    run = JobRun(job_name=job.name, started_at=started, finished_at=utcnow(),
+                 duration_ms=round((time.perf_counter() - clock) * 1000),
+                 summary=(summary or "Failed")[:500], error=error)
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def last_runs(jobs=JOBS) -> dict[str, JobRun]:
+    """Each job's latest run: one indexed lookup per job, whatever the length of the log."""
+    runs = {}
+    for job in jobs:
+        run = db.session.scalar(select(JobRun).where(JobRun.job_name == job.name)
+                                .order_by(JobRun.id.desc()).limit(1))
+        if run is not None:
+            runs[job.name] = run
+    return runs
+
+
+def _todays_time(job: Job, now: datetime) -> datetime:
+    hour, minute = (int(part) for part in job.daily.split(":"))
+    local = london(now)
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def missed_today(job: Job, now: datetime, grace: timedelta) -> bool:
+    """A daily job whose time today passed (within the grace period) while no scheduler ran
+    it: run it as soon as the scheduler starts rather than wait for tomorrow."""
+    due = _todays_time(job, now)
+    if not (due <= london(now) <= due + grace):
+        return False
+    last = last_runs([job]).get(job.name)
+    return last is None or london(last.started_at) < due
+
+
+def build_scheduler(app):
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler = BlockingScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
+    grace = timedelta(seconds=JOB_DEFAULTS["misfire_grace_time"])
+    now = utcnow()
+    for job in JOBS:
+
+        def run(job=job):
+            with app.app_context():
+                run_job(job)
+
+        if job.every is not None:
+            trigger = IntervalTrigger(seconds=job.seconds(app.config), timezone=LONDON)
+            first = datetime.now(LONDON)
+        else:
+            hour, minute = job.daily.split(":")
+            trigger = CronTrigger(hour=int(hour), minute=int(minute), timezone=LONDON)
+            with app.app_context():
+                first = datetime.now(LONDON) if missed_today(job, now, grace) else None
+        options = {"next_run_time": first} if first else {}
+        scheduler.add_job(run, trigger, id=job.name, name=job.title, **options)
+    return scheduler
+
+
+def run_forever(app) -> None:
+    scheduler = build_scheduler(app)
+
+    def stop(signum, frame):
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    scheduler.start()
