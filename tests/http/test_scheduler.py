@@ -1,0 +1,285 @@
+"""The scheduler's sweeps called directly with a fixed clock, the outbox's retries, and the
+administrators' pages. Real database, real SMTP server (the `mailbox` fixture)."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from carers.clocks.workdays import add_working_days
+from carers.extensions import db
+from carers.notifications.dispatch import send_due
+from carers.notifications.models import OutboxMessage
+from carers.notifications.operations import queue_email
+from carers.scheduler.digest import send_clock_digests
+from carers.scheduler.jobs import JOBS, Job, job
+from carers.scheduler.models import JobRun
+from carers.scheduler.runner import missed_today, run_job
+from tests.conftest import csrf_token, free_port
+from tests.factories import make_household, make_staff, make_team, sign_in
+
+# Wednesday 10 March 2027, 7am in London (GMT): the digest's time.
+MORNING = datetime(2027, 3, 10, 7, 0, tzinfo=UTC)
+TODAY = date(2027, 3, 10)
+
+
+def body(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+@pytest.fixture
+def agency(app):
+    """Two teams. North: a manager and two workers; South: a manager. Cases with deadlines
+    overdue, due soon, due later and closed."""
+    north, south = make_team("North"), make_team("South")
+    people = {
+        "manager": make_staff("team_manager", name="Mo Manager", team=north),
+        "ann": make_staff("assessing_social_worker", name="Ann Worker", team=north),
+        "bob": make_staff("assessing_social_worker", name="Bob Worker", team=north),
+        "sue": make_staff("team_manager", name="Sue South", team=south),
+        "idle": make_staff("assessing_social_worker", name="Ida Idle", team=north),
+    }
+    soon = add_working_days(TODAY, 3)
+
+    def case(name, team, workers, due, label, stage="stage1"):
+        return make_household("mainstream", stage, team=team, workers=workers, name=name,
+                              next_due_on=due, next_due_label=label)
+
+    cases = {
+        "overdue": case("Overdue Household", north, [people["ann"]], date(2027, 3, 1),
+                        "Stage 1 decision"),
+        "soon": case("Soon Household", north, [people["ann"], people["bob"]], soon,
+                     "Panel papers sent"),
+        "later": case("Later Household", north, [people["bob"], people["idle"]],
+                      add_working_days(TODAY, 10), "Initial home visit"),
+        "south": case("South Household", south, [], date(2027, 3, 9), "Agency decision"),
+        "closed": case("Closed Household", north, [people["ann"]], date(2027, 2, 1),
+                       "Old deadline", stage="withdrawn"),
+    }
+    return people, cases
+
+
+def test_the_morning_digest_goes_once_to_each_worker_and_manager_concerned(agency, mailbox):
+    people, cases = agency
+    with time_machine.travel(MORNING, tick=False):
+        first = send_clock_digests(MORNING)
+        again = send_clock_digests(MORNING + timedelta(minutes=5))
+        send_due()
+    assert first == {"people": 4, "queued": 4, "already queued": 0}
+    assert again == {"people": 4, "queued": 0, "already queued": 4}
+    by_to = {m["To"]: m for m in mailbox.messages}
+    assert len(mailbox.messages) == 4
+    assert set(by_to) == {people[k].email for k in ("ann", "bob", "manager", "sue")}
+
+    ann = body(by_to[people["ann"].email])
+    assert ann.startswith("Good morning Ann Worker")
+    assert by_to[people["ann"].email]["Subject"] == \
+        "Deadlines for 10 March 2027: 1 overdue, 1 due soon"
+    assert f"{cases['overdue'].reference} Overdue Household: Stage 1 decision, was due " \
+           "1 March 2027 (overdue by 7 working days)" in ann
+    assert f"{cases['soon'].reference} Soon Household: Panel papers sent, due 15 March " \
+           "2027 (in 3 working days)" in ann
+    assert f"/staff/cases/{cases['overdue'].reference}" in ann
+    assert "Later Household" not in ann and "Closed Household" not in ann
+
+    bob = body(by_to[people["bob"].email])
+    assert "Soon Household" in bob and "Overdue Household" not in bob
+    assert "Later Household" not in bob
+
+    manager = body(by_to[people["manager"].email])
+    assert "North: all cases: 1 overdue, 1 due soon" in manager
+    assert "Overdue Household" in manager and "Soon Household" in manager
+    assert "South Household" not in manager and "Later Household" not in manager
+
+    sue = body(by_to[people["sue"].email])
+    assert "South: all cases: 1 overdue, 0 due soon" in sue and "South Household" in sue
+    html = by_to[people["sue"].email].get_body(("html",)).get_content()
+    assert f'href="http://127.0.0.1:5000/staff/cases/{cases["south"].reference}"' in html
+
+    # The next morning brings a new digest; the day's one is never repeated.
+    tomorrow = MORNING + timedelta(days=1)
+    with time_machine.travel(tomorrow, tick=False):
+        assert send_clock_digests(tomorrow)["queued"] == 4
+        assert send_clock_digests(tomorrow)["queued"] == 0
+
+
+def test_the_digest_follows_the_setting_and_skips_inactive_staff(agency, mailbox):
+    from carers.settings.models import AgencySetting
+
+    people, cases = agency
+    db.session.add(AgencySetting(key="digest_working_days", value=10))
+    people["bob"].active = False
+    db.session.commit()
+    with time_machine.travel(MORNING, tick=False):
+        # Ann, Ida (whose case is now within the horizon) and both managers; not Bob.
+        assert send_clock_digests(MORNING)["queued"] == 4
+        send_due()
+    by_to = {m["To"]: body(m) for m in mailbox.messages}
+    assert people["bob"].email not in by_to
+    assert "Later Household" in by_to[people["manager"].email]
+    assert "Later Household" in by_to[people["idle"].email]
+
+
+def test_a_refused_message_is_retried_with_backoff_then_failed(app):
+    """A server that refuses one recipient: that message backs off 1, 2, 4, 8 minutes and is
+    marked failed after the fifth attempt; the other is delivered at once."""
+
+    class Refusing:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            if address.startswith("nobody@"):
+                return "550 No such user here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope.rcpt_tos[0])
+            return "250 Message accepted for delivery"
+
+    handler, port = Refusing(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_PORT"] = port
+    try:
+        start = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+        with time_machine.travel(start, tick=False) as clock:
+            for to in ("nobody@example.com", "someone@example.com"):
+                queue_email(to, "clock_digest", f"test:{to}", name="X", sections=[],
+                            on=TODAY, horizon=TODAY, base="", settings={})
+            db.session.commit()
+            assert send_due(start) == {"sent": 1, "retry": 1, "failed": 0, "waiting": 0}
+            waits = []
+            now = start
+            for attempt in range(2, 6):
+                message = db.session.scalar(select(OutboxMessage).where(
+                    OutboxMessage.to_address == "nobody@example.com"))
+                db.session.refresh(message)
+                waits.append((message.next_attempt_at.replace(tzinfo=UTC) - now).seconds)
+                assert send_due(now + timedelta(seconds=waits[-1] - 1))["retry"] == 0
+                now = now + timedelta(seconds=waits[-1])
+                clock.move_to(now)
+                counts = send_due(now)
+                assert counts["retry" if attempt < 5 else "failed"] == 1
+            assert waits == [60, 120, 240, 480]
+    finally:
+        controller.stop()
+    db.session.refresh(message)
+    assert message.status == "failed" and message.attempts == 5
+    assert "No such user" in message.last_error
+    assert handler.messages == ["someone@example.com"]
+
+
+def test_an_unreachable_mail_server_charges_no_attempt_and_waits_before_retrying(app):
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    for n in range(3):
+        queue_email(f"p{n}@example.com", "clock_digest", f"down:{n}", name="X", sections=[],
+                    on=TODAY, horizon=TODAY, base="", settings={})
+    db.session.commit()
+    now = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+    counts = send_due(now)
+    assert counts["waiting"] == 3 and counts["sent"] == 0
+    assert "Mail server unavailable" in counts["backend_error"]
+    # Within the wait, the dispatcher does not even try the server.
+    assert send_due(now + timedelta(seconds=5)) == {"sent": 0, "retry": 0, "failed": 0,
+                                                    "waiting": 3}
+    rows = db.session.execute(select(OutboxMessage.status, OutboxMessage.attempts)).all()
+    assert set(rows) == {("pending", 0)}
+
+
+def test_run_once_records_each_job_in_the_job_log(app, runner):
+    result = runner.invoke(args=["scheduler", "run-once", "retention"])
+    assert result.exit_code == 0, result.output
+    assert "No retention rules yet" in result.output
+    result = runner.invoke(args=["scheduler", "run-once", "nope"])
+    assert result.exit_code != 0 and "no job called 'nope'" in result.output
+    result = runner.invoke(args=["scheduler", "run-once"])
+    assert result.exit_code == 0, result.output
+    names = list(db.session.scalars(select(JobRun.job_name).order_by(JobRun.id)))
+    assert names == ["retention"] + [j.name for j in JOBS]
+
+
+def test_a_failing_job_is_recorded_with_its_error_and_does_not_stop_the_next(app):
+    def broken(now):
+        raise RuntimeError("the sky fell")
+
+    run = run_job(Job("broken", "Broken", broken, every=5))
+    assert run.summary == "Failed" and "the sky fell" in run.error
+    assert run_job(job("retention")).error is None
+
+
+def test_a_daily_job_missed_this_morning_runs_when_the_scheduler_starts(app):
+    digest = job("clock_digest")
+    grace = timedelta(hours=1)
+    assert missed_today(digest, datetime(2027, 3, 10, 7, 30, tzinfo=UTC), grace)
+    assert not missed_today(digest, datetime(2027, 3, 10, 6, 59, tzinfo=UTC), grace)
+    assert not missed_today(digest, datetime(2027, 3, 10, 8, 30, tzinfo=UTC), grace)
+    # In summer time 7am in London is 6am UTC.
+    assert missed_today(digest, datetime(2027, 7, 1, 6, 10, tzinfo=UTC), grace)
+    with time_machine.travel(datetime(2027, 3, 10, 7, 0, 5, tzinfo=UTC), tick=False):
+        run_job(digest)
+    assert not missed_today(digest, datetime(2027, 3, 10, 7, 30, tzinfo=UTC), grace)
+
+
+def test_one_line_adds_a_job():
+    added = Job("visit_reminders", "Send visit reminders", lambda now: {"sent": 0}, every=60)
+    assert added.schedule() == "Every 1 minute"
+    assert Job("x", "X", print, daily="07:00").schedule() == "Every day at 07:00"
+    with pytest.raises(ValueError):
+        Job("y", "Y", print)
+
+
+def test_the_jobs_page_shows_each_job_and_its_last_run_to_administrators_only(app, client):
+    admin = make_staff("administrator")
+    worker = make_staff("assessing_social_worker")
+    run_job(job("retention"))
+    sign_in(client, worker)
+    assert client.get("/staff/admin/jobs").status_code == 403
+    assert client.get("/staff/admin/messages").status_code == 403
+    client.post("/staff/sign-out", data={"csrf_token": csrf_token(
+        client.get("/staff/my-work").get_data(as_text=True))})
+    sign_in(client, admin)
+    html = client.get("/staff/admin/jobs").get_data(as_text=True)
+    for j in JOBS:
+        assert escape(j.title) in html
+    assert "Every day at 07:00" in html and "Every 10 seconds" in html
+    assert "No retention rules yet" in html
+    assert html.count("Not run yet") == len(JOBS) - 1
+    assert 'href="/staff/admin/jobs"' in html  # in the staff navigation
+
+
+def test_an_administrator_resends_a_failed_message(app, client, mailbox):
+    admin = make_staff("administrator")
+    queue_email("carer@example.com", "clock_digest", "failed:1", name="X", sections=[],
+                on=TODAY, horizon=TODAY, base="", settings={})
+    db.session.commit()
+    message = db.session.scalar(select(OutboxMessage))
+    message.status, message.attempts, message.last_error = "failed", 5, "550 Mailbox full"
+    db.session.commit()
+    sign_in(client, admin)
+    page = client.get("/staff/admin/messages").get_data(as_text=True)
+    assert "carer@example.com" in page and "550 Mailbox full" in page
+    url = f"/staff/admin/messages/{message.id}/resend"
+    assert client.post(url).status_code == 400  # no CSRF token
+    response = client.post(url, data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    db.session.refresh(message)
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert send_due()["sent"] == 1
+    assert [m["To"] for m in mailbox.messages] == ["carer@example.com"]
+    again = client.post(url, data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "no longer failed" in again.get_data(as_text=True)
+    assert client.post("/staff/admin/messages/999999/resend",
+                       data={"csrf_token": csrf_token(page)}).status_code == 404
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+
+
+def test_the_notify_backend_is_chosen_by_configuration(app):
+    from carers.notifications.dispatch import NotifyBackend, SmtpBackend, configured_backend
+
+    assert configured_backend(app.config) is SmtpBackend
+    assert configured_backend({**app.config, "NOTIFY_API_KEY": "x"}) is NotifyBackend
