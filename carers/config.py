@@ -46,6 +46,7 @@ class Defaults:
     # A claim older than this belongs to a dispatcher that died mid-send (well above
     # MAIL_TIMEOUT, so a slow send is never taken for a dead one).
     OUTBOX_STALE_CLAIM_SECONDS = 900
+    OUTBOX_BATCH = 50  # messages claimed at a time by one dispatcher
     # GOV.UK Notify: used instead of SMTP when an API key is set. Each template is a generic
     # one whose personalisation holds our text: ((subject)) and ((body)) for email, ((body))
     # for text messages.
@@ -55,6 +56,8 @@ class Defaults:
     NOTIFY_BASE_URL = None
     # The scheduler process: job name -> seconds, to change an interval job's period.
     SCHEDULER_INTERVALS: dict = {}
+    # Job names to schedule (None: every job). For running a scheduler per kind of work.
+    SCHEDULER_ONLY = None
     TEAM_ALERT_EMAIL = None  # falls back to the agency setting
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     RATELIMIT_STORAGE_URI = "memory://"

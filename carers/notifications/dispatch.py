@@ -228,7 +228,7 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     state.update(failures=0, retry_at=None)
     try:
         while counts["sent"] + counts["retry"] + counts["failed"] < limit:
-            batch = claim_batch(now, min(BATCH, limit))
+            batch = claim_batch(now, min(cfg.get("OUTBOX_BATCH", BATCH), limit))
             if not batch:
                 break
             for index, message in enumerate(batch):

@@ -14,8 +14,10 @@ def run_command():
 
     Run exactly one of these beside the web server, never inside web workers."""
     app = current_app._get_current_object()
+    only = app.config.get("SCHEDULER_ONLY")
     for j in JOBS:
-        click.echo(f"  {j.name}: {j.schedule(app.config)} - {j.title}")
+        if only is None or j.name in only:
+            click.echo(f"  {j.name}: {j.schedule(app.config)} - {j.title}")
     click.echo("Scheduler running (Europe/London). Stop with Ctrl-C.")
     run_forever(app)
 

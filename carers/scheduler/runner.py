@@ -83,7 +83,10 @@ def build_scheduler(app):
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
     grace = timedelta(seconds=JOB_DEFAULTS["misfire_grace_time"])
     now = utcnow()
+    only = app.config.get("SCHEDULER_ONLY")
     for job in JOBS:
+        if only is not None and job.name not in only:
+            continue
 
         def run(job=job):
             with app.app_context():
