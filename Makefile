@@ -34,8 +34,13 @@ migrate: $(STAMP) instance/config.py
 demo: migrate
 	$(FLASK) demo load
 
+# The web server and, beside it in its own process, the scheduler (every timed job: the
+# outbox, the morning digest, reminders). Stopping the server stops the scheduler too.
 run: demo
 	@echo "Serving carers on http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/staff/sign-in)"
+	@echo "Starting the scheduler beside it (flask scheduler run)"
+	@$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
