@@ -1,0 +1,52 @@
+"""An administrator looks at the scheduled jobs and resends a failed message, in a real
+browser with axe-core on both pages; the message then reaches the SMTP server."""
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from carers.extensions import db
+from carers.notifications.dispatch import send_due
+from carers.notifications.models import OutboxMessage
+from carers.scheduler.jobs import job
+from carers.scheduler.runner import run_job
+from tests.browser.test_pipeline_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_administrator_sees_the_jobs_and_resends_a_failed_message(page, axe, make_user,
+                                                                     mailbox):
+    admin = make_user("administrator")
+    run_job(job("retention"))
+    run_job(job("send_outbox"))
+    db.session.add(OutboxMessage(
+        idempotency_key="browser:1", to_address="carer@example.com",
+        subject="Your initial visit", body_text="See you on Tuesday.", status="failed",
+        attempts=5, last_error="451 Temporary local problem"))
+    db.session.commit()
+
+    sign_in(page, admin.email)
+    page.get_by_role("link", name="Jobs", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scheduled jobs")
+    retention = page.locator("#job-retention")
+    expect(retention).to_contain_text("Every day at 03:00")
+    expect(retention).to_contain_text("No retention rules yet")
+    expect(page.locator("#job-send_outbox")).to_contain_text("Every 10 seconds")
+    expect(page.locator("#job-clock_digest")).to_contain_text("Not run yet")
+    axe(page)
+
+    page.get_by_role("link", name="Failed messages", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Messages that could not be sent")
+    expect(page.get_by_text("451 Temporary local problem (5 attempts)")).to_be_visible()
+    axe(page)
+    page.get_by_role("button", name="Resend the message to carer@example.com").click()
+    expect(page.get_by_text("Message to carer@example.com queued to send again")).to_be_visible()
+    expect(page.get_by_text("No failed messages.")).to_be_visible()
+    axe(page)
+
+    assert send_due()["sent"] == 1
+    assert [m["Subject"] for m in mailbox.messages] == ["Your initial visit"]
+    message = db.session.scalar(select(OutboxMessage))
+    db.session.refresh(message)
+    assert message.status == "sent"
