@@ -18,7 +18,7 @@ from carers.scheduler.digest import send_clock_digests
 from carers.scheduler.jobs import JOBS, Job, job
 from carers.scheduler.models import JobRun
 from carers.scheduler.runner import missed_today, run_job
-from tests.conftest import csrf_token, free_port
+from tests.conftest import ROOT, csrf_token, free_port
 from tests.factories import make_household, make_staff, make_team, sign_in
 
 # Wednesday 10 March 2027, 7am in London (GMT): the digest's time.
@@ -283,3 +283,84 @@ def test_the_notify_backend_is_chosen_by_configuration(app):
 
     assert configured_backend(app.config) is SmtpBackend
     assert configured_backend({**app.config, "NOTIFY_API_KEY": "x"}) is NotifyBackend
+
+
+class FakeNotify:
+    """A local HTTP server answering GOV.UK Notify's two send endpoints, recording each
+    request (path, JSON body, bearer token). ``status`` sets the next replies' status."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests, self.status = [], 201
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers["Content-Length"])
+                outer.requests.append((self.path, json.loads(self.rfile.read(length)),
+                                       self.headers["Authorization"]))
+                reply = json.dumps({"id": "d4b1", "reference": None} if outer.status == 201
+                                   else {"errors": [{"message": "nope"}]}).encode()
+                self.send_response(outer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_gov_uk_notify_sends_email_and_text_messages_with_our_texts(app):
+    from carers.notifications.operations import queue_sms
+
+    notify = FakeNotify()
+    service, secret = "26785a09-ab16-4eb0-8407-a37497a57506", \
+        "3d844edf-8d35-48ac-975b-e847b4f122b0"
+    app.config.update(NOTIFY_API_KEY=f"carers_test-{service}-{secret}",
+                      NOTIFY_EMAIL_TEMPLATE_ID="e1", NOTIFY_SMS_TEMPLATE_ID="s1",
+                      NOTIFY_BASE_URL=notify.url)
+    app.jinja_loader.loaders[0].searchpath.append(str(ROOT / "tests" / "templates"))
+    try:
+        queue_email("carer@example.com", "clock_digest", "notify:email", name="Jo",
+                    sections=[], on=TODAY, horizon=TODAY, base="", settings={})
+        queue_sms("07700900123", "test_text", "notify:sms", name="Jo")
+        db.session.commit()
+        assert send_due()["sent"] == 2
+        (email_path, email, token), (sms_path, sms, _) = notify.requests
+        assert email_path == "/v2/notifications/email" and token.startswith("Bearer ")
+        assert email["template_id"] == "e1" and email["email_address"] == "carer@example.com"
+        assert email["personalisation"]["subject"].startswith("Deadlines for 10 March 2027")
+        assert email["personalisation"]["body"].startswith("Good morning Jo")
+        assert email["reference"] == "notify:email"
+        assert sms_path == "/v2/notifications/sms" and sms["phone_number"] == "07700900123"
+        assert sms["personalisation"] == {"body": "Hello Jo, this is a test."}
+
+        # Notify down (500): nobody is charged an attempt. Notify refusing (400): retried.
+        queue_email("b@example.com", "clock_digest", "notify:down", name="B", sections=[],
+                    on=TODAY, horizon=TODAY, base="", settings={})
+        db.session.commit()
+        notify.status = 500
+        assert send_due()["waiting"] == 1
+        app.extensions["outbox_backend"]["retry_at"] = None
+        notify.status = 400
+        assert send_due()["retry"] == 1
+        message = db.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key == "notify:down"))
+        db.session.refresh(message)
+        assert message.attempts == 1 and "refused" in message.last_error
+    finally:
+        notify.stop()
+        app.jinja_loader.loaders[0].searchpath.pop()
