@@ -9,6 +9,7 @@ from aiosmtpd.controller import Controller
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from carers.cases.models import Household
 from carers.clocks.workdays import add_working_days
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
@@ -364,3 +365,50 @@ def test_gov_uk_notify_sends_email_and_text_messages_with_our_texts(app):
     finally:
         notify.stop()
         app.jinja_loader.loaders[0].searchpath.pop()
+
+
+def test_the_digest_runs_the_same_number_of_queries_for_10_cases_or_1000(agency):
+    from tests.factories import bulk_households
+    from tests.http.test_query_counts import counting
+
+    people, _ = agency
+
+    def queries(day: datetime) -> int:
+        with time_machine.travel(day, tick=False), counting() as statements:
+            send_clock_digests(day)
+        return len(statements)
+
+    few = queries(MORNING)
+    bulk_households(1000, "mainstream", "stage1", workers=[people["ann"], people["bob"]],
+                    next_due_on=lambda i: date(2027, 3, 1) + timedelta(days=i % 20),
+                    next_due_label="Stage 1 decision", team_id=people["ann"].team_id)
+    many = queries(MORNING + timedelta(days=1))
+    assert many == few
+
+
+def test_two_digest_sweeps_at_once_in_two_processes_queue_one_digest_each(agency, tmp_path,
+                                                                          database_url):
+    """`flask scheduler run-once clock_digest` twice at the same moment, for real."""
+    import os
+    import subprocess
+    import sys
+
+    people, _ = agency
+    # Every open case overdue (the processes run on the real today, not a fixed clock).
+    db.session.execute(Household.__table__.update().values(next_due_on=date(2020, 1, 1)))
+    db.session.commit()
+    config = tmp_path / "digest.py"
+    config.write_text(f"SECRET_KEY = 'test'\nSQLALCHEMY_DATABASE_URI = {database_url!r}\n")
+    env = {**os.environ, "CARERS_CONFIG": str(config)}
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    procs = [subprocess.Popen([flask, "--app", "carers", "scheduler", "run-once",
+                               "clock_digest"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    db.session.commit()
+    recipients = sorted(db.session.scalars(select(OutboxMessage.to_address).where(
+        OutboxMessage.idempotency_key.like("clock-digest:%"))))
+    # Ann and Bob (their cases), Ida (her case is overdue now too), both managers: once each.
+    assert recipients == sorted(people[k].email for k in ("ann", "bob", "idle", "manager",
+                                                           "sue"))
