@@ -64,6 +64,7 @@ def _register_models():
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
+    from carers.visits import models as _visits  # noqa: F401
 
 
 def _register_blueprints(app):
@@ -74,9 +75,11 @@ def _register_blueprints(app):
     from carers.enquiries.inbox import bp as inbox_bp
     from carers.enquiries.views import bp as enquiry_bp
     from carers.settings.views import bp as settings_bp
+    from carers.visits.views import bp as visits_bp
 
     for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(visits_bp)
 
 
 def _register_commands(app):
