@@ -9,7 +9,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from carers.cases.forms import ChoiceCheckboxesField, ChoiceRadioField, VersionedForm
 from carers.core.forms import DateRequired, GovDateField, GovForm, WholeNumberField, submit_button
@@ -40,7 +47,7 @@ class VisitForm(VersionedForm):
                              validators=[InputRequired("Select where the visit takes place")],
                              widget=GovRadioInput())
     meeting_link = StringField("Online meeting link", validators=[
-        Optional(), Length(max=500, message="Meeting link must be 500 characters or fewer")],
+        Length(max=500, message="Meeting link must be 500 characters or fewer")],
         description="Only for an online meeting. It starts with https://",
         widget=GovTextInput(), render_kw={"spellcheck": "false"})
     workers = ChoiceCheckboxesField("Workers attending", coerce=str,
@@ -60,15 +67,15 @@ class VisitForm(VersionedForm):
             try:
                 field.parsed = parse_time(field.data)
             except TimeProblem as problem:
-                raise ValueError(str(problem)) from None
+                raise ValidationError(str(problem)) from None
 
     def validate_meeting_link(self, field):
         if self.place.data == "online":
             link = (field.data or "").strip()
             if not link:
-                raise ValueError("Enter the link to the online meeting")
+                raise ValidationError("Enter the link to the online meeting")
             if not link.lower().startswith("https://") or any(c.isspace() for c in link):
-                raise ValueError("Enter a meeting link that starts with https://")
+                raise ValidationError("Enter a meeting link that starts with https://")
 
 
 class CancelForm(VersionedForm):
