@@ -65,6 +65,7 @@ def _register_models():
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
+    from carers.visits import models as _visits  # noqa: F401
 
 
 def _register_blueprints(app):
@@ -76,9 +77,10 @@ def _register_blueprints(app):
     from carers.enquiries.views import bp as enquiry_bp
     from carers.scheduler.views import bp as scheduler_bp
     from carers.settings.views import bp as settings_bp
+    from carers.visits.views import bp as visits_bp
 
     for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp,
-               scheduler_bp):
+               scheduler_bp, visits_bp):
         app.register_blueprint(bp)
 
 

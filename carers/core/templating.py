@@ -23,6 +23,7 @@ STAFF_NAVIGATION = [
     ("My work", "cases.my_work", CASE_READERS),
     ("Pipeline", "cases.board", CASE_READERS),
     ("Checks", "checks.team", CASE_READERS),
+    ("Diary", "visits.diary", CASE_READERS),
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
     ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
     ("Jobs", "scheduler.jobs", {RoleKey.ADMINISTRATOR}),

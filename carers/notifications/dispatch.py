@@ -80,6 +80,8 @@ class SmtpBackend:
         email.set_content(message.body_text)
         if message.body_html:
             email.add_alternative(message.body_html, subtype="html")
+        for item in message.attachments or ():
+            attach(email, item)
         try:
             self.connection.send_message(email)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
@@ -149,6 +151,15 @@ def _claimable(now, stale: timedelta):
 
 def _stale_after() -> timedelta:
     return timedelta(seconds=current_app.config["OUTBOX_STALE_CLAIM_SECONDS"])
+
+
+def attach(email: EmailMessage, item: dict) -> None:
+    """Attach a text file; its content type may carry parameters (``; method=REQUEST``)."""
+    mime, _, rest = item["content_type"].partition(";")
+    maintype, _, subtype = mime.strip().partition("/")
+    params = dict(p.strip().split("=", 1) for p in rest.split(";") if "=" in p)
+    email.add_attachment(item["content"].encode("utf-8"), maintype=maintype, subtype=subtype,
+                         filename=item["filename"], params=params)
 
 
 def due_ids(now, limit: int) -> list[int]:

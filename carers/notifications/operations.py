@@ -32,20 +32,17 @@ def queue_sms(to_number: str, template: str, idempotency_key: str, **context) ->
     return message
 
 
-def queue_email(to_address: str, template: str, idempotency_key: str, **context) -> OutboxMessage:
-    """Add an email to the outbox in the caller's transaction (the caller commits)."""
+def queue_email(to_address: str, template: str, idempotency_key: str, attachments=None,
+                **context) -> OutboxMessage:
+    """Add an email to the outbox in the caller's transaction (the caller commits).
+    ``attachments``: a list of {"filename", "content_type", "content"} with text content,
+    for example a calendar invitation."""
     existing = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
     )
     if existing is not None:
         return existing
-    subject = render_template(f"notifications/{template}.subject.txt", **context).strip()
-    message = OutboxMessage(
-        idempotency_key=idempotency_key,
-        to_address=to_address,
-        subject=" ".join(subject.split()),
-        body_text=render_template(f"notifications/{template}.txt", **context),
-        body_html=render_template(f"notifications/{template}.html", **context),
-    )
+    message = OutboxMessage(idempotency_key=idempotency_key, to_address=to_address,
+                            attachments=attachments or None, **render_email(template, **context))
     db.session.add(message)
     return message

@@ -20,6 +20,7 @@ from carers.checks import operations as checks
 from carers.notifications.dispatch import send_due
 from carers.scheduler.digest import send_clock_digests
 from carers.scheduler.retention import apply_retention
+from carers.visits.operations import send_visit_reminders
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ JOBS: list[Job] = [
     Job("send_outbox", "Send queued emails and text messages", send_due, every=10),
     Job("clock_digest", "Morning digest of deadlines due soon or overdue", send_clock_digests,
         daily="07:00"),
+    Job("visit_reminders", "Remind households and workers of visits", send_visit_reminders,
+        every=60),
     Job("reference_reminders", "Remind referees who have not replied", _reference_reminders,
         every=3600),
     Job("expiring_checks", "Warn about checks about to expire", _expiring_checks,

@@ -33,6 +33,14 @@ SETTINGS = [
     Setting("enquiry_retention_months", "Keep enquiries that never became applications (months)",
             24, "[U]", "No regulation covers enquiry-only records: a local policy."),
 ]
+# Visits: reminders and the office, where sessions at the office take place.
+SETTINGS += [
+    Setting("visit_reminder_hours", "Visit reminders: hours before the visit", 24, "product",
+            "The household and the attending workers are reminded this long before a visit."),
+    Setting("office_address", "Office address for visits",
+            "Fostering Team, Town Hall, Market Street, Northmoor NM1 1AA", "product",
+            "Where visits booked 'at the office' take place."),
+]
 # The statutory clocks' agency-settable figures, defined beside the clocks themselves.
 SETTINGS += [
     Setting(key, f"{cs.label} ({cs.unit})", cs.default, f"[{cs.evidence}]", cs.source)

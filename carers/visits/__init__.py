@@ -1,0 +1,1 @@
+"""Visits: home visits and assessment sessions, their invitations, reminders and diary."""

@@ -1,0 +1,391 @@
+"""State changes on visits. Each public function is one transaction and commits it: the
+visit, the case timeline entry, the audit entry and every email (with its calendar
+invitation) are written together or not at all.
+
+``send_visit_reminders(now)`` is the reminder sweep the scheduler runs: each due visit is
+claimed with a conditional UPDATE before its reminders are queued, so two sweeps running at
+once, or one restarted after a crash, never remind twice."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from carers.audit.operations import record as audit
+from carers.cases.models import CaseEvent, Household, HouseholdMember
+from carers.core.dates import london, utcnow
+from carers.extensions import db
+from carers.notifications.operations import queue_email
+from carers.settings.registry import agency_settings
+from carers.visits import ics
+from carers.visits.models import CalendarFeed, Visit, visit_worker
+from carers.visits.rules import (
+    DEFAULT_REMINDER_HOURS,
+    KINDS,
+    PLACES,
+    Clash,
+    format_when,
+    reminder_due,
+)
+
+__all__ = [
+    "NoAddress",
+    "VisitChanged",
+    "VisitDetails",
+    "book_visit",
+    "cancel_visit",
+    "create_feed",
+    "feed_owner",
+    "find_clashes",
+    "place_location",
+    "rearrange_visit",
+    "record_outcome",
+    "revoke_feed",
+    "send_visit_reminders",
+]
+
+VISIT_EVENT = "visit"
+MAX_CLASHES = 20
+
+
+class VisitChanged(Exception):
+    """Someone else changed the visit after this form was opened."""
+
+
+class NoAddress(ValueError):
+    """A home visit to a household with no address on record."""
+
+
+@dataclass
+class VisitDetails:
+    kind: str
+    starts_at: datetime  # aware, any zone; stored in UTC
+    duration_minutes: int
+    place: str
+    meeting_link: str | None = None
+    workers: list = field(default_factory=list)
+    members: list = field(default_factory=list)
+    notes: str | None = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes that were stored as UTC."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def reminder_hours(settings=None) -> int:
+    settings = settings or agency_settings()
+    value = settings.get("visit_reminder_hours", DEFAULT_REMINDER_HOURS)
+    return value if isinstance(value, int) and value >= 0 else DEFAULT_REMINDER_HOURS
+
+
+def place_location(household: Household, place: str, meeting_link: str | None,
+                   settings=None) -> str:
+    settings = settings or agency_settings()
+    if place == "online":
+        return (meeting_link or "").strip()
+    if place == "office":
+        return str(settings.get("office_address") or "The office")
+    address = ", ".join(p for p in (household.address, household.postcode) if p)
+    if not address:
+        raise NoAddress("This household has no address on record. Add it, or choose the "
+                        "office or an online meeting")
+    return address
+
+
+def find_clashes(starts_at: datetime, ends_at: datetime, workers,
+                 exclude_visit_id: int | None = None) -> list[Clash]:
+    """Active visits of any of ``workers`` that overlap the given time (at most 20)."""
+    ids = [w.id for w in workers]
+    if not ids:
+        return []
+    query = (
+        select(Visit, visit_worker.c.user_id)
+        .join(visit_worker, visit_worker.c.visit_id == Visit.id)
+        .where(visit_worker.c.user_id.in_(ids), Visit.status.in_(Visit.ACTIVE),
+               Visit.starts_at < ends_at, Visit.ends_at > starts_at)
+        .order_by(Visit.starts_at).limit(MAX_CLASHES)
+    )
+    if exclude_visit_id is not None:
+        query = query.where(Visit.id != exclude_visit_id)
+    names = {w.id: w.name for w in workers}
+    return [Clash(worker=names[user_id], kind=visit.kind, starts_at=_utc(visit.starts_at),
+                  minutes=visit.duration_minutes, household=visit.household.name)
+            for visit, user_id in db.session.execute(query)]
+
+
+# --- messages ---
+
+def _organizer(settings) -> tuple[str, str]:
+    return current_app.config["MAIL_DEFAULT_SENDER"], str(settings.get("agency_name") or "")
+
+
+def _attendees(visit: Visit) -> list[tuple[str, str | None]]:
+    people = [(w.email, w.name) for w in visit.workers if w.email]
+    if visit.household.email:
+        people.append((visit.household.email, visit.household.name))
+    return people
+
+
+def _context(visit: Visit, settings, **extra) -> dict:
+    return dict(visit=visit, settings=settings, kind=KINDS.get(visit.kind, "Visit"),
+                when=format_when(_utc(visit.starts_at), visit.duration_minutes),
+                place_label=PLACES.get(visit.place, ""), **extra)
+
+
+def _tell(visit: Visit, template: str, method: str, settings, *, workers=None,
+          household: bool = True, key: str | None = None, **extra) -> int:
+    """Queue ``template`` to the household (if it has an email address) and to ``workers``
+    (default: those attending), each with the calendar file. Returns the number queued."""
+    organizer = _organizer(settings)
+    content = ics.invitation(visit, method, organizer, _attendees(visit))
+    files = [ics.attachment(content, method,
+                            "cancel.ics" if method == ics.CANCEL else "invite.ics")]
+    recipients = []
+    if household and visit.household.email:
+        recipients.append((visit.household.email, visit.household.name, True))
+    for worker in visit.workers if workers is None else workers:
+        if worker.email:
+            recipients.append((worker.email, worker.name, False))
+    key = key or f"visit:{visit.id}:{visit.ics_sequence}:{template}"
+    seen = set()
+    for address, name, is_household in recipients:
+        if address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        queue_email(address, template, f"{key}:{address.lower()}"[:200], attachments=files,
+                    **_context(visit, settings, recipient_name=name,
+                               for_household=is_household, **extra))
+    return len(seen)
+
+
+def _event(visit: Visit, user, summary: str, body: str | None = None) -> None:
+    db.session.add(CaseEvent(household_id=visit.household_id, user_id=user.id if user else None,
+                             kind=VISIT_EVENT, summary=summary[:500], body=body,
+                             happened_on=london(utcnow()).date()))
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise VisitChanged from None
+
+
+def _check_version(visit: Visit, seen_version: int | None) -> None:
+    if seen_version is not None and visit.version != seen_version:
+        raise VisitChanged
+
+
+def _apply(visit: Visit, details: VisitDetails, settings) -> None:
+    visit.kind = details.kind
+    visit.starts_at = details.starts_at.astimezone(UTC)
+    visit.ends_at = details.ends_at.astimezone(UTC)
+    visit.duration_minutes = details.duration_minutes
+    visit.place = details.place
+    visit.location = place_location(visit.household, details.place, details.meeting_link,
+                                    settings)
+    visit.notes = details.notes or None
+    visit.workers = list(details.workers)
+    visit.members = list(details.members)
+    visit.reminder_due_at = reminder_due(visit.starts_at, reminder_hours(settings))
+    visit.reminder_sent_at = None
+    visit.updated_at = utcnow()
+
+
+# --- booking, rearranging, cancelling, writing up ---
+
+def book_visit(household: Household, user, details: VisitDetails) -> Visit:
+    settings = agency_settings()
+    visit = Visit(uid=f"{uuid.uuid4()}@carers", household=household,
+                  household_id=household.id, status=Visit.BOOKED, ics_sequence=0,
+                  created_by_id=user.id if user else None)
+    _apply(visit, details, settings)
+    db.session.add(visit)
+    db.session.flush()
+    kind = KINDS.get(visit.kind, "Visit")
+    _event(visit, user, f"{kind} booked for {format_when(visit.starts_at)}")
+    audit("create", "visit", visit.id, {"household": household.reference, "kind": visit.kind,
+                                        "starts_at": visit.starts_at.isoformat()}, user=user)
+    _tell(visit, "visit_invitation", ics.REQUEST, settings)
+    _commit()
+    return visit
+
+
+def rearrange_visit(visit: Visit, user, details: VisitDetails,
+                    seen_version: int | None = None) -> Visit:
+    """A new time, place or attendees: the same UID with a higher SEQUENCE, so calendars
+    move the event. Any reminder not yet sent is replaced by one for the new time."""
+    _check_version(visit, seen_version)
+    if not visit.is_active:
+        raise ValueError("Only a booked visit can be rearranged")
+    settings = agency_settings()
+    before = format_when(_utc(visit.starts_at), visit.duration_minutes)
+    removed = [w for w in visit.workers if w.id not in {n.id for n in details.workers}]
+    _apply(visit, details, settings)
+    visit.status = Visit.REARRANGED
+    visit.ics_sequence += 1
+    db.session.flush()
+    kind = KINDS.get(visit.kind, "Visit")
+    _event(visit, user, f"{kind} rearranged to {format_when(visit.starts_at)}",
+           f"Was {before}.")
+    audit("update", "visit", visit.id, {"rearranged": True,
+                                        "starts_at": visit.starts_at.isoformat()}, user=user)
+    _tell(visit, "visit_rearranged", ics.REQUEST, settings, before=before)
+    if removed:
+        # Workers no longer attending get the cancellation for their own calendar.
+        _tell(visit, "visit_cancelled", ics.CANCEL, settings, workers=removed,
+              household=False, removed=True, reason="You are no longer attending this visit.")
+    _commit()
+    return visit
+
+
+def cancel_visit(visit: Visit, user, reason: str, seen_version: int | None = None) -> Visit:
+    _check_version(visit, seen_version)
+    if not visit.is_active:
+        raise ValueError("Only a booked visit can be cancelled")
+    settings = agency_settings()
+    visit.status = Visit.CANCELLED
+    visit.status_reason = reason
+    visit.ics_sequence += 1
+    visit.reminder_due_at = None
+    visit.updated_at = utcnow()
+    db.session.flush()
+    kind = KINDS.get(visit.kind, "Visit")
+    _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} cancelled", reason)
+    audit("update", "visit", visit.id, {"cancelled": True}, user=user)
+    _tell(visit, "visit_cancelled", ics.CANCEL, settings, reason=reason, removed=False)
+    _commit()
+    return visit
+
+
+def record_outcome(visit: Visit, user, took_place: bool, write_up: str,
+                   seen_version: int | None = None) -> Visit:
+    """After the visit: whether it took place, and the worker's write-up."""
+    _check_version(visit, seen_version)
+    visit.status = Visit.TOOK_PLACE if took_place else Visit.DID_NOT_TAKE_PLACE
+    visit.write_up = write_up
+    visit.written_up_at = utcnow()
+    visit.updated_at = utcnow()
+    kind = KINDS.get(visit.kind, "Visit")
+    outcome = "took place" if took_place else "did not take place"
+    _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} {outcome}",
+           write_up)
+    audit("update", "visit", visit.id, {"outcome": visit.status}, user=user)
+    _commit()
+    return visit
+
+
+# --- the reminder sweep ---
+
+def _due(now: datetime):
+    return (Visit.reminder_sent_at.is_(None), Visit.reminder_due_at.is_not(None),
+            Visit.reminder_due_at <= now, Visit.starts_at > now,
+            Visit.status.in_(Visit.ACTIVE))
+
+
+def send_visit_reminders(now: datetime | None = None, limit: int = 1000) -> dict:
+    """Queue a reminder to the household and the attending workers of each visit whose
+    reminder is due (``reminder_due_at`` reached, the visit not yet started, not cancelled).
+
+    Each visit is claimed first (``UPDATE ... WHERE reminder_sent_at IS NULL`` and the row
+    count checked), in the same transaction as its messages, so a second sweep at the same
+    moment, or a sweep restarted after a crash, can neither skip nor repeat a reminder.
+    Returns ``{"due": n, "reminded": n, "messages": n, "skipped": n}``."""
+    now = _utc(now or utcnow())
+    ids = list(db.session.scalars(
+        select(Visit.id).where(*_due(now)).order_by(Visit.reminder_due_at, Visit.id)
+        .limit(limit)))
+    db.session.commit()
+    summary = {"due": len(ids), "reminded": 0, "messages": 0, "skipped": 0}
+    settings = agency_settings()
+    for visit_id in ids:
+        claimed = db.session.execute(
+            update(Visit).where(Visit.id == visit_id, *_due(now))
+            .values(reminder_sent_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            summary["skipped"] += 1
+            continue
+        visit = db.session.get(Visit, visit_id)
+        db.session.refresh(visit)
+        summary["messages"] += _tell(
+            visit, "visit_reminder", ics.REQUEST, settings,
+            key=f"visit-reminder:{visit.id}:{visit.ics_sequence}")
+        audit("update", "visit", visit_id, {"reminded": True})
+        db.session.commit()
+        summary["reminded"] += 1
+    return summary
+
+
+# --- a worker's calendar feed ---
+
+def feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_feed(user) -> str:
+    """A new secret feed address for ``user`` (replacing any old one). Returns the token,
+    which is never stored: only its hash is."""
+    token = secrets.token_urlsafe(32)
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    db.session.add(CalendarFeed(user_id=user.id, token_hash=feed_hash(token)))
+    audit("create", "calendar_feed", user.id, user=user)
+    db.session.commit()
+    return token
+
+
+def revoke_feed(user) -> bool:
+    gone = db.session.execute(
+        delete(CalendarFeed).where(CalendarFeed.user_id == user.id)).rowcount
+    if gone:
+        audit("delete", "calendar_feed", user.id, user=user)
+    db.session.commit()
+    return bool(gone)
+
+
+def feed_owner(token: str):
+    """The active user whose feed ``token`` opens, or None."""
+    from carers.auth.models import User
+
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token_hash == feed_hash(token)))
+    if row is None:
+        return None
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = utcnow()
+    return user
+
+
+def feed_visits(user, now: datetime | None = None, limit: int = 1000) -> list[Visit]:
+    """The worker's visits from 90 days ago to a year ahead (bounded)."""
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
+        .where(visit_worker.c.user_id == user.id,
+               Visit.starts_at >= now - timedelta(days=90),
+               Visit.starts_at < now + timedelta(days=366))
+        .order_by(Visit.starts_at).limit(limit)))
+
+
+def household_members(household: Household) -> list[HouseholdMember]:
+    return list(household.members)

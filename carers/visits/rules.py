@@ -1,0 +1,133 @@
+"""Visit rules as plain Python: kinds, statuses, London local times across the clock
+changes, and clashes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from carers.core.dates import LONDON, london
+
+KINDS = {
+    "initial_home_visit": "Initial home visit",
+    "assessment_session": "Assessment session",
+    "health_and_safety_check": "Home health and safety check",
+    "regulation_24_visit": "Regulation 24 visit",
+    "unannounced_visit": "Unannounced visit",
+    "other": "Other visit",
+}
+
+STATUSES = {
+    "booked": "Booked",
+    "rearranged": "Rearranged",
+    "cancelled": "Cancelled",
+    "took_place": "Took place",
+    "did_not_take_place": "Did not take place",
+}
+
+STATUS_TAGS = {
+    "booked": "govuk-tag--blue",
+    "rearranged": "govuk-tag--yellow",
+    "cancelled": "govuk-tag--grey",
+    "took_place": "govuk-tag--green",
+    "did_not_take_place": "govuk-tag--red",
+}
+
+PLACES = {
+    "home": "The household's home",
+    "office": "The office",
+    "online": "Online meeting",
+}
+
+DEFAULT_REMINDER_HOURS = 24
+MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+
+
+class TimeProblem(ValueError):
+    """A time as typed that is not a time on the clock (the message says why)."""
+
+
+def parse_time(text: str) -> time:
+    """'14:30', '14.30', '9:05', '2pm', '2:30pm', '12am' -> a time. Raises TimeProblem."""
+    text = (text or "").strip().replace(" ", "")
+    match = _TIME.match(text)
+    if not match:
+        raise TimeProblem("Enter the start time in the format 14:30 or 2:30pm")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            raise TimeProblem("Enter a real time, like 9:30am or 2pm")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    elif match.group(2) is None:
+        raise TimeProblem("Enter the start time in the format 14:30 or 2:30pm")
+    if hour > 23 or minute > 59:
+        raise TimeProblem("Enter a real time, like 09:30 or 14:00")
+    return time(hour, minute)
+
+
+def local_start(day: date, at: time) -> datetime:
+    """The UTC instant of a London wall-clock time. A time skipped when the clocks go
+    forward does not exist and is refused; a time repeated when they go back is the first
+    (British Summer Time) one."""
+    wall = datetime.combine(day, at)
+    aware = wall.replace(tzinfo=LONDON, fold=0)
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(LONDON).replace(tzinfo=None) != wall:
+        raise TimeProblem(f"{at:%H:%M} does not exist on that day because the clocks go "
+                          "forward an hour: choose another time")
+    return instant
+
+
+def format_time(dt: datetime) -> str:
+    """'10:00am' in London time."""
+    local = london(dt)
+    hour = local.strftime("%I").lstrip("0") or "12"
+    return f"{hour}:{local:%M}{local:%p}".lower()
+
+
+def format_when(dt: datetime, minutes: int | None = None) -> str:
+    """'Monday 30 March 2026, 10:00am to 11:30am' in London time."""
+    local = london(dt)
+    text = f"{local:%A} {local.day} {local:%B %Y}, {format_time(dt)}"
+    if minutes:
+        text += f" to {format_time(dt + timedelta(minutes=minutes))}"
+    return text
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week holding ``day``."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_bounds(monday: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which a London week (Monday 00:00 to the next Monday) starts and
+    ends; a week holding a clock change is 167 or 169 hours long."""
+    start = datetime.combine(monday, time(0), LONDON).astimezone(UTC)
+    end = datetime.combine(monday + timedelta(days=7), time(0), LONDON).astimezone(UTC)
+    return start, end
+
+
+def reminder_due(starts_at: datetime, hours: int) -> datetime:
+    return starts_at - timedelta(hours=hours)
+
+
+@dataclass(frozen=True)
+class Clash:
+    worker: str
+    kind: str
+    starts_at: datetime
+    minutes: int
+    household: str
+
+    @property
+    def text(self) -> str:
+        return (f"{self.worker} already has {KINDS.get(self.kind, 'a visit').lower()} "
+                f"({self.household}) on {format_when(self.starts_at, self.minutes)}")
+
+
+def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
+    return a_start < b_end and b_start < a_end

@@ -1,0 +1,348 @@
+"""Visit pages: a case's visits, booking, rearranging, cancelling and writing up; a worker's
+diary week; and the worker's private calendar feed."""
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from carers.audit.operations import record as audit
+from carers.auth.access import roles_required
+from carers.cases.access import can_change
+from carers.cases.views import get_case, team_staff
+from carers.core.dates import london, today, utcnow
+from carers.core.pagination import paginate
+from carers.extensions import db, limiter
+from carers.settings.registry import agency_settings
+from carers.visits import ics, operations
+from carers.visits.access import (
+    VISIT_READERS,
+    can_change_visit,
+    can_see_case_visits,
+    can_see_visit,
+)
+from carers.visits.forms import CancelForm, FeedForm, RevokeForm, VisitForm, WriteUpForm
+from carers.visits.models import CalendarFeed, Visit, visit_worker
+from carers.visits.rules import (
+    KINDS,
+    PLACES,
+    STATUS_TAGS,
+    STATUSES,
+    TimeProblem,
+    format_time,
+    format_when,
+    local_start,
+    week_bounds,
+    week_start,
+)
+
+bp = Blueprint("visits", __name__)
+
+CHANGED_MESSAGE = ("This visit changed since you opened it. Check the latest details below, "
+                   "then make your change again.")
+DIARY_LIMIT = 500
+
+
+@bp.app_template_global()
+def visit_kind(value: str) -> str:
+    return KINDS.get(value, "Visit")
+
+
+@bp.app_template_global()
+def visit_status_tag(value: str) -> dict:
+    return {"text": STATUSES.get(value, value), "classes": STATUS_TAGS.get(value, "")}
+
+
+@bp.app_template_global()
+def visit_when(visit) -> str:
+    return format_when(visit.starts_at, visit.duration_minutes)
+
+
+def get_visit(visit_id: int) -> Visit:
+    visit = db.session.scalar(select(Visit).where(Visit.id == visit_id).options(
+        selectinload(Visit.workers), selectinload(Visit.members)))
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _visit_form(household, visit: Visit | None = None):
+    form = VisitForm()
+    staff = {str(u.id): u for u in team_staff()}
+    for worker in [*household.workers, *(visit.workers if visit else [])]:
+        staff.setdefault(str(worker.id), worker)
+    form.workers.choices = [(k, u.name) for k, u in staff.items()]
+    members = {str(m.id): m for m in household.members}
+    form.members.choices = [(k, m.name) for k, m in members.items()]
+    home = ", ".join(p for p in (household.address, household.postcode) if p)
+    office = agency_settings().get("office_address")
+    form.place.choices = [
+        ("home", f"{PLACES['home']} ({home})" if home else
+         f"{PLACES['home']} (no address on record)"),
+        ("office", f"{PLACES['office']} ({office})" if office else PLACES["office"]),
+        ("online", PLACES["online"]),
+    ]
+    return form, staff, members
+
+
+def _details(form, household, staff, members, exclude_visit_id=None):
+    """The visit the form describes, and any clashes; adds errors to the form instead."""
+    try:
+        starts_at = local_start(form.day.data, form.start_time.parsed)
+    except TimeProblem as problem:
+        form.start_time.errors.append(str(problem))
+        return None, []
+    details = operations.VisitDetails(
+        kind=form.kind.data, starts_at=starts_at, duration_minutes=form.duration.data,
+        place=form.place.data, meeting_link=form.meeting_link.data,
+        workers=[staff[k] for k in form.workers.data], notes=form.notes.data,
+        members=[members[k] for k in form.members.data or []])
+    try:
+        operations.place_location(household, details.place, details.meeting_link)
+    except operations.NoAddress as problem:
+        form.place.errors.append(str(problem))
+        return None, []
+    clashes = operations.find_clashes(starts_at, details.ends_at, details.workers,
+                                      exclude_visit_id)
+    if clashes and not form.confirm_clash.data:
+        form.confirm_clash.errors.append(
+            f"{clashes[0].text}. Change the time, or confirm the clash to book it anyway")
+        return None, clashes
+    return details, clashes
+
+
+@bp.get("/staff/cases/<reference>/visits")
+@roles_required(*VISIT_READERS)
+def case_visits(reference):
+    household = get_case(reference)
+    if not can_see_case_visits(current_user, household):
+        abort(403)
+    query = (select(Visit).where(Visit.household_id == household.id)
+             .options(selectinload(Visit.workers))
+             .order_by(Visit.starts_at.desc(), Visit.id.desc()))
+    count = select(func.count(Visit.id)).where(Visit.household_id == household.id)
+    page = paginate(query, count, current_app.config["PAGE_SIZE"])
+    html = render_template("visits/case.html", household=household, page=page,
+                           can_change=can_change(current_user, household))
+    audit("view", "household_visits", household.id)
+    db.session.commit()
+    return html
+
+
+@bp.route("/staff/cases/<reference>/visits/new", methods=["GET", "POST"])
+@roles_required(*VISIT_READERS)
+def book(reference):
+    household = get_case(reference)
+    if not can_change(current_user, household):
+        abort(403)
+    form, staff, members = _visit_form(household)
+    clashes = []
+    if request.method == "GET":
+        form.workers.data = [str(current_user.id)] if str(current_user.id) in staff else []
+        form.place.data = "home" if household.address else None
+        form.duration.data = 90
+    elif form.validate():
+        details, clashes = _details(form, household, staff, members)
+        if details is not None:
+            visit = operations.book_visit(household, current_user, details)
+            flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Everyone "
+                  "attending has been sent an invitation.")
+            return redirect(url_for("visits.visit", visit_id=visit.id))
+    return render_template("visits/form.html", form=form, household=household,
+                           clashes=clashes, title="Book a visit", visit=None)
+
+
+@bp.get("/staff/visits/<int:visit_id>")
+@roles_required(*VISIT_READERS)
+def visit(visit_id):
+    visit = get_visit(visit_id)
+    if not can_see_visit(current_user, visit):
+        abort(403)
+    html = render_template("visits/visit.html", visit=visit, household=visit.household,
+                           can_change=can_change_visit(current_user, visit),
+                           started=visit.starts_at_utc <= utcnow())
+    audit("view", "visit", visit.id)
+    db.session.commit()
+    return html
+
+
+def _changeable(visit_id):
+    visit = get_visit(visit_id)
+    if not can_change_visit(current_user, visit):
+        abort(403)
+    return visit
+
+
+@bp.route("/staff/visits/<int:visit_id>/rearrange", methods=["GET", "POST"])
+@roles_required(*VISIT_READERS)
+def rearrange(visit_id):
+    visit = _changeable(visit_id)
+    if not visit.is_active:
+        flash("Only a booked visit can be rearranged", "warning")
+        return redirect(url_for("visits.visit", visit_id=visit.id))
+    household = visit.household
+    form, staff, members = _visit_form(household, visit)
+    form.submit.label.text = "Rearrange visit"
+    clashes = []
+    if request.method == "GET":
+        local = london(visit.starts_at)
+        form.version.data = str(visit.version)
+        form.kind.data = visit.kind
+        form.day.data = local.date()
+        form.start_time.data = f"{local:%H:%M}"
+        form.duration.data = visit.duration_minutes
+        form.place.data = visit.place
+        form.meeting_link.data = visit.location if visit.place == "online" else ""
+        form.workers.data = [str(w.id) for w in visit.workers]
+        form.members.data = [str(m.id) for m in visit.members]
+        form.notes.data = visit.notes
+    elif form.validate():
+        details, clashes = _details(form, household, staff, members, visit.id)
+        if details is not None:
+            try:
+                operations.rearrange_visit(visit, current_user, details, form.seen_version())
+            except operations.VisitChanged:
+                flash(CHANGED_MESSAGE, "warning")
+            else:
+                flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned has been "
+                      "told.")
+            return redirect(url_for("visits.visit", visit_id=visit_id))
+    return render_template("visits/form.html", form=form, household=household,
+                           clashes=clashes, title="Rearrange the visit", visit=visit)
+
+
+@bp.route("/staff/visits/<int:visit_id>/cancel", methods=["GET", "POST"])
+@roles_required(*VISIT_READERS)
+def cancel(visit_id):
+    visit = _changeable(visit_id)
+    if not visit.is_active:
+        flash("This visit is not booked, so it cannot be cancelled", "warning")
+        return redirect(url_for("visits.visit", visit_id=visit.id))
+    form = CancelForm()
+    if request.method == "GET":
+        form.version.data = str(visit.version)
+    elif form.validate():
+        try:
+            operations.cancel_visit(visit, current_user, form.reason.data, form.seen_version())
+        except operations.VisitChanged:
+            flash(CHANGED_MESSAGE, "warning")
+        else:
+            flash("Visit cancelled. Everyone concerned has been told.")
+        return redirect(url_for("visits.visit", visit_id=visit_id))
+    return render_template("visits/simple_form.html", form=form, visit=visit,
+                           household=visit.household, title="Cancel the visit")
+
+
+@bp.route("/staff/visits/<int:visit_id>/write-up", methods=["GET", "POST"])
+@roles_required(*VISIT_READERS)
+def write_up(visit_id):
+    visit = _changeable(visit_id)
+    if visit.status == Visit.CANCELLED or visit.starts_at_utc > utcnow():
+        flash("You can write up a visit once it has started", "warning")
+        return redirect(url_for("visits.visit", visit_id=visit.id))
+    form = WriteUpForm()
+    if request.method == "GET":
+        form.version.data = str(visit.version)
+        if visit.write_up:
+            form.write_up.data = visit.write_up
+            form.outcome.data = visit.status if not visit.is_active else None
+    elif form.validate():
+        try:
+            operations.record_outcome(visit, current_user, form.outcome.data == "took_place",
+                                      form.write_up.data, form.seen_version())
+        except operations.VisitChanged:
+            flash(CHANGED_MESSAGE, "warning")
+        else:
+            flash("Write-up saved")
+        return redirect(url_for("visits.visit", visit_id=visit_id))
+    return render_template("visits/simple_form.html", form=form, visit=visit,
+                           household=visit.household, title="Write up the visit")
+
+
+def _week_param() -> date:
+    raw = request.args.get("week", "")
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = today()
+    if not 2000 <= day.year <= 2100:
+        day = today()
+    return week_start(day)
+
+
+@bp.get("/staff/diary")
+@roles_required(*VISIT_READERS)
+def diary():
+    monday = _week_param()
+    start, end = week_bounds(monday)
+    visits = list(db.session.scalars(
+        select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
+        .where(visit_worker.c.user_id == current_user.id, Visit.starts_at >= start,
+               Visit.starts_at < end)
+        .options(selectinload(Visit.workers))
+        .order_by(Visit.starts_at, Visit.id).limit(DIARY_LIMIT)))
+    days = [(monday + timedelta(days=i), []) for i in range(7)]
+    for item in visits:
+        index = (london(item.starts_at).date() - monday).days
+        if 0 <= index < 7:
+            days[index][1].append(item)
+    html = render_template("visits/diary.html", days=days, monday=monday,
+                           previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
+                           this_week=week_start(today()), today_date=today(),
+                           format_time=format_time, truncated=len(visits) >= DIARY_LIMIT)
+    audit("view", "diary", current_user.id, {"week": monday.isoformat()})
+    db.session.commit()
+    return html
+
+
+@bp.route("/staff/calendar-feed", methods=["GET", "POST"])
+@roles_required(*VISIT_READERS)
+def calendar_feed():
+    form, revoke_form = FeedForm(), RevokeForm()
+    address = None
+    if request.method == "POST" and form.validate():
+        token = operations.create_feed(current_user)
+        address = url_for("visits.feed", token=token, _external=True)
+    feed_row = db.session.get(CalendarFeed, current_user.id)
+    return render_template("visits/feed.html", form=form, revoke_form=revoke_form,
+                           feed_row=feed_row, address=address)
+
+
+@bp.post("/staff/calendar-feed/revoke")
+@roles_required(*VISIT_READERS)
+def revoke_calendar_feed():
+    if RevokeForm().validate() and operations.revoke_feed(current_user):
+        flash("Your calendar address is turned off. Calendars using it will stop updating.")
+    return redirect(url_for("visits.calendar_feed"))
+
+
+def _feed_limit():
+    return current_app.config["ENQUIRY_PAGE_RATE_LIMIT"]
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit(_feed_limit)
+def feed(token):
+    user = operations.feed_owner(token)
+    if user is None:
+        abort(404)
+    visits = operations.feed_visits(user)
+    body = ics.feed(visits, f"Visits: {user.name}")
+    audit("download", "calendar_feed", user.id, {"visits": len(visits)}, user=user)
+    db.session.commit()
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="visits.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
