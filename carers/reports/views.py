@@ -110,7 +110,7 @@ def save(reference):
     form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
     form = sections_form(form_kind)()
     if not form.validate():
-        return _editor(household, sections=form, status=400)
+        return _editor(household, sections=form)
     texts = {key: (form[key].data or "", _revision(form[f"{key}__revision"].data))
              for key in structure.narrative_keys(form_kind)}
     try:
@@ -162,7 +162,7 @@ def recommendation(reference):
     household = _changer(reference)
     form = RecommendationForm()
     if not form.validate():
-        return _editor(household, recommendation=form, status=400)
+        return _editor(household, recommendation=form)
     try:
         operations.set_recommendation(household, form.recommendation.data, form.terms.data,
                                       current_user)
@@ -180,7 +180,7 @@ def comments(reference):
     household = _changer(reference)
     form = CommentsForm()
     if not form.validate():
-        return _editor(household, comments=form, status=400)
+        return _editor(household, comments=form)
     operations.record_comments(household, form.shared_on.data, form.comments_received_on.data,
                                form.applicant_comments.data, current_user)
     flash("The applicants' comments are saved")
@@ -193,7 +193,7 @@ def add_training(reference):
     household = _changer(reference)
     form = TrainingForm()
     if not form.validate():
-        return _editor(household, training=form, status=400)
+        return _editor(household, training=form)
     operations.add_training(household, current_user, course=form.course.data,
                             provider=form.provider.data or None,
                             attended_by=form.attended_by.data,
