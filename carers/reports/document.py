@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from carers.checks.forms import RELATIONSHIP_LABELS
@@ -136,6 +136,10 @@ def stored_or_rendered(html: str, *, title: str, author: str, kind: str,
     # Rendered at the same moment by another request? Theirs is the same PDF: keep theirs.
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
+    if household_id is not None and kind == "report":
+        # Only the latest report is downloaded: earlier renderings are of no further use.
+        db.session.execute(delete(StoredPdf).where(StoredPdf.household_id == household_id,
+                                                   StoredPdf.kind == kind))
     db.session.execute(insert(StoredPdf).values(
         html_sha256=digest, household_id=household_id, kind=kind, size=len(pdf), content=pdf,
     ).on_conflict_do_nothing(index_elements=["html_sha256"]))

@@ -243,3 +243,22 @@ def test_access_follows_the_case(app, worker, team):
     views = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "view", AuditEvent.object_type == "assessment_report")).all()
     assert {v.user_id for v in views} >= {outsider.id, other_manager.id}
+
+
+def test_a_new_kinship_case_gets_form_c_and_a_pdf_before_anything_is_written(app, worker, team):
+    household = make_household("connected_person", team=team, workers=[worker])
+    client = client_for(app, worker)
+    page = html_of(client.get(editor_url(household)))
+    assert "Connected person assessment (Form C)" in page
+    for label in ("B1: The child", "B2: The birth family", "B3: The applicants",
+                  "B4: Capacity to care for this child", "B7: Summary and recommendation"):
+        assert label in page
+    assert db.session.scalar(select(AssessmentReport)) is None  # reading creates nothing
+    response = client.get(f"{editor_url(household)}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    token = csrf_token(page)
+    assert autosave(client, household, "child", "Amy loves drawing.", 0,
+                    token).status_code == 200
+    db.session.expire_all()
+    assert latest_report(household).form == "form_c"
+    assert latest_report(household).text("child") == "Amy loves drawing."
