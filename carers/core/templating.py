@@ -25,6 +25,9 @@ STAFF_NAVIGATION = [
     ("Checks", "checks.team", CASE_READERS),
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
     ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
+    ("Panel", "panel.meetings", {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}),
+    ("Decisions", "panel.decisions", {RoleKey.AGENCY_DECISION_MAKER}),
+    ("Panel meetings", "panel.my_meetings", {RoleKey.PANEL_MEMBER}),
 ]
 
 

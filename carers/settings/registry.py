@@ -10,6 +10,7 @@ from flask import has_request_context, request
 from carers.checks.rules import CHECK_DEFAULTS
 from carers.clocks.statutory import CLOCK_DEFAULTS
 from carers.extensions import db
+from carers.panel.rules import PANEL_DEFAULTS
 from carers.settings.models import AgencySetting
 
 
@@ -42,6 +43,12 @@ SETTINGS += [
 SETTINGS += [
     Setting(key, cs.label, cs.default, cs.evidence, cs.hint)
     for key, cs in CHECK_DEFAULTS.items() if key not in {s.key for s in SETTINGS}
+]
+
+# The fostering panel's settings (quorum, access period), defined beside its rules.
+SETTINGS += [
+    Setting(key, ps.label, ps.default, ps.evidence, ps.hint)
+    for key, ps in PANEL_DEFAULTS.items()
 ]
 
 BY_KEY = {s.key: s for s in SETTINGS}
