@@ -456,18 +456,13 @@ def record_decision(by: User, household: Household, kind: str, *, on: date, reas
     letter_kind = {PanelDecision.APPROVE: "approval",
                    PanelDecision.QUALIFYING_DETERMINATION: "qualifying_determination",
                    PanelDecision.NOT_APPROVE: "refusal"}[kind]
-    titles = {"approval": "Your approval as foster carers",
-              "qualifying_determination": "Proposal not to approve you: qualifying "
-                                          "determination",
-              "refusal": "Decision not to approve you as foster carers"}
     from carers.clocks.statutory import FIRST_REVIEW_MONTHS, add_months, clock_setting
 
     with db.session.no_autoflush:
         pdf = pdfs.letter_pdf(
-            household, letter_kind, title=titles[letter_kind], author=by.name, on=on,
-            reasons=reasons, terms=decision.terms, terms_text=terms_text(decision.terms),
-            agency_name=settings["agency_name"],
-            review_due=add_months(on, FIRST_REVIEW_MONTHS),
+            household, letter_kind, decided_on=on, signed_by=by.name, reasons=reasons,
+            terms=terms_text(decision.terms), qd_issued_on=household.qd_issued_on,
+            first_review_by=add_months(on, FIRST_REVIEW_MONTHS),
             respond_by=on + timedelta(days=clock_setting(settings, "qd_response_days")))
     decision.letter_pdf = pdf
     decision.letter_size = len(pdf)

@@ -1,9 +1,13 @@
-"""PDFs for the panel: the pack (agenda then each case), each member's stamped copy, and
-decision letters.
+"""PDFs for the panel: the pack (agenda then each case's report), each member's stamped
+copy, and decision letters.
 
-The shared renderer (``carers.documents.pdf.render_pdf``) and the assessment report
-(``carers.reports``) are used when present; until then a local renderer with the same
-rule stands in: nothing in the HTML may make WeasyPrint fetch anything.
+Rendering is the shared renderer's (``carers.documents.pdf.render_pdf``: tagged A4, the
+protective marking, page numbers, bookmarks, and a fetcher that reads only our print
+assets). Each case's report body is ``carers.reports.document.report_body_html``.
+
+A pack is rendered once per issue; each member's copy is that PDF with "Copy for NAME,
+DATE" stamped in the bottom-left margin of every page (where ``documents/_document.html``
+prints its copy line), so the cost of a pack does not grow with the number of members.
 """
 
 from __future__ import annotations
@@ -15,57 +19,44 @@ from flask import render_template
 from pypdf import PdfReader, PdfWriter
 
 from carers.core.dates import format_date
+from carers.documents.pdf import render_pdf
+from carers.reports import document as reports
 
-
-class FetchRefused(ValueError):
-    pass
-
-
-def _refuse_fetch(url, *args, **kwargs):
-    # Report text is typed by applicants and staff: never fetch anything it names.
-    raise FetchRefused(f"Refused to fetch {url!r}")
-
-
-def render_pdf(html: str, *, title: str, author: str) -> bytes:
-    try:
-        from carers.documents.pdf import render_pdf as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(html, title=title, author=author)
-    from weasyprint import HTML
-
-    # Title and author come from <title> and <meta name="author">.
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
-
-
-def case_body_html(household, **ctx) -> str:
-    """The case's assessment report body, or a short case summary until reports exist."""
-    try:
-        from carers.reports import report_body_html
-    except ImportError:
-        report_body_html = None
-    if report_body_html is not None:
-        return report_body_html(household, **ctx)
-    return render_template("panel/pdf/_case_summary.html", household=household)
+__all__ = ["copy_line", "letter_pdf", "pack_html", "render_pdf", "report_pdf", "stamp_overlay",
+           "stamped_copy"]
 
 
 def pack_html(meeting, items, agency_name: str) -> str:
-    bodies = [(item, case_body_html(item.household)) for item in items]
-    return render_template("panel/pdf/pack.html", meeting=meeting, bodies=bodies,
-                           agency_name=agency_name)
+    cases = []
+    for item in items:
+        household = item.household
+        outline = reports.report_outline(household)
+        cases.append({"item": item, "body": reports.report_body_html(household),
+                      "outline": outline})
+    contents = [{"id": "pack-agenda", "title": "Agenda"}] + [
+        {"id": c["outline"][0]["id"],
+         "title": f"{c['item'].household.reference}: {c['item'].household.name}",
+         "children": c["outline"]} for c in cases if c["outline"]]
+    return render_template(
+        "panel/pdf/pack.html", meeting=meeting, cases=cases, contents_entries=contents,
+        agency_name=agency_name, doc_title=f"Fostering panel pack, {format_date(meeting.meets_on)}",
+        doc_author=agency_name, doc_reference=f"Panel {format_date(meeting.meets_on)}")
+
+
+def copy_line(name: str, on: date) -> str:
+    return f"Copy for {name}, {format_date(on)}"
 
 
 def stamp_overlay(line: str) -> PdfReader:
+    """One A4 page carrying ``line`` where the document template prints its copy line."""
     html = render_template("panel/pdf/stamp.html", line=line)
-    from weasyprint import HTML
-
-    return PdfReader(io.BytesIO(HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()))
+    return PdfReader(io.BytesIO(render_pdf(html, title="Copy", author="")))
 
 
-def stamped_copy(base_pdf: bytes, name: str, on: date, overlay_reader=None) -> bytes:
-    """``base_pdf`` with "Copy for NAME, DATE" on every page; bookmarks and metadata kept."""
-    overlay = (overlay_reader or stamp_overlay(copy_line(name, on))).pages[0]
+def stamped_copy(base_pdf: bytes, name: str, on: date) -> bytes:
+    """``base_pdf`` with "Copy for NAME, DATE" on every page; bookmarks, tags and metadata
+    kept."""
+    overlay = stamp_overlay(copy_line(name, on)).pages[0]
     writer = PdfWriter(clone_from=io.BytesIO(base_pdf))
     for page in writer.pages:
         page.merge_page(overlay, over=True)
@@ -74,17 +65,32 @@ def stamped_copy(base_pdf: bytes, name: str, on: date, overlay_reader=None) -> b
     return out.getvalue()
 
 
-def copy_line(name: str, on: date) -> str:
-    return f"Copy for {name}, {format_date(on)}. Do not copy or pass on."
+def report_pdf(household) -> bytes:
+    """The case's assessment report (served from the store when unchanged)."""
+    pdf, _stored = reports.report_pdf(household)
+    return pdf
 
 
 def letter_pdf(household, kind: str, **ctx) -> bytes:
-    try:
-        from carers.reports import letter_pdf as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(household, kind, **ctx)
-    html = render_template("panel/pdf/letter.html", household=household, kind=kind, **ctx)
-    return render_pdf(html, title=f"Decision letter {household.reference}",
-                      author=ctx.get("author", "Agency decision maker"))
+    """A decision letter. "approval" and "qualifying_determination" are the shared letters;
+    "refusal" (the final decision after a qualifying determination) is the panel's own."""
+    if kind in reports.LETTER_KINDS:
+        return reports.letter_pdf(household, kind, **ctx)
+    if kind != "refusal":
+        raise ValueError(f"No letter template for {kind!r}")
+    title = "Our decision not to approve you as foster carers"
+    html = _refusal_html(household, title, ctx)
+    return render_pdf(html, title=title, author=ctx.get("signed_by") or "")
+
+
+def _refusal_html(household, title: str, ctx: dict) -> str:
+    from carers.core.dates import today
+    from carers.settings.registry import agency_settings
+
+    settings = agency_settings()
+    applicants = [m.name for m in household.members if m.is_applicant] or [household.name]
+    context = {"letter_date": today(), "signed_by": settings["agency_name"], **ctx}
+    return render_template("panel/pdf/refusal_letter.html", household=household,
+                           applicants=applicants, agency=settings, doc_title=title,
+                           doc_author=context["signed_by"], doc_reference=household.reference,
+                           **context)

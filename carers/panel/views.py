@@ -448,16 +448,7 @@ def report(meeting_id, reference):
 
 
 def _report_pdf(household) -> bytes:
-    try:
-        from carers.reports import report_pdf
-    except ImportError:
-        report_pdf = None
-    if report_pdf is not None:
-        return report_pdf(household)
-    html = render_template("panel/pdf/report.html", household=household,
-                           body=pdfs.case_body_html(household))
-    return pdfs.render_pdf(html, title=f"Assessment report {household.reference}",
-                           author=agency_settings()["agency_name"])
+    return pdfs.report_pdf(household)
 
 
 # --- the chair's recommendation and the minutes ---

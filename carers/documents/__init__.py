@@ -1,0 +1,1 @@
+"""Printed documents: HTML templates under ``templates/documents/`` rendered to PDF."""

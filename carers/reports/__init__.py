@@ -1,0 +1,1 @@
+"""The assessment report: Form F (mainstream) or Form C (kinship), written in the app."""

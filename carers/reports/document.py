@@ -1,0 +1,173 @@
+"""The assessment report as a printed document, and decision letters.
+
+- ``report_body_html(household, *, draft=None)``: one case's report as an HTML fragment for a
+  document extending ``documents/_document.html`` (a panel pack includes one per case);
+- ``report_html`` / ``report_pdf``: the report on its own, with a front sheet and contents;
+  ``report_pdf`` keeps every PDF it renders, keyed by the SHA-256 of the HTML, and serves an
+  unchanged report from there;
+- ``letter_pdf(household, kind, **ctx)``: a decision letter to the applicants.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from carers.checks.forms import RELATIONSHIP_LABELS
+from carers.checks.ledger import active_referees, case_ledger
+from carers.checks.models import Address
+from carers.core.dates import today
+from carers.documents.pdf import render_pdf
+from carers.extensions import db
+from carers.pipeline import Pathway, Recommendation
+from carers.reports import structure
+from carers.reports.models import AssessmentReport, StoredPdf, TrainingRecord
+from carers.settings.registry import agency_settings
+
+LETTER_KINDS = {
+    "approval": ("documents/letters/approval.html", "Your approval as foster carers"),
+    "qualifying_determination": ("documents/letters/qualifying_determination.html",
+                                 "Our proposal not to approve you as foster carers"),
+}
+
+
+def latest_report(household) -> AssessmentReport | None:
+    return db.session.scalar(
+        select(AssessmentReport).where(AssessmentReport.household_id == household.id)
+        .order_by(AssessmentReport.number.desc()).limit(1))
+
+
+def report_title(household) -> str:
+    return structure.TITLES[structure.form_for(household.pathway)]
+
+
+def _anchor_prefix(household) -> str:
+    return "r-" + re.sub(r"[^A-Za-z0-9_-]", "-", household.reference)
+
+
+def report_outline(household, report: AssessmentReport | None = None) -> list[dict]:
+    """The report's sections as contents entries: ``{"id", "title"}``; ids are unique within
+    a pack (they start with the case reference)."""
+    form = report.form if report else structure.form_for(household.pathway)
+    prefix = _anchor_prefix(household)
+    return [{"id": f"{prefix}-{s.key}", "title": s.title} for s in structure.sections(form)]
+
+
+@dataclass
+class Facts:
+    """What the factual sections print, read from the case, the checks ledger and training."""
+
+    people: list
+    addresses: list
+    checks: list
+    referees: list
+    training: list
+    workers: str
+
+
+def _facts(household) -> Facts:
+    ledger = case_ledger(household, today(), agency_settings())
+    checks = [e.state for e in ledger.current if e.state.required or e.row is not None]
+    addresses = list(db.session.scalars(
+        select(Address).where(Address.household_id == household.id)
+        .order_by(Address.lived_to.is_(None).desc(), Address.lived_to.desc(), Address.id)))
+    training = list(db.session.scalars(
+        select(TrainingRecord).where(TrainingRecord.household_id == household.id)
+        .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
+    return Facts(
+        people=list(household.members), addresses=addresses, checks=checks,
+        referees=active_referees(household), training=training,
+        workers=", ".join(w.name for w in household.workers))
+
+
+def report_body_html(household, *, draft: bool | None = None,
+                     report: AssessmentReport | None = None, contents: bool = False) -> str:
+    """One case's assessment report as an HTML fragment (no ``<html>``): its title (bookmark
+    level 1), front sheet, sections (level 2) with anchors from ``report_outline``, and the
+    case reference for the page headers. ``draft`` None: a DRAFT watermark unless the latest
+    version is signed off. ``contents``: add the report's own contents page."""
+    report = report or latest_report(household)
+    form = structure.Form(report.form) if report else structure.form_for(household.pathway)
+    if draft is None:
+        draft = report is None or report.is_draft
+    outline = report_outline(household, report)
+    anchors = {s.key: entry["id"] for s, entry in zip(structure.sections(form), outline,
+                                                          strict=True)}
+    return render_template(
+        "reports/_body.html", household=household, report=report, form=form,
+        sections=structure.sections(form), anchors=anchors, outline=outline, draft=draft,
+        title=f"{structure.TITLES[form]}: {household.name}", doc_id=_anchor_prefix(household),
+        facts=_facts(household),
+        relationship_labels=RELATIONSHIP_LABELS, with_contents=contents,
+        recommendation_label=(Recommendation(report.recommendation).label
+                              if report and report.recommendation else ""),
+        kinship=household.pathway == Pathway.CONNECTED_PERSON.value)
+
+
+def report_html(household, report: AssessmentReport | None = None) -> str:
+    """The whole report document (front sheet, contents, sections)."""
+    report = report or latest_report(household)
+    body = report_body_html(household, report=report, contents=True)
+    return render_template(
+        "reports/document.html", body=body, doc_title=report_title(household),
+        doc_author=_author(household, report))
+
+
+def _author(household, report) -> str:
+    if report is not None and report.author is not None:
+        return report.author.name
+    return ", ".join(w.name for w in household.workers) or agency_settings()["agency_name"]
+
+
+def stored_or_rendered(html: str, *, title: str, author: str, kind: str,
+                       household_id: int | None) -> tuple[bytes, bool]:
+    """The PDF for this exact HTML: from the store if rendered before (True), else rendered
+    now and stored (False). Commits nothing: the caller's transaction keeps it."""
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    content = db.session.scalar(select(StoredPdf.content).where(StoredPdf.html_sha256 == digest))
+    if content is not None:
+        return content, True
+    pdf = render_pdf(html, title=title, author=author)
+    # Rendered at the same moment by another request? Theirs is the same PDF: keep theirs.
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" \
+        else sqlite.insert
+    db.session.execute(insert(StoredPdf).values(
+        html_sha256=digest, household_id=household_id, kind=kind, size=len(pdf), content=pdf,
+    ).on_conflict_do_nothing(index_elements=["html_sha256"]))
+    return pdf, False
+
+
+def report_pdf(household, report: AssessmentReport | None = None) -> tuple[bytes, bool]:
+    """The report as a PDF, and whether it came from the store."""
+    report = report or latest_report(household)
+    html = report_html(household, report)
+    return stored_or_rendered(html, title=f"{report_title(household)}: {household.reference}",
+                              author=_author(household, report), kind="report",
+                              household_id=household.id)
+
+
+def letter_html(household, kind: str, **ctx) -> str:
+    if kind not in LETTER_KINDS:
+        raise ValueError(f"No letter template for {kind!r}")
+    template, title = LETTER_KINDS[kind]
+    settings = agency_settings()
+    applicants = [m.name for m in household.members if m.is_applicant] or [household.name]
+    context = {"letter_date": today(), "signed_by": settings["agency_name"], **ctx}
+    return render_template(
+        template, household=household, applicants=applicants, agency=settings,
+        doc_title=title, doc_author=settings["agency_name"], doc_reference=household.reference,
+        **context)
+
+
+def letter_pdf(household, kind: str, **ctx) -> bytes:
+    """A decision letter as a PDF. ``kind``: "approval" (ctx: ``terms``, ``decided_on``,
+    ``first_review_by``, ``signed_by``) or "qualifying_determination" (ctx: ``reasons``,
+    ``decided_on``, ``respond_by``, ``signed_by``). ``letter_date`` defaults to today."""
+    html = letter_html(household, kind, **ctx)
+    return render_pdf(html, title=LETTER_KINDS[kind][1],
+                      author=ctx.get("signed_by") or agency_settings()["agency_name"])

@@ -1,0 +1,118 @@
+"""A case's assessment report, its sections, preparation training and stored PDFs.
+
+Versions: a report is a draft until a team manager signs it off; a signed-off version is
+never edited again. A change after sign-off starts a new version (a draft copied from the
+signed-off text), so panel members always read the text the manager signed off.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from carers.core.dates import utcnow
+from carers.extensions import db
+
+
+class AssessmentReport(db.Model):
+    __tablename__ = "assessment_report"
+    __table_args__ = (UniqueConstraint("household_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
+                                              index=True)
+    number: Mapped[int] = mapped_column(Integer, default=1)  # version 1, 2, ...
+    form: Mapped[str] = mapped_column(String(10))  # "form_f" or "form_c"
+    recommendation: Mapped[str | None] = mapped_column(String(20))
+    terms: Mapped[str | None] = mapped_column(Text)  # proposed terms of approval
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # The applicant's view of the report: recorded at any time, also after sign-off (they are
+    # the applicant's words, not the report's).
+    shared_on: Mapped[date | None] = mapped_column(Date)
+    comments_received_on: Mapped[date | None] = mapped_column(Date)
+    applicant_comments: Mapped[str | None] = mapped_column(Text)
+
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    author = relationship("User", foreign_keys=[author_id])
+    signed_off_by = relationship("User", foreign_keys=[signed_off_by_id])
+    household = relationship("Household")
+    sections: Mapped[list["ReportSection"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", order_by="ReportSection.id")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.signed_off_at is None
+
+    def text(self, key: str) -> str:
+        for section in self.sections:
+            if section.key == key:
+                return section.body or ""
+        return ""
+
+    def section(self, key: str) -> "ReportSection | None":
+        return next((s for s in self.sections if s.key == key), None)
+
+
+class ReportSection(db.Model):
+    """One narrative section. ``revision`` rises with every save: an autosave from a page
+    opened before someone else's save is refused rather than overwriting it."""
+
+    __tablename__ = "report_section"
+    __table_args__ = (UniqueConstraint("report_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_report.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    report: Mapped[AssessmentReport] = relationship(back_populates="sections")
+    updated_by = relationship("User")
+
+
+class TrainingRecord(db.Model):
+    """Preparation training someone in the household attended (e.g. Skills to Foster)."""
+
+    __tablename__ = "training_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
+                                              index=True)
+    course: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str | None] = mapped_column(String(200))
+    attended_by: Mapped[str] = mapped_column(String(300))
+    completed_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StoredPdf(db.Model):
+    """A rendered PDF, found again by the SHA-256 of the HTML it was rendered from: an
+    unchanged report is served from here instead of being rendered again."""
+
+    __tablename__ = "stored_pdf"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    html_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

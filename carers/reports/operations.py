@@ -1,0 +1,184 @@
+"""Changes to a case's assessment report. Each function is one transaction: it changes the
+rows, adds the audit entries and commits."""
+
+from carers.audit.operations import record as audit
+from carers.cases.models import CaseEvent
+from carers.core.dates import today, utcnow
+from carers.extensions import db
+from carers.reports import structure
+from carers.reports.document import latest_report
+from carers.reports.models import AssessmentReport, ReportSection, TrainingRecord
+
+
+class ReportLocked(Exception):
+    """The latest version is signed off: start a new version to change it."""
+
+
+class SectionChanged(Exception):
+    """Someone saved this section after the page was opened."""
+
+    def __init__(self, section: ReportSection):
+        super().__init__(section.key)
+        self.section = section
+
+
+class NotReady(Exception):
+    def __init__(self, problems):
+        super().__init__("; ".join(m for _, m in problems))
+        self.problems = problems
+
+
+def _event(household, user, summary):
+    db.session.add(CaseEvent(household_id=household.id, happened_on=today(), user_id=user.id,
+                             kind=CaseEvent.NOTE, summary=summary))
+
+
+def draft_for_change(household, user) -> AssessmentReport:
+    """The draft to write into: the latest version, or a new first version."""
+    report = latest_report(household)
+    if report is None:
+        report = AssessmentReport(household_id=household.id, number=1,
+                                  form=structure.form_for(household.pathway).value,
+                                  author_id=user.id)
+        db.session.add(report)
+        db.session.flush()
+        audit("create", "assessment_report", report.id, {"number": 1}, user=user)
+    elif not report.is_draft:
+        raise ReportLocked()
+    return report
+
+
+def _write(report, key, body, seen_revision, user) -> ReportSection | None:
+    """Write one section; None when nothing changed."""
+    section = report.section(key)
+    if section is None:
+        section = ReportSection(report=report, key=key, body="", revision=0)
+        db.session.add(section)
+    if seen_revision is not None and seen_revision != section.revision:
+        raise SectionChanged(section)
+    body = body.replace("\r\n", "\n")
+    if body == (section.body or ""):
+        return None
+    section.body = body
+    section.revision = (section.revision or 0) + 1
+    section.updated_at = utcnow()
+    section.updated_by_id = user.id
+    report.updated_at = utcnow()
+    return section
+
+
+def save_section(household, key: str, body: str, seen_revision: int | None,
+                 user) -> ReportSection:
+    report = draft_for_change(household, user)
+    if key not in structure.narrative_keys(report.form):
+        raise KeyError(key)
+    section = _write(report, key, body, seen_revision, user)
+    if section is not None:
+        db.session.flush()
+        audit("update", "report_section", section.id,
+              {"report": report.id, "key": key, "revision": section.revision}, user=user)
+    db.session.commit()
+    return section or report.section(key)
+
+
+def save_sections(household, texts: dict[str, tuple[str, int | None]], user) -> list[str]:
+    """Save every section posted (the form without JavaScript). Sections changed by someone
+    else since the page was opened are not saved: their keys are returned, the rest are."""
+    report = draft_for_change(household, user)
+    conflicts, changed = [], []
+    for key in structure.narrative_keys(report.form):
+        if key not in texts:
+            continue
+        body, revision = texts[key]
+        try:
+            section = _write(report, key, body, revision, user)
+        except SectionChanged:
+            conflicts.append(key)
+            continue
+        if section is not None:
+            changed.append(section)
+    db.session.flush()
+    for section in changed:
+        audit("update", "report_section", section.id,
+              {"report": report.id, "key": section.key, "revision": section.revision},
+              user=user)
+    db.session.commit()
+    return conflicts
+
+
+def set_recommendation(household, recommendation: str, terms: str | None, user):
+    report = draft_for_change(household, user)
+    report.recommendation = recommendation
+    report.terms = terms or None
+    report.updated_at = utcnow()
+    audit("update", "assessment_report", report.id,
+          {"recommendation": recommendation}, user=user)
+    db.session.commit()
+    return report
+
+
+def record_comments(household, shared_on, received_on, comments, user):
+    """The applicants' comments: allowed on a signed-off version too (they are the
+    applicants' words, kept beside the report, not a change to it)."""
+    report = latest_report(household)
+    if report is None:
+        report = draft_for_change(household, user)
+    report.shared_on = shared_on
+    report.comments_received_on = received_on
+    report.applicant_comments = comments or None
+    audit("update", "assessment_report", report.id, {"applicant_comments": True}, user=user)
+    db.session.commit()
+    return report
+
+
+def add_training(household, user, **fields) -> TrainingRecord:
+    item = TrainingRecord(household_id=household.id, **fields)
+    db.session.add(item)
+    db.session.flush()
+    audit("create", "training_record", item.id, {"household": household.id}, user=user)
+    db.session.commit()
+    return item
+
+
+def remove_training(household, item: TrainingRecord, user):
+    audit("delete", "training_record", item.id, {"household": household.id}, user=user)
+    db.session.delete(item)
+    db.session.commit()
+
+
+def sign_off(household, user) -> AssessmentReport:
+    report = latest_report(household)
+    if report is None:
+        raise NotReady([("recommendation", "Write the report before signing it off")])
+    if not report.is_draft:
+        raise ReportLocked()
+    texts = {s.key: s.body for s in report.sections}
+    problems = structure.sign_off_problems(report.form, texts, report.recommendation)
+    if problems:
+        raise NotReady(problems)
+    report.signed_off_at = utcnow()
+    report.signed_off_by_id = user.id
+    audit("update", "assessment_report", report.id, {"signed_off": True}, user=user)
+    _event(household, user, f"Assessment report version {report.number} signed off")
+    db.session.commit()
+    return report
+
+
+def new_version(household, user) -> AssessmentReport:
+    """A new draft copied from the signed-off version, which stays as it was."""
+    old = latest_report(household)
+    if old is None or old.is_draft:
+        raise ReportLocked()
+    report = AssessmentReport(
+        household_id=household.id, number=old.number + 1, form=old.form,
+        recommendation=old.recommendation, terms=old.terms, author_id=user.id,
+        shared_on=None, comments_received_on=None, applicant_comments=None)
+    db.session.add(report)
+    for section in old.sections:
+        report.sections.append(ReportSection(key=section.key, body=section.body, revision=0,
+                                             updated_by_id=section.updated_by_id))
+    db.session.flush()
+    audit("create", "assessment_report", report.id, {"number": report.number}, user=user)
+    _event(household, user, f"Assessment report version {report.number} started")
+    db.session.commit()
+    return report

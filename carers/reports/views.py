@@ -1,0 +1,276 @@
+"""The report editor, its autosave, sign-off and the PDF download.
+
+Who: anyone who may read case pages reads the report and downloads the PDF; the case's
+allocated workers and their team managers change it; only a team manager (or administrator)
+for the case signs it off. Every view, change and download is in the audit trail.
+"""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from carers.audit.operations import record as audit
+from carers.auth.access import roles_required
+from carers.cases.access import CASE_READERS, can_change, is_manager
+from carers.cases.views import get_case
+from carers.core.dates import format_datetime
+from carers.extensions import db
+from carers.reports import operations, structure
+from carers.reports.document import latest_report, report_outline, report_pdf
+from carers.reports.forms import (
+    AutosaveForm,
+    ButtonForm,
+    CommentsForm,
+    RecommendationForm,
+    TrainingForm,
+    sections_form,
+)
+from carers.reports.models import TrainingRecord
+
+bp = Blueprint("reports", __name__, url_prefix="/staff/cases/<reference>")
+
+LOCKED_MESSAGE = ("This version has been signed off and can no longer be changed. Start a new "
+                  "version to change the report.")
+CONFLICT_MESSAGE = ("Someone else saved “{title}” after you opened this page, so your text "
+                    "for it was not saved. Copy your text, reload the page and add it again.")
+
+
+def _changer(reference):
+    household = get_case(reference)
+    if not can_change(current_user, household):
+        abort(403)
+    return household
+
+
+def _revision(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _editor(household, *, sections=None, recommendation=None, training=None, comments=None,
+            status=200):
+    report = latest_report(household)
+    form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
+    changer = can_change(current_user, household)
+    editable = changer and (report is None or report.is_draft)
+    if sections is None:
+        sections = sections_form(form_kind)(formdata=None)
+        for key in structure.narrative_keys(form_kind):
+            section = report.section(key) if report else None
+            sections[key].data = section.body if section else ""
+            sections[f"{key}__revision"].data = str(section.revision if section else 0)
+    if recommendation is None:
+        recommendation = RecommendationForm(formdata=None, obj=report)
+    if comments is None:
+        comments = CommentsForm(formdata=None, obj=report)
+    training_items = list(db.session.scalars(
+        select(TrainingRecord).where(TrainingRecord.household_id == household.id)
+        .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
+    errors = []
+    for form in (sections, recommendation, training, comments):
+        if form is not None and form.errors:
+            errors.extend(form.error_list())
+    page = render_template(
+        "reports/editor.html", household=household, report=report, form_kind=form_kind,
+        structure=structure, sections=sections, recommendation_form=recommendation,
+        training_form=training or TrainingForm(formdata=None), comments_form=comments,
+        button_form=ButtonForm(formdata=None), training=training_items, can_change=changer,
+        editable=editable, can_sign_off=editable and report is not None and is_manager(
+            current_user), outline=report_outline(household, report), errors=errors,
+        problems=structure.sign_off_problems(
+            form_kind, {s.key: s.body for s in report.sections} if report else {},
+            report.recommendation if report else None))
+    audit("view", "assessment_report", report.id if report else None,
+          {"household": household.id})
+    db.session.commit()
+    return page, status
+
+
+@bp.get("/report")
+@roles_required(*CASE_READERS)
+def editor(reference):
+    return _editor(get_case(reference))
+
+
+@bp.post("/report")
+@roles_required(*CASE_READERS)
+def save(reference):
+    """The whole report, posted without JavaScript."""
+    household = _changer(reference)
+    report = latest_report(household)
+    form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
+    form = sections_form(form_kind)()
+    if not form.validate():
+        return _editor(household, sections=form)
+    texts = {key: (form[key].data or "", _revision(form[f"{key}__revision"].data))
+             for key in structure.narrative_keys(form_kind)}
+    try:
+        conflicts = operations.save_sections(household, texts, current_user)
+    except operations.ReportLocked:
+        db.session.rollback()
+        flash(LOCKED_MESSAGE, "warning")
+        return redirect(url_for("reports.editor", reference=reference))
+    for key in conflicts:
+        flash(CONFLICT_MESSAGE.format(
+            title=structure.narrative_section(form_kind, key).title), "warning")
+    if not conflicts:
+        flash("Report saved")
+    return redirect(url_for("reports.editor", reference=reference))
+
+
+@bp.post("/report/sections/<key>")
+@roles_required(*CASE_READERS)
+def autosave(reference, key):
+    """One section, saved as the worker types (carers/static/report-autosave.js)."""
+    household = get_case(reference)
+    if not can_change(current_user, household):
+        return jsonify(error="You cannot change this report"), 403
+    report = latest_report(household)
+    form_kind = report.form if report else structure.form_for(household.pathway)
+    section = structure.narrative_section(form_kind, key)
+    if section is None:
+        return jsonify(error="There is no such section"), 404
+    form = AutosaveForm()
+    if not form.validate():
+        return jsonify(error=(f"{section.title} must be "
+                              f"{structure.MAX_SECTION_CHARS:,} characters or fewer")), 400
+    try:
+        saved = operations.save_section(household, key, form.body.data or "",
+                                        _revision(form.revision.data), current_user)
+    except operations.ReportLocked:
+        db.session.rollback()
+        return jsonify(error=LOCKED_MESSAGE), 409
+    except operations.SectionChanged:
+        db.session.rollback()
+        return jsonify(error=CONFLICT_MESSAGE.format(title=section.title)), 409
+    return jsonify(saved=True, revision=saved.revision,
+                   message=f"Saved {format_datetime(saved.updated_at)}")
+
+
+@bp.post("/report/recommendation")
+@roles_required(*CASE_READERS)
+def recommendation(reference):
+    household = _changer(reference)
+    form = RecommendationForm()
+    if not form.validate():
+        return _editor(household, recommendation=form)
+    try:
+        operations.set_recommendation(household, form.recommendation.data, form.terms.data,
+                                      current_user)
+    except operations.ReportLocked:
+        db.session.rollback()
+        flash(LOCKED_MESSAGE, "warning")
+    else:
+        flash("Recommendation saved")
+    return redirect(url_for("reports.editor", reference=reference, _anchor="recommendation"))
+
+
+@bp.post("/report/comments")
+@roles_required(*CASE_READERS)
+def comments(reference):
+    household = _changer(reference)
+    form = CommentsForm()
+    if not form.validate():
+        return _editor(household, comments=form)
+    operations.record_comments(household, form.shared_on.data, form.comments_received_on.data,
+                               form.applicant_comments.data, current_user)
+    flash("The applicants' comments are saved")
+    return redirect(url_for("reports.editor", reference=reference, _anchor="comments"))
+
+
+@bp.post("/report/training")
+@roles_required(*CASE_READERS)
+def add_training(reference):
+    household = _changer(reference)
+    form = TrainingForm()
+    if not form.validate():
+        return _editor(household, training=form)
+    operations.add_training(household, current_user, course=form.course.data,
+                            provider=form.provider.data or None,
+                            attended_by=form.attended_by.data,
+                            completed_on=form.completed_on.data)
+    flash(f"Added training: {form.course.data}")
+    return redirect(url_for("reports.editor", reference=reference, _anchor="training"))
+
+
+@bp.post("/report/training/<int:training_id>/remove")
+@roles_required(*CASE_READERS)
+def remove_training(reference, training_id):
+    household = _changer(reference)
+    item = db.session.get(TrainingRecord, training_id)
+    if item is None or item.household_id != household.id:
+        abort(404)
+    if not ButtonForm().validate():
+        abort(400)
+    operations.remove_training(household, item, current_user)
+    flash(f"Removed training: {item.course}")
+    return redirect(url_for("reports.editor", reference=reference, _anchor="training"))
+
+
+@bp.post("/report/sign-off")
+@roles_required(*CASE_READERS)
+def sign_off(reference):
+    household = _changer(reference)
+    if not is_manager(current_user):
+        abort(403)
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        report = operations.sign_off(household, current_user)
+    except operations.ReportLocked:
+        db.session.rollback()
+        flash("This version is already signed off", "warning")
+    except operations.NotReady as not_ready:
+        db.session.rollback()
+        for _, message in not_ready.problems:
+            flash(message, "warning")
+    else:
+        flash(f"Version {report.number} signed off. It is no longer a draft.")
+    return redirect(url_for("reports.editor", reference=reference))
+
+
+@bp.post("/report/new-version")
+@roles_required(*CASE_READERS)
+def new_version(reference):
+    household = _changer(reference)
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        report = operations.new_version(household, current_user)
+    except operations.ReportLocked:
+        db.session.rollback()
+        flash("The report is still a draft: change it directly", "warning")
+    else:
+        flash(f"Version {report.number} started as a draft")
+    return redirect(url_for("reports.editor", reference=reference))
+
+
+@bp.get("/report.pdf")
+@roles_required(*CASE_READERS)
+def pdf(reference):
+    household = get_case(reference)
+    report = latest_report(household)
+    content, stored = report_pdf(household, report)
+    audit("download", "assessment_report", report.id if report else None,
+          {"household": household.id, "stored": stored})
+    db.session.commit()
+    return pdf_response(content, f"{household.reference}-assessment-report.pdf")
+
+
+def pdf_response(content: bytes, filename: str):
+    """A PDF download: never shown inline, never cached."""
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
