@@ -63,6 +63,7 @@ def _register_models():
     from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
+    from carers.panel import models as _panel  # noqa: F401
     from carers.reports import models as _reports  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
@@ -76,13 +77,14 @@ def _register_blueprints(app):
     from carers.core.pages import bp as pages_bp
     from carers.enquiries.inbox import bp as inbox_bp
     from carers.enquiries.views import bp as enquiry_bp
+    from carers.panel.views import bp as panel_bp
     from carers.reports.views import bp as reports_bp
     from carers.scheduler.views import bp as scheduler_bp
     from carers.settings.views import bp as settings_bp
     from carers.visits.views import bp as visits_bp
 
     for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp,
-               scheduler_bp, visits_bp, reports_bp):
+               scheduler_bp, visits_bp, reports_bp, panel_bp):
         app.register_blueprint(bp)
 
 

@@ -142,8 +142,12 @@ def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, receive
 
 
 def move(household: Household, action: str, facts: TransitionFacts, user,
-         seen_version: int) -> TransitionRecord:
-    """Apply a pipeline transition. Raises TransitionRefused (nothing written) or CaseChanged."""
+         seen_version: int, commit: bool = True) -> TransitionRecord:
+    """Apply a pipeline transition. Raises TransitionRefused (nothing written) or CaseChanged.
+
+    With ``commit=False`` the caller commits, so several changes (a panel's minutes moving
+    every case it heard) make one transaction; the caller turns StaleDataError into
+    CaseChanged with ``commit_changes()``."""
     if household.version != seen_version:
         raise CaseChanged
     record = apply_transition(case_state(household), action, facts, agency_settings())
@@ -157,8 +161,23 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
            to_stage=record.to_stage.value, body=record.reason or None,
            details={k: str(v) for k, v in record.details.items()} or None)
     audit("update", "household", household.id, {"action": str(record.action)}, user=user)
-    _commit()
+    if commit:
+        _commit()
     return record
+
+
+def commit_changes() -> None:
+    """Commit the caller's transaction; a stale case write becomes CaseChanged."""
+    _commit()
+
+
+def record_panel_papers_sent(household: Household, user, on) -> None:
+    """The panel papers went to members (meets the papers clock). The caller commits."""
+    write_changes(household, {"panel_papers_sent_on": on})
+    _touch(household, None)
+    _event(household, user, CaseEvent.TRANSITION, "Panel papers sent to panel members",
+           on=on, from_stage=household.stage, to_stage=household.stage)
+    audit("update", "household", household.id, {"panel_papers_sent_on": str(on)}, user=user)
 
 
 def add_note(household: Household, user, text: str) -> None:

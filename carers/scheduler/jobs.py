@@ -18,6 +18,7 @@ from datetime import datetime
 
 from carers.checks import operations as checks
 from carers.notifications.dispatch import send_due
+from carers.panel.operations import build_due_packs
 from carers.scheduler.digest import send_clock_digests
 from carers.scheduler.retention import apply_retention
 from carers.visits.operations import send_visit_reminders
@@ -60,6 +61,10 @@ def _expiring_checks(now):
     return {"warned": checks.warn_expiring_checks(now)}
 
 
+def _panel_packs(now):
+    return {"packs built": len(build_due_packs(now))}
+
+
 def _refresh_checks(now):
     return {"cases changed": checks.refresh_all_checks()}
 
@@ -70,6 +75,7 @@ JOBS: list[Job] = [
         daily="07:00"),
     Job("visit_reminders", "Remind households and workers of visits", send_visit_reminders,
         every=60),
+    Job("panel_packs", "Build the panel packs of issued papers", _panel_packs, every=60),
     Job("reference_reminders", "Remind referees who have not replied", _reference_reminders,
         every=3600),
     Job("expiring_checks", "Warn about checks about to expire", _expiring_checks,

@@ -10,6 +10,7 @@ from flask import has_request_context, request
 from carers.checks.rules import CHECK_DEFAULTS
 from carers.clocks.statutory import CLOCK_DEFAULTS
 from carers.extensions import db
+from carers.panel.rules import PANEL_DEFAULTS
 from carers.settings.models import AgencySetting
 
 
@@ -57,6 +58,12 @@ SETTINGS += [
     Setting("digest_working_days", "Morning digest: deadlines due within (working days)", 5,
             "product", "Each worker and team manager is emailed at 7am about deadlines due "
             "within this many working days, and any overdue."),
+]
+
+# The fostering panel's settings (quorum, access period), defined beside its rules.
+SETTINGS += [
+    Setting(key, ps.label, ps.default, ps.evidence, ps.hint)
+    for key, ps in PANEL_DEFAULTS.items()
 ]
 
 BY_KEY = {s.key: s for s in SETTINGS}

@@ -1,0 +1,474 @@
+"""State changes for the panel. Each public function is one transaction and commits it.
+
+``build_due_packs(now)`` is the sweep the scheduler runs: it claims each queued pack job
+atomically (an UPDATE that only succeeds while the job is unclaimed, or its claim has gone
+stale), so two scheduler processes never build the same pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import traceback
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from pypdf import PdfReader
+from sqlalchemy import or_, select, update
+
+from carers.audit.operations import record as audit
+from carers.auth.models import User
+from carers.cases import operations as cases
+from carers.cases.models import Household
+from carers.core.dates import london, today, utcnow
+from carers.extensions import db
+from carers.panel import pdfs
+from carers.panel.models import (
+    AgendaItem,
+    MeetingSeat,
+    PackCopy,
+    PackJob,
+    PanelDecision,
+    PanelMeeting,
+    PanelMember,
+    PanelRecommendation,
+)
+from carers.panel.rules import PanelRole
+from carers.pipeline import Action, Recommendation, Stage, TransitionFacts, TransitionRefused
+from carers.settings.registry import agency_settings
+
+__all__ = [
+    "CLAIM_STALE_AFTER",
+    "PanelRefused",
+    "add_member",
+    "add_to_agenda",
+    "build_due_packs",
+    "create_meeting",
+    "issue_papers",
+    "record_decision",
+    "record_recommendation",
+    "remove_from_agenda",
+    "save_minutes",
+    "set_seats",
+    "update_member",
+]
+
+# A claim older than this is taken to be a crashed builder; the job may be claimed again.
+CLAIM_STALE_AFTER = timedelta(minutes=30)
+MAX_ATTEMPTS = 3
+
+
+class PanelRefused(ValueError):
+    """The change may not be made; ``reasons`` says why in plain English."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+class MeetingChanged(Exception):
+    """Someone else changed the meeting after this form was opened."""
+
+
+def _check_version(meeting: PanelMeeting, seen_version: int | None) -> None:
+    if seen_version is not None and meeting.version != seen_version:
+        raise MeetingChanged
+
+
+# --- the central list ---
+
+def add_member(by: User, user: User, panel_role: PanelRole, joined_on: date,
+               qualified_on: date | None = None) -> PanelMember:
+    if db.session.scalar(select(PanelMember.id).where(PanelMember.user_id == user.id)):
+        raise PanelRefused([f"{user.name} is already on the central list."])
+    _check_member(panel_role, qualified_on, joined_on)
+    member = PanelMember(user_id=user.id, panel_role=PanelRole(panel_role).value,
+                         joined_on=joined_on, qualified_on=qualified_on)
+    db.session.add(member)
+    db.session.flush()
+    audit("create", "panel_member", member.id, {"role": member.panel_role}, user=by)
+    db.session.commit()
+    return member
+
+
+def update_member(by: User, member: PanelMember, panel_role: PanelRole,
+                  qualified_on: date | None, left_on: date | None) -> None:
+    _check_member(panel_role, qualified_on, member.joined_on)
+    if left_on is not None and left_on < member.joined_on:
+        raise PanelRefused(["The date they leave the list cannot be before they joined."])
+    member.panel_role = PanelRole(panel_role).value
+    member.qualified_on = qualified_on
+    member.left_on = left_on
+    audit("update", "panel_member", member.id, {"role": member.panel_role}, user=by)
+    db.session.commit()
+
+
+def _check_member(panel_role, qualified_on, on: date) -> None:
+    if PanelRole(panel_role) is PanelRole.SOCIAL_WORKER:
+        # FSR 23: the social worker member has 3+ years' post-qualifying experience.
+        if qualified_on is None:
+            raise PanelRefused(["Enter the date the social worker member qualified."])
+        if qualified_on > _years_before(on, 3):
+            raise PanelRefused(["A social worker member needs at least 3 years' "
+                                "post-qualifying experience (FSR 23)."])
+
+
+def _years_before(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - years, day=28)
+
+
+# --- meetings ---
+
+def create_meeting(by: User, meets_on: date, starts_at: time, place: str | None,
+                   online_link: str | None) -> PanelMeeting:
+    meeting = PanelMeeting(meets_on=meets_on, starts_at=starts_at, place=place or None,
+                           online_link=online_link or None)
+    db.session.add(meeting)
+    db.session.flush()
+    audit("create", "panel_meeting", meeting.id, None, user=by)
+    db.session.commit()
+    return meeting
+
+
+def update_meeting(by: User, meeting: PanelMeeting, seen_version: int | None, *,
+                   meets_on: date, starts_at: time, place: str | None,
+                   online_link: str | None) -> None:
+    _check_version(meeting, seen_version)
+    meeting.meets_on, meeting.starts_at = meets_on, starts_at
+    meeting.place, meeting.online_link = place or None, online_link or None
+    audit("update", "panel_meeting", meeting.id, None, user=by)
+    _commit()
+
+
+def set_seats(by: User, meeting: PanelMeeting, invited_ids: set[int], attended_ids: set[int],
+              seen_version: int | None) -> None:
+    """Who is invited and who attended. Only invited members can have attended."""
+    _check_version(meeting, seen_version)
+    if attended_ids - invited_ids:
+        raise PanelRefused(["Only members invited to the meeting can be recorded as "
+                            "attending."])
+    members = {m.id: m for m in db.session.scalars(
+        select(PanelMember).where(PanelMember.id.in_(invited_ids)))} if invited_ids else {}
+    if set(members) != invited_ids:
+        raise PanelRefused(["Choose members from the central list."])
+    gone = [m.user.name for m in members.values() if not m.is_current(meeting.meets_on)]
+    if gone:
+        raise PanelRefused([f"Not on the central list on the meeting date: {', '.join(gone)}."])
+    seats = {s.member_id: s for s in meeting.seats}
+    for member_id in set(seats) - invited_ids:
+        meeting.seats.remove(seats[member_id])
+    for member_id in invited_ids:
+        seat = seats.get(member_id) or MeetingSeat(member_id=member_id)
+        seat.attended = member_id in attended_ids
+        if member_id not in seats:
+            meeting.seats.append(seat)
+    _bump(meeting)
+    audit("update", "panel_meeting", meeting.id,
+          {"invited": sorted(invited_ids), "attended": sorted(attended_ids)}, user=by)
+    _commit()
+
+
+def add_to_agenda(by: User, meeting: PanelMeeting, household: Household, slot_at: time,
+                  minutes_slot: int, seen_version: int | None) -> AgendaItem:
+    _check_version(meeting, seen_version)
+    if household.stage != Stage.READY_FOR_PANEL.value:
+        raise PanelRefused([f"{household.reference} is not ready for panel: it is at "
+                            f"'{Stage(household.stage).label}'."])
+    if any(item.household_id == household.id for item in meeting.agenda):
+        raise PanelRefused([f"{household.reference} is already on this agenda."])
+    clash = [item for item in meeting.agenda if item.slot_at == slot_at]
+    if clash:
+        raise PanelRefused([f"{clash[0].household.reference} already has the "
+                            f"{slot_at:%H:%M} slot."])
+    item = AgendaItem(household_id=household.id, slot_at=slot_at, minutes_slot=minutes_slot)
+    meeting.agenda.append(item)
+    _bump(meeting)
+    audit("update", "panel_meeting", meeting.id, {"agenda_add": household.reference}, user=by)
+    _commit()
+    return item
+
+
+def remove_from_agenda(by: User, meeting: PanelMeeting, item: AgendaItem,
+                       seen_version: int | None) -> None:
+    _check_version(meeting, seen_version)
+    if db.session.scalar(select(PanelRecommendation.id).where(
+            PanelRecommendation.meeting_id == meeting.id,
+            PanelRecommendation.household_id == item.household_id)):
+        raise PanelRefused(["The panel has made a recommendation on this case; it stays on "
+                            "the agenda."])
+    reference = item.household.reference
+    meeting.agenda.remove(item)
+    _bump(meeting)
+    audit("update", "panel_meeting", meeting.id, {"agenda_remove": reference}, user=by)
+    _commit()
+
+
+def issue_papers(by: User, meeting: PanelMeeting, seen_version: int | None,
+                 now: datetime | None = None) -> PackJob:
+    """Issue the papers: queue the pack build (same transaction) and record the papers as
+    sent on every case on the agenda."""
+    _check_version(meeting, seen_version)
+    now = now or utcnow()
+    problems = []
+    if not meeting.agenda:
+        problems.append("Add at least one case to the agenda before issuing the papers.")
+    if not meeting.seats:
+        problems.append("Invite the panel members before issuing the papers.")
+    if meeting.minutes_final_on:
+        problems.append("The minutes of this meeting are final; its papers cannot change.")
+    if problems:
+        raise PanelRefused(problems)
+    job = PackJob(meeting_id=meeting.id, queued_at=now, queued_by_id=by.id)
+    db.session.add(job)
+    meeting.papers_issued_at = now
+    _bump(meeting)
+    on = london(now).date()
+    for item in meeting.agenda:
+        household = item.household
+        if household.stage == Stage.READY_FOR_PANEL.value:
+            cases.record_panel_papers_sent(household, by, on)
+    audit("update", "panel_meeting", meeting.id, {"papers_issued": True}, user=by)
+    _commit()
+    return job
+
+
+def _bump(meeting: PanelMeeting) -> None:
+    # Changing a seat or agenda row does not touch the meeting row; this does, so the
+    # version rises and a form opened before the change is refused.
+    meeting.created_at = meeting.created_at
+
+
+def _commit() -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise MeetingChanged from None
+
+
+# --- the pack sweep ---
+
+@dataclass(frozen=True)
+class BuiltPack:
+    job_id: int
+    meeting_id: int
+    pages: int
+    copies: int
+
+
+def _claim(job_id: int, now: datetime) -> str | None:
+    """Claim one job; the token if this process won it, None if another process did."""
+    token = secrets.token_hex(16)
+    result = db.session.execute(
+        update(PackJob)
+        .where(PackJob.id == job_id, PackJob.built_at.is_(None),
+               or_(PackJob.claimed_at.is_(None), PackJob.claimed_at < now - CLAIM_STALE_AFTER))
+        .values(claimed_at=now, claim_token=token, attempts=PackJob.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return token if result.rowcount == 1 else None
+
+
+def build_due_packs(now: datetime, limit: int = 20) -> list[BuiltPack]:
+    """Build every queued panel pack: one PDF per meeting (the agenda, then each case's
+    report, bookmarked per case), stamped for each invited member with their name and the
+    date on every page, and stored. Returns what it built."""
+    due = list(db.session.scalars(
+        select(PackJob.id)
+        .where(PackJob.built_at.is_(None), PackJob.attempts < MAX_ATTEMPTS,
+               or_(PackJob.claimed_at.is_(None), PackJob.claimed_at < now - CLAIM_STALE_AFTER))
+        .order_by(PackJob.queued_at, PackJob.id).limit(limit)))
+    db.session.rollback()
+    built = []
+    for job_id in due:
+        token = _claim(job_id, now)
+        if token is None:
+            continue
+        try:
+            built.append(_build(job_id, token, now))
+        except Exception:  # noqa: BLE001 - recorded on the job; retried up to MAX_ATTEMPTS
+            db.session.rollback()
+            db.session.execute(update(PackJob).where(
+                PackJob.id == job_id, PackJob.claim_token == token).values(
+                error=traceback.format_exc()[-4000:], claimed_at=None, claim_token=None))
+            db.session.commit()
+            current_app.logger.exception("Panel pack %s failed", job_id)
+    return built
+
+
+def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
+    job = db.session.get(PackJob, job_id)
+    meeting = job.meeting
+    settings = agency_settings()
+    base = pdfs.render_pdf(pdfs.pack_html(meeting, meeting.agenda, settings["agency_name"]),
+                           title=f"Panel pack {meeting.meets_on:%Y-%m-%d}",
+                           author=settings["agency_name"])
+    pages = len(PdfReader(_bytes_io(base)).pages)
+    on = london(now).date()
+    copies = 0
+    for seat in meeting.seats:
+        pdf = pdfs.stamped_copy(base, seat.member.user.name, on)
+        db.session.add(PackCopy(job_id=job.id, member_id=seat.member_id, made_at=now,
+                                size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
+                                pdf=pdf))
+        copies += 1
+    finished = db.session.execute(
+        update(PackJob).where(PackJob.id == job_id, PackJob.claim_token == token,
+                              PackJob.built_at.is_(None))
+        .values(built_at=now, pages=pages, error=None)
+        .execution_options(synchronize_session=False))
+    if finished.rowcount != 1:
+        # Our claim went stale and another builder took the job over: keep theirs.
+        db.session.rollback()
+        return BuiltPack(job_id, meeting.id, pages, 0)
+    audit("create", "panel_pack", job_id, {"meeting": meeting.id, "copies": copies})
+    db.session.commit()
+    return BuiltPack(job_id, meeting.id, pages, copies)
+
+
+def _bytes_io(data: bytes):
+    import io
+
+    return io.BytesIO(data)
+
+
+# --- recommendation, minutes, decision ---
+
+def _facts(by: User, on: date, **kwargs) -> TransitionFacts:
+    return TransitionFacts(by=by.name, on=on, today=today(), at=utcnow(), **kwargs)
+
+
+def record_recommendation(by: User, meeting: PanelMeeting, household: Household, *,
+                          recommendation: Recommendation, reasons: str,
+                          children: int | None, age_from: int | None, age_to: int | None,
+                          fostering_types: list[str], seen_version: int) -> PanelRecommendation:
+    """The chair records the panel's recommendation on a case it heard; the case moves to
+    'Panel recommendation made' in the same transaction."""
+    if not any(item.household_id == household.id for item in meeting.agenda):
+        raise PanelRefused([f"{household.reference} is not on this meeting's agenda."])
+    problems = []
+    if recommendation is Recommendation.SUITABLE:
+        if not children:
+            problems.append("Enter the number of children the approval is for.")
+        if age_from is None or age_to is None:
+            problems.append("Enter the age range of children.")
+        elif age_from > age_to:
+            problems.append("The youngest age must not be more than the oldest age.")
+        if not fostering_types:
+            problems.append("Choose the types of fostering.")
+    if problems:
+        raise PanelRefused(problems)
+    suitable = recommendation is Recommendation.SUITABLE
+    row = PanelRecommendation(
+        meeting_id=meeting.id, household_id=household.id, recommendation=recommendation.value,
+        children=children if suitable else None, age_from=age_from if suitable else None,
+        age_to=age_to if suitable else None, fostering_types=fostering_types if suitable
+        else None, reasons=reasons, recorded_by_id=by.id)
+    db.session.add(row)
+    try:
+        cases.move(household, Action.RECORD_RECOMMENDATION,
+                   _facts(by, meeting.meets_on, recommendation=recommendation, reason=""),
+                   by, seen_version, commit=False)
+        cases.commit_changes()
+    except (TransitionRefused, cases.CaseChanged):
+        db.session.rollback()
+        raise
+    return row
+
+
+def save_minutes(by: User, meeting: PanelMeeting, text: str, final: bool, on: date,
+                 seen_version: int | None) -> int:
+    """Save the draft minutes, or make them final. Final minutes send every case the panel
+    recommended on to the agency decision maker (one transaction). Returns cases sent."""
+    _check_version(meeting, seen_version)
+    if meeting.minutes_final_on:
+        raise PanelRefused(["The minutes are already final."])
+    meeting.minutes = text
+    sent = 0
+    if final:
+        if on < meeting.meets_on:
+            raise PanelRefused(["The minutes cannot be final before the meeting."])
+        recommended = {r.household_id for r in db.session.scalars(select(PanelRecommendation)
+                       .where(PanelRecommendation.meeting_id == meeting.id))}
+        waiting = [i.household.reference for i in meeting.agenda
+                   if i.household_id not in recommended]
+        if waiting:
+            db.session.rollback()
+            raise PanelRefused([f"Record the panel's recommendation on {', '.join(waiting)} "
+                                "(or take the case off the agenda) before the minutes are "
+                                "final."])
+        meeting.minutes_final_on = on
+        try:
+            for item in meeting.agenda:
+                household = item.household
+                if household.stage == Stage.PANEL_RECOMMENDED.value:
+                    cases.move(household, Action.REFER_TO_DECISION_MAKER, _facts(by, on), by,
+                               household.version, commit=False)
+                    sent += 1
+        except TransitionRefused:
+            db.session.rollback()
+            raise
+    audit("update", "panel_meeting", meeting.id, {"minutes_final": final}, user=by)
+    _commit()
+    return sent
+
+
+def terms_text(terms: dict | None) -> str:
+    if not terms:
+        return ""
+    from carers.panel.forms import FOSTERING_TYPE_LABELS
+
+    kinds = ", ".join(FOSTERING_TYPE_LABELS.get(t, t) for t in terms.get("fostering_types")
+                      or [])
+    n = terms.get("children")
+    return (f"Up to {n} {'child' if n == 1 else 'children'}, aged {terms.get('age_from')} to "
+            f"{terms.get('age_to')}; {kinds}.")
+
+
+def record_decision(by: User, household: Household, kind: str, *, on: date, reasons: str,
+                    terms: dict | None, seen_version: int) -> PanelDecision:
+    """The agency decision maker decides: approve; a qualifying determination (proposed
+    refusal, the 28-day window opens); or, after that window, the final refusal. The case
+    moves, the decision letter is made, all in one transaction."""
+    action = {PanelDecision.APPROVE: Action.APPROVE,
+              PanelDecision.QUALIFYING_DETERMINATION: Action.ISSUE_QD,
+              PanelDecision.NOT_APPROVE: Action.NOT_APPROVE}.get(kind)
+    if action is None:
+        raise PanelRefused(["Choose the decision."])
+    if kind == PanelDecision.APPROVE and not terms:
+        raise PanelRefused(["Enter the terms of approval."])
+    decision = PanelDecision(household_id=household.id, kind=kind, decided_on=on,
+                             terms=terms if kind == PanelDecision.APPROVE else None,
+                             reasons=reasons, decided_by_id=by.id)
+    try:
+        cases.move(household, action, _facts(by, on, reason=reasons), by, seen_version,
+                   commit=False)
+    except (TransitionRefused, cases.CaseChanged):
+        db.session.rollback()
+        raise
+    settings = agency_settings()
+    letter_kind = {PanelDecision.APPROVE: "approval",
+                   PanelDecision.QUALIFYING_DETERMINATION: "qualifying_determination",
+                   PanelDecision.NOT_APPROVE: "refusal"}[kind]
+    from carers.clocks.statutory import FIRST_REVIEW_MONTHS, add_months, clock_setting
+
+    with db.session.no_autoflush:
+        pdf = pdfs.letter_pdf(
+            household, letter_kind, decided_on=on, signed_by=by.name, reasons=reasons,
+            terms=terms_text(decision.terms), qd_issued_on=household.qd_issued_on,
+            first_review_by=add_months(on, FIRST_REVIEW_MONTHS),
+            respond_by=on + timedelta(days=clock_setting(settings, "qd_response_days")))
+    decision.letter_pdf = pdf
+    decision.letter_size = len(pdf)
+    db.session.add(decision)
+    try:
+        cases.commit_changes()
+    except cases.CaseChanged:
+        raise
+    return decision
