@@ -277,3 +277,36 @@ def test_bad_input_never_gives_a_500(client, case, field, value):
     response = post(client, f"/staff/cases/{household.reference}/visits/new", data)
     assert response.status_code == 200
     assert errors(response)
+
+
+def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(app):
+    from tests.factories import isolated_client
+    from tests.http.test_query_counts import counting, explain
+
+    team, worker, household = visit_case()
+    client = isolated_client(app)
+    sign_in(client, worker)
+    monday = week_start(today()) + timedelta(days=7)
+
+    def add(n):
+        for i in range(n):
+            other = make_household("mainstream", "stage2", team=team, workers=[worker],
+                                   address=f"{i} High Street")
+            for h in (household, other):
+                book(h, worker, monday + timedelta(days=i % 5), time(8 + i % 9, 0),
+                     minutes=30)
+
+    def statements(url):
+        client.get(url)
+        with counting() as found:
+            assert client.get(url).status_code == 200
+        return found
+
+    urls = [f"/staff/diary?week={monday.isoformat()}",
+            f"/staff/cases/{household.reference}/visits"]
+    add(3)
+    small = [statements(url) for url in urls]
+    add(27)
+    large = [statements(url) for url in urls]
+    for url, s, big in zip(urls, small, large, strict=True):
+        assert len(s) == len(big), f"{url}\n" + explain(s, big)
