@@ -314,7 +314,8 @@ def calendar_feed():
     address = None
     if request.method == "POST" and form.validate():
         token = operations.create_feed(current_user)
-        address = url_for("visits.feed", token=token, _external=True)
+        address = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+                   + url_for("visits.feed", token=token))
     feed_row = db.session.get(CalendarFeed, current_user.id)
     return render_template("visits/feed.html", form=form, revoke_form=revoke_form,
                            feed_row=feed_row, address=address)
