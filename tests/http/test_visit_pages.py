@@ -14,7 +14,14 @@ from carers.extensions import db
 from carers.notifications.models import OutboxMessage
 from carers.visits.models import CalendarFeed, Visit
 from carers.visits.rules import week_start
-from tests.factories import csrf_token, make_household, make_staff, make_team, sign_in
+from tests.factories import (
+    csrf_token,
+    isolated_client,
+    make_household,
+    make_staff,
+    make_team,
+    sign_in,
+)
 from tests.http.visit_data import book, visit_case
 
 
@@ -280,7 +287,6 @@ def test_bad_input_never_gives_a_500(client, case, field, value):
 
 
 def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(app):
-    from tests.factories import isolated_client
     from tests.http.test_query_counts import counting, explain
 
     team, worker, household = visit_case()
@@ -310,3 +316,24 @@ def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(a
     large = [statements(url) for url in urls]
     for url, s, big in zip(urls, small, large, strict=True):
         assert len(s) == len(big), f"{url}\n" + explain(s, big)
+
+
+def test_a_team_manager_sees_a_workers_diary_and_others_cannot(client, app):
+    team, worker, household = visit_case()
+    when = next_weekday(1)
+    book(household, worker, when, time(10, 0))
+    week = week_start(when).isoformat()
+    manager = make_staff("team_manager", team=team)
+    sign_in(client, manager)
+    html = client.get(f"/staff/diary?week={week}&worker={worker.id}").get_data(as_text=True)
+    html = html.replace("&#39;", "'").replace("&#x27;", "'")
+    assert "Aled Jones's diary" in html and "Priya and Sam Shah" in html
+    assert f"worker={worker.id}" in html  # previous and next keep the worker
+    outsider = make_staff("team_manager", team=make_team())
+    assert client.get(f"/staff/diary?worker={outsider.id}").status_code == 404
+    assert client.get("/staff/diary?worker=nonsense").status_code == 404
+
+    colleague = make_staff("assessing_social_worker", team=team)
+    other_client = isolated_client(app)
+    sign_in(other_client, colleague)
+    assert other_client.get(f"/staff/diary?worker={worker.id}").status_code == 403
