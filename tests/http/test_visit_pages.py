@@ -246,7 +246,7 @@ def test_the_calendar_feed_can_be_made_read_and_revoked(client, case):
     row = db.session.scalar(select(CalendarFeed))
     assert row.token_hash != token and token not in row.token_hash
 
-    feed = client.get("/" + path)
+    feed = isolated_client(client.application).get("/" + path)  # no sign-in: the token is the key
     assert feed.status_code == 200
     assert feed.mimetype == "text/calendar"
     cal = vobject.readOne(feed.get_data(as_text=True))
