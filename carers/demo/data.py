@@ -963,6 +963,9 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
 
     agency.settle_timestamps(random.Random(f"{seed}-times"))
     agency.settle_references(random.Random(f"{seed}-references"))
+    from carers.visits.demo import load_demo_visits
+
+    load_demo_visits(random.Random(f"{seed}-visits"))
     _add_staff(people[0], None, hashed.password_hash)
     db.session.commit()
 

@@ -43,7 +43,7 @@ PLACES = {
 DEFAULT_REMINDER_HOURS = 24
 MIN_MINUTES, MAX_MINUTES = 5, 12 * 60
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+_TIME = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 
 
 class TimeProblem(ValueError):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
-from carers.cases.access import can_change
+from carers.cases.access import can_change, is_manager
 from carers.cases.views import get_case, team_staff
 from carers.core.dates import london, today, utcnow
 from carers.core.pagination import paginate
@@ -282,14 +282,30 @@ def _week_param() -> date:
     return week_start(day)
 
 
+def _diary_owner():
+    """The signed-in worker, or (for a team manager or administrator) one of their staff
+    named by ``?worker=<id>``."""
+    raw = request.args.get("worker", "")
+    if not raw or raw == str(current_user.id):
+        return current_user, []
+    if not is_manager(current_user):
+        abort(403)
+    staff = {str(u.id): u for u in team_staff()}
+    if raw not in staff:
+        abort(404)
+    return staff[raw], staff
+
+
 @bp.get("/staff/diary")
 @roles_required(*VISIT_READERS)
 def diary():
     monday = _week_param()
     start, end = week_bounds(monday)
+    owner, _ = _diary_owner()
+    staff = team_staff() if is_manager(current_user) else []
     visits = list(db.session.scalars(
         select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
-        .where(visit_worker.c.user_id == current_user.id, Visit.starts_at >= start,
+        .where(visit_worker.c.user_id == owner.id, Visit.starts_at >= start,
                Visit.starts_at < end)
         .options(selectinload(Visit.workers))
         .order_by(Visit.starts_at, Visit.id).limit(DIARY_LIMIT)))
@@ -301,8 +317,10 @@ def diary():
     html = render_template("visits/diary.html", days=days, monday=monday,
                            previous=monday - timedelta(days=7), next=monday + timedelta(days=7),
                            this_week=week_start(today()), today_date=today(),
-                           format_time=format_time, truncated=len(visits) >= DIARY_LIMIT)
-    audit("view", "diary", current_user.id, {"week": monday.isoformat()})
+                           format_time=format_time, truncated=len(visits) >= DIARY_LIMIT,
+                           owner=owner, staff=staff,
+                           worker_arg=owner.id if owner.id != current_user.id else None)
+    audit("view", "diary", owner.id, {"week": monday.isoformat()})
     db.session.commit()
     return html
 
@@ -314,7 +332,8 @@ def calendar_feed():
     address = None
     if request.method == "POST" and form.validate():
         token = operations.create_feed(current_user)
-        address = url_for("visits.feed", token=token, _external=True)
+        address = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+                   + url_for("visits.feed", token=token))
     feed_row = db.session.get(CalendarFeed, current_user.id)
     return render_template("visits/feed.html", form=form, revoke_form=revoke_form,
                            feed_row=feed_row, address=address)

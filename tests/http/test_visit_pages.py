@@ -14,7 +14,14 @@ from carers.extensions import db
 from carers.notifications.models import OutboxMessage
 from carers.visits.models import CalendarFeed, Visit
 from carers.visits.rules import week_start
-from tests.factories import csrf_token, make_household, make_staff, make_team, sign_in
+from tests.factories import (
+    csrf_token,
+    isolated_client,
+    make_household,
+    make_staff,
+    make_team,
+    sign_in,
+)
 from tests.http.visit_data import book, visit_case
 
 
@@ -239,7 +246,7 @@ def test_the_calendar_feed_can_be_made_read_and_revoked(client, case):
     row = db.session.scalar(select(CalendarFeed))
     assert row.token_hash != token and token not in row.token_hash
 
-    feed = client.get("/" + path)
+    feed = isolated_client(client.application).get("/" + path)  # no sign-in: the token is the key
     assert feed.status_code == 200
     assert feed.mimetype == "text/calendar"
     cal = vobject.readOne(feed.get_data(as_text=True))
@@ -277,3 +284,56 @@ def test_bad_input_never_gives_a_500(client, case, field, value):
     response = post(client, f"/staff/cases/{household.reference}/visits/new", data)
     assert response.status_code == 200
     assert errors(response)
+
+
+def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(app):
+    from tests.http.test_query_counts import counting, explain
+
+    team, worker, household = visit_case()
+    client = isolated_client(app)
+    sign_in(client, worker)
+    monday = week_start(today()) + timedelta(days=7)
+
+    def add(n):
+        for i in range(n):
+            other = make_household("mainstream", "stage2", team=team, workers=[worker],
+                                   address=f"{i} High Street")
+            for h in (household, other):
+                book(h, worker, monday + timedelta(days=i % 5), time(8 + i % 9, 0),
+                     minutes=30)
+
+    def statements(url):
+        client.get(url)
+        with counting() as found:
+            assert client.get(url).status_code == 200
+        return found
+
+    urls = [f"/staff/diary?week={monday.isoformat()}",
+            f"/staff/cases/{household.reference}/visits"]
+    add(3)
+    small = [statements(url) for url in urls]
+    add(27)
+    large = [statements(url) for url in urls]
+    for url, s, big in zip(urls, small, large, strict=True):
+        assert len(s) == len(big), f"{url}\n" + explain(s, big)
+
+
+def test_a_team_manager_sees_a_workers_diary_and_others_cannot(client, app):
+    team, worker, household = visit_case()
+    when = next_weekday(1)
+    book(household, worker, when, time(10, 0))
+    week = week_start(when).isoformat()
+    manager = make_staff("team_manager", team=team)
+    sign_in(client, manager)
+    html = client.get(f"/staff/diary?week={week}&worker={worker.id}").get_data(as_text=True)
+    html = html.replace("&#39;", "'").replace("&#x27;", "'")
+    assert "Aled Jones's diary" in html and "Priya and Sam Shah" in html
+    assert f"worker={worker.id}" in html  # previous and next keep the worker
+    outsider = make_staff("team_manager", team=make_team())
+    assert client.get(f"/staff/diary?worker={outsider.id}").status_code == 404
+    assert client.get("/staff/diary?worker=nonsense").status_code == 404
+
+    colleague = make_staff("assessing_social_worker", team=team)
+    other_client = isolated_client(app)
+    sign_in(other_client, colleague)
+    assert other_client.get(f"/staff/diary?worker={worker.id}").status_code == 403

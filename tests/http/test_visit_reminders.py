@@ -166,3 +166,47 @@ def test_london_times_are_right_across_the_october_clock_change(app):
     assert sum("Friday 29 October 2027, 10:00am" in s for s in subjects) == 2
     total = db.session.scalar(select(func.count(OutboxMessage.id)))
     assert total == 8  # two invitations and two reminders per visit
+
+
+def test_two_sweeps_at_once_remind_each_visit_once(app, app_config):
+    """Two sweeps, each with its own app and database connection, started together over the
+    same 20 due visits: between them they remind every visit, none twice."""
+    import threading
+
+    from carers import create_app
+
+    _, worker, household = visit_case()
+    with time_machine.travel(BOOKED_AT, tick=False):
+        for slot in range(20):  # 9:00 to 18:30 on one day, every half hour
+            book(household, worker, date(2027, 3, 10), time(9 + slot // 2, 30 * (slot % 2)),
+                 minutes=30)
+    now = datetime(2027, 3, 9, 20, 0, tzinfo=UTC)
+    db.session.commit()
+
+    barrier = threading.Barrier(2)
+    results, failures = [], []
+
+    def sweep():
+        other = create_app(app_config)
+        try:
+            with other.app_context():
+                barrier.wait()
+                results.append(send_visit_reminders(now))
+                db.session.remove()
+                db.engine.dispose()
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures
+    assert len(results) == 2
+    assert sum(r["reminded"] for r in results) == 20
+    sent = reminders()
+    assert len(sent) == 40
+    assert len({m.idempotency_key for m in sent}) == 40
+    assert db.session.scalar(select(func.count(Visit.id)).where(
+        Visit.reminder_sent_at.is_(None))) == 0
