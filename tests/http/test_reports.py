@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from carers.audit.models import AuditEvent
 from carers.extensions import db
-from carers.reports.document import latest_report
+from carers.reports.document import latest_report, report_body_html, signed_off_report
 from carers.reports.models import AssessmentReport, TrainingRecord
 from carers.reports.sample import assessed_household
 from tests.conftest import csrf_token
@@ -209,6 +209,10 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
                     token).status_code == 200
     db.session.expire_all()
     assert versions[0].text("history") != "Changed"
+    # A pack prints the signed-off version, not the new draft.
+    assert signed_off_report(household).number == 1
+    assert "Changed" not in report_body_html(household, report=signed_off_report(household))
+    assert "Changed" in report_body_html(household)
     assert household_reference in html_of(worker_client.get(f"/staff/cases/{household_reference}"))
 
 
