@@ -8,6 +8,7 @@ runs only this, on an empty database.
 from __future__ import annotations
 
 import io
+import os
 import statistics
 import time
 
@@ -105,18 +106,20 @@ def run(app, runs: int = 7, downloads: int = 30, log=print) -> dict:
     client = app.test_client()
     sign_in(client, "report-bench@example.gov.uk", PASSWORD)
     url = f"/staff/cases/{reference}/report.pdf"
-    stored_times = []
+    stored_times, stored_cpu = [], []
     for _ in range(downloads + 2):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         stored_times.append((time.perf_counter() - started) * 1000)
+        stored_cpu.append((time.process_time() - cpu) * 1000)
         assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    stored_times = stored_times[2:]
+    stored_times, stored_cpu = stored_times[2:], stored_cpu[2:]
     result = {
         "pages": pages, "render_median_s": ours_median, "render_max_s": max(ours_times),
         "weasyprint_median_s": alone_median, "weasyprint_max_s": max(alone_times),
         "html_median_ms": html_median * 1000,
         "stored_median_ms": statistics.median(stored_times), "stored_p95_ms": p95(stored_times),
+        "stored_cpu_ms": statistics.median(stored_cpu),
     }
     log("")
     log(f"Assessment report PDF ({pages} pages, {runs} renders each):")
@@ -130,7 +133,10 @@ def run(app, runs: int = 7, downloads: int = 30, log=print) -> dict:
     log(f"  building the HTML from the database: median {html_median * 1000:.0f} ms")
     log(f"  second download of the unchanged report (HTTP, from the store, {downloads} "
         f"requests): median {result['stored_median_ms']:.1f} ms, "
-        f"p95 {result['stored_p95_ms']:.1f} ms; target < {TARGET_STORED_MS:.0f} ms")
+        f"p95 {result['stored_p95_ms']:.1f} ms, CPU {result['stored_cpu_ms']:.1f} ms; "
+        f"target < {TARGET_STORED_MS:.0f} ms")
+    log(f"  machine: 1-minute load average {os.getloadavg()[0]:.1f} on "
+        f"{len(os.sched_getaffinity(0))} cores (wall times stretch when it is above that)")
     result["missed"] = [name for name, missed in (
         ("report render", ours_median >= TARGET_RENDER_S),
         ("stored download", result["stored_median_ms"] >= TARGET_STORED_MS)) if missed]

@@ -42,6 +42,14 @@ def latest_report(household) -> AssessmentReport | None:
         .order_by(AssessmentReport.number.desc()).limit(1))
 
 
+def signed_off_report(household) -> AssessmentReport | None:
+    """The latest version a manager signed off (what a panel pack should print), if any."""
+    return db.session.scalar(
+        select(AssessmentReport).where(AssessmentReport.household_id == household.id,
+                                       AssessmentReport.signed_off_at.is_not(None))
+        .order_by(AssessmentReport.number.desc()).limit(1))
+
+
 def report_title(household) -> str:
     return structure.TITLES[structure.form_for(household.pathway)]
 

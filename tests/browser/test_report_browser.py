@@ -52,6 +52,16 @@ def test_a_worker_writes_the_report_and_a_manager_signs_it_off(page, axe, browse
     expect(page.locator("#history-status")).to_contain_text("Saved")
     assert stored_text("history").endswith("<script>alert(1)</script>")
 
+    # Leaving the page straight after typing still saves.
+    page.get_by_label("Section B: Lifestyle and home").fill("They walk the dog every evening.")
+    page.goto(f"/staff/cases/{household.reference}")
+    for _ in range(50):
+        if stored_text("lifestyle") == "They walk the dog every evening.":
+            break
+        page.wait_for_timeout(200)
+    assert stored_text("lifestyle") == "They walk the dog every evening."
+    page.goto(f"/staff/cases/{household.reference}/report")
+
     # A mistake on the training form.
     page.locator("summary", has_text="Add training").click()
     page.get_by_label("Course").fill("")

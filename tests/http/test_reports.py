@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from carers.audit.models import AuditEvent
 from carers.extensions import db
-from carers.reports.document import latest_report
+from carers.reports.document import latest_report, report_body_html, signed_off_report
 from carers.reports.models import AssessmentReport, TrainingRecord
 from carers.reports.sample import assessed_household
 from tests.conftest import csrf_token
@@ -71,6 +71,11 @@ def test_autosave_creates_the_draft_and_keeps_revisions(app, worker, team):
     report = latest_report(household)
     assert report.form == "form_f" and report.author_id == worker.id
     assert report.text("pen_picture") == "Warm, steady and funny."
+    # Control characters nobody types are dropped, never a database error.
+    odd = autosave(client, household, "lifestyle", "Tea\x00 and\x07 toast", 0, token)
+    assert odd.status_code == 200
+    db.session.expire_all()
+    assert latest_report(household).text("lifestyle") == "Tea and toast"
     assert autosave(client, household, "no_such_section", "x", 0, token).status_code == 404
     too_long = autosave(client, household, "history", "x" * 100_001, 0, token)
     assert too_long.status_code == 400 and "characters or fewer" in too_long.json["error"]
@@ -80,7 +85,7 @@ def test_autosave_creates_the_draft_and_keeps_revisions(app, worker, team):
     assert refused.status_code == 400
     updates = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "update", AuditEvent.object_type == "report_section")).all()
-    assert len(updates) == 2 and all(u.user_id == worker.id for u in updates)
+    assert len(updates) == 3 and all(u.user_id == worker.id for u in updates)
 
 
 def test_the_form_works_without_javascript(app, worker, team):
@@ -209,6 +214,10 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
                     token).status_code == 200
     db.session.expire_all()
     assert versions[0].text("history") != "Changed"
+    # A pack prints the signed-off version, not the new draft.
+    assert signed_off_report(household).number == 1
+    assert "Changed" not in report_body_html(household, report=signed_off_report(household))
+    assert "Changed" in report_body_html(household)
     assert household_reference in html_of(worker_client.get(f"/staff/cases/{household_reference}"))
 
 
