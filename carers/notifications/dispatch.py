@@ -68,7 +68,7 @@ class SmtpBackend:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             self.connection.quit()
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message) -> None:
         if message.channel != "email":
             raise MessageRejected("Text messages need GOV.UK Notify (set NOTIFY_API_KEY)")
         email = EmailMessage()
@@ -108,7 +108,7 @@ class NotifyBackend:
     def __exit__(self, *exc):
         return None
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message) -> None:
         from notifications_python_client.errors import HTTPError
         from requests import RequestException
 
@@ -157,9 +157,16 @@ def due_ids(now, limit: int) -> list[int]:
         .order_by(OutboxMessage.id).limit(limit)))
 
 
-def claim_batch(now, size: int = BATCH) -> list[OutboxMessage]:
+# What a backend needs to send a message: read once per batch as plain rows, so that marking
+# one message sent never reloads the others.
+SEND_COLUMNS = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address,
+                OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
+                OutboxMessage.idempotency_key, OutboxMessage.attempts, OutboxMessage.claimed_by)
+
+
+def claim_batch(now, size: int = BATCH) -> list:
     """Claim up to ``size`` due messages, oldest first, in one conditional UPDATE; return the
-    ones this call won, in order."""
+    ones this call won, in order (rows with the ``SEND_COLUMNS``)."""
     ids = due_ids(now, size)
     if not ids:
         db.session.commit()
@@ -171,10 +178,15 @@ def claim_batch(now, size: int = BATCH) -> list[OutboxMessage]:
         .values(status=OutboxMessage.SENDING, claimed_at=now, claimed_by=token)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.claimed_by == token,
+    return list(db.session.execute(
+        select(*SEND_COLUMNS).where(OutboxMessage.claimed_by == token,
                                     OutboxMessage.status == OutboxMessage.SENDING)
         .order_by(OutboxMessage.id)))
+
+
+def _mine(message):
+    """This claim of this message (a stale claim taken over by another dispatcher is not)."""
+    return (OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by)
 
 
 def claim(message_id: int, now) -> bool:
@@ -192,12 +204,13 @@ def _backend_state(app) -> dict:
     return app.extensions.setdefault("outbox_backend", {"failures": 0, "retry_at": None})
 
 
-def _release(messages: list[OutboxMessage]) -> None:
+def _release(messages: list) -> None:
     """Give claimed but unsent messages back, untouched, keeping their order."""
     if messages:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([m.id for m in messages]),
+                   OutboxMessage.claimed_by == messages[0].claimed_by,
                    OutboxMessage.status == OutboxMessage.SENDING)
             .values(status=OutboxMessage.PENDING, claimed_at=None, claimed_by=None)
             .execution_options(synchronize_session=False))
@@ -241,10 +254,11 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
                 except MessageRejected as error:
                     _refused(message, now, str(error), cfg, counts)
                 else:
-                    message.status = OutboxMessage.SENT
-                    message.sent_at = utcnow()
-                    message.attempts += 1
-                    message.last_error = None
+                    db.session.execute(
+                        update(OutboxMessage).where(*_mine(message))
+                        .values(status=OutboxMessage.SENT, sent_at=utcnow(),
+                                attempts=message.attempts + 1, last_error=None)
+                        .execution_options(synchronize_session=False))
                     counts["sent"] += 1
                 db.session.commit()
     finally:
@@ -252,18 +266,19 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     return counts
 
 
-def _refused(message: OutboxMessage, now, error: str, cfg, counts: dict) -> None:
-    message.attempts += 1
-    message.last_error = error[:2000]
-    message.claimed_by = None
-    if message.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
-        message.status = OutboxMessage.FAILED
+def _refused(message, now, error: str, cfg, counts: dict) -> None:
+    attempts = message.attempts + 1
+    values = {"attempts": attempts, "last_error": error[:2000], "claimed_by": None}
+    if attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
+        values["status"] = OutboxMessage.FAILED
         counts["failed"] += 1
     else:
-        message.status = OutboxMessage.PENDING
-        delay = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (message.attempts - 1)
-        message.next_attempt_at = now + timedelta(seconds=delay)
+        delay = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (attempts - 1)
+        values.update(status=OutboxMessage.PENDING,
+                      next_attempt_at=now + timedelta(seconds=delay))
         counts["retry"] += 1
+    db.session.execute(update(OutboxMessage).where(*_mine(message)).values(**values)
+                       .execution_options(synchronize_session=False))
 
 
 def _backend_down(app, state: dict, now, counts: dict, error: str, waiting: int) -> dict:
