@@ -112,16 +112,22 @@ def report(app) -> list[str]:
     import os
 
     load = os.getloadavg()[0]
+    from carers.scheduler.runner import scheduler_database
+
     sweep = clock_sweep()
+    full = dispatcher_rate(app)
+    scheduler_database(app)  # as in the scheduler process (SQLite synchronous=NORMAL)
     rate = dispatcher_rate(app)
     return [
         f"scheduler (1-minute load average {load:.1f} on {os.cpu_count()} cores; SMTP server "
-        "in its own process, SQLite synchronous=FULL):",
+        "in its own process):",
         f"clock sweep (morning digest) over {sweep['households']:,} households: median "
         f"{sweep['median_s']:.2f} s, max {sweep['max_s']:.2f} s of {sweep['runs']} runs, "
         f"{sweep['people']} people emailed; target < {TARGET_SWEEP_S:.0f} s: "
         + ("ok" if sweep["median_s"] < TARGET_SWEEP_S else "MISSED"),
-        f"outbox dispatcher to a local SMTP server: {rate['messages']:,} messages in "
+        f"outbox dispatcher, web process's SQLite settings (synchronous=FULL): "
+        f"{full['rate']:.0f} messages/s",
+        f"outbox dispatcher as in the scheduler process: {rate['messages']:,} messages in "
         f"{rate['seconds']:.2f} s = {rate['rate']:.0f} messages/s "
         f"({rate['received']:,} received); target > {TARGET_RATE:.0f}/s: "
         + ("ok" if rate["rate"] > TARGET_RATE else "MISSED"),

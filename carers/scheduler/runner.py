@@ -8,7 +8,7 @@ import traceback
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from carers.core.dates import LONDON, london, utcnow
 from carers.extensions import db
@@ -75,6 +75,25 @@ def missed_today(job: Job, now: datetime, grace: timedelta) -> bool:
     return last is None or london(last.started_at) < due
 
 
+def scheduler_database(app) -> None:
+    """SQLite only: the scheduler process commits after every message it sends, so it runs
+    with ``synchronous=NORMAL`` (safe in WAL mode: a crash of the process loses nothing and
+    the file is never corrupted; a power cut may lose the last commits, whose sends would
+    then be repeated, as they could be anyway between the mail server's reply and our
+    commit). It about doubles the dispatcher's rate on a busy disk. PostgreSQL is unchanged."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _normal(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()
+
+
 def build_scheduler(app):
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
@@ -106,6 +125,8 @@ def build_scheduler(app):
 
 
 def run_forever(app) -> None:
+    with app.app_context():
+        scheduler_database(app)
     scheduler = build_scheduler(app)
 
     def stop(signum, frame):
