@@ -94,10 +94,20 @@ def scheduler_database(app) -> None:
     engine.dispose()
 
 
-def build_scheduler(app):
-    from apscheduler.schedulers.blocking import BlockingScheduler
+def trigger_for(job: Job, config):
+    """APScheduler's trigger for a job: an interval, or a time of day in Europe/London (so
+    07:00 stays 7am local across the clock changes)."""
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
+
+    if job.every is not None:
+        return IntervalTrigger(seconds=job.seconds(config), timezone=LONDON)
+    hour, minute = job.daily.split(":")
+    return CronTrigger(hour=int(hour), minute=int(minute), timezone=LONDON)
+
+
+def build_scheduler(app):
+    from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
     grace = timedelta(seconds=JOB_DEFAULTS["misfire_grace_time"])
@@ -111,12 +121,10 @@ def build_scheduler(app):
             with app.app_context():
                 run_job(job)
 
+        trigger = trigger_for(job, app.config)
         if job.every is not None:
-            trigger = IntervalTrigger(seconds=job.seconds(app.config), timezone=LONDON)
             first = datetime.now(LONDON)
         else:
-            hour, minute = job.daily.split(":")
-            trigger = CronTrigger(hour=int(hour), minute=int(minute), timezone=LONDON)
             with app.app_context():
                 first = datetime.now(LONDON) if missed_today(job, now, grace) else None
         options = {"next_run_time": first} if first else {}

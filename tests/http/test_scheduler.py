@@ -412,3 +412,23 @@ def test_two_digest_sweeps_at_once_in_two_processes_queue_one_digest_each(agency
     # Ann and Bob (their cases), Ida (her case is overdue now too), both managers: once each.
     assert recipients == sorted(people[k].email for k in ("ann", "bob", "idle", "manager",
                                                            "sue"))
+
+
+def test_the_morning_digest_stays_at_7am_local_time_across_the_clock_changes(app):
+    from carers.core.dates import LONDON
+    from carers.scheduler.runner import trigger_for
+
+    trigger = trigger_for(job("clock_digest"), app.config)
+
+    def next_after(local: datetime) -> datetime:
+        return trigger.get_next_fire_time(None, local).astimezone(UTC)
+
+    # The last Sundays of March and October 2027: 28 March and 31 October.
+    assert next_after(datetime(2027, 3, 27, 8, 0, tzinfo=LONDON)) == \
+        datetime(2027, 3, 28, 6, 0, tzinfo=UTC)  # 7am BST
+    assert next_after(datetime(2027, 3, 27, 6, 0, tzinfo=LONDON)) == \
+        datetime(2027, 3, 27, 7, 0, tzinfo=UTC)  # 7am GMT
+    assert next_after(datetime(2027, 10, 30, 8, 0, tzinfo=LONDON)) == \
+        datetime(2027, 10, 31, 7, 0, tzinfo=UTC)  # 7am GMT again
+    assert trigger_for(job("send_outbox"), {"SCHEDULER_INTERVALS": {"send_outbox": 2}}) \
+        .interval == timedelta(seconds=2)
