@@ -22,7 +22,11 @@ import contextlib
 import secrets
 import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formatdate
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -68,27 +72,48 @@ class SmtpBackend:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             self.connection.quit()
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message) -> None:
         if message.channel != "email":
             raise MessageRejected("Text messages need GOV.UK Notify (set NOTIFY_API_KEY)")
-        email = EmailMessage()
-        email["From"] = self.config["MAIL_DEFAULT_SENDER"]
-        email["To"] = message.to_address
-        email["Subject"] = message.subject
-        # Stable per message: a receiver can spot a repeat after a crash mid-send.
-        email["Message-ID"] = f"<outbox-{message.id}@carers.local>"
-        email.set_content(message.body_text)
-        if message.body_html:
-            email.add_alternative(message.body_html, subtype="html")
-        for item in message.attachments or ():
-            attach(email, item)
+        sender = self.config["MAIL_DEFAULT_SENDER"]
         try:
-            self.connection.send_message(email)
+            self.connection.sendmail(sender, [message.to_address], mime_bytes(message, sender))
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
                 smtplib.SMTPDataError, smtplib.SMTPNotSupportedError) as error:
             raise MessageRejected(str(error)) from error
         except (OSError, smtplib.SMTPException) as error:
             raise BackendUnavailable(f"Mail server failed: {error}") from error
+
+
+SMTP_LINES = compat32.clone(linesep="\r\n")
+
+
+def _header(value: str):
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def mime_bytes(message, sender: str) -> bytes:
+    """The email as sent: plain text, and HTML as an alternative when there is one. (Built
+    with the compat32 MIME classes: a third of the time of ``EmailMessage`` per message.)"""
+    text = MIMEText(message.body_text, "plain", "utf-8")
+    if message.body_html:
+        email = MIMEMultipart("alternative")
+        email.attach(text)
+        email.attach(MIMEText(message.body_html, "html", "utf-8"))
+    else:
+        email = text
+    if message.attachments:
+        body, email = email, MIMEMultipart("mixed")
+        email.attach(body)
+        for item in message.attachments:
+            email.attach(attachment(item))
+    email["From"] = sender
+    email["To"] = message.to_address
+    email["Subject"] = _header(message.subject)
+    email["Date"] = formatdate(localtime=False)
+    # Stable per message: a receiver can spot a repeat after a crash mid-send.
+    email["Message-ID"] = f"<outbox-{message.id}@carers.local>"
+    return email.as_bytes(policy=SMTP_LINES)
 
 
 class NotifyBackend:
@@ -110,7 +135,7 @@ class NotifyBackend:
     def __exit__(self, *exc):
         return None
 
-    def send(self, message: OutboxMessage) -> None:
+    def send(self, message) -> None:
         from notifications_python_client.errors import HTTPError
         from requests import RequestException
 
@@ -153,13 +178,15 @@ def _stale_after() -> timedelta:
     return timedelta(seconds=current_app.config["OUTBOX_STALE_CLAIM_SECONDS"])
 
 
-def attach(email: EmailMessage, item: dict) -> None:
-    """Attach a text file; its content type may carry parameters (``; method=REQUEST``)."""
+def attachment(item: dict) -> MIMEText:
+    """A text file to attach; its content type may carry parameters (``; method=REQUEST``)."""
     mime, _, rest = item["content_type"].partition(";")
-    maintype, _, subtype = mime.strip().partition("/")
-    params = dict(p.strip().split("=", 1) for p in rest.split(";") if "=" in p)
-    email.add_attachment(item["content"].encode("utf-8"), maintype=maintype, subtype=subtype,
-                         filename=item["filename"], params=params)
+    part = MIMEText(item["content"], mime.strip().partition("/")[2], "utf-8")
+    for param in rest.split(";"):
+        if "=" in param:
+            part.set_param(*(x.strip() for x in param.split("=", 1)))
+    part.add_header("Content-Disposition", "attachment", filename=item["filename"])
+    return part
 
 
 def due_ids(now, limit: int) -> list[int]:
@@ -168,9 +195,17 @@ def due_ids(now, limit: int) -> list[int]:
         .order_by(OutboxMessage.id).limit(limit)))
 
 
-def claim_batch(now, size: int = BATCH) -> list[OutboxMessage]:
+# What a backend needs to send a message: read once per batch as plain rows, so that marking
+# one message sent never reloads the others.
+SEND_COLUMNS = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address,
+                OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
+                OutboxMessage.attachments,
+                OutboxMessage.idempotency_key, OutboxMessage.attempts, OutboxMessage.claimed_by)
+
+
+def claim_batch(now, size: int = BATCH) -> list:
     """Claim up to ``size`` due messages, oldest first, in one conditional UPDATE; return the
-    ones this call won, in order."""
+    ones this call won, in order (rows with the ``SEND_COLUMNS``)."""
     ids = due_ids(now, size)
     if not ids:
         db.session.commit()
@@ -182,10 +217,15 @@ def claim_batch(now, size: int = BATCH) -> list[OutboxMessage]:
         .values(status=OutboxMessage.SENDING, claimed_at=now, claimed_by=token)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.claimed_by == token,
+    return list(db.session.execute(
+        select(*SEND_COLUMNS).where(OutboxMessage.claimed_by == token,
                                     OutboxMessage.status == OutboxMessage.SENDING)
         .order_by(OutboxMessage.id)))
+
+
+def _mine(message):
+    """This claim of this message (a stale claim taken over by another dispatcher is not)."""
+    return (OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by)
 
 
 def claim(message_id: int, now) -> bool:
@@ -203,12 +243,13 @@ def _backend_state(app) -> dict:
     return app.extensions.setdefault("outbox_backend", {"failures": 0, "retry_at": None})
 
 
-def _release(messages: list[OutboxMessage]) -> None:
+def _release(messages: list) -> None:
     """Give claimed but unsent messages back, untouched, keeping their order."""
     if messages:
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_([m.id for m in messages]),
+                   OutboxMessage.claimed_by == messages[0].claimed_by,
                    OutboxMessage.status == OutboxMessage.SENDING)
             .values(status=OutboxMessage.PENDING, claimed_at=None, claimed_by=None)
             .execution_options(synchronize_session=False))
@@ -252,10 +293,11 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
                 except MessageRejected as error:
                     _refused(message, now, str(error), cfg, counts)
                 else:
-                    message.status = OutboxMessage.SENT
-                    message.sent_at = utcnow()
-                    message.attempts += 1
-                    message.last_error = None
+                    db.session.execute(
+                        update(OutboxMessage).where(*_mine(message))
+                        .values(status=OutboxMessage.SENT, sent_at=utcnow(),
+                                attempts=message.attempts + 1, last_error=None)
+                        .execution_options(synchronize_session=False))
                     counts["sent"] += 1
                 db.session.commit()
     finally:
@@ -263,18 +305,19 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     return counts
 
 
-def _refused(message: OutboxMessage, now, error: str, cfg, counts: dict) -> None:
-    message.attempts += 1
-    message.last_error = error[:2000]
-    message.claimed_by = None
-    if message.attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
-        message.status = OutboxMessage.FAILED
+def _refused(message, now, error: str, cfg, counts: dict) -> None:
+    attempts = message.attempts + 1
+    values = {"attempts": attempts, "last_error": error[:2000], "claimed_by": None}
+    if attempts >= cfg["OUTBOX_MAX_ATTEMPTS"]:
+        values["status"] = OutboxMessage.FAILED
         counts["failed"] += 1
     else:
-        message.status = OutboxMessage.PENDING
-        delay = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (message.attempts - 1)
-        message.next_attempt_at = now + timedelta(seconds=delay)
+        delay = cfg["OUTBOX_BACKOFF_SECONDS"] * 2 ** (attempts - 1)
+        values.update(status=OutboxMessage.PENDING,
+                      next_attempt_at=now + timedelta(seconds=delay))
         counts["retry"] += 1
+    db.session.execute(update(OutboxMessage).where(*_mine(message)).values(**values)
+                       .execution_options(synchronize_session=False))
 
 
 def _backend_down(app, state: dict, now, counts: dict, error: str, waiting: int) -> dict:

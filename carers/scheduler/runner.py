@@ -8,7 +8,7 @@ import traceback
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from carers.core.dates import LONDON, london, utcnow
 from carers.extensions import db
@@ -75,10 +75,39 @@ def missed_today(job: Job, now: datetime, grace: timedelta) -> bool:
     return last is None or london(last.started_at) < due
 
 
-def build_scheduler(app):
-    from apscheduler.schedulers.blocking import BlockingScheduler
+def scheduler_database(app) -> None:
+    """SQLite only: the scheduler process commits after every message it sends, so it runs
+    with ``synchronous=NORMAL`` (safe in WAL mode: a crash of the process loses nothing and
+    the file is never corrupted; a power cut may lose the last commits, whose sends would
+    then be repeated, as they could be anyway between the mail server's reply and our
+    commit). It about doubles the dispatcher's rate on a busy disk. PostgreSQL is unchanged."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _normal(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    engine.dispose()
+
+
+def trigger_for(job: Job, config):
+    """APScheduler's trigger for a job: an interval, or a time of day in Europe/London (so
+    07:00 stays 7am local across the clock changes)."""
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
+
+    if job.every is not None:
+        return IntervalTrigger(seconds=job.seconds(config), timezone=LONDON)
+    hour, minute = job.daily.split(":")
+    return CronTrigger(hour=int(hour), minute=int(minute), timezone=LONDON)
+
+
+def build_scheduler(app):
+    from apscheduler.schedulers.blocking import BlockingScheduler
 
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
     grace = timedelta(seconds=JOB_DEFAULTS["misfire_grace_time"])
@@ -92,12 +121,10 @@ def build_scheduler(app):
             with app.app_context():
                 run_job(job)
 
+        trigger = trigger_for(job, app.config)
         if job.every is not None:
-            trigger = IntervalTrigger(seconds=job.seconds(app.config), timezone=LONDON)
             first = datetime.now(LONDON)
         else:
-            hour, minute = job.daily.split(":")
-            trigger = CronTrigger(hour=int(hour), minute=int(minute), timezone=LONDON)
             with app.app_context():
                 first = datetime.now(LONDON) if missed_today(job, now, grace) else None
         options = {"next_run_time": first} if first else {}
@@ -106,6 +133,8 @@ def build_scheduler(app):
 
 
 def run_forever(app) -> None:
+    with app.app_context():
+        scheduler_database(app)
     scheduler = build_scheduler(app)
 
     def stop(signum, frame):

@@ -412,3 +412,44 @@ def test_two_digest_sweeps_at_once_in_two_processes_queue_one_digest_each(agency
     # Ann and Bob (their cases), Ida (her case is overdue now too), both managers: once each.
     assert recipients == sorted(people[k].email for k in ("ann", "bob", "idle", "manager",
                                                            "sue"))
+
+
+def test_the_morning_digest_stays_at_7am_local_time_across_the_clock_changes(app):
+    from carers.core.dates import LONDON
+    from carers.scheduler.runner import trigger_for
+
+    trigger = trigger_for(job("clock_digest"), app.config)
+
+    def next_after(local: datetime) -> datetime:
+        return trigger.get_next_fire_time(None, local).astimezone(UTC)
+
+    # The last Sundays of March and October 2027: 28 March and 31 October.
+    assert next_after(datetime(2027, 3, 27, 8, 0, tzinfo=LONDON)) == \
+        datetime(2027, 3, 28, 6, 0, tzinfo=UTC)  # 7am BST
+    assert next_after(datetime(2027, 3, 27, 6, 0, tzinfo=LONDON)) == \
+        datetime(2027, 3, 27, 7, 0, tzinfo=UTC)  # 7am GMT
+    assert next_after(datetime(2027, 10, 30, 8, 0, tzinfo=LONDON)) == \
+        datetime(2027, 10, 31, 7, 0, tzinfo=UTC)  # 7am GMT again
+    assert trigger_for(job("send_outbox"), {"SCHEDULER_INTERVALS": {"send_outbox": 2}}) \
+        .interval == timedelta(seconds=2)
+
+
+def test_the_jobs_page_reads_the_same_whatever_the_length_of_the_job_log(app):
+    from tests.factories import bulk_insert, isolated_client
+    from tests.http.test_query_counts import counting
+
+    admin = make_staff("administrator")
+    client = isolated_client(app)
+    sign_in(client, admin)
+    run_job(job("retention"))
+    client.get("/staff/admin/jobs")
+    with counting() as few:
+        assert client.get("/staff/admin/jobs").status_code == 200
+    now = datetime.now(UTC)
+    bulk_insert(JobRun, [{"job_name": j.name, "started_at": now, "finished_at": now,
+                          "duration_ms": 3, "summary": f"run {n}"}
+                         for n in range(300) for j in JOBS])
+    with counting() as many:
+        html = client.get("/staff/admin/jobs").get_data(as_text=True)
+    assert len(many) == len(few)
+    assert "run 299" in html
