@@ -311,13 +311,13 @@ def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
                            author=settings["agency_name"])
     pages = len(PdfReader(_bytes_io(base)).pages)
     on = london(now).date()
-    copies = 0
-    for seat in meeting.seats:
-        pdf = pdfs.stamped_copy(base, seat.member.user.name, on)
+    seats = list(meeting.seats)
+    stamped = pdfs.stamped_copies(base, [seat.member.user.name for seat in seats], on)
+    for seat, pdf in zip(seats, stamped, strict=True):
         db.session.add(PackCopy(job_id=job.id, member_id=seat.member_id, made_at=now,
                                 size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
                                 pdf=pdf))
-        copies += 1
+    copies = len(stamped)
     finished = db.session.execute(
         update(PackJob).where(PackJob.id == job_id, PackJob.claim_token == token,
                               PackJob.built_at.is_(None))
