@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from bench.checks import check_pages, seed_checks
 from bench.measure import TARGET_P95_MS, QueryCounter, sign_in, table, time_page
+from bench.panel import pack_benchmark
 from bench.seed import seed, seeded
 
 WARMUP = 3
@@ -175,6 +176,9 @@ def main(argv=None) -> int:
         print(f"target: p95 < {TARGET_P95_MS:.0f} ms on SQLite, 2 cores")
         missed = [r.page for r in results if r.missed]
         print("MISSED: " + ", ".join(missed) if missed else "all pages met the target")
+        print()
+        with app.app_context():
+            pack_benchmark(log=print)
         print(f"total run time {time.perf_counter() - started:.1f} s")
         engine.dispose()
     finally:

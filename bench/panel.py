@@ -106,8 +106,10 @@ def pack_benchmark(runs: int = 3, cases: int = 6, members: int = 7, log=print) -
                     url_fetcher=StaticOnlyFetcher()).write_pdf(pdf_variant=PDF_VARIANT)
         weasy_times.append(time.perf_counter() - started)
         started = time.perf_counter()
-        copy = pdfs.stamped_copy(base, "Panel Member 1", date.today())
+        stamped = pdfs.stamped_copies(base, [f"Panel Member {n + 1}" for n in range(members)],
+                                      date.today())
         stamp_times.append(time.perf_counter() - started)
+        copy = stamped[0]
         size = len(copy)
     assert len(PdfReader(io.BytesIO(copy)).pages) == pages
     stored = db.session.query(PackCopy).count()
@@ -132,7 +134,8 @@ def describe(r: dict) -> str:
         f"median {r['build_median_s']:.2f} s, max {r['build_max_s']:.2f} s",
         f"  WeasyPrint alone on the same HTML: median {r['weasyprint_median_s']:.2f} s",
         f"  building the HTML (6 reports, checks ledgers): median {r['html_median_s']:.2f} s",
-        f"  stamping one member's copy (pypdf): median {r['stamp_median_s']:.2f} s",
+        f"  stamping all {r['members']} copies (one stamp render, pypdf writes): median "
+        f"{r['stamp_median_s']:.2f} s",
         f"  our code on top of WeasyPrint: {overhead:.2f} s for the whole job",
     ])
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from carers.audit.operations import record as audit
 from carers.auth.models import User
@@ -239,7 +240,7 @@ def issue_papers(by: User, meeting: PanelMeeting, seen_version: int | None,
 def _bump(meeting: PanelMeeting) -> None:
     # Changing a seat or agenda row does not touch the meeting row; this does, so the
     # version rises and a form opened before the change is refused.
-    meeting.created_at = meeting.created_at
+    flag_modified(meeting, "created_at")
 
 
 def _commit() -> None:

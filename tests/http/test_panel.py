@@ -456,3 +456,69 @@ def test_only_the_chair_records_a_recommendation_and_final_minutes_need_every_ca
     household = db.session.get(Household, cases[0].id)
     db.session.refresh(household)
     assert household.stage == "panel_recommended"  # nothing moved
+
+
+def test_a_change_to_the_members_raises_the_meeting_version(app, frozen, panel):
+    meeting = meeting_with([panel["chair"]], [])
+    before = meeting.version
+    ops.set_seats(make_staff("panel_administrator"), meeting,
+                  {panel["chair"].id, panel["sw"].id}, set(), before)
+    assert meeting.version == before + 1
+    with pytest.raises(ops.MeetingChanged):
+        ops.set_seats(make_staff("panel_administrator"), meeting, set(), set(), before)
+
+
+def test_two_sweeps_at_once_build_the_pack_once(app, frozen, panel):
+    import threading
+
+    case = ready_case("Juniper Household", date(2027, 3, 8))
+    meeting = meeting_with(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    results, errors = [], []
+
+    def sweep():
+        try:
+            with app.app_context():
+                results.extend(ops.build_due_packs(NOW))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(results) == 1 and results[0].copies == 2
+    assert db.session.scalar(select(func.count(PackCopy.id))) == 2
+    job = db.session.scalar(select(PackJob))
+    assert job.attempts == 1 and job.built_at is not None
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Select the decision"),
+    ({"decision": "approve", "reasons": "Fine."}, "Enter the number of children"),
+    ({"decision": "approve", "reasons": "Fine.", "children": "2", "age_from": "12",
+      "age_to": "4", "fostering_types": ["short_term"]},
+     "The youngest age must not be more than the oldest"),
+    ({"decision": "approve", "reasons": "Fine.", "children": "two"},
+     "Number of children must be a whole number"),
+    ({"decision": "approve", "reasons": "Fine.", "on": ["2", "3", "2027"]},
+     "The date of the decision cannot be in the future"),
+    ({"decision": "maybe", "reasons": "x"}, "Select the decision"),
+    ({"decision": "approve", "reasons": "ok", "fostering_types": ["<script>"]},
+     "Select types of fostering from the list"),
+])
+def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message):
+    case = ready_case("Ivy Household")
+    meeting = meeting_with(panel["invited"], [case], attended=True)
+    assert recommend(app, panel, meeting, case, recommendation="not_suitable",
+                     reasons="Not yet.").status_code == 302
+    assert finalise_minutes(app, panel, meeting).status_code == 302
+    _client, r = decide(app, case, **data)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "govuk-error-summary" in html and message in html.replace("&#39;", "'")
+    assert "<script>" not in html.split("</header>")[-1]
+    assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
