@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from carers.checks.forms import RELATIONSHIP_LABELS
@@ -39,6 +39,14 @@ LETTER_KINDS = {
 def latest_report(household) -> AssessmentReport | None:
     return db.session.scalar(
         select(AssessmentReport).where(AssessmentReport.household_id == household.id)
+        .order_by(AssessmentReport.number.desc()).limit(1))
+
+
+def signed_off_report(household) -> AssessmentReport | None:
+    """The latest version a manager signed off (what a panel pack should print), if any."""
+    return db.session.scalar(
+        select(AssessmentReport).where(AssessmentReport.household_id == household.id,
+                                       AssessmentReport.signed_off_at.is_not(None))
         .order_by(AssessmentReport.number.desc()).limit(1))
 
 
@@ -136,6 +144,10 @@ def stored_or_rendered(html: str, *, title: str, author: str, kind: str,
     # Rendered at the same moment by another request? Theirs is the same PDF: keep theirs.
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" \
         else sqlite.insert
+    if household_id is not None and kind == "report":
+        # Only the latest report is downloaded: earlier renderings are of no further use.
+        db.session.execute(delete(StoredPdf).where(StoredPdf.household_id == household_id,
+                                                   StoredPdf.kind == kind))
     db.session.execute(insert(StoredPdf).values(
         html_sha256=digest, household_id=household_id, kind=kind, size=len(pdf), content=pdf,
     ).on_conflict_do_nothing(index_elements=["html_sha256"]))

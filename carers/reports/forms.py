@@ -28,7 +28,7 @@ def sections_form(form_kind):
     """The report's narrative sections, each with the revision it was read at."""
 
     class SectionsForm(GovForm):
-        submit = submit_button("Save the report")
+        save_report = submit_button("Save the report")
 
     for section in structure.sections(form_kind):
         key = section.narrative_key
@@ -57,7 +57,7 @@ class RecommendationForm(GovForm):
     terms = long_text("Proposed terms of approval (optional)", max_length=MAX_TERMS,
                       hint="Number of children, age range and types of fostering, or the "
                            "named child", subject="Terms of approval")
-    submit = submit_button("Save the recommendation")
+    save_recommendation = submit_button("Save the recommendation")
 
 
 class TrainingForm(GovForm):
@@ -69,7 +69,7 @@ class TrainingForm(GovForm):
         "Date completed", validators=[DateRequired("Enter the date the course was completed"),
                                       NotInFuture("Date completed must be today or in the past")],
         description="For example, 27 3 2026", subject="Date completed")
-    submit = submit_button("Add training")
+    add_training = submit_button("Add training")
 
 
 class CommentsForm(GovForm):
@@ -85,7 +85,7 @@ class CommentsForm(GovForm):
     applicant_comments = long_text(
         "The applicants' comments (optional)", max_length=MAX_COMMENTS,
         hint="Their own words, as they gave them", subject="Comments")
-    submit = submit_button("Save the applicants' comments")
+    save_comments = submit_button("Save the applicants' comments")
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

@@ -57,6 +57,15 @@ function setUp(form) {
       if (timer) clearTimeout(timer);
       timer = setTimeout(save, DELAY_MS);
     });
+    // Leaving the page with a save pending: send it anyway (the answer is not awaited).
+    window.addEventListener("pagehide", () => {
+      if (box.value === lastSaved || !navigator.sendBeacon) return;
+      const body = new FormData();
+      body.append("csrf_token", token);
+      body.append("body", box.value);
+      body.append("revision", revision.value);
+      navigator.sendBeacon(box.dataset.autosaveUrl, body);
+    });
     box.addEventListener("blur", () => {
       if (timer) clearTimeout(timer);
       save();

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from carers.audit.models import AuditEvent
 from carers.extensions import db
-from carers.reports.document import latest_report
+from carers.reports.document import latest_report, report_body_html, signed_off_report
 from carers.reports.models import AssessmentReport, TrainingRecord
 from carers.reports.sample import assessed_household
 from tests.conftest import csrf_token
@@ -209,6 +209,10 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
                     token).status_code == 200
     db.session.expire_all()
     assert versions[0].text("history") != "Changed"
+    # A pack prints the signed-off version, not the new draft.
+    assert signed_off_report(household).number == 1
+    assert "Changed" not in report_body_html(household, report=signed_off_report(household))
+    assert "Changed" in report_body_html(household)
     assert household_reference in html_of(worker_client.get(f"/staff/cases/{household_reference}"))
 
 
@@ -243,3 +247,22 @@ def test_access_follows_the_case(app, worker, team):
     views = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "view", AuditEvent.object_type == "assessment_report")).all()
     assert {v.user_id for v in views} >= {outsider.id, other_manager.id}
+
+
+def test_a_new_kinship_case_gets_form_c_and_a_pdf_before_anything_is_written(app, worker, team):
+    household = make_household("connected_person", team=team, workers=[worker])
+    client = client_for(app, worker)
+    page = html_of(client.get(editor_url(household)))
+    assert "Connected person assessment (Form C)" in page
+    for label in ("B1: The child", "B2: The birth family", "B3: The applicants",
+                  "B4: Capacity to care for this child", "B7: Summary and recommendation"):
+        assert label in page
+    assert db.session.scalar(select(AssessmentReport)) is None  # reading creates nothing
+    response = client.get(f"{editor_url(household)}.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    token = csrf_token(page)
+    assert autosave(client, household, "child", "Amy loves drawing.", 0,
+                    token).status_code == 200
+    db.session.expire_all()
+    assert latest_report(household).form == "form_c"
+    assert latest_report(household).text("child") == "Amy loves drawing."
