@@ -38,8 +38,10 @@ def pack_html(meeting, items, agency_name: str) -> str:
     cases = []
     for item in items:
         household = item.household
-        outline = reports.report_outline(household)
-        cases.append({"item": item, "body": reports.report_body_html(household),
+        # The version a manager signed off; a draft (watermarked) only if none is.
+        report = reports.signed_off_report(household)
+        outline = reports.report_outline(household, report)
+        cases.append({"item": item, "body": reports.report_body_html(household, report=report),
                       "outline": outline})
     contents = [{"id": "pack-agenda", "title": "Agenda"}] + [
         {"id": c["outline"][0]["id"],
@@ -132,8 +134,9 @@ def _draw_on(writer, page, form_ref, before_ref, after_ref) -> None:
 
 
 def report_pdf(household) -> bytes:
-    """The case's assessment report (served from the store when unchanged)."""
-    pdf, _stored = reports.report_pdf(household)
+    """The case's assessment report as panel members read it: the signed-off version if
+    there is one (served from the store when unchanged)."""
+    pdf, _stored = reports.report_pdf(household, reports.signed_off_report(household))
     return pdf
 
 

@@ -522,3 +522,33 @@ def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message
     assert "govuk-error-summary" in html and message in html.replace("&#39;", "'")
     assert "<script>" not in html.split("</header>")[-1]
     assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
+
+
+def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, panel):
+    from carers.reports import operations as report_ops
+    from carers.reports import structure
+    from carers.reports.sample import assessed_household
+
+    worker = make_staff("assessing_social_worker")
+    manager = make_staff("team_manager")
+    household = assessed_household(worker, name="Kit and Lou Rowan",
+                                   narrative="Words the manager signed off.")
+    report_ops.sign_off(household, manager)
+    report_ops.new_version(household, worker)
+    key = structure.narrative_keys(structure.form_for(household.pathway))[0]
+    report_ops.save_section(household, key, "Newer draft words.", 0, worker)
+    household.stage, household.stage_since = Stage.READY_FOR_PANEL.value, date(2027, 1, 4)
+    db.session.commit()
+    meeting = meeting_with(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    ops.build_due_packs(NOW)
+    pdf = client_for(app, panel["chair"].user).get(f"/panel/meetings/{meeting.id}/pack.pdf")
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Words the manager signed off." in text
+    assert "Newer draft words." not in text
+    report = client_for(app, panel["chair"].user).get(
+        f"/panel/meetings/{meeting.id}/cases/{household.reference}/report.pdf")
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(io.BytesIO(report.data)).pages)
+    assert "Words the manager signed off." in text and "Newer draft words." not in text
