@@ -552,3 +552,42 @@ def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, pa
     text = " ".join(" ".join(p.extract_text().split())
                     for p in PdfReader(io.BytesIO(report.data)).pages)
     assert "Words the manager signed off." in text and "Newer draft words." not in text
+
+
+def test_the_build_packs_command_runs_the_sweep(app, frozen, panel, runner):
+    case = ready_case("Laurel Household", date(2027, 3, 8))
+    meeting = meeting_with(panel["invited"][:1], [case], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    result = runner.invoke(args=["panel", "build-packs"])
+    assert result.exit_code == 0, result.output
+    assert f"for meeting {meeting.id}" in result.output and "1 copy." in result.output
+    assert runner.invoke(args=["panel", "build-packs"]).output.strip() == "Built 0 packs."
+
+
+def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
+    case = ready_case("Maple Household")
+    meeting = meeting_with(panel["invited"], [case], attended=True)
+    assert recommend(app, panel, meeting, case, recommendation="not_suitable",
+                     reasons="Not yet.").status_code == 302
+    taker = member(PanelRole.MINUTE_TAKER, "Mo Minutes")
+    meeting = db.session.get(PanelMeeting, meeting.id)
+    meeting.seats.append(MeetingSeat(member_id=taker.id))
+    db.session.commit()
+    client = client_for(app, taker.user)
+    url = f"/panel/meetings/{meeting.id}/minutes"
+    r = post(client, url, {"minutes": "  ", "final": "draft", "version": str(meeting.version)})
+    assert r.status_code == 200 and "Enter the minutes" in text_of(r)
+    r = post(client, url, {"minutes": "Draft: heard <b>the case</b>.", "final": "draft",
+                           "version": str(meeting.version)})
+    assert r.status_code == 302
+    household = db.session.get(Household, case.id)
+    db.session.refresh(household)
+    assert household.stage == "panel_recommended"
+    assert "Draft: heard &lt;b&gt;the case&lt;/b&gt;." in client.get(url).get_data(as_text=True)
+    # A member who is neither chair nor minute taker cannot write them.
+    assert client_for(app, panel["ind1"].user).get(url).status_code == 403
+    assert finalise_minutes(app, panel, meeting).status_code == 302
+    db.session.refresh(household)
+    assert household.stage == "agency_decision"
+    r = client.get(url)
+    assert r.status_code == 302  # final minutes are locked
