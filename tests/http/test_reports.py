@@ -71,6 +71,11 @@ def test_autosave_creates_the_draft_and_keeps_revisions(app, worker, team):
     report = latest_report(household)
     assert report.form == "form_f" and report.author_id == worker.id
     assert report.text("pen_picture") == "Warm, steady and funny."
+    # Control characters nobody types are dropped, never a database error.
+    odd = autosave(client, household, "lifestyle", "Tea\x00 and\x07 toast", 0, token)
+    assert odd.status_code == 200
+    db.session.expire_all()
+    assert latest_report(household).text("lifestyle") == "Tea and toast"
     assert autosave(client, household, "no_such_section", "x", 0, token).status_code == 404
     too_long = autosave(client, household, "history", "x" * 100_001, 0, token)
     assert too_long.status_code == 400 and "characters or fewer" in too_long.json["error"]
@@ -80,7 +85,7 @@ def test_autosave_creates_the_draft_and_keeps_revisions(app, worker, team):
     assert refused.status_code == 400
     updates = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "update", AuditEvent.object_type == "report_section")).all()
-    assert len(updates) == 2 and all(u.user_id == worker.id for u in updates)
+    assert len(updates) == 3 and all(u.user_id == worker.id for u in updates)
 
 
 def test_the_form_works_without_javascript(app, worker, team):

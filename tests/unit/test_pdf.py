@@ -52,6 +52,7 @@ def test_a4_tagged_with_metadata_and_markings():
     assert reader.metadata.author == "Sam Worker"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # a tagged PDF
     assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
     total = len(reader.pages)
     assert total >= 2
     for number, pdf_page in enumerate(reader.pages, start=1):
