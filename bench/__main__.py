@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, make_url, text
 from bench import reports as report_bench
 from bench.checks import check_pages, seed_checks
 from bench.measure import TARGET_P95_MS, QueryCounter, sign_in, table, time_page
+from bench.panel import pack_benchmark
 from bench.scheduler import report as scheduler_report
 from bench.seed import seed, seeded
 
@@ -197,6 +198,7 @@ def main(argv=None) -> int:
         with app.app_context():
             for line in scheduler_report(app):
                 print(line)
+            pack_benchmark(log=print)
         print(f"total run time {time.perf_counter() - started:.1f} s")
         engine.dispose()
     finally:

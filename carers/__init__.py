@@ -92,7 +92,8 @@ def _register_commands(app):
     from carers.auth.cli import users_cli
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
+    from carers.panel.cli import panel_cli
     from carers.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, outbox_cli, demo_cli, scheduler_cli):
+    for group in (users_cli, outbox_cli, demo_cli, scheduler_cli, panel_cli):
         app.cli.add_command(group)

@@ -45,6 +45,14 @@ ROLE_CHOICES = [(r.value, r.label) for r in PanelRole]
 _TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
 
 
+class FosteringTypesField(ChoiceCheckboxesField):
+    unknown_message = "Select types of fostering from the list"
+
+
+class MembersField(ChoiceCheckboxesField):
+    unknown_message = "Select members from the central list"
+
+
 class TimeText(StringField):
     """A time typed as 14:30 (or 14.30); anything else is a field error."""
 
@@ -122,9 +130,9 @@ class MeetingForm(VersionedForm):
 
 
 class SeatsForm(VersionedForm):
-    invited = ChoiceCheckboxesField("Invited", coerce=str, widget=GovCheckboxesInput(),
+    invited = MembersField("Invited", coerce=str, widget=GovCheckboxesInput(),
                                     validators=[Optional()])
-    attended = ChoiceCheckboxesField("Attended", coerce=str, widget=GovCheckboxesInput(),
+    attended = MembersField("Attended", coerce=str, widget=GovCheckboxesInput(),
                                      validators=[Optional()])
     submit = submit_button("Save members")
 
@@ -158,7 +166,7 @@ class _Terms:
         Optional(), NumberRange(min=0, max=21, message="The oldest age must be between 0 and "
                                 "21")], render_kw={"class": "govuk-input--width-2",
                                                    "inputmode": "numeric"})
-    fostering_types = ChoiceCheckboxesField(
+    fostering_types = FosteringTypesField(
         "Types of fostering", coerce=str, choices=list(FOSTERING_TYPE_LABELS.items()),
         widget=GovCheckboxesInput(), validators=[Optional()])
 

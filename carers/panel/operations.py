@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from carers.audit.operations import record as audit
 from carers.auth.models import User
@@ -239,7 +240,7 @@ def issue_papers(by: User, meeting: PanelMeeting, seen_version: int | None,
 def _bump(meeting: PanelMeeting) -> None:
     # Changing a seat or agenda row does not touch the meeting row; this does, so the
     # version rises and a form opened before the change is refused.
-    meeting.created_at = meeting.created_at
+    flag_modified(meeting, "created_at")
 
 
 def _commit() -> None:
@@ -311,13 +312,13 @@ def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
                            author=settings["agency_name"])
     pages = len(PdfReader(_bytes_io(base)).pages)
     on = london(now).date()
-    copies = 0
-    for seat in meeting.seats:
-        pdf = pdfs.stamped_copy(base, seat.member.user.name, on)
+    seats = list(meeting.seats)
+    stamped = pdfs.stamped_copies(base, [seat.member.user.name for seat in seats], on)
+    for seat, pdf in zip(seats, stamped, strict=True):
         db.session.add(PackCopy(job_id=job.id, member_id=seat.member_id, made_at=now,
                                 size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
                                 pdf=pdf))
-        copies += 1
+    copies = len(stamped)
     finished = db.session.execute(
         update(PackJob).where(PackJob.id == job_id, PackJob.claim_token == token,
                               PackJob.built_at.is_(None))

@@ -17,21 +17,31 @@ from datetime import date
 
 from flask import render_template
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
 
 from carers.core.dates import format_date
-from carers.documents.pdf import render_pdf
+from carers.documents.pdf import PRINT_BASE_URL, StaticOnlyFetcher, render_pdf
 from carers.reports import document as reports
 
-__all__ = ["copy_line", "letter_pdf", "pack_html", "render_pdf", "report_pdf", "stamp_overlay",
-           "stamped_copy"]
+__all__ = ["copy_line", "letter_pdf", "pack_html", "render_pdf", "report_pdf",
+           "stamp_overlays", "stamped_copies", "stamped_copy"]
 
 
 def pack_html(meeting, items, agency_name: str) -> str:
     cases = []
     for item in items:
         household = item.household
-        outline = reports.report_outline(household)
-        cases.append({"item": item, "body": reports.report_body_html(household),
+        # The version a manager signed off; a draft (watermarked) only if none is.
+        report = reports.signed_off_report(household)
+        outline = reports.report_outline(household, report)
+        cases.append({"item": item, "body": reports.report_body_html(household, report=report),
                       "outline": outline})
     contents = [{"id": "pack-agenda", "title": "Agenda"}] + [
         {"id": c["outline"][0]["id"],
@@ -47,27 +57,86 @@ def copy_line(name: str, on: date) -> str:
     return f"Copy for {name}, {format_date(on)}"
 
 
-def stamp_overlay(line: str) -> PdfReader:
-    """One A4 page carrying ``line`` where the document template prints its copy line."""
-    html = render_template("panel/pdf/stamp.html", line=line)
-    return PdfReader(io.BytesIO(render_pdf(html, title="Copy", author="")))
+def stamp_overlays(lines: list[str]) -> PdfReader:
+    """One A4 page per line, each carrying its line where the document template prints its
+    copy line: every member's stamp in a single render, sharing one font subset. Not tagged:
+    the stamp is drawn into the pack as an artifact."""
+    from weasyprint import HTML
+
+    html = render_template("panel/pdf/stamp.html", lines=lines)
+    pdf = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+    return PdfReader(io.BytesIO(pdf))
+
+
+def stamped_copies(base_pdf: bytes, names: list[str], on: date) -> list[bytes]:
+    """``base_pdf`` once per name, with "Copy for NAME, DATE" on every page.
+
+    The pack is parsed once. The stamp is one form XObject, drawn on every page by a small
+    shared content stream marked as an artifact (it is not part of the tagged structure);
+    for each member only the XObject's content changes before the copy is written. The
+    members' stamps share one font subset (one render), so the XObject's resources are
+    the same for all. Bookmarks, tags and metadata are kept."""
+    if not names:
+        return []
+    overlays = stamp_overlays([copy_line(name, on) for name in names])
+    writer = PdfWriter(clone_from=io.BytesIO(base_pdf))
+    first = overlays.pages[0]
+    form = DecodedStreamObject()
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in first.mediabox]),
+        NameObject("/Resources"): first["/Resources"].clone(writer),
+    })
+    form_ref = writer._add_object(form)
+    before = DecodedStreamObject()
+    before.set_data(b"q\n")
+    after = DecodedStreamObject()
+    after.set_data(b"\nQ\n/Artifact BMC q /CarersCopyStamp Do Q EMC\n")
+    before_ref, after_ref = writer._add_object(before), writer._add_object(after)
+    for page in writer.pages:
+        _draw_on(writer, page, form_ref, before_ref, after_ref)
+    copies = []
+    for n in range(len(names)):
+        form.set_data(overlays.pages[n].get_contents().get_data())
+        out = io.BytesIO()
+        writer.write(out)
+        copies.append(out.getvalue())
+    return copies
 
 
 def stamped_copy(base_pdf: bytes, name: str, on: date) -> bytes:
-    """``base_pdf`` with "Copy for NAME, DATE" on every page; bookmarks, tags and metadata
-    kept."""
-    overlay = stamp_overlay(copy_line(name, on)).pages[0]
-    writer = PdfWriter(clone_from=io.BytesIO(base_pdf))
-    for page in writer.pages:
-        page.merge_page(overlay, over=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return stamped_copies(base_pdf, [name], on)[0]
+
+
+def _draw_on(writer, page, form_ref, before_ref, after_ref) -> None:
+    resources = page.get("/Resources")
+    if resources is None:
+        resources = DictionaryObject()
+        page[NameObject("/Resources")] = resources
+    resources = resources.get_object()
+    xobjects = resources.get("/XObject")
+    if xobjects is None:
+        xobjects = DictionaryObject()
+        resources[NameObject("/XObject")] = xobjects
+    xobjects.get_object()[NameObject("/CarersCopyStamp")] = form_ref
+    contents = page.raw_get("/Contents") if "/Contents" in page else None
+    parts = [before_ref]
+    if contents is not None:
+        resolved = contents.get_object()
+        if isinstance(resolved, ArrayObject):
+            parts += list(resolved)
+        else:
+            parts.append(contents if isinstance(contents, IndirectObject)
+                         else writer._add_object(resolved))
+    parts.append(after_ref)
+    page[NameObject("/Contents")] = ArrayObject(parts)
 
 
 def report_pdf(household) -> bytes:
-    """The case's assessment report (served from the store when unchanged)."""
-    pdf, _stored = reports.report_pdf(household)
+    """The case's assessment report as panel members read it: the signed-off version if
+    there is one (served from the store when unchanged)."""
+    pdf, _stored = reports.report_pdf(household, reports.signed_off_report(household))
     return pdf
 
 

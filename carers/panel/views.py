@@ -255,6 +255,9 @@ def meeting(meeting_id):
     meeting = _meeting_or_404(meeting_id)
     settings = agency_settings()
     basis, q = _quorum_for(meeting, settings)
+    audit("view", "panel_meeting", meeting.id)
+    db.session.commit()
+    meeting = _meeting_or_404(meeting_id)
     return render_template(
         "panel/meeting.html", meeting=meeting, basis=basis, quorum=q,
         papers_due=papers_due_on(meeting.meets_on), today_date=today(),

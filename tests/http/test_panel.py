@@ -456,3 +456,138 @@ def test_only_the_chair_records_a_recommendation_and_final_minutes_need_every_ca
     household = db.session.get(Household, cases[0].id)
     db.session.refresh(household)
     assert household.stage == "panel_recommended"  # nothing moved
+
+
+def test_a_change_to_the_members_raises_the_meeting_version(app, frozen, panel):
+    meeting = meeting_with([panel["chair"]], [])
+    before = meeting.version
+    ops.set_seats(make_staff("panel_administrator"), meeting,
+                  {panel["chair"].id, panel["sw"].id}, set(), before)
+    assert meeting.version == before + 1
+    with pytest.raises(ops.MeetingChanged):
+        ops.set_seats(make_staff("panel_administrator"), meeting, set(), set(), before)
+
+
+def test_two_sweeps_at_once_build_the_pack_once(app, frozen, panel):
+    import threading
+
+    case = ready_case("Juniper Household", date(2027, 3, 8))
+    meeting = meeting_with(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    results, errors = [], []
+
+    def sweep():
+        try:
+            with app.app_context():
+                results.extend(ops.build_due_packs(NOW))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(results) == 1 and results[0].copies == 2
+    assert db.session.scalar(select(func.count(PackCopy.id))) == 2
+    job = db.session.scalar(select(PackJob))
+    assert job.attempts == 1 and job.built_at is not None
+
+
+@pytest.mark.parametrize("data, message", [
+    ({}, "Select the decision"),
+    ({"decision": "approve", "reasons": "Fine."}, "Enter the number of children"),
+    ({"decision": "approve", "reasons": "Fine.", "children": "2", "age_from": "12",
+      "age_to": "4", "fostering_types": ["short_term"]},
+     "The youngest age must not be more than the oldest"),
+    ({"decision": "approve", "reasons": "Fine.", "children": "two"},
+     "Number of children must be a whole number"),
+    ({"decision": "approve", "reasons": "Fine.", "on": ["2", "3", "2027"]},
+     "The date of the decision cannot be in the future"),
+    ({"decision": "maybe", "reasons": "x"}, "Select the decision"),
+    ({"decision": "approve", "reasons": "ok", "fostering_types": ["<script>"]},
+     "Select types of fostering from the list"),
+])
+def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message):
+    case = ready_case("Ivy Household")
+    meeting = meeting_with(panel["invited"], [case], attended=True)
+    assert recommend(app, panel, meeting, case, recommendation="not_suitable",
+                     reasons="Not yet.").status_code == 302
+    assert finalise_minutes(app, panel, meeting).status_code == 302
+    _client, r = decide(app, case, **data)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "govuk-error-summary" in html and message in html.replace("&#39;", "'")
+    assert "<script>" not in html.split("</header>")[-1]
+    assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
+
+
+def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, panel):
+    from carers.reports import operations as report_ops
+    from carers.reports import structure
+    from carers.reports.sample import assessed_household
+
+    worker = make_staff("assessing_social_worker")
+    manager = make_staff("team_manager")
+    household = assessed_household(worker, name="Kit and Lou Rowan",
+                                   narrative="Words the manager signed off.")
+    report_ops.sign_off(household, manager)
+    report_ops.new_version(household, worker)
+    key = structure.narrative_keys(structure.form_for(household.pathway))[0]
+    report_ops.save_section(household, key, "Newer draft words.", 0, worker)
+    household.stage, household.stage_since = Stage.READY_FOR_PANEL.value, date(2027, 1, 4)
+    db.session.commit()
+    meeting = meeting_with(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    ops.build_due_packs(NOW)
+    pdf = client_for(app, panel["chair"].user).get(f"/panel/meetings/{meeting.id}/pack.pdf")
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Words the manager signed off." in text
+    assert "Newer draft words." not in text
+    report = client_for(app, panel["chair"].user).get(
+        f"/panel/meetings/{meeting.id}/cases/{household.reference}/report.pdf")
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(io.BytesIO(report.data)).pages)
+    assert "Words the manager signed off." in text and "Newer draft words." not in text
+
+
+def test_the_build_packs_command_runs_the_sweep(app, frozen, panel, runner):
+    case = ready_case("Laurel Household", date(2027, 3, 8))
+    meeting = meeting_with(panel["invited"][:1], [case], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    result = runner.invoke(args=["panel", "build-packs"])
+    assert result.exit_code == 0, result.output
+    assert f"for meeting {meeting.id}" in result.output and "1 copy." in result.output
+    assert runner.invoke(args=["panel", "build-packs"]).output.strip() == "Built 0 packs."
+
+
+def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
+    case = ready_case("Maple Household")
+    meeting = meeting_with(panel["invited"], [case], attended=True)
+    assert recommend(app, panel, meeting, case, recommendation="not_suitable",
+                     reasons="Not yet.").status_code == 302
+    taker = member(PanelRole.MINUTE_TAKER, "Mo Minutes")
+    meeting = db.session.get(PanelMeeting, meeting.id)
+    meeting.seats.append(MeetingSeat(member_id=taker.id))
+    db.session.commit()
+    client = client_for(app, taker.user)
+    url = f"/panel/meetings/{meeting.id}/minutes"
+    r = post(client, url, {"minutes": "  ", "final": "draft", "version": str(meeting.version)})
+    assert r.status_code == 200 and "Enter the minutes" in text_of(r)
+    r = post(client, url, {"minutes": "Draft: heard <b>the case</b>.", "final": "draft",
+                           "version": str(meeting.version)})
+    assert r.status_code == 302
+    household = db.session.get(Household, case.id)
+    db.session.refresh(household)
+    assert household.stage == "panel_recommended"
+    assert "Draft: heard &lt;b&gt;the case&lt;/b&gt;." in client.get(url).get_data(as_text=True)
+    # A member who is neither chair nor minute taker cannot write them.
+    assert client_for(app, panel["ind1"].user).get(url).status_code == 403
+    assert finalise_minutes(app, panel, meeting).status_code == 302
+    db.session.refresh(household)
+    assert household.stage == "agency_decision"
+    r = client.get(url)
+    assert r.status_code == 302  # final minutes are locked
