@@ -39,10 +39,14 @@ from carers.checks.models import Referee as RefereeRow
 from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS, reg24_due
 from carers.clocks.workdays import add_working_days, is_working_day
 from carers.core.dates import LONDON, london, today, utcnow
+from carers.demo.narratives import applicant_comments, report_terms, report_texts
 from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryPerson
 from carers.enquiries.operations import REFERENCE_ALPHABET
 from carers.extensions import db
+from carers.panel import operations as panel
+from carers.panel.models import PanelMeeting
+from carers.panel.rules import PanelRole
 from carers.pipeline import (
     Action,
     ChildDetails,
@@ -52,6 +56,8 @@ from carers.pipeline import (
     TransitionFacts,
     TransitionRefused,
 )
+from carers.reports import operations as reports
+from carers.reports.models import AssessmentReport, ReportSection
 from carers.settings.registry import agency_settings
 
 DEMO_PASSWORD = "demo-fostering-2026"  # noqa: S105 (published in the README)
@@ -96,6 +102,14 @@ def demo_staff() -> list[DemoPerson]:
                    (RoleKey.PANEL_ADMINISTRATOR,)),
         DemoPerson("panel.chair@demo.carers.example", "Margaret Hughes", (RoleKey.PANEL_MEMBER,)),
         DemoPerson("panel.member@demo.carers.example", "David Evans", (RoleKey.PANEL_MEMBER,)),
+        DemoPerson("panel.vicechair@demo.carers.example", "Linda Carter", (RoleKey.PANEL_MEMBER,)),
+        DemoPerson("panel.sw@demo.carers.example", "Femi Adeyemi", (RoleKey.PANEL_MEMBER,)),
+        DemoPerson("panel.independent@demo.carers.example", "Karen Walsh",
+                   (RoleKey.PANEL_MEMBER,)),
+        DemoPerson("panel.independent2@demo.carers.example", "Imran Hussain",
+                   (RoleKey.PANEL_MEMBER,)),
+        DemoPerson("panel.medical@demo.carers.example", "Dr Helen Brooks",
+                   (RoleKey.PANEL_MEMBER,)),
         DemoPerson("adm@demo.carers.example", "Ruth Campbell", (RoleKey.AGENCY_DECISION_MAKER,)),
     ]
 
@@ -212,6 +226,26 @@ WAITING_FOR = {
     A.START_FULL_ASSESSMENT: "Finish the viability assessment",
     A.EXTEND_REG24: "Ask the nominated officer about extending temporary approval",
     A.END_REG24: "Plan the child's move with their social worker",
+}
+
+# The central list: (email, panel role, qualified as a social worker).
+PANEL_LIST = [
+    ("panel.chair@demo.carers.example", PanelRole.CHAIR, None),
+    ("panel.vicechair@demo.carers.example", PanelRole.VICE_CHAIR, None),
+    ("panel.sw@demo.carers.example", PanelRole.SOCIAL_WORKER, date(2009, 7, 1)),
+    ("panel.member@demo.carers.example", PanelRole.INDEPENDENT, None),
+    ("panel.independent@demo.carers.example", PanelRole.INDEPENDENT, None),
+    ("panel.independent2@demo.carers.example", PanelRole.INDEPENDENT, None),
+    ("panel.medical@demo.carers.example", PanelRole.MEDICAL_ADVISER, None),
+]
+PANEL_JOINED = date(2023, 4, 1)
+PANEL_PLACE = "Committee Room 2, Northmoor Civic Centre"
+PANEL_REASONS = {
+    Recommendation.SUITABLE: "The assessment is thorough and evidences the applicants' "
+                             "capacity to care; the panel agreed unanimously.",
+    Recommendation.NOT_SUITABLE: "The panel was not satisfied that the applicants could meet "
+                                 "the needs of a looked-after child, for the reasons in the "
+                                 "report.",
 }
 
 # Fostering panel sits every other Thursday, except over Christmas, and hears up to 5 cases.
@@ -375,6 +409,9 @@ class _Agency:
         self.latest: dict[int, date] = {}  # each case's most recent event, to keep them in order
         self.tasks: list[tuple[int, date, date | None]] = []  # task id, created on, done on
         self.panels: dict[date, int] = {}  # cases booked for each panel meeting
+        self.meetings: dict[date, int] = {}  # panel meeting ids by date
+        self.members: dict[int, PanelRole] = {}  # the central list: member id, panel role
+        self.report_dates: dict[int, tuple[date, date | None]] = {}  # written on, signed on
 
     def _cast(self, u: dict[str, User]) -> None:
         self.recruiter = u["recruitment@demo.carers.example"]
@@ -385,6 +422,8 @@ class _Agency:
         self.kin_assessors = [u["kinship.assessor@demo.carers.example"],
                               u["kinship.assessor2@demo.carers.example"]]
         self.adm = u["adm@demo.carers.example"]
+        self.panel_admin = u["panel.admin@demo.carers.example"]
+        self.chair = u["panel.chair@demo.carers.example"]
 
     def fresh_session(self) -> None:
         """Forget the last case's objects: each flush and commit works through everything
@@ -474,6 +513,132 @@ class _Agency:
         self.move(h, A.BOOK_PANEL, booked, user, as_of=booked, panel_date=meeting, **facts)
         self.panels[meeting] = self.panels.get(meeting, 0) + 1
         return meeting
+
+    # -- the assessment report and the panel, through their own operations --
+
+    def write_report(self, h: Household, worker: User, manager: User, completed: date) -> None:
+        """The finished report: written, shared with the applicants for their comments, and
+        signed off by the manager the day the assessment is complete."""
+        rng = random.Random(f"report-{h.id}")
+        reports.save_sections(h, {k: (v, None) for k, v in report_texts(h, rng).items()},
+                              worker)
+        reports.set_recommendation(h, Recommendation.SUITABLE.value, report_terms(h), worker)
+        shared = add_working_days(completed, -rng.randint(10, 15))
+        reports.record_comments(h, shared, add_working_days(shared, rng.randint(3, 8)),
+                                applicant_comments(rng), worker)
+        report = reports.sign_off(h, manager)
+        self._dated(h, completed)
+        self.report_dates[report.id] = (add_working_days(shared, -rng.randint(10, 30)),
+                                        completed)
+
+    def draft_report(self, h: Household, rng: random.Random) -> None:
+        """A report still being written: the first few sections."""
+        worker = h.workers[0] if h.workers else self.assessors[0]
+        count = len(report_texts(h, random.Random(0)))
+        texts = report_texts(h, random.Random(f"report-{h.id}"), rng.randint(1, count - 1))
+        reports.save_sections(h, {k: (v, None) for k, v in texts.items()}, worker)
+        started = h.stage2_started_on or h.stage_since or self.today
+        written = min(_days(started, rng, 20, 60), self.today)
+        report = db.session.scalar(select(AssessmentReport)
+                                   .where(AssessmentReport.household_id == h.id))
+        self.report_dates[report.id] = (written, None)
+
+    def add_panel_members(self) -> None:
+        for email, role, qualified in PANEL_LIST:
+            user = db.session.scalar(select(User).where(User.email == email))
+            member = panel.add_member(self.panel_admin, user, role, PANEL_JOINED, qualified)
+            self.members[member.id] = role
+
+    def meeting(self, on: date, held: bool) -> PanelMeeting:
+        """The panel meeting on ``on``, with every member invited; one independent member
+        sometimes sent apologies (the quorum is still met)."""
+        if on in self.meetings:
+            return db.session.get(PanelMeeting, self.meetings[on])
+        meeting = panel.create_meeting(self.panel_admin, on, time(10, 0), PANEL_PLACE, None)
+        invited = set(self.members)
+        attended = set()
+        if held:
+            rng = random.Random(f"panel-{on}")
+            independents = sorted(m for m, r in self.members.items()
+                                  if r is PanelRole.INDEPENDENT)
+            attended = invited - ({rng.choice(independents)} if rng.random() < 0.4 else set())
+        panel.set_seats(self.panel_admin, meeting, invited, attended, None)
+        self.meetings[on] = meeting.id
+        return meeting
+
+    def on_agenda(self, h: Household, meeting: PanelMeeting) -> None:
+        slot = (datetime.combine(meeting.meets_on, time(10, 0))
+                + timedelta(minutes=45 * len(meeting.agenda))).time()
+        panel.add_to_agenda(self.panel_admin, meeting, h, slot, 45, None)
+
+    def panel_hears(self, h: Household, on: date, recommendation: Recommendation) -> None:
+        """The panel hears the case; the chair records its recommendation."""
+        if on > self.today:
+            raise _StoryEnds(A.RECORD_RECOMMENDATION, on)
+        meeting = self.meeting(on, held=True)
+        self.on_agenda(h, meeting)
+        rng = random.Random(f"recommendation-{h.id}")
+        if h.child_date_of_birth:  # the named child
+            age = max(0, (on - h.child_date_of_birth).days // 365)
+            terms = {"children": 1, "age_from": age, "age_to": 18,
+                     "fostering_types": ["long_term"]}
+        else:
+            terms = {"children": rng.choice([1, 2, 2, 3]), "age_from": 0,
+                     "age_to": rng.choice([10, 12, 18]),
+                     "fostering_types": rng.choice([["short_term", "long_term"],
+                                                    ["emergency", "short_term"],
+                                                    ["short_breaks"], ["long_term"]])}
+        try:
+            panel.record_recommendation(self.chair, meeting, h, recommendation=recommendation,
+                                        reasons=PANEL_REASONS[recommendation],
+                                        seen_version=h.version, **terms)
+        except TransitionRefused as refused:
+            raise DemoStoryError(f"{h.name}: panel recommendation on {on} refused: "
+                                 f"{' '.join(refused.reasons)}") from None
+        self.latest[h.id] = on
+
+    def finish_panels(self, rng: random.Random) -> None:
+        """Minutes for the meetings held (final once the minutes went to the decision
+        maker), reports being written, and the coming meetings with their agendas."""
+        self.fresh_session()
+        written = set(db.session.scalars(select(AssessmentReport.household_id)))
+        for h in list(db.session.scalars(select(Household).where(
+                Household.id.in_(self.households),
+                Household.stage.in_([Stage.STAGE2.value, Stage.FULL_ASSESSMENT.value])))):
+            if h.id not in written:  # a deferred case keeps its signed-off report
+                self.draft_report(h, rng)
+        for on, meeting_id in sorted(self.meetings.items()):
+            meeting = db.session.get(PanelMeeting, meeting_id)
+            waiting = any(i.household.stage == Stage.PANEL_RECOMMENDED.value
+                          for i in meeting.agenda)
+            heard = ", ".join(i.household.name for i in meeting.agenda)
+            text = (f"Present: see attendance. The panel heard {heard}. Each case was "
+                    "discussed with the assessing social worker and the applicants; the "
+                    "recommendations and reasons are recorded against each case.")
+            panel.save_minutes(self.panel_admin, meeting, text, not waiting,
+                               min(add_working_days(on, 4), self.today), None)
+        booked = list(db.session.scalars(select(Household).where(
+            Household.id.in_(self.households), Household.stage == Stage.READY_FOR_PANEL.value,
+            Household.panel_date > self.today).order_by(Household.panel_date, Household.id)))
+        for h in booked:
+            self.on_agenda(h, self.meeting(h.panel_date, held=False))
+
+    def settle_reports(self) -> None:
+        """Reports dated when they were written and signed off, not when the demo loaded."""
+        now = utcnow()
+        for report_id, (written, signed) in self.report_dates.items():
+            written_at = min(_as_utc(written, time(11, 0)), now)
+            last_at = min(_as_utc(signed, time(15, 0)), now) if signed else written_at
+            values = {"created_at": written_at, "updated_at": last_at}
+            if signed:
+                values["signed_off_at"] = last_at
+            db.session.execute(update(AssessmentReport.__table__)
+                               .where(AssessmentReport.__table__.c.id == report_id)
+                               .values(**values))
+            db.session.execute(update(ReportSection.__table__)
+                               .where(ReportSection.__table__.c.report_id == report_id)
+                               .values(updated_at=last_at))
+        db.session.commit()
 
     def withdraw(self, h: Household, on: date, user: User, rng: random.Random,
                  reasons=WITHDRAWALS) -> None:
@@ -649,6 +814,7 @@ class _Agency:
             slow = rng.random() < 0.1
             completed = _days(decided, rng, 200, 270) if slow else _days(decided, rng, 70, 140)
             self.move(h, A.COMPLETE_ASSESSMENT, completed, assessor)
+            self.write_report(h, assessor, manager, completed)
             self.note(h, assessor, completed, "Form F shared with the applicants for comments.")
             booked = _wds(completed, rng, 5, 15)
             recommendation = (Recommendation.SUITABLE if rng.random() < 0.96
@@ -666,7 +832,7 @@ class _Agency:
 
     def after_panel(self, h: Household, rng: random.Random, meeting: date,
                     recommendation: Recommendation, manager: User) -> None:
-        self.move(h, A.RECORD_RECOMMENDATION, meeting, manager, recommendation=recommendation)
+        self.panel_hears(h, meeting, recommendation)
         minutes = _wds(meeting, rng, 4, 12)
         self.move(h, A.REFER_TO_DECISION_MAKER, minutes, manager)
         if recommendation is Recommendation.SUITABLE:
@@ -759,6 +925,7 @@ class _Agency:
         else:
             completed = _days(started, rng, 50, 70)
         self.move(h, A.COMPLETE_ASSESSMENT, completed, worker)
+        self.write_report(h, worker, manager, completed)
         self.note(h, worker, completed, "Form C shared with the carer for comments.")
         meeting = self.book_panel(h, _wds(completed, rng, 3, 8), worker, rng, (0, 15))
         recommendation = (Recommendation.SUITABLE if rng.random() < 0.94
@@ -926,6 +1093,7 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     agency = _Agency(users, fake)
+    agency.add_panel_members()
     rng = random.Random(seed)
     responders = {MAINSTREAM: [agency.recruiter, *agency.assessors],
                   KINSHIP: [agency.kin_manager, *agency.kin_assessors]}
@@ -963,6 +1131,8 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
 
     agency.settle_timestamps(random.Random(f"{seed}-times"))
     agency.settle_references(random.Random(f"{seed}-references"))
+    agency.finish_panels(random.Random(f"{seed}-panels"))
+    agency.settle_reports()
     from carers.visits.demo import load_demo_visits
 
     load_demo_visits(random.Random(f"{seed}-visits"))

@@ -154,3 +154,84 @@ def test_an_interrupted_load_is_not_taken_for_a_finished_one(app):
     db.session.commit()
     with pytest.raises(RuntimeError, match="stopped part way"):
         load_demo(households=5)
+
+
+def test_reports_and_the_panel_are_ready_to_try(app, demo):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from carers.panel.models import AgendaItem, PanelMeeting, PanelMember, PanelRecommendation
+    from carers.panel.rules import quorum
+    from carers.reports.document import latest_report
+
+    on = today()
+    households = list(db.session.scalars(select(Household)))
+    # Every case past its assessment has a signed-off report; cases in assessment, drafts.
+    ready = [h for h in households if h.stage == Stage.READY_FOR_PANEL]
+    assert ready
+    for h in households:
+        report = latest_report(h)
+        if h.stage in {Stage.STAGE2, Stage.FULL_ASSESSMENT}:
+            assert report is not None, h.reference
+        if h.stage == Stage.READY_FOR_PANEL and h.assessment_completed_on:
+            assert report is not None and not report.is_draft, h.reference
+            assert report.signed_off_at.date() <= on and report.applicant_comments
+    drafts = [latest_report(h) for h in households if h.stage == Stage.STAGE2]
+    assert any(r.is_draft for r in drafts if r)
+    signed = next(h for h in ready if h.assessment_completed_on)
+    report = latest_report(signed)
+    assert report.form == ("form_c" if signed.pathway == Pathway.CONNECTED_PERSON
+                           else "form_f")
+    assert report.recommendation and report.terms
+
+    # The team manager downloads a Ready-for-panel household's signed-off report.
+    manager = sign_in(app, "kinship.manager@demo.carers.example"
+                      if signed.pathway == Pathway.CONNECTED_PERSON
+                      else "manager@demo.carers.example")
+    response = manager.get(f"/staff/cases/{signed.reference}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
+    assert signed.reference in text
+    assert report.text("capacity").split("\n")[0][:40] in " ".join(text.split())
+
+    # The central list makes a quorum; past meetings have attendance, recommendations and
+    # final minutes; the next meeting has the Ready-for-panel cases in time slots.
+    members = list(db.session.scalars(select(PanelMember)))
+    assert quorum([m.panel_role for m in members]).met
+    meetings = list(db.session.scalars(select(PanelMeeting).order_by(PanelMeeting.meets_on)))
+    held = [m for m in meetings if m.meets_on <= on]
+    assert held and all(m.minutes for m in held)
+    assert any(m.minutes_final_on for m in held)
+    for meeting in held:
+        roles = [s.member.panel_role for s in meeting.seats if s.attended]
+        assert quorum(roles).met, meeting.meets_on
+        recommended = set(db.session.scalars(select(PanelRecommendation.household_id).where(
+            PanelRecommendation.meeting_id == meeting.id)))
+        assert recommended == {i.household_id for i in meeting.agenda}
+    coming = [m for m in meetings if m.meets_on > on]
+    agenda = {i.household_id: i for m in coming for i in m.agenda}
+    assert set(agenda) == {h.id for h in ready}
+    for h in ready:
+        meeting = next(m for m in coming if m.id == agenda[h.id].meeting_id)
+        assert meeting.meets_on == h.panel_date
+        assert len(meeting.seats) == len(members)
+    slots = db.session.scalars(select(AgendaItem.slot_at).where(
+        AgendaItem.meeting_id == coming[0].id).order_by(AgendaItem.slot_at)).all()
+    assert len(set(slots)) == len(slots)
+
+    # A demo panel member sees the coming meeting with its agenda, and a case's report.
+    member = sign_in(app, "panel.member@demo.carers.example")
+    listing = member.get("/panel/meetings").get_data(as_text=True)
+    assert f"/panel/meetings/{coming[0].id}" in listing
+    page = member.get(f"/panel/meetings/{coming[0].id}")
+    assert page.status_code == 200
+    first = db.session.get(Household, coming[0].agenda[0].household_id)
+    assert first.reference in page.get_data(as_text=True)
+    assert f"{slots[0]:%H:%M}" in page.get_data(as_text=True)
+    heard = next(db.session.get(Household, i.household_id) for i in coming[0].agenda
+                 if latest_report(i.household) and not latest_report(i.household).is_draft)
+    pdf = member.get(f"/panel/meetings/{coming[0].id}/cases/{heard.reference}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
+    assert heard.reference in text
