@@ -26,12 +26,16 @@ def _form_f(key: str, h, rng: random.Random) -> str:
     job, support = rng.choice(JOBS), rng.choice(SUPPORT)
     strength, second = rng.sample(STRENGTHS, 2)
     town = (h.address or "Northmoor").rsplit(",", 1)[-1].strip() or "Northmoor"
+    couple = " and " in h.name
+    they = "The applicants" if couple else "The applicant"
     texts = {
         "pen_picture": [
-            f"{h.name} live in {town}. {who.split(' and ')[0]} works as {job}. They applied "
-            "to foster after years of caring for children in their family and community.",
-            f"They are {strength} and offer short-term and long-term fostering for children "
-            "of primary school age, and would consider brothers and sisters.",
+            f"{h.name} {'live' if couple else 'lives'} in {town}. {who.split(' and ')[0]} "
+            f"works as {job}. {they} applied to foster after years of caring for children "
+            "in their family and community.",
+            f"{they} {'are' if couple else 'is'} {strength}, and {'offer' if couple else 'offers'}"
+            " short-term and long-term fostering for children of primary school age, "
+            "including brothers and sisters.",
         ],
         "history": [
             f"{who} described a settled childhood with {rng.choice(['two', 'three', 'four'])} "
@@ -48,9 +52,9 @@ def _form_f(key: str, h, rng: random.Random) -> str:
             "would offer back-up care.",
         ],
         "capacity": [
-            f"The applicants are {second}. They gave clear examples of managing difficult "
-            "behaviour through routine and praise, and understand why a child may test "
-            "boundaries.",
+            f"{they} {'are' if couple else 'is'} {second}, and gave clear examples of "
+            "managing difficult behaviour through routine and praise, with an understanding "
+            "of why a child may test boundaries.",
             "They understand the importance of contact with birth families and spoke "
             "respectfully about parents who cannot care for their children. Their safer "
             "caring policy is realistic.",
@@ -77,10 +81,10 @@ def _form_c(key: str, h, rng: random.Random) -> str:
     relationship = (h.child_relationship or "relative").lower()
     texts = {
         "child": [
-            f"{first} has lived with their {relationship}, {h.name}, since the placing "
-            "authority asked the family to step in. They are settled, attend school or "
+            f"{first} has lived with {h.name} ({relationship}) since the placing "
+            "authority asked them to step in. They are settled, attend school or "
             "nursery regularly and are meeting their developmental milestones.",
-            f"{first} says they feel safe and want to stay. Their identity and links to "
+            f"{first} says they feel safe and wants to stay. Their identity and links to "
             "both sides of the family are well understood by the carer.",
         ],
         "birth_family": [

@@ -220,6 +220,12 @@ def test_reports_and_the_panel_are_ready_to_try(app, demo):
         AgendaItem.meeting_id == coming[0].id).order_by(AgendaItem.slot_at)).all()
     assert len(set(slots)) == len(slots)
 
+    # The panel administrator sees the central list and the meetings.
+    admin = sign_in(app, "panel.admin@demo.carers.example")
+    assert "Margaret Hughes" in admin.get("/staff/panel/members").get_data(as_text=True)
+    for meeting in (held[-1], coming[0]):
+        assert admin.get(f"/staff/panel/meetings/{meeting.id}").status_code == 200
+
     # A demo panel member sees the coming meeting with its agenda, and a case's report.
     member = sign_in(app, "panel.member@demo.carers.example")
     listing = member.get("/panel/meetings").get_data(as_text=True)
