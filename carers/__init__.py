@@ -37,6 +37,9 @@ def create_app(test_config=None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"),
                      render_as_batch=True)
+    from carers.auth import policy
+
+    policy.init_app(app)  # before CSRF: a refused request is refused first
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -18,3 +18,33 @@ def can_change(user, household) -> bool:
     if user.has_role(RoleKey.TEAM_MANAGER):
         return household.team_id is None or household.team_id == user.team_id
     return any(worker.id == user.id for worker in household.workers)
+
+
+# Roles that work across the whole agency rather than in one team.
+AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER, RoleKey.PANEL_ADMINISTRATOR}
+
+# Other features add rules that open a case to more people, each ``fn(user, household) ->
+# bool`` (the panel: members of a meeting with the case on its agenda, during the access
+# period).
+EXTRA_READERS: list = []
+
+
+def same_team(user, household) -> bool:
+    """Teams apply when both the case and the person have one (a one-team agency has none)."""
+    return household.team_id is None or user.team_id is None or \
+        household.team_id == user.team_id
+
+
+def can_read(user, household, settings=None) -> bool:
+    """Who may see a case: those who may change it; staff working agency-wide; other staff of
+    the case's team, read-only, when the agency's settings allow it; and any extra rule."""
+    if user.has_role(*CASE_READERS):
+        if can_change(user, household) or user.has_role(*AGENCY_WIDE):
+            return True
+        if settings is None:
+            from carers.settings.registry import agency_settings
+
+            settings = agency_settings()
+        if settings.get("team_read_access", True) and same_team(user, household):
+            return True
+    return any(rule(user, household) for rule in EXTRA_READERS)

@@ -32,6 +32,9 @@ SETTINGS = [
     Setting("dbs_renewal_years", "DBS renewal (years)", 3, "[S]"),
     Setting("enquiry_retention_months", "Keep enquiries that never became applications (months)",
             24, "[U]", "No regulation covers enquiry-only records: a local policy."),
+    Setting("team_read_access", "Other staff in a case's team may read it", True, "product",
+            "Read-only. The allocated workers and the team manager can always see and change "
+            "it."),
 ]
 # The statutory clocks' agency-settable figures, defined beside the clocks themselves.
 SETTINGS += [

@@ -887,7 +887,8 @@ def test_the_team_manager_of_the_case_can_change_it_but_not_another_teams(client
     assert "Record first contact by Morgan Lee" in timeline(case_page(manager, ref))[0]["summary"]
 
     elsewhere = other_client(app, make_staff("team_manager", team=make_team("South team")))
-    assert elsewhere.get(f"/staff/cases/{ref}").status_code == 200
+    # Another team's manager cannot even read the case.
+    assert elsewhere.get(f"/staff/cases/{ref}").status_code == 403
     assert elsewhere.get(f"/staff/cases/{ref}/move/record_initial_visit").status_code == 403
     assert elsewhere.get(f"/staff/cases/{ref}/oversight").status_code == 403
 
