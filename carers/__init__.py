@@ -70,6 +70,7 @@ def _register_models():
 
 
 def _register_blueprints(app):
+    from carers.audit.views import bp as audit_bp
     from carers.auth.views import bp as auth_bp
     from carers.cases.views import bp as cases_bp
     from carers.checks.views import bp as checks_bp
@@ -78,14 +79,16 @@ def _register_blueprints(app):
     from carers.enquiries.views import bp as enquiry_bp
     from carers.settings.views import bp as settings_bp
 
-    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp):
+    for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp,
+               audit_bp):
         app.register_blueprint(bp)
 
 
 def _register_commands(app):
+    from carers.audit.cli import audit_cli
     from carers.auth.cli import users_cli
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
 
-    for group in (users_cli, outbox_cli, demo_cli):
+    for group in (users_cli, outbox_cli, demo_cli, audit_cli):
         app.cli.add_command(group)

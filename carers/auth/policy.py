@@ -126,6 +126,10 @@ POLICY: dict[str, Rule] = {
     "checks.invite": staff(CASE_READERS, record=CASE_CHANGE),
     "checks.withdraw": staff(CASE_READERS, record=CASE_CHANGE),
     "checks.interview": staff(CASE_READERS, record=CASE_CHANGE),
+    # audit trail
+    "audit.search": staff(ADMINISTRATORS),
+    "audit.export": staff(ADMINISTRATORS),
+    "audit.case_viewers": staff(CASE_READERS, record=CASE),
     # administration
     "settings.edit": staff(ADMINISTRATORS),
 }
