@@ -38,8 +38,10 @@ def create_app(test_config=None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"),
                      render_as_batch=True)
     from carers.auth import policy
+    from carers.auth import views as auth_views
 
-    policy.init_app(app)  # before CSRF: a refused request is refused first
+    auth_views.init_app(app)  # idle timeout first, then the access policy,
+    policy.init_app(app)  # then CSRF: a refused request is refused before anything else
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

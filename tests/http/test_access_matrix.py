@@ -137,8 +137,10 @@ def url_for_rule(app, endpoint, world):
     return url, method
 
 
-def outcome(response, signed_in: bool) -> str:
+def outcome(response, signed_in: bool, public: bool = False) -> str:
     assert response.status_code != 500
+    if public:  # sign-in steps send strays back to sign in: that is not a refusal
+        return REFUSED if response.status_code == 403 else ALLOWED
     if signed_in and response.status_code == 403:
         return REFUSED
     location = response.headers.get("Location", "")
@@ -164,7 +166,7 @@ def test_every_route_has_a_policy(app):
     for url_rule in app.url_map.iter_rules():
         rule = policy.rule_for(url_rule.endpoint)
         if url_rule.rule.startswith("/staff/") and url_rule.endpoint not in {
-                "auth.sign_in", "auth.sign_out"}:
+                "auth.sign_in", "auth.second_factor", "auth.recovery_code", "auth.sign_out"}:
             assert rule.audience in (policy.STAFF, policy.SIGNED_IN), url_rule.endpoint
         if rule.record in (policy.CASE, policy.CASE_CHANGE):
             assert "reference" in url_rule.arguments, url_rule.endpoint
@@ -199,8 +201,10 @@ def run_matrix(app, world, team_read=True):
             if endpoint in {"auth.sign_out"}:
                 continue  # signing out is open to all; checked on its own below
             response = client.open(url, method=method)
-            got = outcome(response, role is not None)
-            want = expected(policy.rule_for(endpoint), role, relation, team_read)
+            rule = policy.rule_for(endpoint)
+            got = outcome(response, role is not None,
+                          rule.audience in (policy.PUBLIC, policy.REFEREE))
+            want = expected(rule, role, relation, team_read)
             if got != want:
                 failures.append(f"{kind}: {method} {url} ({endpoint}) {response.status_code}, "
                                 f"expected {want}")
@@ -236,3 +240,19 @@ def test_a_referee_sees_their_own_form_and_nothing_else(app, world):
         if rule.audience in (policy.STAFF, policy.SIGNED_IN):
             url, method = url_for_rule(app, endpoint, world)
             assert outcome(client.open(url, method=method), False) == REFUSED, url
+
+
+def test_roles_that_need_two_step_sign_in_reach_only_its_set_up_first(app):
+    app.config["SECOND_FACTOR_REQUIRED_ROLES"] = ("administrator", "agency_decision_maker")
+    for role in ("administrator", "agency_decision_maker"):
+        client = isolated_client(app)
+        sign_in(client, make_staff(role))
+        for url_rule in app.url_map.iter_rules():
+            rule = policy.rule_for(url_rule.endpoint)
+            if rule.audience not in (policy.STAFF, policy.SIGNED_IN) or url_rule.arguments \
+                    or "GET" not in url_rule.methods:
+                continue
+            response = client.get(url_rule.rule)
+            to_set_up = response.headers.get("Location", "").endswith(
+                "/staff/account/two-step/set-up")
+            assert to_set_up is (not rule.before_second_factor), (role, url_rule.rule)
