@@ -80,9 +80,10 @@ def _register_blueprints(app):
     from carers.enquiries.inbox import bp as inbox_bp
     from carers.enquiries.views import bp as enquiry_bp
     from carers.settings.views import bp as settings_bp
+    from carers.staff.views import bp as staff_bp
 
     for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp,
-               audit_bp):
+               audit_bp, staff_bp):
         app.register_blueprint(bp)
 
 

@@ -31,6 +31,7 @@ from carers.cases.access import CASE_READERS, MANAGERS
 # Audiences
 PUBLIC = "public"  # anyone, signed in or not
 REFEREE = "referee"  # anyone holding a referee's single-use link (the view checks the token)
+LINK = "link"  # anyone holding another single-use link (a staff invitation)
 SIGNED_IN = "signed_in"  # any signed-in account, whatever its roles
 STAFF = "staff"  # signed-in accounts holding one of the rule's roles
 
@@ -64,6 +65,10 @@ def public() -> Rule:
 
 def referee() -> Rule:
     return Rule(REFEREE)
+
+
+def link() -> Rule:
+    return Rule(LINK)
 
 
 def signed_in(*, before_second_factor: bool = False) -> Rule:
@@ -104,6 +109,7 @@ POLICY: dict[str, Rule] = {
     "auth.turn_off_second_factor": signed_in(),
     "auth.change_password": signed_in(before_second_factor=True),
     "auth.sign_out_everywhere": signed_in(before_second_factor=True),
+    "auth.set_password": link(),
     # enquiries inbox
     "inbox.index": staff(FOSTERING_TEAM),
     "inbox.detail": staff(FOSTERING_TEAM),
@@ -141,6 +147,13 @@ POLICY: dict[str, Rule] = {
     "audit.case_viewers": staff(CASE_READERS, record=CASE),
     # administration
     "settings.edit": staff(ADMINISTRATORS),
+    "staff.index": staff(ADMINISTRATORS),
+    "staff.invite": staff(ADMINISTRATORS),
+    "staff.edit": staff(ADMINISTRATORS),
+    "staff.deactivate": staff(ADMINISTRATORS),
+    "staff.reactivate": staff(ADMINISTRATORS),
+    "staff.reset_second_factor": staff(ADMINISTRATORS),
+    "staff.invite_again": staff(ADMINISTRATORS),
 }
 
 
@@ -225,7 +238,7 @@ def may_use(user, endpoint: str, view_args: dict | None = None) -> bool:
     rule = rule_for(endpoint)
     if rule is None:
         return False
-    if rule.audience in (PUBLIC, REFEREE):
+    if rule.audience in (PUBLIC, REFEREE, LINK):
         return True
     if not user.is_authenticated:
         return False
@@ -247,7 +260,7 @@ def enforce():
     rule = rule_for(endpoint)
     if rule is None:
         abort(403)  # a route nobody has written a policy for is open to no one
-    if rule.audience in (PUBLIC, REFEREE):
+    if rule.audience in (PUBLIC, REFEREE, LINK):
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

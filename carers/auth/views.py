@@ -23,6 +23,7 @@ from carers.auth.forms import (
     CodeForm,
     ConfirmForm,
     RecoveryCodeForm,
+    SetPasswordForm,
     SetUpForm,
     SignInForm,
     SignOutForm,
@@ -81,8 +82,8 @@ def _locked_error(form, field):
 
 def complete_sign_in(user, how: str, next_: str | None = None):
     """Both factors given (or only one needed): the session starts afresh."""
-    next_ = next_ or session.get("pending_next")
-    session.clear()
+    next_ = next_ or session.pop("pending_next", None)
+    session.pop("pending_sign_in", None)
     login_user(user)
     session["seen"] = utcnow().timestamp()
     user.last_sign_in_at = utcnow()
@@ -335,3 +336,27 @@ def second_factor_gate(rule):
 def init_app(app):
     app.before_request(idle_timeout)
     policy.second_factor_gate = second_factor_gate
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"])
+def set_password(token):
+    """The link in a staff invitation: the new member of staff chooses their password."""
+    from carers.staff.operations import accept_invite, find_invited
+
+    user = find_invited(token)
+    if user is None:
+        return render_template("auth/invite_closed.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(form.new_password.data, user.email)
+        if problem:
+            form.new_password.errors.append(problem)
+        else:
+            accept_invite(user, form.new_password.data)
+            flash("Your password is set. Sign in to continue.")
+            return redirect(url_for("auth.sign_in"))
+    response = current_app.make_response(render_template("auth/set_password.html", form=form,
+                                                         person=user))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

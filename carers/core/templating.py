@@ -25,6 +25,7 @@ STAFF_NAVIGATION = [
     ("Checks", "checks.team", CASE_READERS),
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
     ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
+    ("Staff", "staff.index", {RoleKey.ADMINISTRATOR}),
     ("Audit trail", "audit.search", {RoleKey.ADMINISTRATOR}),
 ]
 

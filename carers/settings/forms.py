@@ -45,7 +45,8 @@ def settings_form(current: dict):
         elif isinstance(s.default, int):
             field = WholeNumberField(s.label, validators=[
                 InputRequired(f"Enter a number for {s.label.lower()}"),
-                NumberRange(min=0, max=1000, message=f"{s.label} must be between 0 and 1000")],
+                NumberRange(min=s.minimum, max=1000,
+                            message=f"{s.label} must be between {s.minimum} and 1000")],
                 description=hint, default=current[s.key])
         else:
             field = StringField(s.label, validators=[

@@ -79,7 +79,7 @@ def world(app):
         "reference": household.reference, "check_id": check.id, "document_id": document.id,
         "member_id": member.id, "address_id": address.id, "referee_id": referee.id,
         "task_id": task.id, "token": own_token, "slug": "about-you", "action": "start_stage2",
-        "index": 0,
+        "index": 0, "user_id": worker.id,
     }
     values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
     return World(values, own_token, used_token, household.name)
@@ -99,7 +99,7 @@ AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
 
 def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
              team_read: bool = True) -> str:
-    if rule.audience in (policy.PUBLIC, policy.REFEREE):
+    if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
         return ALLOWED
     if role is None:
         return REFUSED
@@ -167,7 +167,8 @@ def test_every_route_has_a_policy(app):
         rule = policy.rule_for(url_rule.endpoint)
         if url_rule.rule.startswith("/staff/") and url_rule.endpoint not in {
                 "auth.sign_in", "auth.second_factor", "auth.recovery_code", "auth.sign_out"}:
-            assert rule.audience in (policy.STAFF, policy.SIGNED_IN), url_rule.endpoint
+            assert rule.audience in (policy.STAFF, policy.SIGNED_IN, policy.LINK), \
+                url_rule.endpoint
         if rule.record in (policy.CASE, policy.CASE_CHANGE):
             assert "reference" in url_rule.arguments, url_rule.endpoint
 
@@ -203,7 +204,7 @@ def run_matrix(app, world, team_read=True):
             response = client.open(url, method=method)
             rule = policy.rule_for(endpoint)
             got = outcome(response, role is not None,
-                          rule.audience in (policy.PUBLIC, policy.REFEREE))
+                          rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK))
             want = expected(rule, role, relation, team_read)
             if got != want:
                 failures.append(f"{kind}: {method} {url} ({endpoint}) {response.status_code}, "
