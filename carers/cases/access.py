@@ -48,3 +48,27 @@ def can_read(user, household, settings=None) -> bool:
         if settings.get("team_read_access", True) and same_team(user, household):
             return True
     return any(rule(user, household) for rule in EXTRA_READERS)
+
+
+def readable_cases(user, settings=None):
+    """The cases ``user`` may read, as a condition on Household for lists (None: every case).
+    The same rule as ``can_read``, for the pipeline board's queries."""
+    from sqlalchemy import or_, select
+
+    from carers.cases.models import Household, case_worker
+
+    if user.has_role(*AGENCY_WIDE):
+        return None
+    if settings is None:
+        from carers.settings.registry import agency_settings
+
+        settings = agency_settings()
+    allocated = Household.id.in_(select(case_worker.c.household_id)
+                                 .where(case_worker.c.user_id == user.id))
+    team_wide = settings.get("team_read_access", True) or user.has_role(RoleKey.TEAM_MANAGER)
+    if not team_wide:
+        return allocated
+    if user.team_id is None:
+        return None if settings.get("team_read_access", True) else or_(
+            Household.team_id.is_(None), allocated)
+    return or_(Household.team_id.is_(None), Household.team_id == user.team_id, allocated)

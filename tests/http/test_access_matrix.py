@@ -257,3 +257,17 @@ def test_roles_that_need_two_step_sign_in_reach_only_its_set_up_first(app):
             to_set_up = response.headers.get("Location", "").endswith(
                 "/staff/account/two-step/set-up")
             assert to_set_up is (not rule.before_second_factor), (role, url_rule.rule)
+
+
+def test_the_pipeline_lists_only_cases_the_person_may_read(app, world):
+    household_ref = world.values["reference"]
+    theirs = make_household("mainstream", "stage1", team=world.values["other_team"])
+    for role, team, sees_ours, sees_theirs in [
+            ("recruitment_officer", world.values["team"], True, False),
+            ("team_manager", world.values["other_team"], False, True),
+            ("agency_decision_maker", world.values["other_team"], True, True)]:
+        client = isolated_client(app)
+        sign_in(client, make_staff(role, team=team))
+        board = client.get("/staff/pipeline?stage=stage1").get_data(as_text=True)
+        assert (household_ref in board) is sees_ours, role
+        assert (theirs.reference in board) is sees_theirs, role
