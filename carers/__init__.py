@@ -37,6 +37,11 @@ def create_app(test_config=None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"),
                      render_as_batch=True)
+    from carers.auth import policy
+    from carers.auth import views as auth_views
+
+    auth_views.init_app(app)  # idle timeout first, then the access policy,
+    policy.init_app(app)  # then CSRF: a refused request is refused before anything else
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -71,6 +76,7 @@ def _register_models():
 
 
 def _register_blueprints(app):
+    from carers.audit.views import bp as audit_bp
     from carers.auth.views import bp as auth_bp
     from carers.cases.views import bp as cases_bp
     from carers.checks.views import bp as checks_bp
@@ -81,19 +87,21 @@ def _register_blueprints(app):
     from carers.reports.views import bp as reports_bp
     from carers.scheduler.views import bp as scheduler_bp
     from carers.settings.views import bp as settings_bp
+    from carers.staff.views import bp as staff_bp
     from carers.visits.views import bp as visits_bp
 
     for bp in (pages_bp, enquiry_bp, auth_bp, inbox_bp, cases_bp, settings_bp, checks_bp,
-               scheduler_bp, visits_bp, reports_bp, panel_bp):
+               audit_bp, staff_bp, scheduler_bp, visits_bp, reports_bp, panel_bp):
         app.register_blueprint(bp)
 
 
 def _register_commands(app):
+    from carers.audit.cli import audit_cli
     from carers.auth.cli import users_cli
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
     from carers.panel.cli import panel_cli
     from carers.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, outbox_cli, demo_cli, scheduler_cli, panel_cli):
+    for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli):
         app.cli.add_command(group)

@@ -66,6 +66,18 @@ class Defaults:
     ENQUIRY_PAGE_RATE_LIMIT = "120 per hour"
     ENQUIRY_SUBMIT_RATE_LIMIT = "10 per hour"
     SIGN_IN_RATE_LIMIT = "20 per 15 minutes"
+    # Failed sign-ins per email address before it is locked, and for how long.
+    SECOND_FACTOR_REQUIRED_ROLES = ("administrator", "agency_decision_maker")
+    SIGN_IN_MAX_FAILURES = 5
+    SIGN_IN_LOCKOUT_MINUTES = 15
+    # Signed out after this long without a request; warned 5 minutes before.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_IDLE_WARNING_MINUTES = 5
+    # Secure cookies: None means "when PUBLIC_BASE_URL is https" (so local http still works).
+    SESSION_COOKIE_SECURE = None
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # The largest request body: a 10MB document upload and its form.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     PAGE_SIZE = 25
 
 
@@ -96,6 +108,10 @@ def load(app, test_config=None):
     # A copy: the factory adds to it, and the dict here is shared by every app (and may be
     # the caller's own).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        secure = str(app.config["PUBLIC_BASE_URL"]).startswith("https://")
+        app.config["SESSION_COOKIE_SECURE"] = secure
+        app.config["REMEMBER_COOKIE_SECURE"] = secure
     if not app.config["SECRET_KEY"]:
         if app.debug or os.environ.get("CARERS_DEV") == "1":
             app.config["SECRET_KEY"] = DEV_SECRET_KEY

@@ -1,17 +1,19 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carers.core.dates import utcnow
 from carers.extensions import db
 
 
 class AuditEvent(db.Model):
-    """Who saw or changed which record, when and from where. Append-only."""
+    """Who saw or changed which record, when and from where. Append-only: each entry carries
+    the hash of its content and of the entry before it (see carers.audit.chain)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
@@ -21,3 +23,34 @@ class AuditEvent(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(40))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The chain: position, the previous entry's hash and this entry's own.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+    user = relationship("User", lazy="select")
+
+
+class AuditChain(db.Model):
+    """The head of the chain: one row, locked by each writer (UPDATE) until it commits, so
+    concurrent writers take their places in the chain one at a time."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AppendOnly(Exception):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _no_update(mapper, connection, target):
+    raise AppendOnly("Audit entries cannot be changed")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _no_delete(mapper, connection, target):
+    raise AppendOnly("Audit entries cannot be deleted")

@@ -1,15 +1,18 @@
 from flask import has_request_context, request
 from flask_login import current_user
 
+from carers.audit.chain import append
 from carers.audit.models import AuditEvent
-from carers.extensions import db
+from carers.core.dates import utcnow
 
 
 def record(action: str, object_type: str, object_id=None, detail=None, user=None) -> AuditEvent:
-    """Add an audit entry to the current transaction (the caller commits)."""
+    """Add an audit entry to the current transaction (the caller commits). The entry joins
+    the hash chain; a concurrent writer waits for this transaction to end."""
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     event = AuditEvent(
+        at=utcnow(),
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
@@ -17,5 +20,4 @@ def record(action: str, object_type: str, object_id=None, detail=None, user=None
         ip_address=request.remote_addr if has_request_context() else None,
         detail=detail,
     )
-    db.session.add(event)
-    return event
+    return append(event)

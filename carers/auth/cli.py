@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from carers.auth.operations import create_user
+from carers.auth.passwords import password_problem
 from carers.auth.roles import RoleKey
 from carers.extensions import db
 
@@ -16,8 +17,10 @@ users_cli = AppGroup("users", help="Staff accounts.")
 @click.password_option()
 def create_command(email, name, roles, password):
     """Create a staff account (the first administrator, for example)."""
-    if len(password) < 10:
-        raise click.BadParameter("Use at least 10 characters", param_hint="password")
+    problem = password_problem(password, email)
+    if problem:
+        raise click.BadParameter(problem.replace("Password must be at least",
+                                                 "Use at least"), param_hint="password")
     try:
         user = create_user(email, name, password, list(roles))
     except ValueError as error:

@@ -45,6 +45,16 @@ class User(UserMixin, db.Model):
 
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
 
+    # Second factor (TOTP): the secret, when it was confirmed, and the last time step used
+    # (a code is accepted once only).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    password_set_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An invitation: the hash of the set-password link's token, and when it stops working.
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64))
+    invite_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
     roles: Mapped[list[Role]] = relationship(secondary=user_role, lazy="selectin")
     team = relationship("Team", lazy="joined")
 
@@ -73,6 +83,33 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *keys: str) -> bool:
         return bool(self.role_keys & set(keys))
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app. Stored hashed."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins per email address (hashed), whether or not an account exists, so a
+    lockout says nothing about which addresses have accounts."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 def check_dummy_password(password: str) -> None:

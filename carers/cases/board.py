@@ -36,6 +36,8 @@ def board_filters(args) -> tuple[BoardFilterForm, dict]:
 
 
 def _where(query, filters: dict, with_stage: bool = True):
+    if filters.get("readable") is not None:  # the cases this person may see at all
+        query = query.where(filters["readable"])
     if filters["worker"]:
         query = query.where(Household.id.in_(
             select(case_worker.c.household_id).where(case_worker.c.user_id == int(

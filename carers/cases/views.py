@@ -9,7 +9,7 @@ from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
 from carers.auth.models import User
 from carers.cases import operations
-from carers.cases.access import CASE_READERS, MANAGERS, can_change, is_manager
+from carers.cases.access import CASE_READERS, MANAGERS, can_change, is_manager, readable_cases
 from carers.cases.board import URGENT_FIRST, board_filters, board_query, stage_counts
 from carers.cases.forms import (
     AllocationForm,
@@ -73,11 +73,12 @@ def team_staff() -> list[User]:
 @roles_required(*CASE_READERS)
 def board():
     form, filters = board_filters(request.args)
+    args = {k: v for k, v in filters.items() if v}
+    filters["readable"] = readable_cases(current_user)
     counts = stage_counts(filters)
     query, count_query = board_query(filters)
     page = paginate(query.options(selectinload(Household.workers)), count_query,
                     current_app.config["PAGE_SIZE"])
-    args = {k: v for k, v in filters.items() if v}
     return render_template("cases/board.html", form=form, counts=counts, page=page,
                            args=args, today=today())
 

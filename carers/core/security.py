@@ -3,6 +3,8 @@
 import base64
 import hashlib
 
+from flask import request
+
 # The GOV.UK Frontend scripts are the only inline scripts: allowed by hash, not 'unsafe-inline'.
 JS_ENABLED_SCRIPT = (
     "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype "
@@ -28,9 +30,18 @@ CSP = "; ".join([
 ])
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def init_app(app):
     @app.after_request
     def headers(response):
+        if request.is_secure:
+            # Only over HTTPS: a browser ignores it over HTTP, and local HTTP must keep working.
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=(), payment=()")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -31,6 +31,8 @@ STAFF_NAVIGATION = [
     ("Panel", "panel.meetings", {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}),
     ("Decisions", "panel.decisions", {RoleKey.AGENCY_DECISION_MAKER}),
     ("Panel meetings", "panel.my_meetings", {RoleKey.PANEL_MEMBER}),
+    ("Staff", "staff.index", {RoleKey.ADMINISTRATOR}),
+    ("Audit trail", "audit.search", {RoleKey.ADMINISTRATOR}),
 ]
 
 

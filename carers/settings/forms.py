@@ -1,9 +1,34 @@
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from carers.cases.forms import ChoiceRadioField
 from carers.core.forms import GovForm, WholeNumberField, submit_button
 from carers.settings.registry import SETTINGS
+
+
+class YesNoField(ChoiceRadioField):
+    """A yes-or-no setting, held as a boolean."""
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("widget", GovRadioInput())
+        super().__init__(label, choices=[("yes", "Yes"), ("no", "No")],
+                         validators=[InputRequired(f"Select yes or no for {label.lower()}")],
+                         **kwargs)
+
+    def process_data(self, value):
+        self.data = "yes" if value else "no"
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = valuelist[0]
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+
+    @property
+    def value(self) -> bool:
+        return self.data == "yes"
 
 
 def settings_form(current: dict):
@@ -15,10 +40,13 @@ def settings_form(current: dict):
     for s in SETTINGS:
         hint = " ".join(part for part in (s.hint, f"Default {s.default}. Evidence: {s.evidence}.")
                         if part)
-        if isinstance(s.default, int):
+        if isinstance(s.default, bool):
+            field = YesNoField(s.label, description=hint, default=current[s.key])
+        elif isinstance(s.default, int):
             field = WholeNumberField(s.label, validators=[
                 InputRequired(f"Enter a number for {s.label.lower()}"),
-                NumberRange(min=0, max=1000, message=f"{s.label} must be between 0 and 1000")],
+                NumberRange(min=s.minimum, max=1000,
+                            message=f"{s.label} must be between {s.minimum} and 1000")],
                 description=hint, default=current[s.key])
         else:
             field = StringField(s.label, validators=[

@@ -21,6 +21,7 @@ class Setting:
     default: object
     evidence: str  # [S] practice, [U] unverified, or "product" for our own choices
     hint: str = ""
+    minimum: int = 0  # a figure set in law is the floor an agency may not go below
 
 
 SETTINGS = [
@@ -33,6 +34,9 @@ SETTINGS = [
     Setting("dbs_renewal_years", "DBS renewal (years)", 3, "[S]"),
     Setting("enquiry_retention_months", "Keep enquiries that never became applications (months)",
             24, "[U]", "No regulation covers enquiry-only records: a local policy."),
+    Setting("team_read_access", "Other staff in a case's team may read it", True, "product",
+            "Read-only. The allocated workers and the team manager can always see and change "
+            "it."),
 ]
 # Visits: reminders and the office, where sessions at the office take place.
 SETTINGS += [
@@ -64,6 +68,36 @@ SETTINGS += [
 SETTINGS += [
     Setting(key, ps.label, ps.default, ps.evidence, ps.hint)
     for key, ps in PANEL_DEFAULTS.items()
+]
+
+# Other [S] and [U] figures from domain.md, and how long records are kept. The retention
+# minimums are set in law (FSR 30-32) [V]: an agency may keep records longer, never less.
+SETTINGS += [
+    Setting("assessment_typical_months", "Usual length of a mainstream assessment (months)", 6,
+            "[S]", "Typical 4 to 6 months, 8 at most. Used to warn about slow cases."),
+    Setting("assessment_longest_months", "Longest a mainstream assessment should take (months)",
+            8, "[S]"),
+    Setting("preparation_training_days", "Preparation training, such as Skills to Foster (days)",
+            3, "[S]"),
+    Setting("decision_told_orally_working_days",
+            "Tell the applicant the decision by phone or in person within (working days)", 2,
+            "[S/U]", "Reported by one agency; not found in regulations."),
+    Setting("decision_in_writing_working_days",
+            "Send the decision in writing within (working days)", 5, "[S/U]"),
+    Setting("carer_resignation_days", "A carer's resignation takes effect after (days)", 28,
+            "[S]"),
+    Setting("retention_approved_carer_years",
+            "Keep an approved carer's records after approval ends (years)", 10, "[V] minimum",
+            "At least 10 years from the end of approval (FSR 32).", minimum=10),
+    Setting("retention_connected_person_years",
+            "Keep a regulation 24 carer's records after the placement ends (years)", 10,
+            "[V] minimum", "At least 10 years from the end of the placement (FSR 32).",
+            minimum=10),
+    Setting("retention_refused_withdrawn_years",
+            "Keep refused or withdrawn applicants' records (years)", 3, "[V] minimum",
+            "At least 3 years from refusal or withdrawal (FSR 32).", minimum=3),
+    Setting("retention_audit_years", "Keep the audit trail (years)", 10, "product",
+            "As long as the longest record it describes.", minimum=1),
 ]
 
 BY_KEY = {s.key: s for s in SETTINGS}

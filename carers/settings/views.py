@@ -7,11 +7,15 @@ from carers.auth.access import roles_required
 from carers.auth.roles import RoleKey
 from carers.cases.deadlines import refresh_deadlines
 from carers.clocks.statutory import CLOCK_DEFAULTS
-from carers.settings.forms import settings_form
+from carers.settings.forms import YesNoField, settings_form
 from carers.settings.operations import save_settings
 from carers.settings.registry import SETTINGS, load_settings
 
 bp = Blueprint("settings", __name__, url_prefix="/staff/admin")
+
+
+def _value(field):
+    return field.value if isinstance(field, YesNoField) else field.data
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -19,7 +23,7 @@ bp = Blueprint("settings", __name__, url_prefix="/staff/admin")
 def edit():
     form = settings_form(load_settings())()
     if form.validate_on_submit():
-        changed = save_settings({s.key: getattr(form, s.key).data for s in SETTINGS},
+        changed = save_settings({s.key: _value(getattr(form, s.key)) for s in SETTINGS},
                                 current_user)
         if set(changed) & set(CLOCK_DEFAULTS):
             refreshed = refresh_deadlines()

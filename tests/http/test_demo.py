@@ -83,10 +83,16 @@ def test_staff_of_every_role_sign_in_and_see_the_pipeline(app, demo):
     board = manager.get("/staff/pipeline")
     assert board.status_code == 200
     assert RECRUITMENT_TEAM in board.get_data(as_text=True)
+    # ... for the cases of the manager's own team; another team's cases are closed to them.
+    team_id = users[first_in_role[RoleKey.TEAM_MANAGER]].team_id
     one_per_stage = db.session.execute(
-        select(Household.stage, func.min(Household.reference)).group_by(Household.stage)).all()
+        select(Household.stage, func.min(Household.reference))
+        .where(Household.team_id == team_id).group_by(Household.stage)).all()
     for stage, reference in one_per_stage:
         assert manager.get(f"/staff/cases/{reference}").status_code == 200, stage
+    other_team = db.session.scalar(select(func.min(Household.reference))
+                                   .where(Household.team_id != team_id))
+    assert manager.get(f"/staff/cases/{other_team}").status_code == 403
     assert clients[RoleKey.ASSESSING_SOCIAL_WORKER].get("/staff/my-work").status_code == 200
 
 

@@ -887,7 +887,8 @@ def test_the_team_manager_of_the_case_can_change_it_but_not_another_teams(client
     assert "Record first contact by Morgan Lee" in timeline(case_page(manager, ref))[0]["summary"]
 
     elsewhere = other_client(app, make_staff("team_manager", team=make_team("South team")))
-    assert elsewhere.get(f"/staff/cases/{ref}").status_code == 200
+    # Another team's manager cannot even read the case.
+    assert elsewhere.get(f"/staff/cases/{ref}").status_code == 403
     assert elsewhere.get(f"/staff/cases/{ref}/move/record_initial_visit").status_code == 403
     assert elsewhere.get(f"/staff/cases/{ref}/oversight").status_code == 403
 
@@ -1173,6 +1174,12 @@ def test_the_board_filters_by_worker_team_pathway_and_deadline(client, sam, team
         "none": make_household("mainstream", "approved", team=south, next_due_on=None),
     }
     ref = {name: h.reference for name, h in cases.items()}
+    # Sam sees only the North team's cases and his own: the filters are shown to someone
+    # who works across the agency.
+    assert case_links(text_of(client.get("/staff/pipeline"))) == [
+        ref[n] for n in ("overdue", "due_today", "due_soon", "later")]
+    client = isolated_client(client.application)
+    sign_in(client, make_staff("agency_decision_maker"))
 
     def listed(query=""):
         return case_links(text_of(client.get(f"/staff/pipeline{query}")))

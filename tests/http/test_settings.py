@@ -5,9 +5,15 @@ from carers.extensions import db
 from carers.settings.registry import SETTINGS, load_settings
 
 
+def as_posted(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 def all_settings(**changes):
-    values = {s.key: str(s.default) for s in SETTINGS}
-    values.update({k: str(v) for k, v in changes.items()})
+    values = {s.key: as_posted(s.default) for s in SETTINGS}
+    values.update({k: as_posted(v) for k, v in changes.items()})
     return values
 
 

@@ -1,0 +1,118 @@
+"""The hash chain over the audit trail: each entry's hash covers its content and the hash of
+the entry before it, so editing, removing or reordering an entry shows at that entry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from carers.audit.models import AuditChain, AuditEvent
+from carers.extensions import db
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+
+
+def _moment(at: datetime) -> str:
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")
+
+
+def normal_detail(detail):
+    """The detail as it reads back from the database (JSON keys are strings)."""
+    return None if detail is None else json.loads(json.dumps(detail, default=str))
+
+
+def link_hash(seq: int, at: datetime, user_id, action, object_type, object_id, ip_address,
+              detail, prev_hash: str) -> str:
+    content = json.dumps([seq, _moment(at), user_id, action, object_type, object_id,
+                          ip_address, detail, prev_hash], sort_keys=True,
+                         separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def event_hash(e: AuditEvent) -> str:
+    return link_hash(e.seq, e.at, e.user_id, e.action, e.object_type, e.object_id,
+                     e.ip_address, e.detail, e.prev_hash)
+
+
+def claim_link() -> tuple[int, str]:
+    """Take the next place in the chain. The UPDATE locks the head row until the transaction
+    ends (a row lock on PostgreSQL, the write lock on SQLite)."""
+    for _ in range(2):
+        row = db.session.execute(
+            update(AuditChain).where(AuditChain.id == HEAD_ID)
+            .values(seq=AuditChain.seq + 1)
+            .returning(AuditChain.seq, AuditChain.last_hash)).first()
+        if row is not None:
+            return row.seq, row.last_hash
+        # No head yet (a new database): make it, once, whoever gets there first.
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(AuditChain).values(
+                    id=HEAD_ID, seq=0, last_hash=GENESIS))
+        except IntegrityError:
+            pass
+    raise RuntimeError("The audit chain head could not be claimed")
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Put ``event`` on the end of the chain (in the caller's transaction)."""
+    event.detail = normal_detail(event.detail)
+    event.seq, event.prev_hash = claim_link()
+    event.hash = event_hash(event)
+    db.session.execute(update(AuditChain).where(AuditChain.id == HEAD_ID)
+                       .values(last_hash=event.hash))
+    db.session.add(event)
+    return event
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    checked: int
+    entry_id: int | None = None
+    seq: int | None = None
+    reason: str = ""
+
+    def message(self) -> str:
+        if self.ok:
+            return f"Audit trail intact: {self.checked} entries checked."
+        return (f"Audit trail altered at entry {self.entry_id} (position {self.seq}): "
+                f"{self.reason}. {self.checked} entries before it are intact.")
+
+
+def verify(batch: int = 1000) -> Verdict:
+    """Walk the chain from the start; stop at the first entry that does not fit."""
+    prev, expected, checked, last = GENESIS, 1, 0, None
+    query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    unchained = db.session.scalar(select(AuditEvent.id).where(AuditEvent.seq.is_(None))
+                                  .order_by(AuditEvent.id).limit(1))
+    for event in db.session.scalars(query):
+        if event.seq is None:
+            continue
+        if event.seq != expected:
+            return Verdict(False, checked, event.id, event.seq,
+                           f"entries before it are missing (expected position {expected})")
+        if event.prev_hash != prev:
+            return Verdict(False, checked, event.id, event.seq,
+                           "it does not follow the entry before it")
+        if event_hash(event) != event.hash:
+            return Verdict(False, checked, event.id, event.seq, "its content was changed")
+        prev, expected, checked, last = event.hash, expected + 1, checked + 1, event
+        db.session.expunge(event)
+    if unchained is not None:
+        return Verdict(False, checked, unchained, None, "it is outside the chain")
+    head = db.session.get(AuditChain, HEAD_ID)
+    if head is not None and (head.seq != checked or head.last_hash != prev):
+        return Verdict(False, checked, None, head.seq,
+                       "entries at the end of the trail are missing")
+    if head is None and last is not None:
+        return Verdict(False, checked, None, None, "the chain's head is missing")
+    return Verdict(True, checked)

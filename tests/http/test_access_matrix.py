@@ -1,0 +1,273 @@
+"""The access matrix: every route of the app, for every kind of user, gets the outcome the
+access policy declares. A route with no policy fails here (and is refused to everyone).
+
+Outcomes: "allowed" is anything but a refusal (a page, a redirect elsewhere, a CSRF 400 for
+a POST sent without a token, a 404 for a record that is not there is never expected); a
+refusal is 403 for someone signed in and a redirect to sign-in for someone who is not.
+
+Expected outcomes are worked out here from the policy's declared audience and roles, and
+from what each kind of user is to the case (by hand, not by asking the policy's functions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from carers.auth import policy
+from carers.auth.roles import RoleKey
+from carers.cases.access import CASE_READERS
+from carers.cases.models import Task
+from carers.checks import operations as checks
+from carers.checks.models import Address, Check
+from carers.core.dates import today
+from carers.extensions import db
+from carers.settings.models import AgencySetting
+from tests.factories import (
+    isolated_client,
+    make_enquiry,
+    make_household,
+    make_staff,
+    make_team,
+    sign_in,
+)
+
+REFUSED, ALLOWED = "refused", "allowed"
+
+
+@dataclass
+class World:
+    values: dict
+    own_token: str
+    used_token: str
+    applicant: str
+
+
+@pytest.fixture
+def world(app):
+    team, other_team = make_team("North team"), make_team("South team")
+    worker = make_staff("assessing_social_worker", team=team)
+    household = make_household("mainstream", "stage1", team=team, workers=[worker])
+    enquiry = make_enquiry()
+    member = household.members[0]
+    address = Address(household_id=household.id, member_id=member.id, line_1="1 High St",
+                      town="Northmoor", local_authority="Northmoor")
+    db.session.add(address)
+    task = Task(household_id=household.id, title="Call", owner_id=worker.id, due_on=today(),
+                created_by_id=worker.id)
+    db.session.add(task)
+    db.session.commit()
+    referee = checks.save_referee(household, worker, None, {
+        "name": "Rhys Own", "email": "rhys@example.com", "relationship_to_applicant": "Friend",
+        "is_family": False, "known_since_years": 5}, None)
+    other = checks.save_referee(household, worker, None, {
+        "name": "Olwen Other", "email": "olwen@example.com",
+        "relationship_to_applicant": "Neighbour", "is_family": False,
+        "known_since_years": 5}, None)
+    own_token = checks.invite_referee(referee, worker)
+    used_token = checks.invite_referee(other, worker)
+    checks.submit_reference(other, {
+        "relationship_to_applicant": "Neighbour", "years_known": 5, "observations": "Kind",
+        "has_concerns": False, "concerns": None})
+    check = db.session.scalars(select(Check).where(Check.household_id == household.id)).first()
+    document = checks.add_document(check, worker, "dbs.pdf", "application/pdf", b"%PDF-1.4")
+    db.session.commit()
+    values = {
+        "reference": household.reference, "check_id": check.id, "document_id": document.id,
+        "member_id": member.id, "address_id": address.id, "referee_id": referee.id,
+        "task_id": task.id, "token": own_token, "slug": "about-you", "action": "start_stage2",
+        "index": 0, "user_id": worker.id,
+    }
+    values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
+    return World(values, own_token, used_token, household.name)
+
+# The kinds of user. Each is (roles, relation to the case).
+STAFF_KINDS = {f"{role.value} in the case's team": (role, "team") for role in RoleKey}
+STAFF_KINDS |= {
+    "allocated worker": (RoleKey.ASSESSING_SOCIAL_WORKER, "allocated"),
+    "assessing social worker outside the case's team": (RoleKey.ASSESSING_SOCIAL_WORKER,
+                                                        "outside"),
+    "team manager outside the case's team": (RoleKey.TEAM_MANAGER, "outside"),
+    "panel member": (RoleKey.PANEL_MEMBER, "none"),
+}
+AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
+               RoleKey.PANEL_ADMINISTRATOR}
+
+
+def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
+             team_read: bool = True) -> str:
+    if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
+        return ALLOWED
+    if role is None:
+        return REFUSED
+    if rule.audience == policy.STAFF and role not in rule.roles:
+        return REFUSED
+    if rule.record == policy.CASE_CHANGE:
+        if relation == "allocated" or role == RoleKey.ADMINISTRATOR:
+            return ALLOWED
+        return ALLOWED if relation == "team" and role == RoleKey.TEAM_MANAGER else REFUSED
+    if rule.record in (policy.CASE, policy.TASK):
+        if role not in CASE_READERS:
+            return REFUSED
+        if relation == "allocated" or role in AGENCY_WIDE:
+            return ALLOWED
+        if relation == "team":
+            return ALLOWED if team_read or role == RoleKey.TEAM_MANAGER else REFUSED
+        return REFUSED
+    return ALLOWED
+
+
+def url_for_rule(app, endpoint, world):
+    from flask import url_for
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    args = {}
+    for name in rule.arguments - set(rule.defaults or {}):
+        if name == "reference" and endpoint.startswith("inbox.") or \
+                endpoint == "cases.open_case":
+            args[name] = world.values["enquiry"].reference
+        else:
+            args[name] = world.values[name]
+    with app.test_request_context():
+        url = url_for(endpoint, **args)
+    method = "GET" if "GET" in rule.methods else "POST"
+    return url, method
+
+
+def outcome(response, signed_in: bool, public: bool = False) -> str:
+    assert response.status_code != 500
+    if public:  # sign-in steps send strays back to sign in: that is not a refusal
+        return REFUSED if response.status_code == 403 else ALLOWED
+    if signed_in and response.status_code == 403:
+        return REFUSED
+    location = response.headers.get("Location", "")
+    if not signed_in and response.status_code == 302 and "/staff/sign-in" in location:
+        return REFUSED
+    if response.status_code == 403:
+        return REFUSED
+    if response.status_code == 404:
+        return "not found"  # the matrix's records all exist: never expected
+    return ALLOWED
+
+
+def app_endpoints(app):
+    return sorted({r.endpoint for r in app.url_map.iter_rules()})
+
+
+def test_every_route_has_a_policy(app):
+    missing = [e for e in app_endpoints(app) if policy.rule_for(e) is None]
+    assert not missing, f"routes with no access policy: {missing}"
+    stale = set(policy.POLICY) - set(app_endpoints(app))
+    assert not stale, f"policy entries for routes that do not exist: {stale}"
+    # Staff pages are never public (signing in and out apart), and a case rule needs a case.
+    for url_rule in app.url_map.iter_rules():
+        rule = policy.rule_for(url_rule.endpoint)
+        if url_rule.rule.startswith("/staff/") and url_rule.endpoint not in {
+                "auth.sign_in", "auth.second_factor", "auth.recovery_code", "auth.sign_out"}:
+            assert rule.audience in (policy.STAFF, policy.SIGNED_IN, policy.LINK), \
+                url_rule.endpoint
+        if rule.record in (policy.CASE, policy.CASE_CHANGE):
+            assert "reference" in url_rule.arguments, url_rule.endpoint
+
+
+def test_a_route_without_a_policy_is_refused_to_everyone(app):
+    @app.get("/staff/unlisted")
+    def unlisted():
+        return "secret"
+
+    admin = make_staff("administrator")
+    client = isolated_client(app)
+    assert client.get("/staff/unlisted").status_code == 403
+    sign_in(client, admin)
+    assert client.get("/staff/unlisted").status_code == 403
+    assert policy.rule_for("unlisted") is None
+
+
+def run_matrix(app, world, team_read=True):
+    failures = []
+    routes = [(e, *url_for_rule(app, e, world)) for e in app_endpoints(app) if e != "static"]
+    kinds = {"anonymous": (None, "none")} | STAFF_KINDS
+    for kind, (role, relation) in kinds.items():
+        client = isolated_client(app)
+        if role is not None:
+            team = {"team": world.values["team"], "allocated": world.values["team"],
+                    "outside": world.values["other_team"]}.get(relation)
+            user = world.values["worker"] if relation == "allocated" else \
+                make_staff(role, team=team)
+            sign_in(client, user)
+        for endpoint, url, method in routes:
+            if endpoint in {"auth.sign_out"}:
+                continue  # signing out is open to all; checked on its own below
+            response = client.open(url, method=method)
+            rule = policy.rule_for(endpoint)
+            got = outcome(response, role is not None,
+                          rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK))
+            want = expected(rule, role, relation, team_read)
+            if got != want:
+                failures.append(f"{kind}: {method} {url} ({endpoint}) {response.status_code}, "
+                                f"expected {want}")
+    return failures
+
+
+def test_the_access_matrix(app, world):
+    failures = run_matrix(app, world)
+    assert not failures, "\n".join(failures)
+
+
+def test_the_access_matrix_without_team_wide_reading(app, world):
+    db.session.add(AgencySetting(key="team_read_access", value=False))
+    db.session.commit()
+    failures = run_matrix(app, world, team_read=False)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_referee_sees_their_own_form_and_nothing_else(app, world):
+    client = isolated_client(app)
+    own = client.get(f"/reference/{world.own_token}")
+    assert own.status_code == 200
+    html = own.get_data(as_text=True)
+    assert world.applicant in html
+    # Another referee's (already used) link, and a guessed one, show nothing of the case.
+    for token in (world.used_token, world.own_token[:-2] + "xx"):
+        html = client.get(f"/reference/{token}").get_data(as_text=True)
+        assert world.applicant not in html and "Olwen" not in html
+        assert re.search(r"already been sent|not valid", html)
+    # Holding a link opens no staff page.
+    for endpoint in app_endpoints(app):
+        rule = policy.rule_for(endpoint)
+        if rule.audience in (policy.STAFF, policy.SIGNED_IN):
+            url, method = url_for_rule(app, endpoint, world)
+            assert outcome(client.open(url, method=method), False) == REFUSED, url
+
+
+def test_roles_that_need_two_step_sign_in_reach_only_its_set_up_first(app):
+    app.config["SECOND_FACTOR_REQUIRED_ROLES"] = ("administrator", "agency_decision_maker")
+    for role in ("administrator", "agency_decision_maker"):
+        client = isolated_client(app)
+        sign_in(client, make_staff(role))
+        for url_rule in app.url_map.iter_rules():
+            rule = policy.rule_for(url_rule.endpoint)
+            if rule.audience not in (policy.STAFF, policy.SIGNED_IN) or url_rule.arguments \
+                    or "GET" not in url_rule.methods:
+                continue
+            response = client.get(url_rule.rule)
+            to_set_up = response.headers.get("Location", "").endswith(
+                "/staff/account/two-step/set-up")
+            assert to_set_up is (not rule.before_second_factor), (role, url_rule.rule)
+
+
+def test_the_pipeline_lists_only_cases_the_person_may_read(app, world):
+    household_ref = world.values["reference"]
+    theirs = make_household("mainstream", "stage1", team=world.values["other_team"])
+    for role, team, sees_ours, sees_theirs in [
+            ("recruitment_officer", world.values["team"], True, False),
+            ("team_manager", world.values["other_team"], False, True),
+            ("agency_decision_maker", world.values["other_team"], True, True)]:
+        client = isolated_client(app)
+        sign_in(client, make_staff(role, team=team))
+        board = client.get("/staff/pipeline?stage=stage1").get_data(as_text=True)
+        assert (household_ref in board) is sees_ours, role
+        assert (theirs.reference in board) is sees_theirs, role
