@@ -40,9 +40,22 @@ CASE = "case"  # the case named by <reference>: carers.cases.access.can_read
 CASE_CHANGE = "case_change"  # the same case, changed: carers.cases.access.can_change
 TASK = "task"  # the case of the task named by <task_id>
 SELF = "self"  # the signed-in account's own settings
+CASE_VISITS = "case_visits"  # the visits of the case named by <reference>
+VISIT = "visit"  # the visit named by <visit_id>: carers.visits.access.can_see_visit
+VISIT_CHANGE = "visit_change"  # the same visit, changed: carers.visits.access.can_change_visit
+PANEL_MEMBERSHIP = "panel_membership"  # the account is on the panel list
+PANEL_MEETING = "panel_meeting"  # a panel member's meeting: invited, within the access period
+PANEL_CHAIR = "panel_chair"  # the same, chaired by the account (the chair or a vice chair)
+PANEL_MINUTES = "panel_minutes"  # the meeting's minutes: panel administrators, chair, minuter
+MEETING = "meeting"  # the panel meeting named by <meeting_id>, managed by the panel admin
+AGENDA_ITEM = "agenda_item"  # the agenda item <item_id> of the meeting <meeting_id>
+PANEL_MEMBER = "panel_member"  # the panel member named by <member_id>
+DECISION = "decision"  # the agency decision <decision_id>: its case, as CASE
 
 ALL_STAFF = frozenset(RoleKey)
 ADMINISTRATORS = frozenset({RoleKey.ADMINISTRATOR})
+PANEL_ADMINS = frozenset({RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR})
+DECISION_MAKERS = frozenset({RoleKey.AGENCY_DECISION_MAKER})
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,56 @@ POLICY: dict[str, Rule] = {
     "staff.reactivate": staff(ADMINISTRATORS),
     "staff.reset_second_factor": staff(ADMINISTRATORS),
     "staff.invite_again": staff(ADMINISTRATORS),
+    # scheduled jobs and the outbox
+    "scheduler.jobs": staff(ADMINISTRATORS),
+    "scheduler.messages": staff(ADMINISTRATORS),
+    "scheduler.resend_message": staff(ADMINISTRATORS),
+    # visits
+    "visits.case_visits": staff(CASE_READERS, record=CASE_VISITS),
+    "visits.book": staff(CASE_READERS, record=CASE_CHANGE),
+    "visits.visit": staff(CASE_READERS, record=VISIT),
+    "visits.rearrange": staff(CASE_READERS, record=VISIT_CHANGE),
+    "visits.cancel": staff(CASE_READERS, record=VISIT_CHANGE),
+    "visits.write_up": staff(CASE_READERS, record=VISIT_CHANGE),
+    "visits.diary": staff(CASE_READERS),  # the view lets managers pick one of their staff
+    "visits.calendar_feed": staff(CASE_READERS),  # the account's own feed
+    "visits.revoke_calendar_feed": staff(CASE_READERS),
+    "visits.feed": link(),  # the feed's secret address is the key; the view checks it
+    # assessment reports
+    "reports.editor": staff(CASE_READERS, record=CASE),
+    "reports.pdf": staff(CASE_READERS, record=CASE),
+    "reports.save": staff(CASE_READERS, record=CASE_CHANGE),
+    "reports.autosave": staff(CASE_READERS, record=CASE_CHANGE),
+    "reports.recommendation": staff(CASE_READERS, record=CASE_CHANGE),
+    "reports.comments": staff(CASE_READERS, record=CASE_CHANGE),
+    "reports.add_training": staff(CASE_READERS, record=CASE_CHANGE),
+    "reports.remove_training": staff(CASE_READERS, record=CASE_CHANGE),
+    "reports.sign_off": staff(MANAGERS, record=CASE_CHANGE),
+    "reports.new_version": staff(CASE_READERS, record=CASE_CHANGE),
+    # panel: the panel administrator's pages
+    "panel.members": staff(PANEL_ADMINS),
+    "panel.add_member": staff(PANEL_ADMINS),
+    "panel.edit_member": staff(PANEL_ADMINS, record=PANEL_MEMBER),
+    "panel.meetings": staff(PANEL_ADMINS),
+    "panel.new_meeting": staff(PANEL_ADMINS),
+    "panel.edit_meeting": staff(PANEL_ADMINS, record=MEETING),
+    "panel.meeting": staff(PANEL_ADMINS, record=MEETING),
+    "panel.meeting_members": staff(PANEL_ADMINS, record=MEETING),
+    "panel.add_agenda_item": staff(PANEL_ADMINS, record=MEETING),
+    "panel.remove_agenda_item": staff(PANEL_ADMINS, record=AGENDA_ITEM),
+    "panel.issue_papers": staff(PANEL_ADMINS, record=MEETING),
+    # panel: members' own pages (any role; being on the panel list is what counts)
+    "panel.my_meetings": staff(record=PANEL_MEMBERSHIP),
+    "panel.my_meeting": staff(record=PANEL_MEETING),
+    "panel.pack": staff(record=PANEL_MEETING),
+    "panel.report": staff(record=PANEL_MEETING),
+    "panel.recommendation": staff(record=PANEL_CHAIR),
+    "panel.minutes": staff(record=PANEL_MINUTES),
+    # panel: the agency decision
+    "panel.decisions": staff(DECISION_MAKERS),
+    "panel.decide": staff(DECISION_MAKERS, record=CASE),
+    "panel.letter": staff(CASE_READERS, record=DECISION),
+    "panel.letter_pdf": staff(CASE_READERS, record=DECISION),
 }
 
 
@@ -214,6 +277,99 @@ def _task(user, args) -> bool:
 @record_rule(SELF)
 def _self(user, args) -> bool:
     return True  # the account's own pages act only on the signed-in account
+
+
+@record_rule(CASE_VISITS)
+def _case_visits(user, args) -> bool:
+    from carers.cases.views import get_case
+    from carers.visits.access import can_see_case_visits
+
+    return can_see_case_visits(user, get_case(str(args.get("reference", ""))))
+
+
+@record_rule(VISIT)
+def _visit(user, args) -> bool:
+    from carers.visits.access import may_see_visit
+
+    return may_see_visit(user, args.get("visit_id"))
+
+
+@record_rule(VISIT_CHANGE)
+def _visit_change(user, args) -> bool:
+    from carers.visits.access import may_change_visit
+
+    return may_change_visit(user, args.get("visit_id"))
+
+
+@record_rule(PANEL_MEMBERSHIP)
+def _panel_membership(user, args) -> bool:
+    from carers.panel.access import membership
+
+    return membership(user) is not None
+
+
+# A meeting a member may not open answers 404, as if it did not exist.
+@record_rule(PANEL_MEETING)
+def _panel_meeting(user, args) -> bool:
+    from carers.panel.access import may_open_meeting
+
+    return may_open_meeting(user, args.get("meeting_id"))
+
+
+@record_rule(PANEL_CHAIR)
+def _panel_chair(user, args) -> bool:
+    from carers.panel.access import may_record_recommendation
+
+    return may_record_recommendation(user, args.get("meeting_id"))
+
+
+@record_rule(PANEL_MINUTES)
+def _panel_minutes(user, args) -> bool:
+    from carers.panel.access import may_write_minutes
+
+    return may_write_minutes(user, args.get("meeting_id"))
+
+
+@record_rule(MEETING)
+def _meeting(user, args) -> bool:
+    from carers.panel.access import meeting_exists
+
+    meeting_exists(args.get("meeting_id"))
+    return True  # panel administrators manage every meeting
+
+
+@record_rule(AGENDA_ITEM)
+def _agenda_item(user, args) -> bool:
+    from carers.extensions import db
+    from carers.panel.models import AgendaItem
+
+    item = db.session.get(AgendaItem, args.get("item_id"))
+    if item is None or item.meeting_id != args.get("meeting_id"):
+        abort(404)
+    return True
+
+
+@record_rule(PANEL_MEMBER)
+def _panel_member(user, args) -> bool:
+    from carers.extensions import db
+    from carers.panel.models import PanelMember
+
+    if db.session.get(PanelMember, args.get("member_id")) is None:
+        abort(404)
+    return True
+
+
+@record_rule(DECISION)
+def _decision(user, args) -> bool:
+    from carers.cases.access import can_read
+    from carers.cases.models import Household
+    from carers.extensions import db
+    from carers.panel.models import PanelDecision
+
+    decision = db.session.get(PanelDecision, args.get("decision_id"))
+    if decision is None:
+        abort(404)
+    return can_read(user, db.session.get(Household, decision.household_id))
 
 
 # --- asking the policy ---

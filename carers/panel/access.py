@@ -57,3 +57,40 @@ def writes_minutes(meeting: PanelMeeting, member: PanelMember | None, user) -> b
         return True
     return (member is not None and seat_for(meeting, member) is not None
             and (member.role.chairs or member.role is PanelRole.MINUTE_TAKER))
+
+
+# --- the access policy's record rules (carers.auth.policy) ---
+
+def meeting_exists(meeting_id) -> PanelMeeting:
+    meeting = db.session.get(PanelMeeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def may_open_meeting(user, meeting_id) -> bool:
+    """A panel member's own meeting pages: invited and within the access period, else 404."""
+    from carers.core.dates import today
+    from carers.settings.registry import agency_settings
+
+    visible_meeting(meeting_id, user, today(), agency_settings())
+    return True
+
+
+def may_record_recommendation(user, meeting_id) -> bool:
+    from carers.core.dates import today
+    from carers.settings.registry import agency_settings
+
+    meeting, member = visible_meeting(meeting_id, user, today(), agency_settings())
+    return chairs_meeting(meeting, member)
+
+
+def may_write_minutes(user, meeting_id) -> bool:
+    from carers.core.dates import today
+    from carers.settings.registry import agency_settings
+
+    if user.has_role(*PANEL_ADMINS):
+        meeting_exists(meeting_id)
+        return True
+    meeting, member = visible_meeting(meeting_id, user, today(), agency_settings())
+    return writes_minutes(meeting, member, user)

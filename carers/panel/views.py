@@ -25,7 +25,7 @@ from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
 from carers.auth.models import User
 from carers.cases import operations as case_ops
-from carers.cases.access import CASE_READERS
+from carers.cases.access import CASE_READERS, can_read
 from carers.cases.models import Household
 from carers.cases.views import CHANGED_MESSAGE, get_case
 from carers.clocks.statutory import adm_decision_clock, qd_response_clock
@@ -644,6 +644,8 @@ def letter(decision_id):
     if decision is None:
         abort(404)
     household = db.session.get(Household, decision.household_id)
+    if not can_read(current_user, household):
+        abort(403)
     return render_template("panel/letter.html", decision=decision, household=household)
 
 
@@ -654,6 +656,8 @@ def letter_pdf(decision_id):
     if decision is None or decision.letter_pdf is None:
         abort(404)
     household = db.session.get(Household, decision.household_id)
+    if not can_read(current_user, household):
+        abort(403)
     audit("download", "decision_letter", decision.id, {"household": household.reference})
     db.session.commit()
     return send_file(io.BytesIO(decision.letter_pdf), mimetype="application/pdf",

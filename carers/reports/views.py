@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
-from carers.cases.access import CASE_READERS, can_change, is_manager
+from carers.cases.access import CASE_READERS, can_change, can_read, is_manager
 from carers.cases.views import get_case
 from carers.core.dates import format_datetime
 from carers.extensions import db
@@ -47,6 +47,13 @@ CONFLICT_MESSAGE = ("Someone else saved “{title}” after you opened this page
 def _changer(reference):
     household = get_case(reference)
     if not can_change(current_user, household):
+        abort(403)
+    return household
+
+
+def _reader(reference):
+    household = get_case(reference)
+    if not can_read(current_user, household):
         abort(403)
     return household
 
@@ -98,7 +105,7 @@ def _editor(household, *, sections=None, recommendation=None, training=None, com
 @bp.get("/report")
 @roles_required(*CASE_READERS)
 def editor(reference):
-    return _editor(get_case(reference))
+    return _editor(_reader(reference))
 
 
 @bp.post("/report")
@@ -257,7 +264,7 @@ def new_version(reference):
 @bp.get("/report.pdf")
 @roles_required(*CASE_READERS)
 def pdf(reference):
-    household = get_case(reference)
+    household = _reader(reference)
     report = latest_report(household)
     content, stored = report_pdf(household, report)
     audit("download", "assessment_report", report.id if report else None,

@@ -23,3 +23,19 @@ def can_see_visit(user, visit) -> bool:
 
 def can_change_visit(user, visit) -> bool:
     return can_change(user, visit.household) or any(w.id == user.id for w in visit.workers)
+
+
+# --- the access policy's record rules (carers.auth.policy) ---
+
+def _visit(visit_id):
+    from carers.visits.views import get_visit
+
+    return get_visit(visit_id)  # 404 when there is no such visit
+
+
+def may_see_visit(user, visit_id) -> bool:
+    return can_see_visit(user, _visit(visit_id))
+
+
+def may_change_visit(user, visit_id) -> bool:
+    return can_change_visit(user, _visit(visit_id))

@@ -11,8 +11,10 @@ from what each kind of user is to the case (by hand, not by asking the policy's 
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,9 +25,23 @@ from carers.cases.access import CASE_READERS
 from carers.cases.models import Task
 from carers.checks import operations as checks
 from carers.checks.models import Address, Check
-from carers.core.dates import today
+from carers.core.dates import today, utcnow
 from carers.extensions import db
+from carers.notifications.operations import queue_email
+from carers.panel.models import (
+    AgendaItem,
+    MeetingSeat,
+    PackCopy,
+    PackJob,
+    PanelDecision,
+    PanelMeeting,
+    PanelMember,
+)
+from carers.panel.rules import PanelRole
+from carers.reports import structure
+from carers.reports.models import TrainingRecord
 from carers.settings.models import AgencySetting
+from carers.visits.operations import create_feed
 from tests.factories import (
     isolated_client,
     make_enquiry,
@@ -34,8 +50,14 @@ from tests.factories import (
     make_team,
     sign_in,
 )
+from tests.http.visit_data import book
 
 REFUSED, ALLOWED = "refused", "allowed"
+# A panel meeting a member may not open answers 404, as if it did not exist.
+HIDDEN = "not found"
+PANEL_ADMINS = {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}
+# Panel members' relations to the world's meeting (each has a place on the panel list).
+ON_THE_PANEL = {"invited", "chair", "uninvited"}
 
 
 @dataclass
@@ -44,6 +66,9 @@ class World:
     own_token: str
     used_token: str
     applicant: str
+    panel_users: dict = field(default_factory=dict)
+    # Arguments that differ by endpoint (member_id is a household member elsewhere).
+    endpoint_values: dict = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -82,7 +107,51 @@ def world(app):
         "index": 0, "user_id": worker.id,
     }
     values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
-    return World(values, own_token, used_token, household.name)
+
+    # Visits, the calendar feed, the report's training, a message in the outbox.
+    visit = book(household, worker, today() + timedelta(days=7), time(10, 0), place="office")
+    feed_token = create_feed(worker)
+    training = TrainingRecord(household_id=household.id, course="Skills to Foster",
+                              attended_by="Both applicants", completed_on=today())
+    db.session.add(training)
+    message = queue_email("matrix@example.com", "clock_digest", "matrix:1", name="X",
+                          sections=[], on=today(), horizon=today(), base="", settings={})
+    # The panel: a member invited to the meeting, the chair, and a member not invited; the
+    # world's case is on the meeting's agenda, and each invited member has a pack.
+    panel_users, members = {}, {}
+    for relation, role in (("invited", PanelRole.INDEPENDENT), ("chair", PanelRole.CHAIR),
+                           ("uninvited", PanelRole.INDEPENDENT)):
+        user = make_staff("panel_member")
+        members[relation] = PanelMember(user_id=user.id, panel_role=role.value,
+                                        joined_on=date(2026, 1, 1))
+        panel_users[relation] = user
+        db.session.add(members[relation])
+    db.session.flush()
+    meeting = PanelMeeting(meets_on=today(), starts_at=time(10, 0), place="Town Hall")
+    meeting.seats.extend(MeetingSeat(member_id=members[r].id) for r in ("invited", "chair"))
+    item = AgendaItem(household_id=household.id, slot_at=time(10, 0), minutes_slot=45)
+    meeting.agenda.append(item)
+    db.session.add(meeting)
+    db.session.flush()
+    job = PackJob(meeting_id=meeting.id, built_at=utcnow(), pages=1)
+    db.session.add(job)
+    db.session.flush()
+    for relation in ("invited", "chair"):
+        pdf = b"%PDF-1.4 pack"
+        db.session.add(PackCopy(job_id=job.id, member_id=members[relation].id, size=len(pdf),
+                                sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf))
+    decision = PanelDecision(household_id=household.id, kind=PanelDecision.APPROVE,
+                             decided_on=today(), reasons="Suitable", letter_pdf=b"%PDF-1.4",
+                             letter_size=8)
+    db.session.add(decision)
+    db.session.commit()
+    values |= {"visit_id": visit.id, "meeting_id": meeting.id, "item_id": item.id,
+               "decision_id": decision.id, "training_id": training.id,
+               "message_id": message.id, "meeting": meeting,
+               "key": structure.narrative_keys(structure.form_for(household.pathway))[0]}
+    endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
+                       "visits.feed": {"token": feed_token}}
+    return World(values, own_token, used_token, household.name, panel_users, endpoint_values)
 
 # The kinds of user. Each is (roles, relation to the case).
 STAFF_KINDS = {f"{role.value} in the case's team": (role, "team") for role in RoleKey}
@@ -91,25 +160,54 @@ STAFF_KINDS |= {
     "assessing social worker outside the case's team": (RoleKey.ASSESSING_SOCIAL_WORKER,
                                                         "outside"),
     "team manager outside the case's team": (RoleKey.TEAM_MANAGER, "outside"),
-    "panel member": (RoleKey.PANEL_MEMBER, "none"),
+    "panel member not on the panel list": (RoleKey.PANEL_MEMBER, "none"),
+    "panel member invited to the meeting": (RoleKey.PANEL_MEMBER, "invited"),
+    "panel chair invited to the meeting": (RoleKey.PANEL_MEMBER, "chair"),
+    "panel member not invited to the meeting": (RoleKey.PANEL_MEMBER, "uninvited"),
 }
 AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
                RoleKey.PANEL_ADMINISTRATOR}
 
 
 def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
-             team_read: bool = True) -> str:
+             team_read: bool = True, meeting_over: bool = False) -> str:
     if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
         return ALLOWED
     if role is None:
         return REFUSED
     if rule.audience == policy.STAFF and role not in rule.roles:
         return REFUSED
-    if rule.record == policy.CASE_CHANGE:
+    # The panel member's own pages: on the panel list, invited, and within the access period.
+    open_to = {"invited", "chair"} if not meeting_over else set()
+    if rule.record == policy.PANEL_MEMBERSHIP:
+        return ALLOWED if relation in ON_THE_PANEL else REFUSED
+    if rule.record == policy.PANEL_MEETING:
+        return ALLOWED if relation in open_to else HIDDEN
+    if rule.record == policy.PANEL_CHAIR:
+        if relation not in open_to:
+            return HIDDEN
+        return ALLOWED if relation == "chair" else REFUSED
+    if rule.record == policy.PANEL_MINUTES:
+        if role in PANEL_ADMINS:
+            return ALLOWED
+        if relation not in open_to:
+            return HIDDEN
+        return ALLOWED if relation == "chair" else REFUSED
+    if rule.record in (policy.MEETING, policy.AGENDA_ITEM, policy.PANEL_MEMBER):
+        return ALLOWED  # the panel administrators manage every meeting and member
+    # Visits: changed as the case is, or by the visit's own workers (the allocated worker);
+    # seen also by the case's whole team (whatever the team-wide reading setting) and the
+    # agency decision maker.
+    if rule.record in (policy.CASE_VISITS, policy.VISIT):
+        if relation in ("allocated", "team") or role in {RoleKey.ADMINISTRATOR,
+                                                         RoleKey.AGENCY_DECISION_MAKER}:
+            return ALLOWED
+        return REFUSED
+    if rule.record in (policy.CASE_CHANGE, policy.VISIT_CHANGE):
         if relation == "allocated" or role == RoleKey.ADMINISTRATOR:
             return ALLOWED
         return ALLOWED if relation == "team" and role == RoleKey.TEAM_MANAGER else REFUSED
-    if rule.record in (policy.CASE, policy.TASK):
+    if rule.record in (policy.CASE, policy.TASK, policy.DECISION):
         if role not in CASE_READERS:
             return REFUSED
         if relation == "allocated" or role in AGENCY_WIDE:
@@ -125,8 +223,11 @@ def url_for_rule(app, endpoint, world):
 
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     args = {}
+    special = world.endpoint_values.get(endpoint, {})
     for name in rule.arguments - set(rule.defaults or {}):
-        if name == "reference" and endpoint.startswith("inbox.") or \
+        if name in special:
+            args[name] = special[name]
+        elif name == "reference" and endpoint.startswith("inbox.") or \
                 endpoint == "cases.open_case":
             args[name] = world.values["enquiry"].reference
         else:
@@ -186,17 +287,22 @@ def test_a_route_without_a_policy_is_refused_to_everyone(app):
     assert policy.rule_for("unlisted") is None
 
 
-def run_matrix(app, world, team_read=True):
+def run_matrix(app, world, team_read=True, meeting_over=False, prefix=""):
     failures = []
-    routes = [(e, *url_for_rule(app, e, world)) for e in app_endpoints(app) if e != "static"]
+    routes = [(e, *url_for_rule(app, e, world)) for e in app_endpoints(app)
+              if e != "static" and e.startswith(prefix)]
     kinds = {"anonymous": (None, "none")} | STAFF_KINDS
     for kind, (role, relation) in kinds.items():
         client = isolated_client(app)
         if role is not None:
             team = {"team": world.values["team"], "allocated": world.values["team"],
                     "outside": world.values["other_team"]}.get(relation)
-            user = world.values["worker"] if relation == "allocated" else \
-                make_staff(role, team=team)
+            if relation == "allocated":
+                user = world.values["worker"]
+            elif relation in ON_THE_PANEL:
+                user = world.panel_users[relation]
+            else:
+                user = make_staff(role, team=team)
             sign_in(client, user)
         for endpoint, url, method in routes:
             if endpoint in {"auth.sign_out"}:
@@ -205,7 +311,7 @@ def run_matrix(app, world, team_read=True):
             rule = policy.rule_for(endpoint)
             got = outcome(response, role is not None,
                           rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK))
-            want = expected(rule, role, relation, team_read)
+            want = expected(rule, role, relation, team_read, meeting_over)
             if got != want:
                 failures.append(f"{kind}: {method} {url} ({endpoint}) {response.status_code}, "
                                 f"expected {want}")
@@ -221,6 +327,14 @@ def test_the_access_matrix_without_team_wide_reading(app, world):
     db.session.add(AgencySetting(key="team_read_access", value=False))
     db.session.commit()
     failures = run_matrix(app, world, team_read=False)
+    assert not failures, "\n".join(failures)
+
+
+def test_after_the_access_period_panel_members_reach_no_meeting_page(app, world):
+    meeting = world.values["meeting"]
+    meeting.meets_on = today() - timedelta(days=31)  # the access period is 30 days
+    db.session.commit()
+    failures = run_matrix(app, world, meeting_over=True, prefix="panel.")
     assert not failures, "\n".join(failures)
 
 
