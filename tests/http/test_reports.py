@@ -224,8 +224,8 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
 def test_access_follows_the_case(app, worker, team):
     household = assessed_household(worker, team=team)
     url = editor_url(household)
-    # Another team's worker reads (as on case pages) but cannot change or sign off.
-    outsider = make_staff("assessing_social_worker", team=make_team())
+    # Another worker in the case's team reads (as on case pages) but cannot change or sign off.
+    outsider = make_staff("assessing_social_worker", team=team)
     client = client_for(app, outsider)
     page = client.get(url)
     assert page.status_code == 200 and "<textarea" not in html_of(page).split('id="comments"')[0]
@@ -235,11 +235,16 @@ def test_access_follows_the_case(app, worker, team):
     assert client.post(f"{url}/recommendation", data={"csrf_token": token}).status_code == 403
     assert client.post(f"{url}/comments", data={"csrf_token": token}).status_code == 403
     assert client.post(f"{url}/sign-off", data={"csrf_token": token}).status_code == 403
-    other_manager = make_staff("team_manager", team=make_team())
+    other_manager = make_staff("team_manager", team=team)
     manager_client = client_for(app, other_manager)
-    token = token_of(manager_client, household)
-    assert manager_client.post(f"{url}/sign-off",
-                               data={"csrf_token": token}).status_code == 403
+    token_of(manager_client, household)  # the team's manager reads it
+    # Another team's staff reach neither the report nor its PDF (as on case pages).
+    elsewhere = client_for(app, make_staff("team_manager", team=make_team()))
+    assert elsewhere.get(url).status_code == 403
+    assert elsewhere.get(f"{url}.pdf").status_code == 403
+    other_token = csrf_token(html_of(elsewhere.get("/staff/my-work")))
+    assert elsewhere.post(f"{url}/sign-off",
+                          data={"csrf_token": other_token}).status_code == 403
     # A panel member (not a case reader) gets nothing; signed out goes to sign in.
     panel = client_for(app, make_staff("panel_member"))
     assert panel.get(url).status_code == 403

@@ -20,7 +20,7 @@ from carers.scheduler.jobs import JOBS, Job, job
 from carers.scheduler.models import JobRun
 from carers.scheduler.runner import missed_today, run_job
 from tests.conftest import ROOT, csrf_token, free_port
-from tests.factories import make_household, make_staff, make_team, sign_in
+from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
 
 # Wednesday 10 March 2027, 7am in London (GMT): the digest's time.
 MORNING = datetime(2027, 3, 10, 7, 0, tzinfo=UTC)
@@ -238,11 +238,11 @@ def test_the_jobs_page_shows_each_job_and_its_last_run_to_administrators_only(ap
     admin = make_staff("administrator")
     worker = make_staff("assessing_social_worker")
     run_job(job("retention"))
-    sign_in(client, worker)
-    assert client.get("/staff/admin/jobs").status_code == 403
-    assert client.get("/staff/admin/messages").status_code == 403
-    client.post("/staff/sign-out", data={"csrf_token": csrf_token(
-        client.get("/staff/my-work").get_data(as_text=True))})
+    worker_client = isolated_client(app)
+    sign_in(worker_client, worker)
+    assert worker_client.get("/staff/admin/jobs").status_code == 403
+    assert worker_client.get("/staff/admin/messages").status_code == 403
+    client = isolated_client(app)
     sign_in(client, admin)
     html = client.get("/staff/admin/jobs").get_data(as_text=True)
     for j in JOBS:
@@ -435,7 +435,7 @@ def test_the_morning_digest_stays_at_7am_local_time_across_the_clock_changes(app
 
 
 def test_the_jobs_page_reads_the_same_whatever_the_length_of_the_job_log(app):
-    from tests.factories import bulk_insert, isolated_client
+    from tests.factories import bulk_insert
     from tests.http.test_query_counts import counting
 
     admin = make_staff("administrator")
