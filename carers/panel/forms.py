@@ -50,7 +50,13 @@ class FosteringTypesField(ChoiceCheckboxesField):
 
 
 class MembersField(ChoiceCheckboxesField):
+    """Members chosen from the central list; none chosen is allowed. Blank values are
+    dropped, and anything else not on the list is a field error (never passed on)."""
+
     unknown_message = "Select members from the central list"
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v for v in valuelist if v != ""])
 
 
 class TimeText(StringField):
@@ -130,10 +136,8 @@ class MeetingForm(VersionedForm):
 
 
 class SeatsForm(VersionedForm):
-    invited = MembersField("Invited", coerce=str, widget=GovCheckboxesInput(),
-                                    validators=[Optional()])
-    attended = MembersField("Attended", coerce=str, widget=GovCheckboxesInput(),
-                                     validators=[Optional()])
+    invited = MembersField("Invited", coerce=str, widget=GovCheckboxesInput())
+    attended = MembersField("Attended", coerce=str, widget=GovCheckboxesInput())
     submit = submit_button("Save members")
 
 
