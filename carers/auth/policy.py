@@ -8,8 +8,8 @@ Adding a route is one line in ``POLICY``::
 
     "visits.diary": staff(CASE_READERS),                  # staff roles only
     "visits.case_visits": staff(CASE_READERS, record=CASE),  # and the case's record rule
-    "panel.meeting": staff({RoleKey.PANEL_MEMBER}, record="panel_meeting"),
-    "reports.download": staff(CASE_READERS, record=CASE),
+    "panel.my_meeting": staff(record=PANEL_MEETING),  # any role; invited to the meeting
+    "reports.pdf": staff(CASE_READERS, record=CASE),
 
 A new kind of record (a panel meeting, say) registers its rule once with
 ``record_rule("panel_meeting")`` on a function ``(user, view_args) -> bool`` that loads the

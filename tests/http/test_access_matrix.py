@@ -3,7 +3,9 @@ access policy declares. A route with no policy fails here (and is refused to eve
 
 Outcomes: "allowed" is anything but a refusal (a page, a redirect elsewhere, a CSRF 400 for
 a POST sent without a token, a 404 for a record that is not there is never expected); a
-refusal is 403 for someone signed in and a redirect to sign-in for someone who is not.
+refusal is 403 for someone signed in and a redirect to sign-in for someone who is not. The
+one 404 expected is a panel meeting a panel member may not open: it is hidden, as if it did
+not exist (not invited, or after the access period).
 
 Expected outcomes are worked out here from the policy's declared audience and roles, and
 from what each kind of user is to the case (by hand, not by asking the policy's functions).
