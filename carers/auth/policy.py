@@ -7,7 +7,7 @@ an endpoint with no entry is refused for everyone, and the access-matrix test fa
 Adding a route is one line in ``POLICY``::
 
     "visits.diary": staff(CASE_READERS),                  # staff roles only
-    "visits.case_visits": staff(CASE_READERS, record=CASE),  # and the case's record rule
+    "visits.case_visits": staff(CASE_READERS, record=CASE_VISITS),  # and a record rule
     "panel.my_meeting": staff(record=PANEL_MEETING),  # any role; invited to the meeting
     "reports.pdf": staff(CASE_READERS, record=CASE),
 
@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from flask import abort, current_app, has_app_context, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from carers.auth.roles import FOSTERING_TEAM, RoleKey
 from carers.cases.access import CASE_READERS, MANAGERS
@@ -400,7 +401,10 @@ def may_use(user, endpoint: str, view_args: dict | None = None) -> bool:
         return False
     if rule.audience == STAFF and not user.has_role(*rule.roles):
         return False
-    return not rule.record or RECORD_RULES[rule.record](user, view_args or {})
+    try:
+        return not rule.record or RECORD_RULES[rule.record](user, view_args or {})
+    except NotFound:  # no such record, or one hidden from this user (a panel meeting)
+        return False
 
 
 # Called before each request by the pending-second-factor check (sign-in hardening): returns

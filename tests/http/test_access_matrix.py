@@ -387,3 +387,15 @@ def test_the_pipeline_lists_only_cases_the_person_may_read(app, world):
         board = client.get("/staff/pipeline?stage=stage1").get_data(as_text=True)
         assert (household_ref in board) is sees_ours, role
         assert (theirs.reference in board) is sees_theirs, role
+
+
+def test_asking_the_policy_about_a_hidden_meeting_says_no(app, world):
+    args = {"meeting_id": world.values["meeting_id"]}
+    assert policy.may_use(world.panel_users["invited"], "panel.my_meeting", args)
+    assert not policy.may_use(world.panel_users["uninvited"], "panel.my_meeting", args)
+    assert not policy.may_use(world.panel_users["invited"], "panel.my_meeting",
+                              {"meeting_id": 999999})
+    assert not policy.may_use(world.panel_users["invited"], "panel.recommendation",
+                              args | {"reference": world.values["reference"]})
+    assert policy.may_use(world.panel_users["chair"], "panel.recommendation",
+                          args | {"reference": world.values["reference"]})
