@@ -4,14 +4,18 @@ the entry before it, so editing, removing or reordering an entry shows at that e
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import event as orm_event
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from carers.audit.models import AuditChain, AuditEvent
+from carers.core.dates import utcnow
 from carers.extensions import db
 
 GENESIS = "0" * 64
@@ -42,11 +46,11 @@ def event_hash(e: AuditEvent) -> str:
                      e.ip_address, e.detail, e.prev_hash)
 
 
-def claim_link() -> tuple[int, str]:
+def claim_link(connection) -> tuple[int, str]:
     """Take the next place in the chain. The UPDATE locks the head row until the transaction
     ends (a row lock on PostgreSQL, the write lock on SQLite)."""
     for _ in range(2):
-        row = db.session.execute(
+        row = connection.execute(
             update(AuditChain).where(AuditChain.id == HEAD_ID)
             .values(seq=AuditChain.seq + 1)
             .returning(AuditChain.seq, AuditChain.last_hash)).first()
@@ -54,23 +58,41 @@ def claim_link() -> tuple[int, str]:
             return row.seq, row.last_hash
         # No head yet (a new database): make it, once, whoever gets there first.
         try:
-            with db.session.begin_nested():
-                db.session.execute(insert(AuditChain).values(
+            with connection.begin_nested():
+                connection.execute(insert(AuditChain).values(
                     id=HEAD_ID, seq=0, last_hash=GENESIS))
         except IntegrityError:
             pass
     raise RuntimeError("The audit chain head could not be claimed")
 
 
-def append(event: AuditEvent) -> AuditEvent:
-    """Put ``event`` on the end of the chain (in the caller's transaction)."""
-    event.detail = normal_detail(event.detail)
-    event.seq, event.prev_hash = claim_link()
-    event.hash = event_hash(event)
-    db.session.execute(update(AuditChain).where(AuditChain.id == HEAD_ID)
-                       .values(last_hash=event.hash))
-    db.session.add(event)
-    return event
+_order = itertools.count()
+
+
+def append(entry: AuditEvent) -> AuditEvent:
+    """Add ``event`` to the caller's transaction. It takes its place in the chain when the
+    transaction is flushed (see ``_chain_new_entries``), so the head row stays locked only
+    from then until the commit."""
+    entry.detail = normal_detail(entry.detail)
+    entry._chain_order = next(_order)
+    db.session.add(entry)
+    return entry
+
+
+@orm_event.listens_for(Session, "before_flush")
+def _chain_new_entries(session, flush_context, instances):
+    new = [obj for obj in session.new if isinstance(obj, AuditEvent) and obj.seq is None]
+    if not new:
+        return
+    connection = session.connection()
+    for entry in sorted(new, key=lambda e: getattr(e, "_chain_order", 0)):
+        entry.detail = normal_detail(entry.detail)
+        if entry.at is None:
+            entry.at = utcnow()
+        entry.seq, entry.prev_hash = claim_link(connection)
+        entry.hash = event_hash(entry)
+        connection.execute(update(AuditChain).where(AuditChain.id == HEAD_ID)
+                           .values(last_hash=entry.hash))
 
 
 @dataclass
