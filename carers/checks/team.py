@@ -33,7 +33,7 @@ def team_filters(args) -> tuple[TeamFilterForm, dict]:
     return form, filters
 
 
-def _where(query, filters: dict, on: date, within_days: int, walk_index: bool):
+def _where(query, filters: dict, on: date, within_days: int, walk_index: bool, readable=None):
     """Every condition is on a column of the attention index, so counting reads only the
     index. Closed cases' checks have no attention date, so they never appear.
 
@@ -41,7 +41,10 @@ def _where(query, filters: dict, on: date, within_days: int, walk_index: bool):
     ``household_id + 0`` so that SQLite cannot switch to the household index instead). A
     page then stops after its 25 rows, and a team's checks (a quarter of all cases) are
     counted faster than by fetching every check of each of its cases. One worker's cases
-    are few, so their count starts from the cases."""
+    are few, so their count starts from the cases.
+
+    ``readable``: the cases the person may read (a condition on Household; None for all), so
+    the list never shows checks on another team's cases."""
     query = query.where(Check.attention_on <= on + timedelta(days=within_days))
     status = filters["status"]
     if status == "outstanding":
@@ -60,16 +63,20 @@ def _where(query, filters: dict, on: date, within_days: int, walk_index: bool):
     if filters["team"]:
         query = query.where(household.in_(
             select(Household.id).where(Household.team_id == int(filters["team"]))))
+    if readable is not None:
+        query = query.where((household if walk_index else Check.household_id).in_(
+            select(Household.id).where(readable)))
     return query
 
 
-def team_query(filters: dict, on: date, within_days: int):
+def team_query(filters: dict, on: date, within_days: int, readable=None):
     """(page query, count query) for the checks needing attention, soonest first, in the
     attention index's own order (so a page never sorts the whole list)."""
-    query = _where(select(Check), filters, on, within_days, walk_index=True).options(
+    query = _where(select(Check), filters, on, within_days, walk_index=True,
+                   readable=readable).options(
         # The case in the same query; then its workers' names (not their roles).
         joinedload(Check.household).selectinload(Household.workers).lazyload(User.roles),
     ).order_by(Check.attention_on, Check.done_on, Check.kind, Check.household_id, Check.id)
     count = _where(select(func.count()).select_from(Check), filters, on, within_days,
-                   walk_index=False)
+                   walk_index=False, readable=readable)
     return query, count

@@ -19,7 +19,7 @@ from sqlalchemy import exists, select
 
 from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
-from carers.cases.access import CASE_READERS, can_change
+from carers.cases.access import CASE_READERS, can_change, readable_cases
 from carers.cases.models import HouseholdMember
 from carers.cases.views import CHANGED_MESSAGE, get_case
 from carers.checks import operations, rules
@@ -436,7 +436,7 @@ def interview(reference, referee_id):
 def team():
     form, filters = team_filters(request.args)
     on, within = today(), warning_days()
-    query, count = team_query(filters, on, within)
+    query, count = team_query(filters, on, within, readable_cases(current_user))
     page = paginate(query, count, current_app.config["PAGE_SIZE"])
     rows = []
     for item in page.items:

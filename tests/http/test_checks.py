@@ -22,6 +22,7 @@ from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
 from carers.settings.models import AgencySetting
 from tests.conftest import Browserless, csrf_token
+from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
 from tests.http.test_bad_input import assert_error_page, html_of
 
 # Time is frozen in the tests that need exact dates: a Monday with no bank holiday near.
@@ -800,6 +801,23 @@ def test_the_team_list_filters_and_pages(client, signed_in, make_user, frozen, a
     for query in ["kind=<b>", "status=everything", "worker=abc", "team=99999999999999999999",
                   "page=-3", "page=abc"]:
         assert client.get(f"/staff/checks?{query}").status_code == 200
+
+
+def test_the_team_list_shows_only_cases_the_person_may_read(app, frozen):
+    north, south = make_team("North"), make_team("South")
+    reader = make_staff("assessing_social_worker", team=north)
+    ours = make_household("mainstream", "stage1", team=north, workers=[make_staff(
+        "assessing_social_worker", team=north)])
+    others = make_household("mainstream", "stage1", team=south, workers=[make_staff(
+        "assessing_social_worker", team=south)])
+    for household in (ours, others):
+        operations.sync_required_checks(household)
+    db.session.commit()
+    client = isolated_client(app)
+    sign_in(client, reader)
+    html = page(client, "/staff/checks")
+    assert ours.reference in html and others.reference not in html
+    assert others.reference not in page(client, f"/staff/checks?team={south.id}")
 
 
 def test_closing_a_case_takes_its_checks_off_the_team_list(client, forms, signed_in, frozen):
