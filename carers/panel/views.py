@@ -89,6 +89,22 @@ def _refused(reasons):
     return [{"text": r} for r in reasons]
 
 
+def _attempt(change, done: str, to: str):
+    """Make a change from a form. Returns (a redirect to ``to``, []) once it is made, or when
+    the meeting changed meanwhile (with a warning); or (None, the reasons) when it is refused,
+    to show the form again."""
+    try:
+        change()
+    except ops.PanelRefused as refused:
+        db.session.rollback()
+        return None, _refused(refused.reasons)
+    except ops.MeetingChanged:
+        flash(CHANGED_MESSAGE, "warning")
+    else:
+        flash(done)
+    return redirect(to), []
+
+
 # --- the central list ---
 
 @bp.get("/staff/panel/members")
@@ -123,15 +139,13 @@ def add_member():
     if request.method == "GET":
         form.joined_on.data = today()
     elif form.validate():
-        try:
-            ops.add_member(current_user, people[form.user.data], PanelRole(form.panel_role.data),
-                           form.joined_on.data, form.qualified_on.data)
-        except ops.PanelRefused as refused:
-            db.session.rollback()
-            refusals = _refused(refused.reasons)
-        else:
-            flash(f"{people[form.user.data].name} added to the central list")
-            return redirect(url_for("panel.members"))
+        response, refusals = _attempt(
+            lambda: ops.add_member(current_user, people[form.user.data],
+                                   PanelRole(form.panel_role.data), form.joined_on.data,
+                                   form.qualified_on.data),
+            f"{people[form.user.data].name} added to the central list", url_for("panel.members"))
+        if response:
+            return response
     return render_template("panel/form.html", form=form, refusals=refusals,
                            page_title="Add someone to the central list",
                            back=url_for("panel.members"))
@@ -150,15 +164,12 @@ def edit_member(member_id):
         form.qualified_on.data = member.qualified_on
         form.left_on.data = member.left_on
     elif form.validate():
-        try:
-            ops.update_member(current_user, member, PanelRole(form.panel_role.data),
-                              form.qualified_on.data, form.left_on.data)
-        except ops.PanelRefused as refused:
-            db.session.rollback()
-            refusals = _refused(refused.reasons)
-        else:
-            flash(f"{member.user.name}'s details saved")
-            return redirect(url_for("panel.members"))
+        response, refusals = _attempt(
+            lambda: ops.update_member(current_user, member, PanelRole(form.panel_role.data),
+                                      form.qualified_on.data, form.left_on.data),
+            f"{member.user.name}'s details saved", url_for("panel.members"))
+        if response:
+            return response
     return render_template("panel/form.html", form=form, refusals=refusals,
                            page_title=f"{member.user.name}: panel membership",
                            back=url_for("panel.members"))
@@ -284,18 +295,14 @@ def meeting_members(meeting_id):
         form.invited.data = [str(s.member_id) for s in meeting.seats]
         form.attended.data = [str(s.member_id) for s in meeting.seats if s.attended]
     elif form.validate():
-        try:
-            ops.set_seats(current_user, meeting, {int(v) for v in form.invited.data or []},
-                          {int(v) for v in form.attended.data or []}, form.seen_version())
-        except ops.PanelRefused as refused:
-            db.session.rollback()
-            refusals = _refused(refused.reasons)
-        except ops.MeetingChanged:
-            flash(CHANGED_MESSAGE, "warning")
-            return redirect(url_for("panel.meeting", meeting_id=meeting_id))
-        else:
-            flash("Members saved")
-            return redirect(url_for("panel.meeting", meeting_id=meeting_id))
+        response, refusals = _attempt(
+            lambda: ops.set_seats(current_user, meeting,
+                                  {int(v) for v in form.invited.data or []},
+                                  {int(v) for v in form.attended.data or []},
+                                  form.seen_version()),
+            "Members saved", url_for("panel.meeting", meeting_id=meeting_id))
+        if response:
+            return response
     return render_template("panel/form.html", form=form, refusals=refusals,
                            page_title="Members invited and attending",
                            back=url_for("panel.meeting", meeting_id=meeting_id))
@@ -319,18 +326,13 @@ def add_agenda_item(meeting_id):
     if request.method == "GET":
         form.version.data = str(meeting.version)
     elif form.validate():
-        try:
-            ops.add_to_agenda(current_user, meeting, cases[form.household.data],
-                              form.slot_at.time, form.minutes_slot.data, form.seen_version())
-        except ops.PanelRefused as refused:
-            db.session.rollback()
-            refusals = _refused(refused.reasons)
-        except ops.MeetingChanged:
-            flash(CHANGED_MESSAGE, "warning")
-            return redirect(url_for("panel.meeting", meeting_id=meeting_id))
-        else:
-            flash("Case added to the agenda")
-            return redirect(url_for("panel.meeting", meeting_id=meeting_id))
+        response, refusals = _attempt(
+            lambda: ops.add_to_agenda(current_user, meeting, cases[form.household.data],
+                                      form.slot_at.time, form.minutes_slot.data,
+                                      form.seen_version()),
+            "Case added to the agenda", url_for("panel.meeting", meeting_id=meeting_id))
+        if response:
+            return response
     return render_template("panel/form.html", form=form, refusals=refusals,
                            page_title="Add a case to the agenda",
                            intro="Only cases at 'Ready for panel' can be added.",
