@@ -197,19 +197,14 @@ def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
         return ALLOWED if relation == "chair" else REFUSED
     if rule.record in (policy.MEETING, policy.AGENDA_ITEM, policy.PANEL_MEMBER):
         return ALLOWED  # the panel administrators manage every meeting and member
-    # Visits: changed as the case is, or by the visit's own workers (the allocated worker);
-    # seen also by the case's whole team (whatever the team-wide reading setting) and the
-    # agency decision maker.
-    if rule.record in (policy.CASE_VISITS, policy.VISIT):
-        if relation in ("allocated", "team") or role in {RoleKey.ADMINISTRATOR,
-                                                         RoleKey.AGENCY_DECISION_MAKER}:
-            return ALLOWED
-        return REFUSED
     if rule.record in (policy.CASE_CHANGE, policy.VISIT_CHANGE):
         if relation == "allocated" or role == RoleKey.ADMINISTRATOR:
             return ALLOWED
         return ALLOWED if relation == "team" and role == RoleKey.TEAM_MANAGER else REFUSED
-    if rule.record in (policy.CASE, policy.TASK, policy.DECISION):
+    # Visits are seen as the case is read (the allocated worker also attends the visit), and
+    # changed as the case is, or by the visit's own workers.
+    if rule.record in (policy.CASE, policy.TASK, policy.DECISION, policy.CASE_VISITS,
+                       policy.VISIT):
         if role not in CASE_READERS:
             return REFUSED
         if relation == "allocated" or role in AGENCY_WIDE:
