@@ -82,37 +82,34 @@ def _confirmed(user):
     return True
 
 
-@bp.post("/<int:user_id>/deactivate")
-def deactivate(user_id):
+def _account_change(user_id, change, message):
+    """One change to someone else's account, confirmed on the edit page, then back to it."""
     user = _get(user_id)
     if _confirmed(user):
-        operations.deactivate(user, current_user)
-        flash(f"{user.name} can no longer sign in. Their sessions have ended.")
+        change(user, current_user)
+        flash(message(user))
     return redirect(url_for("staff.edit", user_id=user.id))
+
+
+@bp.post("/<int:user_id>/deactivate")
+def deactivate(user_id):
+    return _account_change(user_id, operations.deactivate,
+                           lambda u: f"{u.name} can no longer sign in. Their sessions have ended.")
 
 
 @bp.post("/<int:user_id>/reactivate")
 def reactivate(user_id):
-    user = _get(user_id)
-    if _confirmed(user):
-        operations.reactivate(user, current_user)
-        flash(f"{user.name} can sign in again")
-    return redirect(url_for("staff.edit", user_id=user.id))
+    return _account_change(user_id, operations.reactivate,
+                           lambda u: f"{u.name} can sign in again")
 
 
 @bp.post("/<int:user_id>/reset-two-step")
 def reset_second_factor(user_id):
-    user = _get(user_id)
-    if _confirmed(user):
-        operations.reset_second_factor(user, current_user)
-        flash(f"Two-step sign in reset for {user.name}")
-    return redirect(url_for("staff.edit", user_id=user.id))
+    return _account_change(user_id, operations.reset_second_factor,
+                           lambda u: f"Two-step sign in reset for {u.name}")
 
 
 @bp.post("/<int:user_id>/invite-again")
 def invite_again(user_id):
-    user = _get(user_id)
-    if _confirmed(user):
-        operations.resend_invite(user, current_user)
-        flash(f"Invitation sent again to {user.email}")
-    return redirect(url_for("staff.edit", user_id=user.id))
+    return _account_change(user_id, operations.resend_invite,
+                           lambda u: f"Invitation sent again to {u.email}")
