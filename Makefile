@@ -2,21 +2,25 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Installs come from the lock files in requirements/ (exact versions with their hashes);
+# `make lock` remakes them after a change to the dependencies in pyproject.toml.
+LOCK := requirements/test.txt
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app carers
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench assets lint install migrate demo clean
+.PHONY: run test bench assets lint lock install migrate demo clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "carers needs Python 3.11"' \
 		|| (echo "Set PYTHON to a Python 3.11 interpreter, e.g. make run PYTHON=python3.11" && false)
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -47,10 +51,21 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check carers tests bench
+
+# Remake the lock files: requirements/main.txt (what a production install needs) and
+# requirements/test.txt (that and the tests' tools), for Python 3.11 on Linux.
+lock: | $(BIN)/python
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements/main.txt pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --extra test -o requirements/test.txt \
+		pyproject.toml
 
 # Rebuild the committed GOV.UK CSS and JavaScript (needs Node.js and npm).
 assets:
@@ -58,4 +73,4 @@ assets:
 	bash assets/build.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache build *.egg-info

@@ -30,6 +30,7 @@ from bench.people import (
 )
 from carers.auth.models import Role, User
 from carers.auth.operations import create_user
+from carers.cases.access import readable_cases
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task, Team, case_worker
 from carers.cases.state import next_due
 from carers.enquiries.models import Enquiry, EnquiryPerson
@@ -515,15 +516,18 @@ def seeded(long_timeline_events: int = 60) -> dict:
         raise SystemExit("This database was not seeded by the bench (no bench user).")
     long_ids = select(CaseEvent.household_id).group_by(CaseEvent.household_id).having(
         func.count(CaseEvent.id) >= long_timeline_events)
+    # The bench user opens only cases they may read, as a worker does: their team's.
+    readable = readable_cases(db.session.get(User, bench_id))
+    cases = select(Household.reference).order_by(Household.id)
+    if readable is not None:
+        cases = cases.where(readable)
     return {
         "bench_user_id": bench_id,
         "bench_email": BENCH_EMAIL,
         "password": PASSWORD,
-        "references": list(db.session.scalars(
-            select(Household.reference).order_by(Household.id))),
+        "references": list(db.session.scalars(cases)),
         "long_timelines": list(db.session.scalars(
-            select(Household.reference).where(Household.id.in_(long_ids))
-            .order_by(Household.id))),
+            cases.where(Household.id.in_(long_ids)))),
         "bench_cases": db.session.scalar(select(func.count()).select_from(case_worker)
                                          .where(case_worker.c.user_id == bench_id)),
     }

@@ -8,15 +8,32 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from carers import config
 from carers.extensions import csrf, db, limiter, login_manager, migrate
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# An installed package carries the top-level templates/ and migrations/ inside it (setup.py
+# copies them in as _templates and _migrations); a source checkout reads them where they are.
+INSTALLED = os.path.isdir(os.path.join(PACKAGE, "_templates"))
+SOURCE_ROOT = os.path.dirname(PACKAGE)
+
+
+def shipped(name: str) -> str:
+    """The path of a top-level folder of the source tree (templates, migrations)."""
+    return os.path.join(PACKAGE, f"_{name}") if INSTALLED else os.path.join(SOURCE_ROOT, name)
+
+
+def instance_path() -> str | None:
+    """instance/ beside the code in a checkout; CARERS_INSTANCE_PATH or Flask's own choice
+    (``<prefix>/var/carers-instance``) for an installed package."""
+    if os.environ.get("CARERS_INSTANCE_PATH"):
+        return os.path.abspath(os.environ["CARERS_INSTANCE_PATH"])
+    return None if INSTALLED else os.path.join(SOURCE_ROOT, "instance")
 
 
 def create_app(test_config=None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=os.path.join(ROOT, "instance"),
+        instance_path=instance_path(),
         instance_relative_config=True,
-        template_folder=os.path.join(ROOT, "templates"),
+        template_folder=shipped("templates"),
         static_url_path="/assets",
     )
     os.makedirs(app.instance_path, exist_ok=True)
@@ -24,7 +41,7 @@ def create_app(test_config=None) -> Flask:
 
     # Our templates first, then the GOV.UK Jinja components and their WTForms widgets.
     app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(os.path.join(ROOT, "templates")),
+        FileSystemLoader(shipped("templates")),
         PrefixLoader({
             "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
@@ -35,7 +52,7 @@ def create_app(test_config=None) -> Flask:
 
     database.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"),
+    migrate.init_app(app, db, directory=shipped("migrations"),
                      render_as_batch=True)
     from carers.auth import policy
     from carers.auth import views as auth_views

@@ -1136,6 +1136,9 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
     from carers.visits.demo import load_demo_visits
 
     load_demo_visits(random.Random(f"{seed}-visits"))
+    # Store every open case's checks as the nightly refresh would, so the demo starts
+    # complete rather than on the morning after.
+    checks.refresh_all_checks()
     _add_staff(people[0], None, hashed.password_hash)
     db.session.commit()
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from carers.auth.models import User
 from carers.auth.roles import RoleKey
 from carers.cases.models import CaseEvent, Household, Task, Team
+from carers.checks import operations as checks_operations
 from carers.core.dates import today
 from carers.demo.data import (
     DEMO_PASSWORD,
@@ -145,6 +146,10 @@ def test_cases_move_along_both_pathways_and_a_second_load_changes_nothing(app, d
     assert kinds.get(CaseEvent.NOTE) and kinds.get(CaseEvent.ALLOCATION)
     assert kinds.get(CaseEvent.OVERSIGHT)
     assert db.session.scalar(select(func.count(Task.id)).where(Task.done_at.is_(None)))
+
+    # The demo starts complete: every open case's checks are stored as the nightly refresh
+    # would leave them, so the refresh finds nothing to change.
+    assert checks_operations.refresh_all_checks() == 0
 
     before = row_counts()
     assert load_demo(households=HOUSEHOLDS) is None
