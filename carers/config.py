@@ -17,7 +17,11 @@ ENV_KEYS = (
     "NOTIFY_API_KEY",
     "NOTIFY_EMAIL_TEMPLATE_ID",
     "NOTIFY_SMS_TEMPLATE_ID",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
 )
+INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST"}
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside debug)
@@ -78,11 +82,17 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # The largest request body: a 10MB document upload and its form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Behind reverse proxies: how many of them set X-Forwarded-For, -Proto and -Host. The
+    # client's address (rate limits, audit), https (HSTS, secure cookies) and the host are
+    # then read from those headers. 0 (the default) trusts none: the service faces the web.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
     PAGE_SIZE = 25
 
 
 def _coerce(key, value):
-    if key == "MAIL_PORT":
+    if key in INT_KEYS:
         return int(value)
     if key == "MAIL_USE_TLS":
         return value.lower() in {"1", "true", "yes", "on"}
