@@ -80,10 +80,13 @@ def _locked_error(form, field):
     return render_template("auth/sign_in.html", form=form)
 
 
-def complete_sign_in(user, how: str, next_: str | None = None):
-    """Both factors given (or only one needed): the session starts afresh."""
+def complete_sign_in(user, how: str, email: str, next_: str | None = None):
+    """Both factors given (or only one needed): the session starts afresh. Only now are
+    the address's failures forgotten, so entering the password again does not forgive
+    wrong codes."""
     next_ = next_ or session.pop("pending_next", None)
     session.pop("pending_sign_in", None)
+    throttle.succeeded(email)
     login_user(user)
     session["seen"] = utcnow().timestamp()
     user.last_sign_in_at = utcnow()
@@ -107,14 +110,13 @@ def sign_in():
         if user is None:
             check_dummy_password(form.password.data)
         if user is not None and user.active and user.check_password(form.password.data):
-            throttle.succeeded(email)
             if user.has_second_factor:
                 session["pending_sign_in"] = {"user": user.get_id(), "email": email,
                                               "at": utcnow().timestamp()}
                 session["pending_next"] = request.args.get("next")
                 db.session.commit()
                 return redirect(url_for("auth.second_factor"))
-            return complete_sign_in(user, "password", request.args.get("next"))
+            return complete_sign_in(user, "password", email, request.args.get("next"))
         now_locked = throttle.failed(email)
         audit("sign_in_failed", "sign_in", None, {"locked": now_locked})
         db.session.commit()
@@ -146,8 +148,7 @@ def _second_step(form, check, template):
     if form.validate_on_submit():
         how = check(user, form.code.data)
         if how:
-            throttle.succeeded(email)
-            return complete_sign_in(user, how)
+            return complete_sign_in(user, how, email)
         if throttle.failed(email):
             session.pop("pending_sign_in", None)
             audit("sign_in_failed", "sign_in", None, {"locked": True, "step": "code"},

@@ -2,13 +2,40 @@
 lockout, failures are limited per account and per address, and the service reads the
 client's address and scheme from trusted proxies."""
 
+import pytest
 from sqlalchemy import select
 
 from carers import create_app
 from carers.audit.models import AuditEvent
 from carers.extensions import db
 from tests.factories import csrf_token, isolated_client, make_staff
-from tests.http.test_sign_in_hardening import html
+from tests.http.test_sign_in_hardening import (
+    REQUIRED,
+    enrol,
+    html,
+    password_step,
+    post,
+)
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "SECOND_FACTOR_REQUIRED_ROLES": REQUIRED}
+
+
+def test_entering_the_password_again_does_not_forgive_wrong_codes(app):
+    admin = make_staff("administrator")
+    enrol(isolated_client(app), admin)
+    client = isolated_client(app)
+    assert password_step(client, admin.email).status_code == 302
+    for _ in range(4):
+        assert "The code is not right" in html(post(client, "/staff/sign-in/code",
+                                                    {"code": "000000"}))
+    # The password again: right, so on to the code, but the four wrong codes still count.
+    assert password_step(client, admin.email).headers["Location"].endswith("/sign-in/code")
+    assert "too many attempts" in html(post(client, "/staff/sign-in/code", {"code": "000000"}))
+    assert "too many attempts" in html(password_step(isolated_client(app), admin.email))
+
 
 PROXIED = {"REMOTE_ADDR": "10.0.0.2"}
 FORWARDED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
