@@ -1,11 +1,13 @@
 import re
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -16,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from carers.audit.operations import record as audit
-from carers.auth import policy, throttle
+from carers.auth import policy, sessions, throttle
 from carers.auth import second_factor as second_factor_codes
 from carers.auth.forms import (
     ChangePasswordForm,
@@ -40,16 +42,38 @@ bp = Blueprint("auth", __name__, url_prefix="/staff")
 _UNSAFE_IN_NEXT = re.compile(r"[\\\x00-\x20\x7f]")
 
 
-@login_manager.user_loader
-def load_user(user_id: str):
-    # The id carries the session token, so changing the token ends every session at once.
-    ident, _, token = user_id.partition(":")
+def _account(user_id: str):
+    # The id carries the account's session version, so changing it ends every session at once.
+    ident, _, token = str(user_id).partition(":")
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """The signed-in user, only while this browser's session is live on the server."""
+    user = _account(user_id)
+    if user is None:
+        return None
+    row = sessions.find(session.get("sid"), user.id)
+    if row is None:
+        return None
+    g.staff_session = row
+    return user
+
+
+def _start_session(user) -> None:
+    """Sign the user in on this browser with a new server-side session (the caller has
+    added everything else to the transaction; this commits it)."""
+    token = sessions.start(user)
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    session["sid"] = token
 
 
 def safe_next(target: str | None) -> str:
@@ -85,13 +109,10 @@ def complete_sign_in(user, how: str, email: str, next_: str | None = None):
     the address's failures forgotten, so entering the password again does not forgive
     wrong codes."""
     next_ = next_ or session.pop("pending_next", None)
-    session.pop("pending_sign_in", None)
     throttle.succeeded(email)
-    login_user(user)
-    session["seen"] = utcnow().timestamp()
     user.last_sign_in_at = utcnow()
     audit("sign_in", "user", user.id, {"with": how}, user=user)
-    db.session.commit()
+    _start_session(user)
     return redirect(safe_next(next_))
 
 
@@ -131,7 +152,7 @@ def _pending_user():
     pending = session.get("pending_sign_in")
     if not pending or utcnow().timestamp() - pending.get("at", 0) > PENDING_LIFETIME:
         return None, None
-    user = load_user(pending["user"])
+    user = _account(pending["user"])
     return user, pending["email"]
 
 
@@ -197,6 +218,7 @@ def home():
 def sign_out():
     form = SignOutForm()
     if form.validate() and current_user.is_authenticated:
+        sessions.end(g.staff_session)
         audit("sign_out", "user", current_user.id)
         db.session.commit()
         logout_user()
@@ -222,16 +244,19 @@ def account():
 
 @bp.route("/account/two-step/set-up", methods=["GET", "POST"])
 def set_up_second_factor():
-    secret = session.get("totp_setup_secret")
+    # The secret waits on the server-side session until confirmed, never in the cookie.
+    row = g.staff_session
+    secret = row.totp_setup_secret
     if request.method == "GET" or not secret:
-        secret = session["totp_setup_secret"] = second_factor_codes.new_secret()
+        secret = row.totp_setup_secret = second_factor_codes.new_secret()
+        db.session.commit()
     form = SetUpForm()
     if request.method == "POST" and form.validate():
         step = second_factor_codes.matching_step(secret, form.code.data)
         if step is not None:
             codes = second_factor_codes.enable(current_user, secret)
             current_user.totp_last_step = step
-            session.pop("totp_setup_secret", None)
+            row.totp_setup_secret = None
             audit("update", "user", current_user.id, {"second_factor": "turned on"})
             db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, new=True)
@@ -279,9 +304,7 @@ def change_password():
                 current_user.password_set_at = utcnow()
                 end_every_session(current_user)
                 audit("update", "user", current_user.id, {"password": "changed"})
-                db.session.commit()
-                login_user(current_user)
-                session["seen"] = utcnow().timestamp()
+                _start_session(current_user)
                 flash("Password changed. Any other sessions you had have ended.")
                 return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form)
@@ -300,8 +323,9 @@ def sign_out_everywhere():
 
 
 def end_every_session(user) -> None:
-    """Change the session version: every session of this account ends on its next request."""
+    """Change the session version and end every server-side session of this account."""
     user.session_token = secrets.token_hex(16)
+    sessions.end_all(user)
 
 
 # --- before every request: idle timeout and the second factor ---
@@ -309,10 +333,10 @@ def end_every_session(user) -> None:
 def idle_timeout():
     if not current_user.is_authenticated:
         return None
-    now = utcnow().timestamp()
-    seen = session.get("seen")
-    limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    if seen is not None and now - seen > limit:
+    row = g.staff_session
+    if sessions.idle(row, timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])):
+        sessions.end(row)
+        db.session.commit()
         logout_user()
         session.clear()
         flash(f"You were signed out because you had not used the service for "
@@ -320,8 +344,8 @@ def idle_timeout():
         if request.endpoint == "auth.keep_alive":
             return "", 401
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-    if request.endpoint != "static":
-        session["seen"] = now
+    if request.endpoint != "static" and sessions.touch(row):
+        db.session.commit()
     return None
 
 

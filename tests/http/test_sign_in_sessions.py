@@ -2,15 +2,23 @@
 lockout, failures are limited per account and per address, and the service reads the
 client's address and scheme from trusted proxies."""
 
+import re
+from datetime import UTC, datetime, timedelta
+
+import pyotp
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from carers import create_app
 from carers.audit.models import AuditEvent
+from carers.auth.models import RecoveryCode
+from carers.cases.models import CaseEvent
 from carers.extensions import db
-from tests.factories import csrf_token, isolated_client, make_staff
+from tests.factories import PASSWORD, csrf_token, isolated_client, make_household, make_staff
 from tests.http.test_sign_in_hardening import (
     REQUIRED,
+    code_for,
     enrol,
     html,
     password_step,
@@ -35,6 +43,81 @@ def test_entering_the_password_again_does_not_forgive_wrong_codes(app):
     assert password_step(client, admin.email).headers["Location"].endswith("/sign-in/code")
     assert "too many attempts" in html(post(client, "/staff/sign-in/code", {"code": "000000"}))
     assert "too many attempts" in html(password_step(isolated_client(app), admin.email))
+
+
+def copy_of(client, app):
+    """Another browser holding a copy of this one's session cookie."""
+    thief = isolated_client(app)
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def notes(household) -> int:
+    db.session.expire_all()
+    return len(db.session.scalars(select(CaseEvent).where(
+        CaseEvent.household_id == household.id, CaseEvent.kind == CaseEvent.NOTE)).all())
+
+
+def test_a_copy_of_the_cookie_is_refused_after_signing_out(app):
+    worker = make_staff("assessing_social_worker")
+    household = make_household("mainstream", "stage1", workers=[worker])
+    case_url = f"/staff/cases/{household.reference}"
+    client = isolated_client(app)
+    password_step(client, worker.email)
+    page = html(client.get(case_url))
+    assert household.reference in page
+    thief = copy_of(client, app)
+    assert thief.get(case_url).status_code == 200  # the copy works while the session lives
+    post(client, "/staff/sign-out", {}, page=case_url)
+    assert client.get(case_url).headers["Location"].startswith("/staff/sign-in")
+    refused = thief.get(case_url)
+    assert refused.status_code == 302 and refused.headers["Location"].startswith("/staff/sign-in")
+    thief.post(f"{case_url}/notes", data={"csrf_token": csrf_token(page), "text": "Replayed"})
+    assert notes(household) == 0
+
+
+def test_an_administrators_copied_cookie_cannot_replace_recovery_codes(app):
+    admin = make_staff("administrator")
+    secret, _codes = enrol(isolated_client(app), admin)
+    client = isolated_client(app)
+    password_step(client, admin.email)
+    post(client, "/staff/sign-in/code", {"code": code_for(admin.id, secret)})
+    account = html(client.get("/staff/account"))
+    thief = copy_of(client, app)
+    post(client, "/staff/sign-out", {}, page="/staff/account")
+    before = set(db.session.scalars(select(RecoveryCode.code_hash)))
+    thief.post("/staff/account/two-step/recovery-codes",
+               data={"csrf_token": csrf_token(account), "current_password": PASSWORD,
+                     "code": code_for(admin.id, secret)})
+    db.session.expire_all()
+    assert set(db.session.scalars(select(RecoveryCode.code_hash))) == before
+
+
+def test_an_idle_session_ends_on_the_server(app):
+    worker = make_staff("assessing_social_worker")
+    client = isolated_client(app)
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        password_step(client, worker.email)
+        traveller.shift(timedelta(minutes=20))
+        assert client.get("/staff/my-work").status_code == 200
+        thief = copy_of(client, app)
+        traveller.shift(timedelta(minutes=31))
+        assert client.get("/staff/my-work").headers["Location"].startswith("/staff/sign-in")
+        assert thief.get("/staff/my-work").headers["Location"].startswith("/staff/sign-in")
+
+
+def test_the_set_up_secret_is_not_in_the_cookie(app):
+    worker = make_staff("assessing_social_worker")
+    client = isolated_client(app)
+    password_step(client, worker.email)
+    page = html(client.get("/staff/account/two-step/set-up"))
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
+    cookie = app.session_interface.get_signing_serializer(app).loads(
+        client.get_cookie("session").value)
+    assert secret not in repr(cookie)
+    done = client.post("/staff/account/two-step/set-up", data={
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200 and "recovery" in html(done).lower()
 
 
 PROXIED = {"REMOTE_ADDR": "10.0.0.2"}
