@@ -24,11 +24,13 @@ from carers.auth.forms import (
     ChangePasswordForm,
     CodeForm,
     ConfirmForm,
+    NewRecoveryCodesForm,
     RecoveryCodeForm,
     SetPasswordForm,
     SetUpForm,
     SignInForm,
     SignOutForm,
+    TurnOffForm,
 )
 from carers.auth.models import User, check_dummy_password
 from carers.auth.passwords import password_problem
@@ -242,6 +244,41 @@ def account():
                            codes_left=second_factor_codes.recovery_codes_left(current_user))
 
 
+def _confirm_identity(form):
+    """Before a change to how the account signs in: the current password and, where the
+    account has one, a current code. Returns None when both are right. Otherwise the form
+    carries the errors and None is not returned: a wrong answer counts towards the lockout
+    like a wrong sign-in, and the failure that locks the account also ends its sessions, so
+    the caller gets a redirect to the sign-in page to return instead."""
+    user, email = current_user, current_user.email
+    if throttle.locked(email):
+        form.current_password.errors.append(
+            LOCKED_MESSAGE.format(minutes=throttle.lockout_minutes()))
+        return False
+    if not user.check_password(form.current_password.data):
+        form.current_password.errors.append("Your current password is not right")
+    elif user.has_second_factor and not form.current_code.data:
+        form.current_code.errors.append("Enter the 6-digit code from your authenticator app")
+        return False
+    elif user.has_second_factor and not second_factor_codes.check_code(
+            user, form.current_code.data):
+        form.current_code.errors.append("The code is not right. Check it and try again")
+    else:
+        throttle.succeeded(email)
+        return None
+    locked = throttle.failed(email)
+    audit("confirm_identity_failed", "user", user.id, {"locked": locked})
+    if not locked:
+        db.session.commit()
+        return False
+    end_every_session(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(LOCKED_MESSAGE.format(minutes=throttle.lockout_minutes()), "warning")
+    return redirect(url_for("auth.sign_in"))
+
+
 @bp.route("/account/two-step/set-up", methods=["GET", "POST"])
 def set_up_second_factor():
     # The secret waits on the server-side session until confirmed, never in the cookie.
@@ -252,16 +289,22 @@ def set_up_second_factor():
         db.session.commit()
     form = SetUpForm()
     if request.method == "POST" and form.validate():
-        step = second_factor_codes.matching_step(secret, form.code.data)
-        if step is not None:
-            codes = second_factor_codes.enable(current_user, secret)
-            current_user.totp_last_step = step
-            row.totp_setup_secret = None
-            audit("update", "user", current_user.id, {"second_factor": "turned on"})
-            db.session.commit()
-            return render_template("auth/recovery_codes.html", codes=codes, new=True)
-        form.code.errors.append("The code is not right. Check the app shows this service, "
-                                "then enter the code it shows now")
+        refused = _confirm_identity(form)
+        if refused is None:
+            step = second_factor_codes.matching_step(secret, form.code.data)
+            if step is not None:
+                changed = current_user.has_second_factor
+                codes = second_factor_codes.enable(current_user, secret)
+                current_user.totp_last_step = step
+                row.totp_setup_secret = None
+                audit("update", "user", current_user.id,
+                      {"second_factor": "changed" if changed else "turned on"})
+                db.session.commit()
+                return render_template("auth/recovery_codes.html", codes=codes, new=True)
+            form.code.errors.append("The code is not right. Check the app shows this "
+                                    "service, then enter the code it shows now")
+        elif refused is not False:
+            return refused
     uri = second_factor_codes.provisioning_uri(current_user, secret,
                                                agency_settings()["agency_name"])
     return render_template("auth/set_up.html", form=form, secret=secret,
@@ -269,33 +312,51 @@ def set_up_second_factor():
                            required=second_factor_codes.required(current_user))
 
 
-@bp.post("/account/two-step/recovery-codes")
+@bp.route("/account/two-step/recovery-codes", methods=["GET", "POST"])
 def new_recovery_codes():
-    if not ConfirmForm().validate() or not current_user.has_second_factor:
+    if not current_user.has_second_factor:
         return redirect(url_for("auth.account"))
-    codes = second_factor_codes.new_recovery_codes(current_user)
-    audit("update", "user", current_user.id, {"recovery_codes": "replaced"})
-    db.session.commit()
-    return render_template("auth/recovery_codes.html", codes=codes, new=False)
+    form = NewRecoveryCodesForm()
+    if form.validate_on_submit():
+        refused = _confirm_identity(form)
+        if refused is None:
+            codes = second_factor_codes.new_recovery_codes(current_user)
+            audit("update", "user", current_user.id, {"recovery_codes": "replaced"})
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes, new=False)
+        if refused is not False:
+            return refused
+    return render_template("auth/confirm_identity.html", form=form,
+                           title="Get new recovery codes",
+                           lead="Your old recovery codes will stop working.")
 
 
-@bp.post("/account/two-step/turn-off")
+@bp.route("/account/two-step/turn-off", methods=["GET", "POST"])
 def turn_off_second_factor():
-    if ConfirmForm().validate() and not second_factor_codes.required(current_user):
-        second_factor_codes.disable(current_user)
-        audit("update", "user", current_user.id, {"second_factor": "turned off"})
-        db.session.commit()
-        flash("Two-step sign in is off")
-    return redirect(url_for("auth.account"))
+    if not current_user.has_second_factor or second_factor_codes.required(current_user):
+        return redirect(url_for("auth.account"))
+    form = TurnOffForm()
+    if form.validate_on_submit():
+        refused = _confirm_identity(form)
+        if refused is None:
+            second_factor_codes.disable(current_user)
+            audit("update", "user", current_user.id, {"second_factor": "turned off"})
+            db.session.commit()
+            flash("Two-step sign in is off")
+            return redirect(url_for("auth.account"))
+        if refused is not False:
+            return refused
+    return render_template("auth/confirm_identity.html", form=form,
+                           title="Turn off two-step sign in",
+                           lead="You will sign in with your password only.")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("Your current password is not right")
-        else:
+        refused = _confirm_identity(form)
+        if refused is None:
             problem = password_problem(form.new_password.data, current_user.email)
             if problem:
                 form.new_password.errors.append(problem)
@@ -307,6 +368,8 @@ def change_password():
                 _start_session(current_user)
                 flash("Password changed. Any other sessions you had have ended.")
                 return redirect(url_for("auth.account"))
+        elif refused is not False:
+            return refused
     return render_template("auth/password.html", form=form)
 
 

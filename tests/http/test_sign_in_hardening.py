@@ -55,7 +55,8 @@ def enrol(client, user):
     assert 'src="data:image/svg+xml' in page  # the QR code is drawn here, not fetched
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     done = client.post("/staff/account/two-step/set-up", data={
-        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()})
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
+        "current_password": PASSWORD})
     assert done.status_code == 200, html(done)
     codes = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code>",
                        html(done))
@@ -73,7 +74,7 @@ def test_an_administrator_must_set_up_two_step_sign_in_first(app):
         assert response.headers["Location"].endswith("/staff/account/two-step/set-up")
     wrong = client.post("/staff/account/two-step/set-up", data={
         "csrf_token": csrf_token(html(client.get("/staff/account/two-step/set-up"))),
-        "code": "000000"})
+        "code": "000000", "current_password": PASSWORD})
     assert "The code is not right" in html(wrong)
     secret, codes = enrol(isolated_client(app), admin)
     stored = list(db.session.scalars(select(RecoveryCode.code_hash)
@@ -91,10 +92,12 @@ def test_other_roles_may_turn_it_on_and_off(app):
     page = html(client.get("/staff/account/two-step/set-up"))
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     client.post("/staff/account/two-step/set-up", data={
-        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()})
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
+        "current_password": PASSWORD})
     db.session.expire_all()
     assert db.session.get(User, worker.id).has_second_factor
-    post(client, "/staff/account/two-step/turn-off", {}, page="/staff/account")
+    post(client, "/staff/account/two-step/turn-off",
+         {"current_password": PASSWORD, "current_code": code_for(worker.id, secret)})
     db.session.expire_all()
     assert not db.session.get(User, worker.id).has_second_factor
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from carers import create_app
 from carers.audit.models import AuditEvent
-from carers.auth.models import RecoveryCode
+from carers.auth.models import RecoveryCode, User
 from carers.cases.models import CaseEvent
 from carers.extensions import db
 from tests.factories import PASSWORD, csrf_token, isolated_client, make_household, make_staff
@@ -88,7 +88,7 @@ def test_an_administrators_copied_cookie_cannot_replace_recovery_codes(app):
     before = set(db.session.scalars(select(RecoveryCode.code_hash)))
     thief.post("/staff/account/two-step/recovery-codes",
                data={"csrf_token": csrf_token(account), "current_password": PASSWORD,
-                     "code": code_for(admin.id, secret)})
+                     "current_code": code_for(admin.id, secret)})
     db.session.expire_all()
     assert set(db.session.scalars(select(RecoveryCode.code_hash))) == before
 
@@ -116,8 +116,90 @@ def test_the_set_up_secret_is_not_in_the_cookie(app):
         client.get_cookie("session").value)
     assert secret not in repr(cookie)
     done = client.post("/staff/account/two-step/set-up", data={
-        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()})
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
+        "current_password": PASSWORD})
     assert done.status_code == 200 and "recovery" in html(done).lower()
+
+
+def signed_in_with_code(app, user, secret):
+    client = isolated_client(app)
+    password_step(client, user.email)
+    assert post(client, "/staff/sign-in/code",
+                {"code": code_for(user.id, secret)}).status_code == 302
+    return client
+
+
+def recovery_hashes(user) -> set[str]:
+    db.session.expire_all()
+    return set(db.session.scalars(select(RecoveryCode.code_hash)
+                                  .where(RecoveryCode.user_id == user.id)))
+
+
+def test_changes_to_sign_in_ask_for_the_password_and_a_current_code(app):
+    admin = make_staff("administrator")
+    secret, _codes = enrol(isolated_client(app), admin)
+    client = signed_in_with_code(app, admin, secret)
+    before = recovery_hashes(admin)
+    url = "/staff/account/two-step/recovery-codes"
+    page = html(client.get(url))
+    assert "Current password" in page and "Code from your authenticator app" in page
+    # The password alone is not enough, and what was typed is kept.
+    refused = html(post(client, url, {"current_password": PASSWORD, "current_code": ""}))
+    assert "There is a problem" in refused and "Enter the 6-digit code" in refused
+    refused = html(post(client, url, {"current_password": PASSWORD, "current_code": "12 34"}))
+    assert "The code is not right" in refused and 'value="12 34"' in refused
+    refused = html(post(client, url, {"current_password": "not my password",
+                                      "current_code": code_for(admin.id, secret)}))
+    assert "Your current password is not right" in refused
+    assert recovery_hashes(admin) == before
+    done = post(client, url, {"current_password": PASSWORD,
+                              "current_code": code_for(admin.id, secret)})
+    assert "Your recovery codes" in html(done) or "recovery codes" in html(done)
+    assert recovery_hashes(admin).isdisjoint(before)
+
+    # Changing the password asks for a code too.
+    password = post(client, "/staff/account/password",
+                    {"current_password": PASSWORD, "new_password": "purple tractor sandwich"})
+    assert "Enter the 6-digit code" in html(password)
+    assert password.status_code == 200
+
+
+def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(app):
+    worker = make_staff("assessing_social_worker")
+    client, other = isolated_client(app), isolated_client(app)
+    password_step(client, worker.email)
+    password_step(other, worker.email)
+    for _ in range(4):
+        page = html(post(client, "/staff/account/password",
+                         {"current_password": "a guess at it", "new_password": "x" * 12}))
+        assert "Your current password is not right" in page
+    locked = post(client, "/staff/account/password",
+                  {"current_password": "a guess at it", "new_password": "x" * 12})
+    assert locked.headers["Location"].startswith("/staff/sign-in")
+    assert "too many attempts" in html(client.get("/staff/sign-in"))
+    for c in (client, other):
+        assert c.get("/staff/my-work").headers["Location"].startswith("/staff/sign-in")
+    assert "too many attempts" in html(password_step(isolated_client(app), worker.email))
+
+
+def test_turning_two_step_sign_in_off_asks_for_the_password_and_a_code(app):
+    worker = make_staff("assessing_social_worker")
+    client = isolated_client(app)
+    password_step(client, worker.email)
+    page = html(client.get("/staff/account/two-step/set-up"))
+    secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
+    client.post("/staff/account/two-step/set-up", data={
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
+        "current_password": PASSWORD})
+    url = "/staff/account/two-step/turn-off"
+    refused = post(client, url, {"current_password": PASSWORD, "current_code": "000000"})
+    assert "The code is not right" in html(refused)
+    db.session.expire_all()
+    assert db.session.get(User, worker.id).has_second_factor
+    post(client, url, {"current_password": PASSWORD,
+                       "current_code": code_for(worker.id, secret)})
+    db.session.expire_all()
+    assert not db.session.get(User, worker.id).has_second_factor
 
 
 PROXIED = {"REMOTE_ADDR": "10.0.0.2"}
