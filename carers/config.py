@@ -69,11 +69,15 @@ class Defaults:
     # Public journey: generous enough for a person going back and forth, tight for a script.
     ENQUIRY_PAGE_RATE_LIMIT = "120 per hour"
     ENQUIRY_SUBMIT_RATE_LIMIT = "10 per hour"
+    # Posts of a staff invitation's set-password link, per network address.
     SIGN_IN_RATE_LIMIT = "20 per 15 minutes"
     # Failed sign-ins per email address before it is locked, and for how long.
     SECOND_FACTOR_REQUIRED_ROLES = ("administrator", "agency_decision_maker")
     SIGN_IN_MAX_FAILURES = 5
     SIGN_IN_LOCKOUT_MINUTES = 15
+    # Failed sign-ins (any account) from one network address before it must wait the same
+    # SIGN_IN_LOCKOUT_MINUTES. Successful sign-ins are not counted.
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = 30
     # Signed out after this long without a request; warned 5 minutes before.
     SESSION_IDLE_MINUTES = 30
     SESSION_IDLE_WARNING_MINUTES = 5

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.exceptions import TooManyRequests
 
 from carers.audit.operations import record as audit
 from carers.auth import policy, sessions, throttle
@@ -118,11 +119,20 @@ def complete_sign_in(user, how: str, email: str, next_: str | None = None):
     return redirect(safe_next(next_))
 
 
+def _refuse_busy_address():
+    """Too many failed sign-ins from this network address: the staff "too many attempts"
+    page, with the real wait."""
+    if request.method == "POST":
+        wait = throttle.address_wait(request.remote_addr)
+        if wait:
+            raise TooManyRequests(retry_after=wait)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
+    _refuse_busy_address()
     form = SignInForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
@@ -140,7 +150,7 @@ def sign_in():
                 db.session.commit()
                 return redirect(url_for("auth.second_factor"))
             return complete_sign_in(user, "password", email, request.args.get("next"))
-        now_locked = throttle.failed(email)
+        now_locked = throttle.failed(email, address=request.remote_addr)
         audit("sign_in_failed", "sign_in", None, {"locked": now_locked})
         db.session.commit()
         if now_locked:
@@ -164,6 +174,7 @@ def _second_step(form, check, template):
         session.pop("pending_sign_in", None)
         flash("Sign in again: the time to enter a code ran out", "warning")
         return redirect(url_for("auth.sign_in"))
+    _refuse_busy_address()
     if throttle.locked(email):
         session.pop("pending_sign_in", None)
         return render_template(template, form=form, locked=LOCKED_MESSAGE.format(
@@ -172,7 +183,7 @@ def _second_step(form, check, template):
         how = check(user, form.code.data)
         if how:
             return complete_sign_in(user, how, email)
-        if throttle.failed(email):
+        if throttle.failed(email, address=request.remote_addr):
             session.pop("pending_sign_in", None)
             audit("sign_in_failed", "sign_in", None, {"locked": True, "step": "code"},
                   user=user)
@@ -188,7 +199,6 @@ def _second_step(form, check, template):
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
 def second_factor():
     def check(user, code):
         return "authenticator" if second_factor_codes.check_code(user, code) else None
@@ -197,7 +207,6 @@ def second_factor():
 
 
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
 def recovery_code():
     def check(user, code):
         if second_factor_codes.use_recovery_code(user, code):
@@ -266,7 +275,7 @@ def _confirm_identity(form):
     else:
         throttle.succeeded(email)
         return None
-    locked = throttle.failed(email)
+    locked = throttle.failed(email, address=request.remote_addr)
     audit("confirm_identity_failed", "user", user.id, {"locked": locked})
     if not locked:
         db.session.commit()

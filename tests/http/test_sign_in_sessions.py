@@ -202,6 +202,41 @@ def test_turning_two_step_sign_in_off_asks_for_the_password_and_a_code(app):
     assert not db.session.get(User, worker.id).has_second_factor
 
 
+def test_an_office_behind_one_address_can_all_sign_in_at_nine(app_config):
+    office = create_app({**app_config, "SIGN_IN_RATE_LIMIT": "20 per 15 minutes"})
+    with office.app_context():
+        for _ in range(25):
+            client = isolated_client(office)
+            user = make_staff("recruitment_officer")
+            assert password_step(client, user.email).status_code == 302
+        db.session.remove()
+
+
+def test_failures_from_one_address_get_the_staff_page_with_the_real_wait(app_config):
+    busy = create_app({**app_config, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 6})
+    with busy.app_context(), time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        user = make_staff("recruitment_officer")
+        client = isolated_client(busy)
+        for n in range(6):  # guesses at several accounts, none locked on its own
+            email = user.email if n % 2 else f"someone-{n}@example.gov.uk"
+            assert password_step(client, email, "a wrong guess").status_code == 200
+        refused = password_step(client, user.email)
+        assert refused.status_code == 429
+        page = html(refused)
+        assert "too many attempts from this network" in page and "Wait 15 minutes" in page
+        assert "answers" not in page and "an hour" not in page
+        assert refused.headers["Retry-After"] == "900"
+        traveller.shift(timedelta(minutes=5))
+        assert password_step(client, user.email).headers["Retry-After"] == "600"
+        # Another address is not held up, and after the wait this one may sign in.
+        elsewhere = isolated_client(busy)
+        elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+        assert password_step(elsewhere, user.email).status_code == 302
+        traveller.shift(timedelta(minutes=11))
+        assert password_step(client, user.email).status_code == 302
+        db.session.remove()
+
+
 PROXIED = {"REMOTE_ADDR": "10.0.0.2"}
 FORWARDED = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https",
              "Referer": "https://localhost/staff/sign-in"}
