@@ -71,8 +71,12 @@ class Defaults:
     ENQUIRY_SUBMIT_RATE_LIMIT = "10 per hour"
     # Posts of a staff invitation's set-password link, per network address.
     SIGN_IN_RATE_LIMIT = "20 per 15 minutes"
+    # Who must use two-step sign in. None: the agency's rule (administrators and decision
+    # makers always; every role that reads case records while the agency setting
+    # second_factor_for_case_readers is on, as it is by default). A tuple of role keys
+    # overrides it; () turns the requirement off (tests, local development only).
+    SECOND_FACTOR_REQUIRED_ROLES = None
     # Failed sign-ins per email address before it is locked, and for how long.
-    SECOND_FACTOR_REQUIRED_ROLES = ("administrator", "agency_decision_maker")
     SIGN_IN_MAX_FAILURES = 5
     SIGN_IN_LOCKOUT_MINUTES = 15
     # Failed sign-ins (any account) from one network address before it must wait the same

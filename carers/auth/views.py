@@ -69,12 +69,20 @@ def load_user(user_id: str):
     return user
 
 
+def _staff_session():
+    """This browser's live server-side session (None if it has ended)."""
+    row = g.get("staff_session")
+    if row is None or row.user_id != current_user.id or row.ended_at is not None:
+        row = g.staff_session = sessions.find(session.get("sid"), current_user.id)
+    return row
+
+
 def _start_session(user) -> None:
     """Sign the user in on this browser with a new server-side session (the caller has
     added everything else to the transaction; this commits it)."""
     token = sessions.start(user)
     db.session.commit()
-    session.clear()
+    session.pop("pending_sign_in", None)
     login_user(user)
     session["sid"] = token
 
@@ -229,7 +237,7 @@ def home():
 def sign_out():
     form = SignOutForm()
     if form.validate() and current_user.is_authenticated:
-        sessions.end(g.staff_session)
+        sessions.end(_staff_session())
         audit("sign_out", "user", current_user.id)
         db.session.commit()
         logout_user()
@@ -291,7 +299,7 @@ def _confirm_identity(form):
 @bp.route("/account/two-step/set-up", methods=["GET", "POST"])
 def set_up_second_factor():
     # The secret waits on the server-side session until confirmed, never in the cookie.
-    row = g.staff_session
+    row = _staff_session()
     secret = row.totp_setup_secret
     if request.method == "GET" or not secret:
         secret = row.totp_setup_secret = second_factor_codes.new_secret()
@@ -405,14 +413,17 @@ def end_every_session(user) -> None:
 def idle_timeout():
     if not current_user.is_authenticated:
         return None
-    row = g.staff_session
-    if sessions.idle(row, timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])):
-        sessions.end(row)
-        db.session.commit()
+    row = _staff_session()
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    if row is None or sessions.idle(row, timedelta(minutes=minutes)):
+        if row is not None:
+            sessions.end(row)
+            db.session.commit()
         logout_user()
         session.clear()
-        flash(f"You were signed out because you had not used the service for "
-              f"{current_app.config['SESSION_IDLE_MINUTES']} minutes", "warning")
+        if row is not None:
+            flash(f"You were signed out because you had not used the service for "
+                  f"{minutes} minutes", "warning")
         if request.endpoint == "auth.keep_alive":
             return "", 401
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))

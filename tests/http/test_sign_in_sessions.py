@@ -15,6 +15,7 @@ from carers.audit.models import AuditEvent
 from carers.auth.models import RecoveryCode, User
 from carers.cases.models import CaseEvent
 from carers.extensions import db
+from carers.settings.models import AgencySetting
 from tests.factories import PASSWORD, csrf_token, isolated_client, make_household, make_staff
 from tests.http.test_sign_in_hardening import (
     REQUIRED,
@@ -28,7 +29,42 @@ from tests.http.test_sign_in_hardening import (
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "SECOND_FACTOR_REQUIRED_ROLES": REQUIRED}
+    return {**app_config, "SECOND_FACTOR_REQUIRED_ROLES": None}  # the agency's rule
+
+
+@pytest.fixture
+def clock():
+    """Real time that a test can move on, so each code it enters is from a new time step."""
+    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+        yield traveller
+
+
+def next_code(clock, user_id: int, secret: str) -> str:
+    clock.shift(timedelta(seconds=31))
+    return code_for(user_id, secret)
+
+
+def agency_requires_it_of(everyone: bool) -> None:
+    db.session.add(AgencySetting(key="second_factor_for_case_readers", value=everyone))
+    db.session.commit()
+
+
+def test_every_role_that_reads_case_records_must_use_two_step_sign_in(app):
+    roles = ["recruitment_officer", "assessing_social_worker", "supervising_social_worker",
+             "team_manager", "panel_administrator", "panel_member", "administrator",
+             "agency_decision_maker"]
+    for everyone in (True, False):
+        if not everyone:
+            agency_requires_it_of(False)
+        for role in roles:
+            client = isolated_client(app)
+            password_step(client, make_staff(role).email)
+            home = client.get("/staff/")
+            to_set_up = client.get(home.headers["Location"]).headers.get("Location", "") \
+                if home.status_code == 302 else ""
+            sent = home.headers.get("Location", "").endswith("/two-step/set-up") or \
+                to_set_up.endswith("/two-step/set-up")
+            assert sent is (everyone or role in REQUIRED), (everyone, role)
 
 
 def test_entering_the_password_again_does_not_forgive_wrong_codes(app):
@@ -43,6 +79,14 @@ def test_entering_the_password_again_does_not_forgive_wrong_codes(app):
     assert password_step(client, admin.email).headers["Location"].endswith("/sign-in/code")
     assert "too many attempts" in html(post(client, "/staff/sign-in/code", {"code": "000000"}))
     assert "too many attempts" in html(password_step(isolated_client(app), admin.email))
+
+
+def signed_in_with_code(app, user, secret):
+    client = isolated_client(app)
+    password_step(client, user.email)
+    assert post(client, "/staff/sign-in/code",
+                {"code": code_for(user.id, secret)}).status_code == 302
+    return client
 
 
 def copy_of(client, app):
@@ -62,8 +106,8 @@ def test_a_copy_of_the_cookie_is_refused_after_signing_out(app):
     worker = make_staff("assessing_social_worker")
     household = make_household("mainstream", "stage1", workers=[worker])
     case_url = f"/staff/cases/{household.reference}"
-    client = isolated_client(app)
-    password_step(client, worker.email)
+    secret, _codes = enrol(isolated_client(app), worker)
+    client = signed_in_with_code(app, worker, secret)
     page = html(client.get(case_url))
     assert household.reference in page
     thief = copy_of(client, app)
@@ -76,28 +120,28 @@ def test_a_copy_of_the_cookie_is_refused_after_signing_out(app):
     assert notes(household) == 0
 
 
-def test_an_administrators_copied_cookie_cannot_replace_recovery_codes(app):
+def test_an_administrators_copied_cookie_cannot_replace_recovery_codes(app, clock):
     admin = make_staff("administrator")
     secret, _codes = enrol(isolated_client(app), admin)
     client = isolated_client(app)
     password_step(client, admin.email)
-    post(client, "/staff/sign-in/code", {"code": code_for(admin.id, secret)})
+    post(client, "/staff/sign-in/code", {"code": next_code(clock, admin.id, secret)})
     account = html(client.get("/staff/account"))
     thief = copy_of(client, app)
     post(client, "/staff/sign-out", {}, page="/staff/account")
     before = set(db.session.scalars(select(RecoveryCode.code_hash)))
     thief.post("/staff/account/two-step/recovery-codes",
                data={"csrf_token": csrf_token(account), "current_password": PASSWORD,
-                     "current_code": code_for(admin.id, secret)})
+                     "current_code": next_code(clock, admin.id, secret)})
     db.session.expire_all()
     assert set(db.session.scalars(select(RecoveryCode.code_hash))) == before
 
 
 def test_an_idle_session_ends_on_the_server(app):
     worker = make_staff("assessing_social_worker")
-    client = isolated_client(app)
+    secret, _codes = enrol(isolated_client(app), worker)
     with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
-        password_step(client, worker.email)
+        client = signed_in_with_code(app, worker, secret)
         traveller.shift(timedelta(minutes=20))
         assert client.get("/staff/my-work").status_code == 200
         thief = copy_of(client, app)
@@ -121,21 +165,13 @@ def test_the_set_up_secret_is_not_in_the_cookie(app):
     assert done.status_code == 200 and "recovery" in html(done).lower()
 
 
-def signed_in_with_code(app, user, secret):
-    client = isolated_client(app)
-    password_step(client, user.email)
-    assert post(client, "/staff/sign-in/code",
-                {"code": code_for(user.id, secret)}).status_code == 302
-    return client
-
-
 def recovery_hashes(user) -> set[str]:
     db.session.expire_all()
     return set(db.session.scalars(select(RecoveryCode.code_hash)
                                   .where(RecoveryCode.user_id == user.id)))
 
 
-def test_changes_to_sign_in_ask_for_the_password_and_a_current_code(app):
+def test_changes_to_sign_in_ask_for_the_password_and_a_current_code(app, clock):
     admin = make_staff("administrator")
     secret, _codes = enrol(isolated_client(app), admin)
     client = signed_in_with_code(app, admin, secret)
@@ -149,11 +185,11 @@ def test_changes_to_sign_in_ask_for_the_password_and_a_current_code(app):
     refused = html(post(client, url, {"current_password": PASSWORD, "current_code": "12 34"}))
     assert "The code is not right" in refused and 'value="12 34"' in refused
     refused = html(post(client, url, {"current_password": "not my password",
-                                      "current_code": code_for(admin.id, secret)}))
+                                      "current_code": next_code(clock, admin.id, secret)}))
     assert "Your current password is not right" in refused
     assert recovery_hashes(admin) == before
     done = post(client, url, {"current_password": PASSWORD,
-                              "current_code": code_for(admin.id, secret)})
+                              "current_code": next_code(clock, admin.id, secret)})
     assert "Your recovery codes" in html(done) or "recovery codes" in html(done)
     assert recovery_hashes(admin).isdisjoint(before)
 
@@ -183,6 +219,7 @@ def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(app):
 
 
 def test_turning_two_step_sign_in_off_asks_for_the_password_and_a_code(app):
+    agency_requires_it_of(False)
     worker = make_staff("assessing_social_worker")
     client = isolated_client(app)
     password_step(client, worker.email)
