@@ -126,8 +126,10 @@ def main(argv=None) -> int:
         reset_postgres(url)
     else:
         url = f"sqlite:///{os.path.join(workdir, 'bench.sqlite')}"
+    # The pages are measured, not sign-in: the bench account signs in with its password.
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                      "SECOND_FACTOR_REQUIRED_ROLES": ()})
     if args.only_reports:
         try:
             with app.app_context():

@@ -38,6 +38,7 @@ def create_app(test_config=None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
+    _trust_proxies(app)
 
     # Our templates first, then the GOV.UK Jinja components and their WTForms widgets.
     app.jinja_loader = ChoiceLoader([
@@ -75,6 +76,18 @@ def create_app(test_config=None) -> Flask:
     templating.init_app(app)
     _register_commands(app)
     return app
+
+
+def _trust_proxies(app):
+    """Read the client's address, scheme and host from the proxies' X-Forwarded-* headers,
+    trusting as many hops as configured (none by default)."""
+    hops = {name: int(app.config[f"PROXY_FIX_X_{name.upper()}"] or 0)
+            for name in ("for", "proto", "host")}
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"],
+                                x_host=hops["host"])
 
 
 def _register_models():

@@ -17,7 +17,11 @@ ENV_KEYS = (
     "NOTIFY_API_KEY",
     "NOTIFY_EMAIL_TEMPLATE_ID",
     "NOTIFY_SMS_TEMPLATE_ID",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
 )
+INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST"}
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside debug)
@@ -65,11 +69,19 @@ class Defaults:
     # Public journey: generous enough for a person going back and forth, tight for a script.
     ENQUIRY_PAGE_RATE_LIMIT = "120 per hour"
     ENQUIRY_SUBMIT_RATE_LIMIT = "10 per hour"
+    # Posts of a staff invitation's set-password link, per network address.
     SIGN_IN_RATE_LIMIT = "20 per 15 minutes"
+    # Who must use two-step sign in. None: the agency's rule (administrators and decision
+    # makers always; every role that reads case records while the agency setting
+    # second_factor_for_case_readers is on, as it is by default). A tuple of role keys
+    # overrides it; () turns the requirement off (tests, local development only).
+    SECOND_FACTOR_REQUIRED_ROLES = None
     # Failed sign-ins per email address before it is locked, and for how long.
-    SECOND_FACTOR_REQUIRED_ROLES = ("administrator", "agency_decision_maker")
     SIGN_IN_MAX_FAILURES = 5
     SIGN_IN_LOCKOUT_MINUTES = 15
+    # Failed sign-ins (any account) from one network address before it must wait the same
+    # SIGN_IN_LOCKOUT_MINUTES. Successful sign-ins are not counted.
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = 30
     # Signed out after this long without a request; warned 5 minutes before.
     SESSION_IDLE_MINUTES = 30
     SESSION_IDLE_WARNING_MINUTES = 5
@@ -78,11 +90,17 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # The largest request body: a 10MB document upload and its form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Behind reverse proxies: how many of them set X-Forwarded-For, -Proto and -Host. The
+    # client's address (rate limits, audit), https (HSTS, secure cookies) and the host are
+    # then read from those headers. 0 (the default) trusts none: the service faces the web.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
     PAGE_SIZE = 25
 
 
 def _coerce(key, value):
-    if key == "MAIL_PORT":
+    if key in INT_KEYS:
         return int(value)
     if key == "MAIL_USE_TLS":
         return value.lower() in {"1", "true", "yes", "on"}

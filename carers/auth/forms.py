@@ -42,8 +42,45 @@ class RecoveryCodeForm(GovForm):
     submit = submit_button("Continue")
 
 
-class SetUpForm(CodeForm):
+class ConfirmIdentityForm(GovForm):
+    """Asked before a change to how the account signs in: the current password and, when the
+    account has two-step sign in, a current code (the view asks for it)."""
+
+    current_password = PasswordField("Current password", validators=[
+        InputRequired("Enter your current password"),
+        Length(max=1000, message="Password must be 1000 characters or fewer")],
+        widget=GovPasswordInput(), render_kw={"autocomplete": "current-password"})
+    current_code = StringField("Code from your authenticator app", validators=[
+        Length(max=20, message="Enter the 6-digit code from your authenticator app")],
+        widget=GovTextInput(),
+        description="The 6 digits the app shows now for this service.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"})
+    submit = submit_button("Continue")
+
+
+class SetUpForm(ConfirmIdentityForm):
+    current_code = StringField("Code from the authenticator app you use now", validators=[
+        Length(max=20, message="Enter the 6-digit code from the app you use now")],
+        widget=GovTextInput(),
+        description="You are moving two-step sign in to a new app: the old one shows this.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"})
+    code = StringField("Code from your authenticator app", validators=[
+        InputRequired("Enter the 6-digit code from your authenticator app"),
+        Length(max=20, message="Enter the 6-digit code from your authenticator app")],
+        widget=GovTextInput(),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"})
     submit = submit_button("Turn on two-step sign in")
+
+
+class NewRecoveryCodesForm(ConfirmIdentityForm):
+    submit = submit_button("Get new recovery codes")
+
+
+class TurnOffForm(ConfirmIdentityForm):
+    submit = submit_button("Turn off two-step sign in")
 
 
 def _new_password_field(label="New password"):
@@ -56,11 +93,7 @@ def _new_password_field(label="New password"):
         render_kw={"autocomplete": "new-password"})
 
 
-class ChangePasswordForm(GovForm):
-    current_password = PasswordField("Current password", validators=[
-        InputRequired("Enter your current password"),
-        Length(max=1000, message="Password must be 1000 characters or fewer")],
-        widget=GovPasswordInput(), render_kw={"autocomplete": "current-password"})
+class ChangePasswordForm(ConfirmIdentityForm):
     new_password = _new_password_field()
     submit = submit_button("Change password")
 

@@ -100,6 +100,23 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class StaffSession(db.Model):
+    """One signed-in session, kept on the server: the cookie carries only a random token
+    whose hash is stored here. Signing out or idling ends the session here, so a copy of the
+    cookie taken before is refused."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A second-factor secret being set up (until it is confirmed): never in the cookie.
+    totp_setup_secret: Mapped[str | None] = mapped_column(String(64))
+
+
 class SignInThrottle(db.Model):
     """Failed sign-ins per email address (hashed), whether or not an account exists, so a
     lockout says nothing about which addresses have accounts."""

@@ -15,16 +15,31 @@ from carers.auth.models import RecoveryCode, User
 from carers.auth.roles import RoleKey
 from carers.core.dates import utcnow
 from carers.extensions import db
+from carers.settings.registry import agency_settings
 
-# Roles whose accounts must have a second factor (config SECOND_FACTOR_REQUIRED_ROLES);
-# anyone may turn it on.
+# Roles whose accounts must always have a second factor; anyone may turn it on.
 REQUIRED_FOR = (RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER)
+# Every role reads case records: fostering staff their cases, panel administrators and
+# members the assessment reports. The agency setting second_factor_for_case_readers (on by
+# default) requires a second factor of them all.
+READS_CASE_RECORDS = tuple(RoleKey)
 RECOVERY_CODES = 10
 STEP = 30
 
 
+def required_roles() -> tuple[str, ...]:
+    """Config SECOND_FACTOR_REQUIRED_ROLES, when set, names the roles outright (tests and
+    local development set () to turn the requirement off); otherwise the agency's rule."""
+    configured = current_app.config["SECOND_FACTOR_REQUIRED_ROLES"]
+    if configured is not None:
+        return tuple(configured)
+    if agency_settings()["second_factor_for_case_readers"]:
+        return READS_CASE_RECORDS
+    return REQUIRED_FOR
+
+
 def required(user) -> bool:
-    return user.has_role(*current_app.config["SECOND_FACTOR_REQUIRED_ROLES"])
+    return user.has_role(*required_roles())
 
 
 def new_secret() -> str:

@@ -1,6 +1,10 @@
 """Failed sign-ins, counted per email address whether or not it has an account: after too
 many, the address is locked for a while. The same counting and message for every address,
-so neither says which addresses have accounts."""
+so neither says which addresses have accounts.
+
+Failures are also counted per network address, with a higher limit, so one machine cannot
+guess at many accounts; successful sign-ins are never counted, so an office behind one
+address can all sign in at nine o'clock."""
 
 import hashlib
 from datetime import datetime, timedelta
@@ -17,6 +21,10 @@ def _key(email: str) -> str:
     return hashlib.sha256(("sign-in:" + email.strip().lower()).encode()).hexdigest()
 
 
+def _address_key(address: str | None) -> str:
+    return hashlib.sha256(("address:" + (address or "")).encode()).hexdigest()
+
+
 def _aware(value: datetime | None) -> datetime | None:
     from datetime import UTC
 
@@ -29,19 +37,37 @@ def _limits() -> tuple[int, timedelta]:
             timedelta(minutes=config["SIGN_IN_LOCKOUT_MINUTES"]))
 
 
-def locked(email: str, now: datetime | None = None) -> bool:
-    row = db.session.get(SignInThrottle, _key(email))
+def _locked_until(key: str, now: datetime | None = None) -> datetime | None:
+    row = db.session.get(SignInThrottle, key)
     until = _aware(row.locked_until) if row is not None else None
-    return until is not None and until > (now or utcnow())
+    return until if until is not None and until > (now or utcnow()) else None
 
 
-def failed(email: str, now: datetime | None = None) -> bool:
-    """Count a failure (the caller commits). Returns True when the address is now locked."""
+def locked(email: str, now: datetime | None = None) -> bool:
+    return _locked_until(_key(email), now) is not None
+
+
+def address_wait(address: str | None, now: datetime | None = None) -> int:
+    """Seconds until this network address may try to sign in again (0: it may now)."""
+    now = now or utcnow()
+    until = _locked_until(_address_key(address), now)
+    return 0 if until is None else max(1, int((until - now).total_seconds() + 0.999))
+
+
+def failed(email: str, now: datetime | None = None, address: str | None = None) -> bool:
+    """Count a failure for the email address and the network address it came from (the
+    caller commits). Returns True when the email address is now locked."""
     now = now or utcnow()
     max_failures, period = _limits()
-    row = db.session.get(SignInThrottle, _key(email), with_for_update=True)
+    _count(_address_key(address), current_app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+           period, now)
+    return _count(_key(email), max_failures, period, now)
+
+
+def _count(key: str, max_failures: int, period: timedelta, now: datetime) -> bool:
+    row = db.session.get(SignInThrottle, key, with_for_update=True)
     if row is None:
-        row = SignInThrottle(key=_key(email), failures=0, first_failure_at=now)
+        row = SignInThrottle(key=key, failures=0, first_failure_at=now)
         db.session.add(row)
     elif _aware(row.first_failure_at) < now - period and not (
             row.locked_until and _aware(row.locked_until) > now):

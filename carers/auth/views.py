@@ -1,11 +1,13 @@
 import re
 import secrets
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -14,19 +16,22 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.exceptions import TooManyRequests
 
 from carers.audit.operations import record as audit
-from carers.auth import policy, throttle
+from carers.auth import policy, sessions, throttle
 from carers.auth import second_factor as second_factor_codes
 from carers.auth.forms import (
     ChangePasswordForm,
     CodeForm,
     ConfirmForm,
+    NewRecoveryCodesForm,
     RecoveryCodeForm,
     SetPasswordForm,
     SetUpForm,
     SignInForm,
     SignOutForm,
+    TurnOffForm,
 )
 from carers.auth.models import User, check_dummy_password
 from carers.auth.passwords import password_problem
@@ -40,16 +45,46 @@ bp = Blueprint("auth", __name__, url_prefix="/staff")
 _UNSAFE_IN_NEXT = re.compile(r"[\\\x00-\x20\x7f]")
 
 
-@login_manager.user_loader
-def load_user(user_id: str):
-    # The id carries the session token, so changing the token ends every session at once.
-    ident, _, token = user_id.partition(":")
+def _account(user_id: str):
+    # The id carries the account's session version, so changing it ends every session at once.
+    ident, _, token = str(user_id).partition(":")
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
     if user is None or not user.active or user.session_token != token:
         return None
     return user
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """The signed-in user, only while this browser's session is live on the server."""
+    user = _account(user_id)
+    if user is None:
+        return None
+    row = sessions.find(session.get("sid"), user.id)
+    if row is None:
+        return None
+    g.staff_session = row
+    return user
+
+
+def _staff_session():
+    """This browser's live server-side session (None if it has ended)."""
+    row = g.get("staff_session")
+    if row is None or row.user_id != current_user.id or row.ended_at is not None:
+        row = g.staff_session = sessions.find(session.get("sid"), current_user.id)
+    return row
+
+
+def _start_session(user) -> None:
+    """Sign the user in on this browser with a new server-side session (the caller has
+    added everything else to the transaction; this commits it)."""
+    token = sessions.start(user)
+    db.session.commit()
+    session.pop("pending_sign_in", None)
+    login_user(user)
+    session["sid"] = token
 
 
 def safe_next(target: str | None) -> str:
@@ -80,23 +115,32 @@ def _locked_error(form, field):
     return render_template("auth/sign_in.html", form=form)
 
 
-def complete_sign_in(user, how: str, next_: str | None = None):
-    """Both factors given (or only one needed): the session starts afresh."""
+def complete_sign_in(user, how: str, email: str, next_: str | None = None):
+    """Both factors given (or only one needed): the session starts afresh. Only now are
+    the address's failures forgotten, so entering the password again does not forgive
+    wrong codes."""
     next_ = next_ or session.pop("pending_next", None)
-    session.pop("pending_sign_in", None)
-    login_user(user)
-    session["seen"] = utcnow().timestamp()
+    throttle.succeeded(email)
     user.last_sign_in_at = utcnow()
     audit("sign_in", "user", user.id, {"with": how}, user=user)
-    db.session.commit()
+    _start_session(user)
     return redirect(safe_next(next_))
 
 
+def _refuse_busy_address():
+    """Too many failed sign-ins from this network address: the staff "too many attempts"
+    page, with the real wait."""
+    if request.method == "POST":
+        wait = throttle.address_wait(request.remote_addr)
+        if wait:
+            raise TooManyRequests(retry_after=wait)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
+    _refuse_busy_address()
     form = SignInForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
@@ -107,15 +151,14 @@ def sign_in():
         if user is None:
             check_dummy_password(form.password.data)
         if user is not None and user.active and user.check_password(form.password.data):
-            throttle.succeeded(email)
             if user.has_second_factor:
                 session["pending_sign_in"] = {"user": user.get_id(), "email": email,
                                               "at": utcnow().timestamp()}
                 session["pending_next"] = request.args.get("next")
                 db.session.commit()
                 return redirect(url_for("auth.second_factor"))
-            return complete_sign_in(user, "password", request.args.get("next"))
-        now_locked = throttle.failed(email)
+            return complete_sign_in(user, "password", email, request.args.get("next"))
+        now_locked = throttle.failed(email, address=request.remote_addr)
         audit("sign_in_failed", "sign_in", None, {"locked": now_locked})
         db.session.commit()
         if now_locked:
@@ -129,7 +172,7 @@ def _pending_user():
     pending = session.get("pending_sign_in")
     if not pending or utcnow().timestamp() - pending.get("at", 0) > PENDING_LIFETIME:
         return None, None
-    user = load_user(pending["user"])
+    user = _account(pending["user"])
     return user, pending["email"]
 
 
@@ -139,6 +182,7 @@ def _second_step(form, check, template):
         session.pop("pending_sign_in", None)
         flash("Sign in again: the time to enter a code ran out", "warning")
         return redirect(url_for("auth.sign_in"))
+    _refuse_busy_address()
     if throttle.locked(email):
         session.pop("pending_sign_in", None)
         return render_template(template, form=form, locked=LOCKED_MESSAGE.format(
@@ -146,9 +190,8 @@ def _second_step(form, check, template):
     if form.validate_on_submit():
         how = check(user, form.code.data)
         if how:
-            throttle.succeeded(email)
-            return complete_sign_in(user, how)
-        if throttle.failed(email):
+            return complete_sign_in(user, how, email)
+        if throttle.failed(email, address=request.remote_addr):
             session.pop("pending_sign_in", None)
             audit("sign_in_failed", "sign_in", None, {"locked": True, "step": "code"},
                   user=user)
@@ -164,7 +207,6 @@ def _second_step(form, check, template):
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
 def second_factor():
     def check(user, code):
         return "authenticator" if second_factor_codes.check_code(user, code) else None
@@ -173,7 +215,6 @@ def second_factor():
 
 
 @bp.route("/sign-in/recovery-code", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"])
 def recovery_code():
     def check(user, code):
         if second_factor_codes.use_recovery_code(user, code):
@@ -196,6 +237,7 @@ def home():
 def sign_out():
     form = SignOutForm()
     if form.validate() and current_user.is_authenticated:
+        sessions.end(_staff_session())
         audit("sign_out", "user", current_user.id)
         db.session.commit()
         logout_user()
@@ -219,23 +261,67 @@ def account():
                            codes_left=second_factor_codes.recovery_codes_left(current_user))
 
 
+def _confirm_identity(form):
+    """Before a change to how the account signs in: the current password and, where the
+    account has one, a current code. Returns None when both are right. Otherwise the form
+    carries the errors and None is not returned: a wrong answer counts towards the lockout
+    like a wrong sign-in, and the failure that locks the account also ends its sessions, so
+    the caller gets a redirect to the sign-in page to return instead."""
+    user, email = current_user, current_user.email
+    if throttle.locked(email):
+        form.current_password.errors.append(
+            LOCKED_MESSAGE.format(minutes=throttle.lockout_minutes()))
+        return False
+    if not user.check_password(form.current_password.data):
+        form.current_password.errors.append("Your current password is not right")
+    elif user.has_second_factor and not form.current_code.data:
+        form.current_code.errors.append("Enter the 6-digit code from your authenticator app")
+        return False
+    elif user.has_second_factor and not second_factor_codes.check_code(
+            user, form.current_code.data):
+        form.current_code.errors.append("The code is not right. Check it and try again")
+    else:
+        throttle.succeeded(email)
+        return None
+    locked = throttle.failed(email, address=request.remote_addr)
+    audit("confirm_identity_failed", "user", user.id, {"locked": locked})
+    if not locked:
+        db.session.commit()
+        return False
+    end_every_session(user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(LOCKED_MESSAGE.format(minutes=throttle.lockout_minutes()), "warning")
+    return redirect(url_for("auth.sign_in"))
+
+
 @bp.route("/account/two-step/set-up", methods=["GET", "POST"])
 def set_up_second_factor():
-    secret = session.get("totp_setup_secret")
+    # The secret waits on the server-side session until confirmed, never in the cookie.
+    row = _staff_session()
+    secret = row.totp_setup_secret
     if request.method == "GET" or not secret:
-        secret = session["totp_setup_secret"] = second_factor_codes.new_secret()
+        secret = row.totp_setup_secret = second_factor_codes.new_secret()
+        db.session.commit()
     form = SetUpForm()
     if request.method == "POST" and form.validate():
-        step = second_factor_codes.matching_step(secret, form.code.data)
-        if step is not None:
-            codes = second_factor_codes.enable(current_user, secret)
-            current_user.totp_last_step = step
-            session.pop("totp_setup_secret", None)
-            audit("update", "user", current_user.id, {"second_factor": "turned on"})
-            db.session.commit()
-            return render_template("auth/recovery_codes.html", codes=codes, new=True)
-        form.code.errors.append("The code is not right. Check the app shows this service, "
-                                "then enter the code it shows now")
+        refused = _confirm_identity(form)
+        if refused is None:
+            step = second_factor_codes.matching_step(secret, form.code.data)
+            if step is not None:
+                changed = current_user.has_second_factor
+                codes = second_factor_codes.enable(current_user, secret)
+                current_user.totp_last_step = step
+                row.totp_setup_secret = None
+                audit("update", "user", current_user.id,
+                      {"second_factor": "changed" if changed else "turned on"})
+                db.session.commit()
+                return render_template("auth/recovery_codes.html", codes=codes, new=True)
+            form.code.errors.append("The code is not right. Check the app shows this "
+                                    "service, then enter the code it shows now")
+        elif refused is not False:
+            return refused
     uri = second_factor_codes.provisioning_uri(current_user, secret,
                                                agency_settings()["agency_name"])
     return render_template("auth/set_up.html", form=form, secret=secret,
@@ -243,33 +329,51 @@ def set_up_second_factor():
                            required=second_factor_codes.required(current_user))
 
 
-@bp.post("/account/two-step/recovery-codes")
+@bp.route("/account/two-step/recovery-codes", methods=["GET", "POST"])
 def new_recovery_codes():
-    if not ConfirmForm().validate() or not current_user.has_second_factor:
+    if not current_user.has_second_factor:
         return redirect(url_for("auth.account"))
-    codes = second_factor_codes.new_recovery_codes(current_user)
-    audit("update", "user", current_user.id, {"recovery_codes": "replaced"})
-    db.session.commit()
-    return render_template("auth/recovery_codes.html", codes=codes, new=False)
+    form = NewRecoveryCodesForm()
+    if form.validate_on_submit():
+        refused = _confirm_identity(form)
+        if refused is None:
+            codes = second_factor_codes.new_recovery_codes(current_user)
+            audit("update", "user", current_user.id, {"recovery_codes": "replaced"})
+            db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes, new=False)
+        if refused is not False:
+            return refused
+    return render_template("auth/confirm_identity.html", form=form,
+                           title="Get new recovery codes",
+                           lead="Your old recovery codes will stop working.")
 
 
-@bp.post("/account/two-step/turn-off")
+@bp.route("/account/two-step/turn-off", methods=["GET", "POST"])
 def turn_off_second_factor():
-    if ConfirmForm().validate() and not second_factor_codes.required(current_user):
-        second_factor_codes.disable(current_user)
-        audit("update", "user", current_user.id, {"second_factor": "turned off"})
-        db.session.commit()
-        flash("Two-step sign in is off")
-    return redirect(url_for("auth.account"))
+    if not current_user.has_second_factor or second_factor_codes.required(current_user):
+        return redirect(url_for("auth.account"))
+    form = TurnOffForm()
+    if form.validate_on_submit():
+        refused = _confirm_identity(form)
+        if refused is None:
+            second_factor_codes.disable(current_user)
+            audit("update", "user", current_user.id, {"second_factor": "turned off"})
+            db.session.commit()
+            flash("Two-step sign in is off")
+            return redirect(url_for("auth.account"))
+        if refused is not False:
+            return refused
+    return render_template("auth/confirm_identity.html", form=form,
+                           title="Turn off two-step sign in",
+                           lead="You will sign in with your password only.")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("Your current password is not right")
-        else:
+        refused = _confirm_identity(form)
+        if refused is None:
             problem = password_problem(form.new_password.data, current_user.email)
             if problem:
                 form.new_password.errors.append(problem)
@@ -278,11 +382,11 @@ def change_password():
                 current_user.password_set_at = utcnow()
                 end_every_session(current_user)
                 audit("update", "user", current_user.id, {"password": "changed"})
-                db.session.commit()
-                login_user(current_user)
-                session["seen"] = utcnow().timestamp()
+                _start_session(current_user)
                 flash("Password changed. Any other sessions you had have ended.")
                 return redirect(url_for("auth.account"))
+        elif refused is not False:
+            return refused
     return render_template("auth/password.html", form=form)
 
 
@@ -299,8 +403,9 @@ def sign_out_everywhere():
 
 
 def end_every_session(user) -> None:
-    """Change the session version: every session of this account ends on its next request."""
+    """Change the session version and end every server-side session of this account."""
     user.session_token = secrets.token_hex(16)
+    sessions.end_all(user)
 
 
 # --- before every request: idle timeout and the second factor ---
@@ -308,19 +413,22 @@ def end_every_session(user) -> None:
 def idle_timeout():
     if not current_user.is_authenticated:
         return None
-    now = utcnow().timestamp()
-    seen = session.get("seen")
-    limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    if seen is not None and now - seen > limit:
+    row = _staff_session()
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    if row is None or sessions.idle(row, timedelta(minutes=minutes)):
+        if row is not None:
+            sessions.end(row)
+            db.session.commit()
         logout_user()
         session.clear()
-        flash(f"You were signed out because you had not used the service for "
-              f"{current_app.config['SESSION_IDLE_MINUTES']} minutes", "warning")
+        if row is not None:
+            flash(f"You were signed out because you had not used the service for "
+                  f"{minutes} minutes", "warning")
         if request.endpoint == "auth.keep_alive":
             return "", 401
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-    if request.endpoint != "static":
-        session["seen"] = now
+    if request.endpoint != "static" and sessions.touch(row):
+        db.session.commit()
     return None
 
 

@@ -1,7 +1,13 @@
 import click
 from flask.cli import AppGroup
 
-from carers.demo.data import DEMO_PASSWORD, HOUSEHOLDS, demo_summary, load_demo
+from carers.demo.data import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    HOUSEHOLDS,
+    demo_summary,
+    load_demo,
+)
 
 demo_cli = AppGroup("demo", help="Realistic synthetic data for trying the service.")
 
@@ -18,6 +24,7 @@ def load_command(households):
         raise click.ClickException(str(error)) from None
     if staff is None:
         click.echo("Demo data is already loaded; nothing changed.")
+        _explain_two_step()
         return
     click.echo("Cases by stage:")
     for pathway, stage, count in demo_summary():
@@ -25,3 +32,19 @@ def load_command(households):
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/staff/sign-in with:")
     for email, role, team in staff:
         click.echo(f"  {role:<26} {team:<27} {email:<40} password: {DEMO_PASSWORD}")
+    _explain_two_step()
+
+
+def _explain_two_step():
+    click.echo("Every demo account uses two-step sign in. After the password, enter a code from "
+               "an authenticator app set up with the key")
+    click.echo(f"  {DEMO_TOTP_SECRET}")
+    click.echo("or run `flask --app carers demo code` for the current code.")
+
+
+@demo_cli.command("code")
+def code_command():
+    """Print the current two-step sign-in code for the demo accounts."""
+    import pyotp
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())

@@ -61,6 +61,9 @@ from carers.reports.models import AssessmentReport, ReportSection
 from carers.settings.registry import agency_settings
 
 DEMO_PASSWORD = "demo-fostering-2026"  # noqa: S105 (published in the README)
+# Every demo account has two-step sign in set up with this published key: add it to an
+# authenticator app, or run `flask demo code` for the current code.
+DEMO_TOTP_SECRET = "NORTHMOORFOSTERINGDEMOTWOSTEPKEY"  # noqa: S105 (published in the README)
 MARKER_EMAIL = "admin@demo.carers.example"
 HOUSEHOLDS = 300
 
@@ -1006,13 +1009,15 @@ def _kinship_referral(agency: _Agency, fake: Faker, rng: random.Random,
 
 def _add_staff(person: DemoPerson, team: Team | None, password_hash: str) -> User:
     """As ``create_user`` does, but with one password hash for everyone: hashing is slow on
-    purpose, and every demo account has the same published password."""
+    purpose, and every demo account has the same published password (and the same
+    published two-step sign-in key)."""
     keys = [r.value for r in person.roles]
     roles = list(db.session.scalars(select(Role).where(Role.key.in_(keys))))
     if len(roles) != len(keys):
         raise RuntimeError("The roles are missing: run `flask db upgrade` first.")
     user = User(email=person.email, name=person.name, roles=roles, team=team,
-                session_token=secrets.token_hex(16), password_hash=password_hash)
+                session_token=secrets.token_hex(16), password_hash=password_hash,
+                totp_secret=DEMO_TOTP_SECRET, totp_enabled_at=utcnow())
     db.session.add(user)
     return user
 

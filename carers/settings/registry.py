@@ -38,6 +38,14 @@ SETTINGS = [
             "Read-only. The allocated workers and the team manager can always see and change "
             "it."),
 ]
+# Sign-in: who must use two-step sign in besides administrators and decision makers.
+SETTINGS += [
+    Setting("second_factor_for_case_readers",
+            "Everyone who reads case records must use two-step sign in", True, "product",
+            "Administrators and agency decision makers always must. With this on, so must "
+            "every other role: fostering staff, panel administrators and panel members, who "
+            "all read families' records."),
+]
 # Visits: reminders and the office, where sessions at the office take place.
 SETTINGS += [
     Setting("visit_reminder_hours", "Visit reminders: hours before the visit", 24, "product",

@@ -40,11 +40,13 @@ def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(page, axe, app
     axe(page)
     # A wrong code first: the error summary takes focus.
     page.get_by_label("Code from your authenticator app").fill("000000")
+    page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-step sign in").click()
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     axe(page)
     secret = page.get_by_test_id("totp-secret").inner_text()
     page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).now())
+    page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-step sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
     codes = page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()

@@ -18,7 +18,10 @@ NASTY = [SCRIPT, IMG, "=HYPERLINK(\"http://evil.example\")", "'; DROP TABLE user
          "ñandú 🦊", "a@b", "0", "99999999999999999999"]
 # Posting these would end the session or change the account being tested, not a form bug.
 SKIPPED = {"auth.sign_out", "auth.sign_out_everywhere", "auth.turn_off_second_factor",
-           "auth.new_recovery_codes", "staff.deactivate", "staff.reset_second_factor"}
+           "auth.new_recovery_codes", "staff.deactivate", "staff.reset_second_factor",
+           # Wrong current passwords lock the account and end its sessions: fuzzed on their
+           # own below.
+           "auth.change_password", "auth.set_up_second_factor"}
 values = st.one_of(st.sampled_from(NASTY), st.text(max_size=120))
 
 
@@ -120,6 +123,14 @@ def test_staff_forms_survive_generated_input(app, world, role):  # noqa: F811
         url, _ = url_for_rule(app, endpoint, world)
         fuzzed += fuzz_page(client, url, 8)
     assert fuzzed >= 15, fuzzed
+
+
+def test_forms_asking_for_the_current_password_survive_generated_input(app):
+    app.config["SIGN_IN_MAX_FAILURES"] = 10_000  # fuzzing is not guessing
+    client = isolated_client(app)
+    sign_in(client, make_staff("administrator"))
+    assert sum(fuzz_page(client, url, 12) for url in (
+        "/staff/account/password", "/staff/account/two-step/set-up")) == 2
 
 
 def test_the_referee_form_survives_generated_input(app, world):  # noqa: F811

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from carers.auth.models import RecoveryCode, User
 from carers.auth.passwords import password_problem
 from carers.extensions import db
+from carers.settings.models import AgencySetting
 from tests.factories import PASSWORD, csrf_token, isolated_client, make_staff
 
 REQUIRED = ("administrator", "agency_decision_maker")
@@ -20,7 +21,9 @@ REQUIRED = ("administrator", "agency_decision_maker")
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "SECOND_FACTOR_REQUIRED_ROLES": REQUIRED}
+    # The product's rule: administrators and decision makers always; every role that reads
+    # case records while the agency setting is on (as by default).
+    return {**app_config, "SECOND_FACTOR_REQUIRED_ROLES": None}
 
 
 def html(response) -> str:
@@ -55,7 +58,8 @@ def enrol(client, user):
     assert 'src="data:image/svg+xml' in page  # the QR code is drawn here, not fetched
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     done = client.post("/staff/account/two-step/set-up", data={
-        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()})
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
+        "current_password": PASSWORD})
     assert done.status_code == 200, html(done)
     codes = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code>",
                        html(done))
@@ -73,7 +77,7 @@ def test_an_administrator_must_set_up_two_step_sign_in_first(app):
         assert response.headers["Location"].endswith("/staff/account/two-step/set-up")
     wrong = client.post("/staff/account/two-step/set-up", data={
         "csrf_token": csrf_token(html(client.get("/staff/account/two-step/set-up"))),
-        "code": "000000"})
+        "code": "000000", "current_password": PASSWORD})
     assert "The code is not right" in html(wrong)
     secret, codes = enrol(isolated_client(app), admin)
     stored = list(db.session.scalars(select(RecoveryCode.code_hash)
@@ -83,7 +87,14 @@ def test_an_administrator_must_set_up_two_step_sign_in_first(app):
     assert db.session.get(User, admin.id).totp_secret == secret
 
 
-def test_other_roles_may_turn_it_on_and_off(app):
+def password_only_for_case_readers():
+    """The agency turns off two-step sign in for the roles that need it only by its rule."""
+    db.session.add(AgencySetting(key="second_factor_for_case_readers", value=False))
+    db.session.commit()
+
+
+def test_other_roles_may_turn_it_on_and_off_when_the_agency_allows(app):
+    password_only_for_case_readers()
     worker = make_staff("assessing_social_worker")
     client = isolated_client(app)
     password_step(client, worker.email)
@@ -91,10 +102,12 @@ def test_other_roles_may_turn_it_on_and_off(app):
     page = html(client.get("/staff/account/two-step/set-up"))
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     client.post("/staff/account/two-step/set-up", data={
-        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now()})
+        "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
+        "current_password": PASSWORD})
     db.session.expire_all()
     assert db.session.get(User, worker.id).has_second_factor
-    post(client, "/staff/account/two-step/turn-off", {}, page="/staff/account")
+    post(client, "/staff/account/two-step/turn-off",
+         {"current_password": PASSWORD, "current_code": code_for(worker.id, secret)})
     db.session.expire_all()
     assert not db.session.get(User, worker.id).has_second_factor
 
@@ -178,6 +191,7 @@ def test_passwords_need_length_and_must_not_be_common():
 
 
 def test_changing_the_password_checks_it_and_ends_other_sessions(app):
+    password_only_for_case_readers()
     user = make_staff("assessing_social_worker")
     client, other = isolated_client(app), isolated_client(app)
     password_step(client, user.email)
@@ -195,6 +209,7 @@ def test_changing_the_password_checks_it_and_ends_other_sessions(app):
 
 
 def test_sign_out_everywhere_ends_every_session(app):
+    password_only_for_case_readers()
     user = make_staff("assessing_social_worker")
     client, other = isolated_client(app), isolated_client(app)
     password_step(client, user.email)
@@ -205,6 +220,7 @@ def test_sign_out_everywhere_ends_every_session(app):
 
 
 def test_an_idle_session_ends_with_a_message(app):
+    password_only_for_case_readers()
     user = make_staff("assessing_social_worker")
     client = isolated_client(app)
     with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
