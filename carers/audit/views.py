@@ -135,7 +135,8 @@ def export():
     audit("export", "audit_trail", None, args or None)
     db.session.commit()
     return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=audit-trail.csv"})
+        "Content-Disposition": "attachment; filename=audit-trail.csv",
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/cases/<reference>/viewers")
