@@ -19,6 +19,9 @@ def create_app(test_config=None) -> Flask:
         template_folder=os.path.join(ROOT, "templates"),
         static_url_path="/assets",
     )
+    from carers.core.requests import CarersRequest
+
+    app.request_class = CarersRequest
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
 

@@ -78,6 +78,10 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # The largest request body: a 10MB document upload and its form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # The largest body without a file (every other form; the longest answer anywhere is
+    # 100,000 characters of panel minutes), and the largest text part of an upload's form.
+    MAX_FORM_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
     PAGE_SIZE = 25
 
 

@@ -107,6 +107,23 @@ class GovCheckboxesField(SelectMultipleField):
             raise ValidationError(_unknown_choice_message(self)) from None
 
 
+# What is kept of a field with no length limit of its own (a choice, a number, a date part).
+STORED_LENGTH = 100
+
+
+def stored_length(field) -> int:
+    limits = [v.max for v in field.validators if isinstance(v, Length) and v.max >= 0]
+    return min(limits) if limits else STORED_LENGTH
+
+
+def stored_values(field) -> int:
+    if isinstance(field, SelectMultipleField):
+        return len(field.choices or ())
+    if isinstance(field, GovDateField):
+        return 3
+    return 1
+
+
 def radios(label, options, required_message, hint=None):
     return GovRadioField(label, choices=options, validators=[InputRequired(required_message)],
                          description=hint or "", widget=GovRadioInput(), validate_choice=True)
@@ -129,6 +146,18 @@ class QuestionForm(GovForm):
         if "fieldset" in params:
             params["fieldset"].setdefault("legend", {}).setdefault("text", field.label.text)
         return params
+
+    def typed(self) -> dict[str, list[str]]:
+        """What was typed into this page's own fields, to keep in the draft: never more values
+        than a field takes, nor any value longer than its limit (so an invalid answer is kept
+        for the person to correct, but a script cannot store megabytes)."""
+        out = {}
+        for field in self:
+            if field.name in {"csrf_token", "website", "submit"} or not field.raw_data:
+                continue
+            limit = stored_length(field)
+            out[field.name] = [str(v)[:limit] for v in field.raw_data[:stored_values(field)]]
+        return out
 
     def answers(self) -> dict:
         """The valid answers of this page, in a form that can be stored as JSON."""

@@ -1,10 +1,10 @@
 """State changes for enquiries. Each is one transaction: the caller does nothing after."""
 
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from carers.audit.operations import record as audit
 from carers.core.dates import utcnow
@@ -100,3 +100,15 @@ def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
     enquiry.status = Enquiry.CONTACTED
     audit("update", "enquiry", enquiry.id, {"first_response": True}, user=user)
     db.session.commit()
+
+
+def delete_abandoned_drafts(now: datetime) -> int:
+    """Delete the saved answers of enquiries never sent and left alone for the agency's
+    period. One statement: a draft changed meanwhile is newer than the cut-off and stays."""
+    cutoff = now - timedelta(days=agency_settings()["enquiry_draft_days"])
+    deleted = db.session.execute(
+        delete(EnquiryDraft).where(EnquiryDraft.updated_at < cutoff)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return deleted

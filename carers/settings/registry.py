@@ -38,6 +38,12 @@ SETTINGS = [
             "Read-only. The allocated workers and the team manager can always see and change "
             "it."),
 ]
+# The public enquiry form: answers of an enquiry never sent are deleted after this long.
+SETTINGS += [
+    Setting("enquiry_draft_days", "Delete unsent enquiry forms after (days)", 30, "product",
+            "Answers saved while someone fills in the enquiry form, if they never send it, "
+            "are deleted this many days after they last changed them.", minimum=1),
+]
 # Visits: reminders and the office, where sessions at the office take place.
 SETTINGS += [
     Setting("visit_reminder_hours", "Visit reminders: hours before the visit", 24, "product",
