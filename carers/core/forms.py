@@ -13,6 +13,7 @@ from wtforms import DateField, IntegerField, StringField, SubmitField, validator
 from wtforms.validators import StopValidation, ValidationError
 
 from carers.core.dates import today
+from carers.core.requests import UNREADABLE
 
 # Characters no person types: C0 controls other than tab and newlines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -47,6 +48,18 @@ class GovForm(FlaskForm):
             ):
                 unbound_field.kwargs["filters"] = (strip_text, *filters)
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None):
+        """As WTForms, and an answer with characters that could not be read (bytes that were
+        not UTF-8) is refused with its own message; every other answer is kept as sent."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(v, str) and UNREADABLE in v for v in field.raw_data or ()):
+                name = str(field.label.text).removesuffix(" (optional)")
+                field.errors = [f"{name} has characters that could not be read. Check it "
+                                "and type it again", *field.errors]
+                valid = False
+        return valid
 
     def error_list(self):
         """Errors as the GOV.UK error summary wants them, each linked to its input."""

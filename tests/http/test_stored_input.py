@@ -4,6 +4,7 @@ can be only so large, and drafts never sent are deleted after the agency's perio
 import json
 from datetime import timedelta
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from carers.core.dates import utcnow
@@ -84,3 +85,25 @@ def test_unsent_drafts_are_deleted_after_the_agencys_period(app, forms):
     assert "recent" not in {d.id for d in left} and len(left) == 1
     assert db.session.scalar(select(func.count(JobRun.id))
                              .where(JobRun.job_name == "enquiry_drafts")) == 2
+
+
+def test_a_body_that_is_not_utf8_gets_a_clear_error_and_keeps_the_other_answers(client):
+    from tests.conftest import csrf_token
+    from tests.http.journey import ABOUT_YOU
+
+    token = csrf_token(client.get("/enquiry/about-you").get_data(as_text=True))
+    fields = {**ABOUT_YOU, "first_name": "SIAN-MARK", "csrf_token": token}
+    body = "&".join(f"{k}={v}" for k, values in fields.items()
+                    for v in (values if isinstance(values, list) else [values])).encode()
+    body = body.replace(b"SIAN-MARK", b"Si\xe2n \xff")  # Latin-1, not UTF-8
+    response = client.post("/enquiry/about-you", data=body,
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "timed out" not in html
+    assert "govuk-error-summary" in html
+    assert "First name has characters that could not be read" in html
+    assert f'value="{escape(ABOUT_YOU["last_name"])}"' in html
+    [draft] = drafts()
+    assert draft.raw["about-you"]["last_name"] == [ABOUT_YOU["last_name"]]
+    assert "about-you" not in draft.answers
