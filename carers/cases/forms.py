@@ -65,6 +65,9 @@ class ChoiceSelectField(_KnownChoice, SelectField):
 class ChoiceCheckboxesField(_KnownChoice, SelectMultipleField):
     unknown_message = "Select workers from the list"
 
+    def process_formdata(self, valuelist):
+        super().process_formdata(list(dict.fromkeys(valuelist)))  # a value sent twice is one
+
 
 class VersionedForm(GovForm):
     """Carries the case version the worker saw, to refuse changes made over someone else's."""

@@ -15,8 +15,12 @@ from wtforms.validators import StopValidation, ValidationError
 from carers.core.dates import today
 from carers.core.requests import UNREADABLE
 
-# Characters no person types: C0 controls other than tab and newlines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that reorder text as shown (the right-to-left override U+202E and the other
+# bidirectional controls): a name or file name "exe.pdf" can be made to show as "fdp.exe".
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters no person types: C0 controls other than tab and newlines, and the bidi controls.
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{_BIDI}]")
+_FILE_NAME_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f{_BIDI}]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -24,6 +28,12 @@ def strip_text(value):
     if isinstance(value, str):
         return _CONTROL.sub("", value).strip()
     return value
+
+
+def clean_file_name(raw: str, default: str = "document") -> str:
+    """An uploaded file's name without its folders, control or bidi characters."""
+    name = _FILE_NAME_UNSAFE.sub("", (raw or "").replace("\\", "/").rsplit("/", 1)[-1])
+    return name.strip() or default
 
 
 class InputRequired(validators.InputRequired):

@@ -41,17 +41,29 @@ POSTCODE = re.compile(
 )
 
 
+# British Forces Post Office addresses (forces families): "BFPO" and 1 to 4 digits.
+BFPO = re.compile(r"^BFPO([0-9]{1,4})$")
+
+
 def normalise_postcode(value):
     if not isinstance(value, str):
         return value
     compact = re.sub(r"\s+", "", value).upper()
     if POSTCODE.match(compact):
         return f"{compact[:-3]} {compact[-3:]}"
+    if bfpo := BFPO.match(compact):
+        return f"BFPO {bfpo.group(1)}"
     return value.strip()
 
 
+def is_postcode(value: str) -> bool:
+    """A UK postcode or a BFPO number, as normalise_postcode leaves it."""
+    compact = value.replace(" ", "")
+    return bool(POSTCODE.match(compact) or BFPO.match(compact))
+
+
 def uk_postcode(form, field):
-    if field.data and not POSTCODE.match(field.data.replace(" ", "")):
+    if field.data and not is_postcode(field.data):
         raise ValidationError("Enter a real postcode, like SW1A 1AA")
 
 
@@ -98,7 +110,11 @@ class GovRadioField(RadioField):
 
 
 class GovCheckboxesField(SelectMultipleField):
-    """Checkboxes, likewise: never "'x' is not a valid choice for this field"."""
+    """Checkboxes, likewise: never "'x' is not a valid choice for this field". A value sent
+    twice (only a tampered form does) counts once."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(list(dict.fromkeys(valuelist)))
 
     def pre_validate(self, form):
         try:

@@ -59,7 +59,7 @@ SETTINGS += [
 ]
 # The checks ledger's settings, defined beside its rules (dbs_renewal_years is above).
 SETTINGS += [
-    Setting(key, cs.label, cs.default, cs.evidence, cs.hint)
+    Setting(key, cs.label, cs.default, cs.evidence, cs.hint, minimum=cs.minimum)
     for key, cs in CHECK_DEFAULTS.items() if key not in {s.key for s in SETTINGS}
 ]
 
@@ -72,7 +72,7 @@ SETTINGS += [
 
 # The fostering panel's settings (quorum, access period), defined beside its rules.
 SETTINGS += [
-    Setting(key, ps.label, ps.default, ps.evidence, ps.hint)
+    Setting(key, ps.label, ps.default, ps.evidence, ps.hint, minimum=ps.minimum)
     for key, ps in PANEL_DEFAULTS.items()
 ]
 
