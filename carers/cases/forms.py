@@ -78,6 +78,12 @@ class VersionedForm(GovForm):
         raw = self.version.data or ""
         return int(raw) if raw.isdigit() else None
 
+    def changed_since_opened(self, message: str, current_version: int) -> None:
+        """Someone else saved first: keep everything typed, say so in the error summary, and
+        carry the latest version so that saving again (after a look) is a deliberate choice."""
+        self.form_errors.append(message)
+        self.version.data = str(current_version)
+
 
 def _reason(required: bool, label="Reason", hint="This is kept on the case record."):
     validators = [DataRequired("Give a reason")] if required else [Optional()]

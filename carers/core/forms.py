@@ -73,7 +73,7 @@ class GovForm(FlaskForm):
 
     def error_list(self):
         """Errors as the GOV.UK error summary wants them, each linked to its input."""
-        items = []
+        items = [{"text": str(message)} for message in self.form_errors]
         for field in self:
             if not field.errors:
                 continue
