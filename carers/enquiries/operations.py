@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from carers.audit.operations import record as audit
 from carers.core.dates import utcnow
@@ -93,13 +93,26 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     return enquiry
 
 
+class FirstResponseRecorded(Exception):
+    """Someone else recorded the enquiry's first response first: nothing was written."""
+
+
 def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
-    enquiry.first_response_at = utcnow()
-    enquiry.first_response_by_id = user.id
-    enquiry.first_response_note = note or None
-    enquiry.status = Enquiry.CONTACTED
+    """Record the first response, once: of two people recording it at the same moment, the
+    second gets FirstResponseRecorded (one conditional UPDATE, so neither note is lost)."""
+    recorded = db.session.execute(
+        update(Enquiry)
+        .where(Enquiry.id == enquiry.id, Enquiry.first_response_at.is_(None))
+        .values(first_response_at=utcnow(), first_response_by_id=user.id,
+                first_response_note=note or None, status=Enquiry.CONTACTED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not recorded:
+        db.session.rollback()
+        raise FirstResponseRecorded
     audit("update", "enquiry", enquiry.id, {"first_response": True}, user=user)
     db.session.commit()
+    db.session.refresh(enquiry)
 
 
 def delete_abandoned_drafts(now: datetime) -> int:
