@@ -317,7 +317,13 @@ def open_case(reference):
     enquiry = get_enquiry(reference)
     if not DoneForm().validate():
         abort(400)
-    household = operations.open_case_from_enquiry(enquiry, current_user)
+    try:
+        household = operations.open_case_from_enquiry(enquiry, current_user)
+    except operations.NoTeam:
+        flash("Every case belongs to a team, and you are not in one. Ask an administrator "
+              "to add you to a team, or ask someone in the fostering team to open the case.",
+              "warning")
+        return redirect(url_for("inbox.detail", reference=reference))
     flash(f"Case {household.reference} opened")
     return redirect(url_for("cases.case", reference=household.reference))
 
@@ -334,10 +340,15 @@ def new_referral():
                              relationship=form.child_relationship.data)
         problems = child.problems(today())
         if not problems:
-            household = operations.open_kinship_referral(
-                current_user, carer_name=form.carer_name.data, child=child,
-                received_on=form.received_on.data, phone=form.phone.data or None)
-            flash(f"Kinship referral {household.reference} created")
-            return redirect(url_for("cases.case", reference=household.reference))
+            try:
+                household = operations.open_kinship_referral(
+                    current_user, carer_name=form.carer_name.data, child=child,
+                    received_on=form.received_on.data, phone=form.phone.data or None)
+            except operations.NoTeam:
+                form.form_errors.append("Every case belongs to a team, and you are not in one. "
+                                        "Ask an administrator to add you to a team.")
+            else:
+                flash(f"Kinship referral {household.reference} created")
+                return redirect(url_for("cases.case", reference=household.reference))
         form.child_name.errors.extend(problems)
     return render_template("cases/referral.html", form=form)
