@@ -17,6 +17,7 @@ ENV_KEYS = (
     "NOTIFY_API_KEY",
     "NOTIFY_EMAIL_TEMPLATE_ID",
     "NOTIFY_SMS_TEMPLATE_ID",
+    "AUDIT_ANCHOR_KEY",
 )
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
@@ -83,6 +84,9 @@ class Defaults:
     MAX_FORM_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     PAGE_SIZE = 25
+    # The key that seals the audit chain's head (see docs/access.md). None: derived from
+    # SECRET_KEY. Keep it out of the database; changing it needs `flask audit seal`.
+    AUDIT_ANCHOR_KEY = None
 
 
 def _coerce(key, value):
