@@ -25,7 +25,7 @@ bp = Blueprint("audit", __name__, url_prefix="/staff")
 
 ACTIONS = ["view", "create", "update", "download", "export", "sign_in", "sign_out",
            "sign_in_failed", "transition"]
-CASE_OBJECTS = ("household", "household_checks")
+CASE_OBJECTS = ("household", "household_checks", "household_details")
 
 
 def _day(form, field):
