@@ -155,7 +155,9 @@ def check(reference, check_id):
                 outcome=form.outcome.data, verified=form.verified.data,
                 expires_on=form.expires_on.data, notes=form.notes.data)
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
+            item = _owned(Check, check_id, household)
+            return _check_page(household, item, changer, form=form, record_form=form), 409
         else:
             flash(f"Saved: {item.label}")
         return _back(household)
