@@ -36,6 +36,9 @@ def create_app(test_config=None) -> Flask:
         template_folder=shipped("templates"),
         static_url_path="/assets",
     )
+    from carers.core.requests import CarersRequest
+
+    app.request_class = CarersRequest
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
     _trust_proxies(app)
@@ -128,10 +131,12 @@ def _register_blueprints(app):
 def _register_commands(app):
     from carers.audit.cli import audit_cli
     from carers.auth.cli import users_cli
+    from carers.core.serving import serve_command
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
     from carers.panel.cli import panel_cli
     from carers.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli):
+    for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli,
+                  serve_command):
         app.cli.add_command(group)

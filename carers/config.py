@@ -20,6 +20,7 @@ ENV_KEYS = (
     "PROXY_FIX_X_FOR",
     "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST",
+    "AUDIT_ANCHOR_KEY",
 )
 INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST"}
 
@@ -96,7 +97,14 @@ class Defaults:
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
     PROXY_FIX_X_HOST = 0
+    # The largest body without a file (every other form; the longest answer anywhere is
+    # 100,000 characters of panel minutes), and the largest text part of an upload's form.
+    MAX_FORM_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
     PAGE_SIZE = 25
+    # The key that seals the audit chain's head (see docs/access.md). None: derived from
+    # SECRET_KEY. Keep it out of the database; changing it needs `flask audit seal`.
+    AUDIT_ANCHOR_KEY = None
 
 
 def _coerce(key, value):

@@ -4,11 +4,13 @@ the entry before it, so editing, removing or reordering an entry shows at that e
 from __future__ import annotations
 
 import hashlib
+import hmac
 import itertools
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import current_app
 from sqlalchemy import event as orm_event
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +46,20 @@ def link_hash(seq: int, at: datetime, user_id, action, object_type, object_id, i
 def event_hash(e: AuditEvent) -> str:
     return link_hash(e.seq, e.at, e.user_id, e.action, e.object_type, e.object_id,
                      e.ip_address, e.detail, e.prev_hash)
+
+
+def anchor_key() -> bytes:
+    """AUDIT_ANCHOR_KEY, or a key derived from SECRET_KEY: never stored in the database."""
+    configured = current_app.config.get("AUDIT_ANCHOR_KEY")
+    if configured:
+        return configured.encode() if isinstance(configured, str) else configured
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return hmac.new(secret, b"carers audit chain head", hashlib.sha256).digest()
+
+
+def head_mac(seq: int, last_hash: str) -> str:
+    return hmac.new(anchor_key(), f"{seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
 
 
 def claim_link(connection) -> tuple[int, str]:
@@ -92,7 +108,8 @@ def _chain_new_entries(session, flush_context, instances):
         entry.seq, entry.prev_hash = claim_link(connection)
         entry.hash = event_hash(entry)
         connection.execute(update(AuditChain).where(AuditChain.id == HEAD_ID)
-                           .values(last_hash=entry.hash))
+                           .values(last_hash=entry.hash,
+                                   head_mac=head_mac(entry.seq, entry.hash)))
 
 
 @dataclass
@@ -137,4 +154,23 @@ def verify(batch: int = 1000) -> Verdict:
                        "entries at the end of the trail are missing")
     if head is None and last is not None:
         return Verdict(False, checked, None, None, "the chain's head is missing")
+    if head is not None and head.seq and not (
+            head.head_mac and hmac.compare_digest(head.head_mac,
+                                                  head_mac(head.seq, head.last_hash))):
+        return Verdict(False, checked, None, head.seq,
+                       "the chain's head is not sealed with the service's key, so it was set "
+                       "outside the service (entries at the end may have been removed)")
     return Verdict(True, checked)
+
+
+def seal_head() -> Verdict:
+    """Seal the head as it is now, after checking the whole chain: once after upgrading to a
+    sealed head, or after changing AUDIT_ANCHOR_KEY."""
+    verdict = verify()
+    if not verdict.ok and "not sealed" not in verdict.reason:
+        return verdict
+    head = db.session.get(AuditChain, HEAD_ID)
+    if head is not None:
+        head.head_mac = head_mac(head.seq, head.last_hash)
+        db.session.commit()
+    return verify()

@@ -40,6 +40,9 @@ class AuditChain(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
+    # A keyed hash (HMAC) of seq and last_hash, with a key the database does not hold: whoever
+    # can only write to the database cannot rewind the head to hide entries cut off the end.
+    head_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AppendOnly(Exception):

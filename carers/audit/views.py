@@ -25,7 +25,7 @@ bp = Blueprint("audit", __name__, url_prefix="/staff")
 
 ACTIONS = ["view", "create", "update", "download", "export", "sign_in", "sign_out",
            "sign_in_failed", "transition"]
-CASE_OBJECTS = ("household", "household_checks")
+CASE_OBJECTS = ("household", "household_checks", "household_details")
 
 
 def _day(form, field):
@@ -135,7 +135,8 @@ def export():
     audit("export", "audit_trail", None, args or None)
     db.session.commit()
     return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=audit-trail.csv"})
+        "Content-Disposition": "attachment; filename=audit-trail.csv",
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/cases/<reference>/viewers")

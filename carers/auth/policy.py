@@ -137,7 +137,7 @@ POLICY: dict[str, Rule] = {
     "cases.task_done": staff(CASE_READERS, record=TASK),
     "cases.allocation": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.oversight": staff(MANAGERS, record=CASE_CHANGE),
-    "cases.open_case": staff(CASE_READERS),
+    "cases.open_case": staff(FOSTERING_TEAM),  # as the inbox: who may read the enquiry
     "cases.new_referral": staff(CASE_READERS),
     # checks and references
     "checks.team": staff(CASE_READERS),

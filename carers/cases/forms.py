@@ -65,6 +65,9 @@ class ChoiceSelectField(_KnownChoice, SelectField):
 class ChoiceCheckboxesField(_KnownChoice, SelectMultipleField):
     unknown_message = "Select workers from the list"
 
+    def process_formdata(self, valuelist):
+        super().process_formdata(list(dict.fromkeys(valuelist)))  # a value sent twice is one
+
 
 class VersionedForm(GovForm):
     """Carries the case version the worker saw, to refuse changes made over someone else's."""
@@ -74,6 +77,12 @@ class VersionedForm(GovForm):
     def seen_version(self) -> int | None:
         raw = self.version.data or ""
         return int(raw) if raw.isdigit() else None
+
+    def changed_since_opened(self, message: str, current_version: int) -> None:
+        """Someone else saved first: keep everything typed, say so in the error summary, and
+        carry the latest version so that saving again (after a look) is a deliberate choice."""
+        self.form_errors.append(message)
+        self.version.data = str(current_version)
 
 
 def _reason(required: bool, label="Reason", hint="This is kept on the case record."):

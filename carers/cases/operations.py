@@ -31,6 +31,10 @@ class CaseChanged(Exception):
     """Someone else changed the case after this form was opened."""
 
 
+class NoTeam(Exception):
+    """Every case belongs to a team: someone in no team cannot open one."""
+
+
 def new_case_reference() -> str:
     while True:
         chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
@@ -73,6 +77,8 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
     existing = db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id))
     if existing is not None:
         return existing
+    if user.team_id is None:
+        raise NoTeam
     received = london(enquiry.received_at).date()
     kinship = enquiry.pathway == KINSHIP
     applicants = [p.name for p in enquiry.people if p.applying]
@@ -119,6 +125,8 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
 def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, received_on,
                           phone=None, email=None, address=None, postcode=None) -> Household:
     """A connected-person referral made by staff for a named child."""
+    if user.team_id is None:
+        raise NoTeam
     household = Household(
         reference=new_case_reference(), name=carer_name,
         pathway=Pathway.CONNECTED_PERSON.value, stage=Stage.REFERRAL.value,

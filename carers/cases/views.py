@@ -27,6 +27,7 @@ from carers.core.pagination import paginate
 from carers.enquiries.inbox import get_enquiry
 from carers.extensions import db
 from carers.pipeline import (
+    TRANSITIONS,
     Action,
     ChildDetails,
     Recommendation,
@@ -170,12 +171,11 @@ def move(reference, action):
         action = Action(action)
     except ValueError:
         abort(404)
-    if request.method == "POST" and request.form.get("version") != str(household.version):
-        # Opened before someone else changed the case: say so, whether or not this change
-        # is still possible from where the case is now.
-        flash(CHANGED_MESSAGE, "warning")
-        return redirect(url_for("cases.case", reference=reference))
     transition, why_not = find_transition(case_state(household), action)
+    if request.method == "POST" and request.form.get("version") != str(household.version):
+        # Opened before someone else changed the case: say so on the form, with everything
+        # typed kept, whether or not this change is still possible from where the case is now.
+        return _changed_since_opened(household, action, transition, why_not)
     if transition is None:
         flash(why_not or "That change is not possible at this stage", "warning")
         return redirect(url_for("cases.case", reference=reference))
@@ -192,13 +192,28 @@ def move(reference, action):
             db.session.rollback()
             refusals = [{"text": reason} for reason in refused.reasons]
         except operations.CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
-            return redirect(url_for("cases.case", reference=reference))
+            db.session.rollback()
+            return _changed_since_opened(household, action, transition, None, form)
         else:
             flash(record.summary)
             return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/move.html", household=household, form=form,
                            transition=transition, refusals=refusals)
+
+
+def _changed_since_opened(household, action, transition, why_not, form=None):
+    """The move form again, with what was typed and why it was not saved."""
+    shown = transition or next(t for t in TRANSITIONS if t.action is action)
+    if form is None:
+        form = transition_form(action, shown.needs_reason or transition is None,
+                               is_manager(current_user))()
+        form.validate()
+    message = CHANGED_MESSAGE
+    if transition is None:
+        message = f"This case changed since you opened it. {why_not or ''}".strip()
+    form.changed_since_opened(message, household.version)
+    return render_template("cases/move.html", household=household, form=form,
+                           transition=shown, refusals=[]), 409
 
 
 @bp.post("/cases/<reference>/notes")
@@ -265,9 +280,11 @@ def allocation(reference):
                                 [staff[k] for k in form.workers.data or []],
                                 form.seen_version())
         except operations.CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
-        else:
-            flash("Allocation saved")
+            db.session.rollback()
+            form.changed_since_opened(CHANGED_MESSAGE, household.version)
+            return render_template("cases/allocation.html", household=household,
+                                   form=form), 409
+        flash("Allocation saved")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/allocation.html", household=household, form=form)
 
@@ -285,9 +302,11 @@ def oversight(reference):
             operations.record_oversight(household, current_user, form.decision.data,
                                         form.rationale.data, form.seen_version())
         except operations.CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
-        else:
-            flash("Management oversight recorded")
+            db.session.rollback()
+            form.changed_since_opened(CHANGED_MESSAGE, household.version)
+            return render_template("cases/oversight.html", household=household,
+                                   form=form), 409
+        flash("Management oversight recorded")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/oversight.html", household=household, form=form)
 
@@ -298,7 +317,13 @@ def open_case(reference):
     enquiry = get_enquiry(reference)
     if not DoneForm().validate():
         abort(400)
-    household = operations.open_case_from_enquiry(enquiry, current_user)
+    try:
+        household = operations.open_case_from_enquiry(enquiry, current_user)
+    except operations.NoTeam:
+        flash("Every case belongs to a team, and you are not in one. Ask an administrator "
+              "to add you to a team, or ask someone in the fostering team to open the case.",
+              "warning")
+        return redirect(url_for("inbox.detail", reference=reference))
     flash(f"Case {household.reference} opened")
     return redirect(url_for("cases.case", reference=household.reference))
 
@@ -315,10 +340,15 @@ def new_referral():
                              relationship=form.child_relationship.data)
         problems = child.problems(today())
         if not problems:
-            household = operations.open_kinship_referral(
-                current_user, carer_name=form.carer_name.data, child=child,
-                received_on=form.received_on.data, phone=form.phone.data or None)
-            flash(f"Kinship referral {household.reference} created")
-            return redirect(url_for("cases.case", reference=household.reference))
+            try:
+                household = operations.open_kinship_referral(
+                    current_user, carer_name=form.carer_name.data, child=child,
+                    received_on=form.received_on.data, phone=form.phone.data or None)
+            except operations.NoTeam:
+                form.form_errors.append("Every case belongs to a team, and you are not in one. "
+                                        "Ask an administrator to add you to a team.")
+            else:
+                flash(f"Kinship referral {household.reference} created")
+                return redirect(url_for("cases.case", reference=household.reference))
         form.child_name.errors.extend(problems)
     return render_template("cases/referral.html", form=form)

@@ -2,7 +2,6 @@
 check, uploading evidence, the team list's filters and the referee's own form."""
 
 import io
-import re
 import zipfile
 
 from flask_wtf.file import FileField
@@ -31,6 +30,7 @@ from carers.core.forms import (
     GovForm,
     NotInFuture,
     WholeNumberField,
+    clean_file_name,
     submit_button,
 )
 from carers.enquiries.choices import YES_NO
@@ -289,8 +289,7 @@ class DocumentForm(GovForm):
         upload = field.data
         if upload is None or not getattr(upload, "filename", ""):
             raise ValidationError("Select a file to upload")
-        name = re.sub(r"[\x00-\x1f\x7f]", "", upload.filename.replace("\\", "/").rsplit(
-            "/", 1)[-1]).strip() or "document"
+        name = clean_file_name(upload.filename)
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if extension not in DOCUMENT_TYPES:
             raise ValidationError("The selected file must be a PDF, JPEG, PNG or Word (.docx) "

@@ -294,9 +294,11 @@ def save_address(household: Household, user, address: Address | None, fields: di
         db.session.flush()
         audit("create", "address", address.id, {"household": household.id}, user=user)
     else:
+        changed = sorted(k for k, v in fields.items() if getattr(address, k) != v)
         for name, value in fields.items():
             setattr(address, name, value)
-        audit("update", "address", address.id, {"household": household.id}, user=user)
+        audit("update", "address", address.id, {"household": household.id,
+                                                 "changed": changed}, user=user)
     sync_required_checks(household, user)
     _commit()
     return address
@@ -318,10 +320,11 @@ def save_details(household: Household, user, fields: dict, seen_version: int | N
     if details is None:
         details = HouseholdDetails(household_id=household.id)
         db.session.add(details)
+    changed = sorted(k for k, v in fields.items() if getattr(details, k, None) != v)
     for name, value in fields.items():
         setattr(details, name, value)
     details.updated_at = utcnow()
-    audit("update", "household_details", household.id, None, user=user)
+    audit("update", "household_details", household.id, {"changed": changed}, user=user)
     sync_required_checks(household, user)
     _commit()
 

@@ -69,6 +69,7 @@ class CheckSetting:
     label: str
     evidence: str
     hint: str = ""
+    minimum: int = 0
 
 
 CHECK_DEFAULTS: dict[str, CheckSetting] = {
@@ -79,9 +80,9 @@ CHECK_DEFAULTS: dict[str, CheckSetting] = {
         0, "One referee must be a family member (1 for yes, 0 for no)", "[S]",
         "Many services take one reference from a family member."),
     "reference_link_days": CheckSetting(
-        28, "A referee's link works for (calendar days)", "product"),
+        28, "A referee's link works for (calendar days)", "product", minimum=1),
     "reference_reminder_days": CheckSetting(
-        10, "Remind a referee who has not replied after (calendar days)", "product"),
+        10, "Remind a referee who has not replied after (calendar days)", "product", minimum=1),
     "dbs_renewal_years": CheckSetting(3, "DBS renewal (years)", "[S]"),
     "dbs_warning_months": CheckSetting(
         3, "Warn this many months before a household member turns 18", "[S]",

@@ -155,7 +155,9 @@ def check(reference, check_id):
                 outcome=form.outcome.data, verified=form.verified.data,
                 expires_on=form.expires_on.data, notes=form.notes.data)
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
+            item = _owned(Check, check_id, household)
+            return _check_page(household, item, changer, form=form, record_form=form), 409
         else:
             flash(f"Saved: {item.label}")
         return _back(household)
@@ -225,8 +227,18 @@ def renew(reference, check_id):
 # --- the household: people, addresses, details ---
 
 def _form_page(template_title, household, form, **context):
+    """A form page; 409 when it is shown again because the case changed meanwhile."""
     return render_template("checks/form_page.html", page_title=template_title,
-                           household=household, form=form, **context)
+                           household=household, form=form, **context), \
+        409 if form.form_errors else 200
+
+
+def _changed_since_opened(form, household):
+    db.session.rollback()
+    if hasattr(form, "changed_since_opened"):
+        form.changed_since_opened(CHANGED_MESSAGE, household.version)
+    else:
+        form.form_errors.append(CHANGED_MESSAGE)
 
 
 @bp.route("/staff/cases/<reference>/people/new", methods=["GET", "POST"],
@@ -253,10 +265,10 @@ def person(reference, member_id):
             saved = operations.save_person(household, current_user, member, form.values(),
                                            form.seen_version())
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
         else:
             flash(f"Saved {saved.name}'s details")
-        return _back(household)
+            return _back(household)
     title = f"Change {member.name}'s details" if member else "Add a person to the case"
     return _form_page(title, household, form)
 
@@ -272,16 +284,18 @@ def address(reference, address_id):
     if request.method == "GET":
         if item is not None:
             form.process(obj=item)
+            audit("view", "address", item.id, {"household": household.id})
+            db.session.commit()
         form.version.data = str(household.version)
     elif form.validate():
         try:
             operations.save_address(household, current_user, item, form.values(),
                                     form.seen_version())
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
         else:
             flash("Address saved")
-        return _back(household)
+            return _back(household)
     title = "Change an address" if item else "Add an address"
     return _form_page(title, household, form,
                       intro=f"Record every address from the last "
@@ -319,15 +333,17 @@ def details(reference):
             form.process(obj=current, has_pets="yes" if current.has_pets else "no",
                          fostered_before="yes" if current.previous_provider else "no")
         form.version.data = str(household.version)
+        audit("view", "household_details", household.id)
+        db.session.commit()
     elif form.validate():
         try:
             operations.save_details(household, current_user, form.values(),
                                     form.seen_version())
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
         else:
             flash("Household details saved")
-        return _back(household)
+            return _back(household)
     return _form_page("Pets and previous fostering", household, form)
 
 
@@ -350,10 +366,10 @@ def edit_referee(reference, referee_id):
             saved = operations.save_referee(household, current_user, referee, form.values(),
                                             form.seen_version())
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
         else:
             flash(f"Referee saved: {saved.name}")
-        return _back(household)
+            return _back(household)
     return _form_page(f"Change {referee.name}'s details" if referee else "Add a referee",
                       household, form)
 
@@ -422,10 +438,10 @@ def interview(reference, referee_id):
             operations.record_interview(item, current_user, form.interviewed_on.data,
                                         form.notes.data)
         except CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, household)
         else:
             flash(f"Interview with {item.name} recorded")
-        return _back(household)
+            return _back(household)
     return _form_page(f"Interview with {item.name}", household, form)
 
 

@@ -25,7 +25,7 @@ def init_app(app):
 
     @app.errorhandler(405)
     def not_allowed(error):
-        return render_template("errors/404.html"), 405
+        return render_template("errors/405.html"), 405
 
     @app.errorhandler(413)
     def too_large(error):

@@ -13,9 +13,14 @@ from wtforms import DateField, IntegerField, StringField, SubmitField, validator
 from wtforms.validators import StopValidation, ValidationError
 
 from carers.core.dates import today
+from carers.core.requests import UNREADABLE
 
-# Characters no person types: C0 controls other than tab and newlines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that reorder text as shown (the right-to-left override U+202E and the other
+# bidirectional controls): a name or file name "exe.pdf" can be made to show as "fdp.exe".
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters no person types: C0 controls other than tab and newlines, and the bidi controls.
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{_BIDI}]")
+_FILE_NAME_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f{_BIDI}]")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -23,6 +28,12 @@ def strip_text(value):
     if isinstance(value, str):
         return _CONTROL.sub("", value).strip()
     return value
+
+
+def clean_file_name(raw: str, default: str = "document") -> str:
+    """An uploaded file's name without its folders, control or bidi characters."""
+    name = _FILE_NAME_UNSAFE.sub("", (raw or "").replace("\\", "/").rsplit("/", 1)[-1])
+    return name.strip() or default
 
 
 class InputRequired(validators.InputRequired):
@@ -48,9 +59,21 @@ class GovForm(FlaskForm):
                 unbound_field.kwargs["filters"] = (strip_text, *filters)
             return unbound_field.bind(form=form, **options)
 
+    def validate(self, extra_validators=None):
+        """As WTForms, and an answer with characters that could not be read (bytes that were
+        not UTF-8) is refused with its own message; every other answer is kept as sent."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(v, str) and UNREADABLE in v for v in field.raw_data or ()):
+                name = str(field.label.text).removesuffix(" (optional)")
+                field.errors = [f"{name} has characters that could not be read. Check it "
+                                "and type it again", *field.errors]
+                valid = False
+        return valid
+
     def error_list(self):
         """Errors as the GOV.UK error summary wants them, each linked to its input."""
-        items = []
+        items = [{"text": str(message)} for message in self.form_errors]
         for field in self:
             if not field.errors:
                 continue

@@ -46,6 +46,7 @@ def init_app(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
+        if request.endpoint != "static":
+            # Pages, downloads and exports may hold personal data: never kept in a cache.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -41,17 +41,29 @@ POSTCODE = re.compile(
 )
 
 
+# British Forces Post Office addresses (forces families): "BFPO" and 1 to 4 digits.
+BFPO = re.compile(r"^BFPO([0-9]{1,4})$")
+
+
 def normalise_postcode(value):
     if not isinstance(value, str):
         return value
     compact = re.sub(r"\s+", "", value).upper()
     if POSTCODE.match(compact):
         return f"{compact[:-3]} {compact[-3:]}"
+    if bfpo := BFPO.match(compact):
+        return f"BFPO {bfpo.group(1)}"
     return value.strip()
 
 
+def is_postcode(value: str) -> bool:
+    """A UK postcode or a BFPO number, as normalise_postcode leaves it."""
+    compact = value.replace(" ", "")
+    return bool(POSTCODE.match(compact) or BFPO.match(compact))
+
+
 def uk_postcode(form, field):
-    if field.data and not POSTCODE.match(field.data.replace(" ", "")):
+    if field.data and not is_postcode(field.data):
         raise ValidationError("Enter a real postcode, like SW1A 1AA")
 
 
@@ -98,13 +110,34 @@ class GovRadioField(RadioField):
 
 
 class GovCheckboxesField(SelectMultipleField):
-    """Checkboxes, likewise: never "'x' is not a valid choice for this field"."""
+    """Checkboxes, likewise: never "'x' is not a valid choice for this field". A value sent
+    twice (only a tampered form does) counts once."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(list(dict.fromkeys(valuelist)))
 
     def pre_validate(self, form):
         try:
             super().pre_validate(form)
         except ValidationError:
             raise ValidationError(_unknown_choice_message(self)) from None
+
+
+# What is kept of a field with no length limit of its own (a choice, a number, a date part).
+STORED_LENGTH = 100
+
+
+def stored_length(field) -> int:
+    limits = [v.max for v in field.validators if isinstance(v, Length) and v.max >= 0]
+    return min(limits) if limits else STORED_LENGTH
+
+
+def stored_values(field) -> int:
+    if isinstance(field, SelectMultipleField):
+        return len(field.choices or ())
+    if isinstance(field, GovDateField):
+        return 3
+    return 1
 
 
 def radios(label, options, required_message, hint=None):
@@ -129,6 +162,18 @@ class QuestionForm(GovForm):
         if "fieldset" in params:
             params["fieldset"].setdefault("legend", {}).setdefault("text", field.label.text)
         return params
+
+    def typed(self) -> dict[str, list[str]]:
+        """What was typed into this page's own fields, to keep in the draft: never more values
+        than a field takes, nor any value longer than its limit (so an invalid answer is kept
+        for the person to correct, but a script cannot store megabytes)."""
+        out = {}
+        for field in self:
+            if field.name in {"csrf_token", "website", "submit"} or not field.raw_data:
+                continue
+            limit = stored_length(field)
+            out[field.name] = [str(v)[:limit] for v in field.raw_data[:stored_values(field)]]
+        return out
 
     def answers(self) -> dict:
         """The valid answers of this page, in a form that can be stored as JSON."""

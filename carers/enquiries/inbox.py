@@ -15,12 +15,15 @@ from carers.core.dates import london, today
 from carers.core.pagination import paginate
 from carers.enquiries.forms import RecordResponseForm
 from carers.enquiries.models import Enquiry
-from carers.enquiries.operations import record_first_response
+from carers.enquiries.operations import FirstResponseRecorded, record_first_response
 from carers.enquiries.summary import answer_sections, enquiry_answers
 from carers.extensions import db
 from carers.settings.registry import agency_settings
 
 bp = Blueprint("inbox", __name__, url_prefix="/staff/enquiries")
+
+ALREADY_RECORDED = ("Someone else recorded the first response since you opened this page. "
+                    "Your note below has not been saved.")
 
 
 def response_clock(enquiry: Enquiry, on):
@@ -64,15 +67,18 @@ def get_enquiry(reference: str) -> Enquiry:
 def detail(reference):
     enquiry = get_enquiry(reference)
     form = RecordResponseForm()
-    if request.method == "POST":
-        if enquiry.first_response_at is not None:
-            flash("The first response was already recorded")
-            return redirect(url_for("inbox.detail", reference=reference))
-        if form.validate():
+    status = 200
+    if request.method == "POST" and form.validate():
+        try:
             record_first_response(enquiry, current_user, form.note.data)
+        except FirstResponseRecorded:
+            db.session.refresh(enquiry)
+            form.form_errors.append(ALREADY_RECORDED)
+            status = 409
+        else:
             flash("First response recorded")
             return redirect(url_for("inbox.detail", reference=reference))
-    else:
+    elif request.method == "GET":
         audit("view", "enquiry", enquiry.id)
         db.session.commit()
     return render_template(
@@ -80,4 +86,4 @@ def detail(reference):
         clock=response_clock(enquiry, today()),
         case=db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id)),
         sections=answer_sections(enquiry_answers(enquiry), editable=False),
-    )
+    ), status

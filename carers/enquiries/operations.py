@@ -1,10 +1,10 @@
 """State changes for enquiries. Each is one transaction: the caller does nothing after."""
 
 import secrets
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from carers.audit.operations import record as audit
 from carers.core.dates import utcnow
@@ -93,10 +93,35 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     return enquiry
 
 
+class FirstResponseRecorded(Exception):
+    """Someone else recorded the enquiry's first response first: nothing was written."""
+
+
 def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
-    enquiry.first_response_at = utcnow()
-    enquiry.first_response_by_id = user.id
-    enquiry.first_response_note = note or None
-    enquiry.status = Enquiry.CONTACTED
+    """Record the first response, once: of two people recording it at the same moment, the
+    second gets FirstResponseRecorded (one conditional UPDATE, so neither note is lost)."""
+    recorded = db.session.execute(
+        update(Enquiry)
+        .where(Enquiry.id == enquiry.id, Enquiry.first_response_at.is_(None))
+        .values(first_response_at=utcnow(), first_response_by_id=user.id,
+                first_response_note=note or None, status=Enquiry.CONTACTED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not recorded:
+        db.session.rollback()
+        raise FirstResponseRecorded
     audit("update", "enquiry", enquiry.id, {"first_response": True}, user=user)
     db.session.commit()
+    db.session.refresh(enquiry)
+
+
+def delete_abandoned_drafts(now: datetime) -> int:
+    """Delete the saved answers of enquiries never sent and left alone for the agency's
+    period. One statement: a draft changed meanwhile is newer than the cut-off and stays."""
+    cutoff = now - timedelta(days=agency_settings()["enquiry_draft_days"])
+    deleted = db.session.execute(
+        delete(EnquiryDraft).where(EnquiryDraft.updated_at < cutoff)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return deleted

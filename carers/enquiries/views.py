@@ -48,11 +48,13 @@ def load_draft(create: bool = False) -> EnquiryDraft | None:
     return draft
 
 
-def save(draft: EnquiryDraft, raw_key: str, answers_key: str | None = None, value=None) -> None:
-    """Keep what was typed on this page and, when it was valid, the answer. JSON columns are
-    replaced, not mutated, so SQLAlchemy sees the change."""
+def save(draft: EnquiryDraft, form, raw_key: str, answers_key: str | None = None,
+         value=None) -> None:
+    """Keep what was typed on this page (its own fields only, each cut to its limit) and,
+    when it was valid, the answer. JSON columns are replaced, not mutated, so SQLAlchemy sees
+    the change."""
     raw = dict(draft.raw or {})
-    raw[raw_key] = {k: request.form.getlist(k) for k in request.form if k != "csrf_token"}
+    raw[raw_key] = form.typed()
     draft.raw = raw
     if answers_key is not None:
         answers = dict(draft.answers or {})
@@ -128,9 +130,9 @@ def question(slug):
             return drop_bot_submission()
         form = page.form()
         if form.validate():
-            save(draft, slug, slug, form.answers())
+            save(draft, form, slug, slug, form.answers())
             return redirect(destination(slug, draft.answers))
-        save(draft, slug)
+        save(draft, form, slug)
     else:
         form = page.form(formdata=saved_formdata(draft, slug))
     return render_template("enquiries/question.html", form=form, slug=slug,
@@ -148,7 +150,7 @@ def household():
         if form.validate():
             if form.add_person.data == "yes":
                 return redirect(url_for("enquiry.person", change=request.args.get("change")))
-            save(draft, "household", "household", {"people": people})
+            save(draft, form, "household", "household", {"people": people})
             return redirect(destination("household", draft.answers))
     if people:
         form.add_person.label.text = "Does anyone else live with you?"
@@ -177,10 +179,10 @@ def person(index):
             raw = dict(draft.raw)
             raw.pop(raw_key, None)
             draft.raw = raw
-            save(draft, "household", "household", {"people": people})
+            save(draft, form, "household", "household", {"people": people})
             return redirect(url_for("enquiry.question", slug="household",
                                     change=request.args.get("change")))
-        save(draft, raw_key)
+        save(draft, form, raw_key)
     else:
         formdata = saved_formdata(draft, raw_key)
         if formdata is None and index is not None:

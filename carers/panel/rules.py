@@ -68,12 +68,13 @@ class PanelSetting:
     label: str
     evidence: str
     hint: str
+    minimum: int = 0
 
 
 PANEL_DEFAULTS: dict[str, PanelSetting] = {
     "panel_quorum_members": PanelSetting(
         5, "Panel quorum: members present (advisers and minute taker not counted)", "[U]",
-        "FSR 24 (2011) wording not retrieved; 5 was the 2002 rule."),
+        "FSR 24 (2011) wording not retrieved; 5 was the 2002 rule.", minimum=1),
     "panel_quorum_chairs": PanelSetting(
         1, "Panel quorum: chair or vice chair present", "[U]",
         "1 means the chair or a vice chair must attend; 0 means not required."),

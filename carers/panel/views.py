@@ -69,6 +69,9 @@ from carers.settings.registry import agency_settings
 
 bp = Blueprint("panel", __name__)
 
+MEETING_CHANGED = ("This meeting changed since you opened this page. Check the latest details, "
+                   "then save again: what you typed is below.")
+
 AGENDA_CHOICES_LIMIT = 200
 
 
@@ -90,18 +93,18 @@ def _refused(reasons):
 
 
 def _attempt(change, done: str, to: str):
-    """Make a change from a form. Returns (a redirect to ``to``, []) once it is made, or when
-    the meeting changed meanwhile (with a warning); or (None, the reasons) when it is refused,
-    to show the form again."""
+    """Make a change from a form. Returns (a redirect to ``to``, []) once it is made; or (None,
+    the reasons) when it is refused or the meeting changed meanwhile, to show the form again
+    with what was typed."""
     try:
         change()
     except ops.PanelRefused as refused:
         db.session.rollback()
         return None, _refused(refused.reasons)
     except ops.MeetingChanged:
-        flash(CHANGED_MESSAGE, "warning")
-    else:
-        flash(done)
+        db.session.rollback()
+        return None, [{"text": MEETING_CHANGED}]
+    flash(done)
     return redirect(to), []
 
 
@@ -234,9 +237,12 @@ def edit_meeting(meeting_id):
                                meets_on=form.meets_on.data, starts_at=form.starts_at.time,
                                place=form.place.data, online_link=form.online_link.data)
         except ops.MeetingChanged:
-            flash(CHANGED_MESSAGE, "warning")
-        else:
-            flash("Meeting saved")
+            db.session.rollback()
+            form.version.data = str(meeting.version)  # saving again, after a look, is deliberate
+            return render_template("panel/form.html", form=form, page_title="Change the meeting",
+                                   refusals=[{"text": MEETING_CHANGED}],
+                                   back=url_for("panel.meeting", meeting_id=meeting_id)), 409
+        flash("Meeting saved")
         return redirect(url_for("panel.meeting", meeting_id=meeting_id))
     return render_template("panel/form.html", form=form, page_title="Change the meeting",
                            back=url_for("panel.meeting", meeting_id=meeting_id))

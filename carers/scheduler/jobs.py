@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from carers.checks import operations as checks
+from carers.enquiries.operations import delete_abandoned_drafts
 from carers.notifications.dispatch import send_due
 from carers.panel.operations import build_due_packs
 from carers.scheduler.digest import send_clock_digests
@@ -65,6 +66,10 @@ def _panel_packs(now):
     return {"packs built": len(build_due_packs(now))}
 
 
+def _enquiry_drafts(now):
+    return {"unsent enquiry forms deleted": delete_abandoned_drafts(now)}
+
+
 def _refresh_checks(now):
     return {"cases changed": checks.refresh_all_checks()}
 
@@ -84,6 +89,8 @@ JOBS: list[Job] = [
         daily="02:00"),
     Job("retention", "Delete records past their retention period", apply_retention,
         daily="03:00"),
+    Job("enquiry_drafts", "Delete unsent enquiry forms left for the agency's period",
+        _enquiry_drafts, every=3600),
 ]
 
 

@@ -1,9 +1,9 @@
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import StringField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import Email, Length, NumberRange
 
 from carers.cases.forms import ChoiceRadioField
-from carers.core.forms import GovForm, WholeNumberField, submit_button
+from carers.core.forms import GovForm, InputRequired, WholeNumberField, submit_button
 from carers.settings.registry import SETTINGS
 
 
@@ -49,9 +49,13 @@ def settings_form(current: dict):
                             message=f"{s.label} must be between {s.minimum} and 1000")],
                 description=hint, default=current[s.key])
         else:
-            field = StringField(s.label, validators=[
+            validators = [
                 InputRequired(f"Enter {s.label.lower()}"),
-                Length(max=200, message=f"{s.label} must be 200 characters or fewer")],
-                description=hint, default=current[s.key], widget=GovTextInput())
+                Length(max=200, message=f"{s.label} must be 200 characters or fewer")]
+            if s.key.endswith("_email"):
+                validators.append(Email(f"Enter {s.label.lower()} in the correct format, like "
+                                        "fostering@example.gov.uk"))
+            field = StringField(s.label, validators=validators, description=hint,
+                                default=current[s.key], widget=GovTextInput())
         setattr(SettingsForm, s.key, field)
     return SettingsForm

@@ -46,6 +46,12 @@ SETTINGS += [
             "every other role: fostering staff, panel administrators and panel members, who "
             "all read families' records."),
 ]
+# The public enquiry form: answers of an enquiry never sent are deleted after this long.
+SETTINGS += [
+    Setting("enquiry_draft_days", "Delete unsent enquiry forms after (days)", 30, "product",
+            "Answers saved while someone fills in the enquiry form, if they never send it, "
+            "are deleted this many days after they last changed them.", minimum=1),
+]
 # Visits: reminders and the office, where sessions at the office take place.
 SETTINGS += [
     Setting("visit_reminder_hours", "Visit reminders: hours before the visit", 24, "product",
@@ -61,7 +67,7 @@ SETTINGS += [
 ]
 # The checks ledger's settings, defined beside its rules (dbs_renewal_years is above).
 SETTINGS += [
-    Setting(key, cs.label, cs.default, cs.evidence, cs.hint)
+    Setting(key, cs.label, cs.default, cs.evidence, cs.hint, minimum=cs.minimum)
     for key, cs in CHECK_DEFAULTS.items() if key not in {s.key for s in SETTINGS}
 ]
 
@@ -74,7 +80,7 @@ SETTINGS += [
 
 # The fostering panel's settings (quorum, access period), defined beside its rules.
 SETTINGS += [
-    Setting(key, ps.label, ps.default, ps.evidence, ps.hint)
+    Setting(key, ps.label, ps.default, ps.evidence, ps.hint, minimum=ps.minimum)
     for key, ps in PANEL_DEFAULTS.items()
 ]
 

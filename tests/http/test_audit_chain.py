@@ -127,3 +127,32 @@ def test_concurrent_writers_keep_one_unbroken_chain(app):
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 40
     verdict = verify()
     assert verdict.ok, verdict.message()
+
+
+def test_verify_notices_entries_cut_off_the_end_with_the_head_rewound(app, runner):
+    """Someone with only database access deletes the last entries and sets the head back to
+    the entry now last: every remaining link fits, but the head's seal does not."""
+    ids = write_entries(5)
+    kept = db.session.get(AuditEvent, ids[2])
+    kept_seq, kept_hash = kept.seq, kept.hash
+    tamper("DELETE FROM audit_event WHERE id IN (:a, :b)", a=ids[3], b=ids[4])
+    tamper("UPDATE audit_chain SET seq = :seq, last_hash = :hash", seq=kept_seq, hash=kept_hash)
+    db.session.expire_all()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert "not sealed with the service's key" in result.output
+
+
+def test_a_head_sealed_with_another_key_is_refused_and_sealing_needs_an_intact_chain(
+        app, runner):
+    write_entries(3)
+    app.config["AUDIT_ANCHOR_KEY"] = "a new key"
+    assert not verify().ok
+    result = runner.invoke(args=["audit", "seal"])
+    assert result.exit_code == 0, result.output
+    assert "Audit trail intact: 3 entries checked" in result.output
+    ids = write_entries(1)
+    tamper("UPDATE audit_event SET object_id = '999' WHERE id = :id", id=ids[0])
+    db.session.expire_all()
+    result = runner.invoke(args=["audit", "seal"])
+    assert result.exit_code == 1 and "its content was changed" in result.output

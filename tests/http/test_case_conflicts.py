@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from markupsafe import escape
 from sqlalchemy import func, select
 
 import carers.cases.operations as operations
@@ -105,11 +106,15 @@ def count(model, **where) -> int:
     return db.session.scalar(query)
 
 
-def assert_refused_as_changed(client, response, reference):
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/staff/cases/{reference}")
-    page = text_of(client.get(response.headers["Location"]))
-    assert any(CHANGED in message for message in flashes(page)), flashes(page)
+def assert_refused_as_changed(client, response, reference, *typed):
+    """The form again, with an error summary saying why and everything that was typed."""
+    assert response.status_code == 409
+    page = text_of(response)
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', page, re.S)
+    assert summary and CHANGED in summary.group(0), page
+    assert 'name="version" type="hidden"' in page and f"/staff/cases/{reference}" in page
+    for text in typed:
+        assert str(escape(text)) in page, text
 
 
 # --- through the web: the second to post is told, and nothing of theirs is kept ---
@@ -135,7 +140,7 @@ def test_two_workers_move_the_same_case_and_the_second_is_refused(
 
     response = alexs.post(url + alexs_action, data={
         **alexs_form, "on": parts(date(2027, 5, 21)), "confirm": "y", "reason": "Alex's"})
-    assert_refused_as_changed(alexs, response, case.reference)
+    assert_refused_as_changed(alexs, response, case.reference, "Alex's")
 
     after_alex = fresh(case.id)
     assert (after_alex.stage, after_alex.version, after_alex.stage_since) == (
@@ -191,7 +196,7 @@ def test_two_managers_record_oversight_and_the_second_is_refused(app, case, team
     assert response.status_code == 302
     response = seconds.post(url, data={**second_form, "decision": "Pause",
                                        "rationale": "Wait for the DBS"})
-    assert_refused_as_changed(seconds, response, case.reference)
+    assert_refused_as_changed(seconds, response, case.reference, "Pause", "Wait for the DBS")
 
     oversight = db.session.scalars(select(CaseEvent).where(
         CaseEvent.household_id == case.id, CaseEvent.kind == CaseEvent.OVERSIGHT)).all()
@@ -328,3 +333,22 @@ def test_two_requests_writing_at_the_same_moment_one_wins_one_is_told(app, case,
         workers = db.session.scalars(select(case_worker.c.user_id).where(
             case_worker.c.household_id == case.id)).all()
         assert workers == [winner]
+
+
+def test_two_workers_withdraw_the_same_case_and_the_second_keeps_what_they_typed(
+        app, team, sam, alex):
+    case = make_household("mainstream", "stage1", team=team, workers=[sam, alex])
+    sams, alexs = client_for(app, sam), client_for(app, alex)
+    url = f"/staff/cases/{case.reference}/move/withdraw"
+    sams_form, alexs_form = open_form(sams, url), open_form(alexs, url)
+    response = sams.post(url, data={**sams_form, "on": parts(date(2027, 6, 1)), "confirm": "y",
+                                    "reason": "They moved away", "withdrawal_code": "AW1"})
+    assert response.status_code == 302, text_of(response)
+    response = alexs.post(url, data={**alexs_form, "on": parts(date(2027, 6, 1)),
+                                     "confirm": "y", "withdrawal_code": "AW2",
+                                     "reason": "A long explanation Alex typed"})
+    assert_refused_as_changed(alexs, response, case.reference,
+                              "A long explanation Alex typed")
+    withdrawals = db.session.scalars(select(CaseEvent.body).where(
+        CaseEvent.household_id == case.id, CaseEvent.kind == CaseEvent.TRANSITION)).all()
+    assert withdrawals == ["They moved away"]

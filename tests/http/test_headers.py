@@ -43,3 +43,60 @@ def test_staff_pages_carry_every_header_and_need_no_unsafe_inline(app, https):
         script_src = next(d for d in csp.split("; ") if d.startswith("script-src "))
         for script in INLINE_SCRIPT.findall(html):
             assert sha256_source(script) in script_src, (url, script)
+
+
+def test_the_local_server_does_not_announce_its_name_and_version(database_url, tmp_path):
+    """Werkzeug's server says "Server: Werkzeug/3.x Python/3.11" whatever the application
+    sets; `flask serve` (what `make run` starts) names only the service."""
+    import http.client
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT, free_port
+
+    port = free_port()
+    env = {**os.environ, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
+           "PYTHONPATH": str(ROOT)}
+    flask = os.path.join(os.path.dirname(sys.executable), "flask")
+    process = subprocess.Popen([flask, "--app", "carers", "serve", "--port", str(port)],
+                               cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        for path in ("/", "/no/such/page", "/assets/govuk-frontend.min.js"):
+            while True:
+                try:
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                    conn.request("GET", path)
+                    response = conn.getresponse()
+                    break
+                except ConnectionRefusedError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            response.read()
+            conn.close()
+            servers = response.headers.get_all("Server") or []
+            assert response.status in (200, 404), path
+            assert servers == ["carers"], (path, servers)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_the_audit_export_is_never_cached(app):
+    client = isolated_client(app)
+    sign_in(client, make_staff("administrator"))
+    export = client.get("/staff/admin/audit/export.csv")
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    assert "no-store" in export.headers["Cache-Control"]
+
+
+def test_a_wrong_method_has_its_own_page_not_page_not_found(client):
+    response = client.delete("/enquiry/about-you")
+    assert response.status_code == 405
+    html = response.get_data(as_text=True)
+    assert "Page not found" not in html
+    assert "<title>This page cannot be used in that way" in html
+    assert html.count("<h1") == 1
