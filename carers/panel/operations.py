@@ -160,6 +160,9 @@ def set_seats(by: User, meeting: PanelMeeting, invited_ids: set[int], attended_i
     if gone:
         raise PanelRefused([f"Not on the central list on the meeting date: {', '.join(gone)}."])
     seats = {s.member_id: s for s in meeting.seats}
+    if invited_ids - set(seats) and meeting.papers_issued_at and not meeting.minutes_final_on:
+        # Papers already issued: a member invited now gets their copy of a pack built again.
+        db.session.add(PackJob(meeting_id=meeting.id, queued_at=utcnow(), queued_by_id=by.id))
     for member_id in set(seats) - invited_ids:
         meeting.seats.remove(seats[member_id])
     for member_id in invited_ids:

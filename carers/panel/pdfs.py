@@ -30,8 +30,8 @@ from carers.core.dates import format_date
 from carers.documents.pdf import PRINT_BASE_URL, StaticOnlyFetcher, render_pdf
 from carers.reports import document as reports
 
-__all__ = ["copy_line", "letter_pdf", "pack_html", "render_pdf", "report_pdf",
-           "stamp_overlays", "stamped_copies", "stamped_copy"]
+__all__ = ["copy_line", "letter_pdf", "member_report_pdf", "pack_html", "render_pdf",
+           "report_pdf", "stamp_overlays", "stamped_copies", "stamped_copy"]
 
 
 def pack_html(meeting, items, agency_name: str) -> str:
@@ -138,6 +138,12 @@ def report_pdf(household) -> bytes:
     there is one (served from the store when unchanged)."""
     pdf, _stored = reports.report_pdf(household, reports.signed_off_report(household))
     return pdf
+
+
+def member_report_pdf(household, name: str, on: date) -> bytes:
+    """The case's report as one panel member downloads it: stamped with their name and the
+    date on every page, like their pack."""
+    return stamped_copy(report_pdf(household), name, on)
 
 
 def letter_pdf(household, kind: str, **ctx) -> bytes:

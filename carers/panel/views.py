@@ -405,15 +405,14 @@ def my_meetings():
 def my_meeting(meeting_id):
     settings = agency_settings()
     meeting, member = visible_meeting(meeting_id, current_user, today(), settings)
-    job = db.session.scalar(
-        select(PackJob).where(PackJob.meeting_id == meeting.id, PackJob.built_at.is_not(None))
-        .order_by(PackJob.built_at.desc(), PackJob.id.desc()).limit(1))
-    pending = db.session.scalar(select(func.count(PackJob.id)).where(
-        PackJob.meeting_id == meeting.id, PackJob.built_at.is_(None)))
+    copy = _own_copy(meeting, member)
+    job = db.session.get(PackJob, copy.job_id) if copy else None
+    issued = meeting.papers_issued_at is not None or db.session.scalar(
+        select(func.count(PackJob.id)).where(PackJob.meeting_id == meeting.id))
     audit("view", "panel_meeting", meeting.id)
     db.session.commit()
     return render_template(
-        "panel/my_meeting.html", meeting=meeting, member=member, job=job, pending=pending,
+        "panel/my_meeting.html", meeting=meeting, member=member, job=job, issued=issued,
         recommendations=_recommendations(meeting.id), chair=chairs_meeting(meeting, member),
         minutes=writes_minutes(meeting, member, current_user),
         access_ends=access_ends_on(meeting.meets_on, settings))
@@ -423,18 +422,29 @@ def my_meeting(meeting_id):
 @login_required
 def pack(meeting_id):
     meeting, member = visible_meeting(meeting_id, current_user, today(), agency_settings())
-    copy = db.session.scalar(
-        select(PackCopy).join(PackJob, PackCopy.job_id == PackJob.id)
-        .where(PackJob.meeting_id == meeting.id, PackJob.built_at.is_not(None),
-               PackCopy.member_id == member.id)
-        .order_by(PackJob.built_at.desc(), PackJob.id.desc()).limit(1))
+    copy = _own_copy(meeting, member)
     if copy is None:
         abort(404)
     audit("download", "panel_pack", copy.id, {"meeting": meeting.id})
     db.session.commit()
-    return send_file(io.BytesIO(copy.pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"panel-pack-{meeting.meets_on:%Y-%m-%d}.pdf",
-                     max_age=0)
+    return _pdf_download(copy.pdf, f"panel-pack-{meeting.meets_on:%Y-%m-%d}.pdf")
+
+
+def _own_copy(meeting, member) -> PackCopy | None:
+    """The member's copy of the latest pack built for the meeting, if it has been made."""
+    return db.session.scalar(
+        select(PackCopy).join(PackJob, PackCopy.job_id == PackJob.id)
+        .where(PackJob.meeting_id == meeting.id, PackJob.built_at.is_not(None),
+               PackCopy.member_id == member.id)
+        .order_by(PackJob.built_at.desc(), PackJob.id.desc()).limit(1))
+
+
+def _pdf_download(content: bytes, filename: str):
+    """A member's papers: an attachment that no browser or proxy keeps a copy of."""
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                         download_name=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/panel/meetings/<int:meeting_id>/cases/<reference>/report.pdf")
@@ -445,15 +455,10 @@ def report(meeting_id, reference):
     if item is None:
         abort(404)
     household = item.household
-    pdf = _report_pdf(household)
+    pdf = pdfs.member_report_pdf(household, member.user.name, today())
     audit("download", "household_report", household.id, {"meeting": meeting.id})
     db.session.commit()
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"report-{household.reference}.pdf", max_age=0)
-
-
-def _report_pdf(household) -> bytes:
-    return pdfs.report_pdf(household)
+    return _pdf_download(pdf, f"report-{household.reference}.pdf")
 
 
 # --- the chair's recommendation and the minutes ---
