@@ -76,3 +76,75 @@ def test_a_member_invited_after_the_pack_was_built_gets_no_dead_link(app, frozen
     assert f"/panel/meetings/{meeting.id}/pack.pdf" in page
     assert "Copy for Iris Independent" in pdf_text(
         client.get(f"/panel/meetings/{meeting.id}/pack.pdf").data)
+
+
+# --- a signed-off report is frozen as signed ---
+
+def signed_off_case(name="Kit and Lou Rowan"):
+    from carers.pipeline import Stage
+    from carers.reports import operations as report_ops
+    from carers.reports.sample import assessed_household
+
+    worker = make_staff("assessing_social_worker")
+    manager = make_staff("team_manager")
+    household = assessed_household(worker, name=name)
+    report_ops.sign_off(household, manager)
+    household.stage, household.stage_since = Stage.READY_FOR_PANEL.value, date(2027, 1, 4)
+    db.session.commit()
+    return household, worker
+
+
+def test_a_signed_off_report_keeps_the_facts_it_was_signed_with(app, frozen, panel):
+    from carers.reports import operations as report_ops
+    from carers.reports.document import report_pdf
+
+    household, worker = signed_off_case()
+    meeting = meeting_with(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    ops.build_due_packs(NOW)
+    # The case changes after sign-off: new training, a new telephone number.
+    report_ops.add_training(household, worker, course="First Aid for Carers",
+                            provider="Red Cross", attended_by="Kit Rowan",
+                            completed_on=date(2027, 2, 1))
+    household.phone = "07700 900 999"
+    db.session.commit()
+    member = client_for(app, panel["chair"].user)
+    base = f"/panel/meetings/{meeting.id}"
+    per_case = pdf_text(member.get(f"{base}/cases/{household.reference}/report.pdf").data)
+    staff = pdf_text(report_pdf(household)[0])
+    pack = pdf_text(member.get(f"{base}/pack.pdf").data)
+    for text in (per_case, staff, pack):
+        assert "Skills to Foster" in text and "01632 960 001" in text
+        assert "First Aid for Carers" not in text and "07700 900 999" not in text
+    # A new version is where the change shows.
+    report_ops.new_version(household, worker)
+    assert "First Aid for Carers" in pdf_text(report_pdf(household)[0])
+
+
+# --- referee placeholders ---
+
+def test_a_superseded_referee_placeholder_cannot_be_recorded_and_never_prints(app, frozen):
+    from carers.checks.models import Check
+    from carers.reports.document import report_body_html
+    from carers.reports.sample import assessed_household
+
+    worker = make_staff("assessing_social_worker")
+    household = assessed_household(worker, name="Noa and Eli Vance")
+    # Recorded while the slot was open; since then two referees were named.
+    slot = Check(household_id=household.id, key="reference:slot2",
+                 kind="personal_reference", subject="referee 2 (not yet named)",
+                 required=False, created_on=date(2026, 8, 1), requested_on=date(2026, 8, 2))
+    db.session.add(slot)
+    db.session.commit()
+    assert "not yet named" not in report_body_html(household)
+    client = client_for(app, worker)
+    url = f"/staff/cases/{household.reference}/checks/{slot.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "no longer needed" in page
+    r = post(client, url, {"requested_on": ["3", "3", "2027"],
+                           "received_on": ["3", "3", "2027"], "outcome": "clear"}, page=url)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "govuk-error-summary" in html and "named in its place" in html
+    db.session.refresh(slot)
+    assert slot.received_on is None and slot.requested_on == date(2026, 8, 2)
