@@ -63,7 +63,13 @@ from carers.panel.models import (
     PanelMember,
     PanelRecommendation,
 )
-from carers.panel.rules import PanelRole, access_ends_on, papers_due_on, quorum
+from carers.panel.rules import (
+    PanelRole,
+    access_ends_on,
+    papers_due_on,
+    papers_fingerprint,
+    quorum,
+)
 from carers.pipeline import Recommendation, Stage, TransitionRefused
 from carers.settings.registry import agency_settings
 
@@ -255,6 +261,10 @@ def _latest_job(meeting_id: int) -> PackJob | None:
                              .order_by(PackJob.queued_at.desc(), PackJob.id.desc()).limit(1))
 
 
+def _fingerprint(job: PackJob | None) -> str | None:
+    return papers_fingerprint(job.papers_sha256) if job and job.papers_sha256 else None
+
+
 def _recommendations(meeting_id: int) -> dict[int, PanelRecommendation]:
     return {r.household_id: r for r in db.session.scalars(
         select(PanelRecommendation).where(PanelRecommendation.meeting_id == meeting_id))}
@@ -269,10 +279,11 @@ def meeting(meeting_id):
     audit("view", "panel_meeting", meeting.id)
     db.session.commit()
     meeting = _meeting_or_404(meeting_id)
+    job = _latest_job(meeting.id)
     return render_template(
         "panel/meeting.html", meeting=meeting, basis=basis, quorum=q,
         papers_due=papers_due_on(meeting.meets_on), today_date=today(),
-        job=_latest_job(meeting.id), recommendations=_recommendations(meeting.id),
+        job=job, fingerprint=_fingerprint(job), recommendations=_recommendations(meeting.id),
         issue_form=ConfirmForm(formdata=None, version=str(meeting.version)),
         access_ends=access_ends_on(meeting.meets_on, settings))
 
@@ -413,6 +424,7 @@ def my_meeting(meeting_id):
     db.session.commit()
     return render_template(
         "panel/my_meeting.html", meeting=meeting, member=member, job=job, issued=issued,
+        fingerprint=_fingerprint(job),
         recommendations=_recommendations(meeting.id), chair=chairs_meeting(meeting, member),
         minutes=writes_minutes(meeting, member, current_user),
         access_ends=access_ends_on(meeting.meets_on, settings))

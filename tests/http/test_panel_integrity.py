@@ -148,3 +148,49 @@ def test_a_superseded_referee_placeholder_cannot_be_recorded_and_never_prints(ap
     assert "govuk-error-summary" in html and "named in its place" in html
     db.session.refresh(slot)
     assert slot.received_on is None and slot.requested_on == date(2026, 8, 2)
+
+
+# --- the pack: tagged, small, and showing what it holds ---
+
+def test_stamped_copies_stay_tagged_pdf_1_7_close_to_the_papers_size_and_show_their_fingerprint(
+        app, frozen, panel):
+    from carers.panel.models import PackJob
+    from carers.reports.sample import assessed_household
+
+    worker = make_staff("assessing_social_worker")
+    cases = [assessed_household(worker, name="Ada and Bo Quill"), ready_case("Gum Household")]
+    for case in cases:
+        case.stage = "ready_for_panel"
+    db.session.commit()
+    meeting = meeting_with(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
+    issue(app, meeting)
+    ops.build_due_packs(NOW)
+    job = db.session.scalar(select(PackJob))
+    base = pdfs_base_size(meeting)
+    for key, name in (("chair", "Priya Chair"), ("sw", "Sam Social")):
+        r = client_for(app, panel[key].user).get(f"/panel/meetings/{meeting.id}/pack.pdf")
+        assert r.data.startswith(b"%PDF-1.7")
+        reader = PdfReader(io.BytesIO(r.data))
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+        assert len(r.data) < 1.3 * base, (len(r.data), base)
+        first = " ".join(reader.pages[0].extract_text().split())
+        assert "Papers issued on 1 March 2027" in first
+        for person in ("Priya Chair", "Sam Social"):
+            assert person in first  # who sits on the panel
+        fingerprint = " ".join(job.papers_sha256[i:i + 4] for i in range(0, 12, 4))
+        for page in reader.pages:
+            text = " ".join(page.extract_text().split())
+            assert f"Copy for {name}, 1 March 2027" in text
+            assert f"Fingerprint {fingerprint}" in text
+    page = client_for(app, panel["sw"].user).get(f"/panel/meetings/{meeting.id}")
+    assert fingerprint in page.get_data(as_text=True)
+
+
+def pdfs_base_size(meeting) -> int:
+    """The papers as rendered before any stamp (the same HTML the sweep renders)."""
+    from carers.panel import pdfs
+
+    meeting = db.session.get(PanelMeeting, meeting.id)
+    html = pdfs.pack_html(meeting, meeting.agenda, "Agency", date(2027, 3, 1))
+    return len(pdfs.render_pdf(html, title="Panel pack", author="Agency"))
