@@ -30,8 +30,8 @@ from carers.core.dates import format_date
 from carers.documents.pdf import PRINT_BASE_URL, StaticOnlyFetcher, render_pdf
 from carers.reports import document as reports
 
-__all__ = ["copy_line", "letter_pdf", "member_report_pdf", "pack_html", "render_pdf",
-           "report_pdf", "stamp_overlays", "stamped_copies", "stamped_copy"]
+__all__ = ["copy_line", "letter_pdf", "member_report_pdf", "outstanding_checks", "pack_html",
+           "render_pdf", "report_pdf", "stamp_overlays", "stamped_copies", "stamped_copy"]
 
 
 def pack_html(meeting, items, agency_name: str, issued_on: date | None = None) -> str:
@@ -44,7 +44,7 @@ def pack_html(meeting, items, agency_name: str, issued_on: date | None = None) -
         report = reports.signed_off_report(household)
         outline = reports.report_outline(household, report)
         cases.append({"item": item, "body": reports.report_body_html(household, report=report),
-                      "outline": outline})
+                      "outline": outline, "outstanding": reports.outstanding_checks(household)})
     contents = [{"id": "pack-agenda", "title": "Agenda"}] + [
         {"id": c["outline"][0]["id"],
          "title": f"{c['item'].household.reference}: {c['item'].household.name}",
@@ -55,6 +55,10 @@ def pack_html(meeting, items, agency_name: str, issued_on: date | None = None) -
         agency_name=agency_name, issued_on=issued_on, seats=seats,
         doc_title=f"Fostering panel pack, {format_date(meeting.meets_on)}",
         doc_author=agency_name, doc_reference=f"Panel {format_date(meeting.meets_on)}")
+
+
+def outstanding_checks(household) -> list[str]:
+    return reports.outstanding_checks(household)
 
 
 def copy_line(name: str, on: date) -> str:

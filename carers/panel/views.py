@@ -284,6 +284,8 @@ def meeting(meeting_id):
         "panel/meeting.html", meeting=meeting, basis=basis, quorum=q,
         papers_due=papers_due_on(meeting.meets_on), today_date=today(),
         job=job, fingerprint=_fingerprint(job), recommendations=_recommendations(meeting.id),
+        outstanding={item.household_id: pdfs.outstanding_checks(item.household)
+                     for item in meeting.agenda},
         issue_form=ConfirmForm(formdata=None, version=str(meeting.version)),
         access_ends=access_ends_on(meeting.meets_on, settings))
 
@@ -425,6 +427,8 @@ def my_meeting(meeting_id):
     return render_template(
         "panel/my_meeting.html", meeting=meeting, member=member, job=job, issued=issued,
         fingerprint=_fingerprint(job),
+        outstanding={item.household_id: pdfs.outstanding_checks(item.household)
+                     for item in meeting.agenda},
         recommendations=_recommendations(meeting.id), chair=chairs_meeting(meeting, member),
         minutes=writes_minutes(meeting, member, current_user),
         access_ends=access_ends_on(meeting.meets_on, settings))

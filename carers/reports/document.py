@@ -162,6 +162,12 @@ def thaw_facts(frozen: dict) -> Facts:
                  workers=facts.workers)
 
 
+def outstanding_checks(household) -> list[str]:
+    """The required checks and references not yet complete, by name: warned about wherever a
+    report is signed off or goes to panel."""
+    return list(case_ledger(household, today(), agency_settings()).outstanding)
+
+
 def report_facts(household, report: AssessmentReport | None) -> Facts:
     """What a version's factual sections print: frozen at sign-off, else read live."""
     if report is not None and report.facts is not None:

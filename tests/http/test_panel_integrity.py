@@ -194,3 +194,42 @@ def pdfs_base_size(meeting) -> int:
     meeting = db.session.get(PanelMeeting, meeting.id)
     html = pdfs.pack_html(meeting, meeting.agenda, "Agency", date(2027, 3, 1))
     return len(pdfs.render_pdf(html, title="Panel pack", author="Agency"))
+
+
+# --- outstanding checks are warned about before and at panel ---
+
+def test_outstanding_checks_are_warned_about_at_sign_off_on_the_agenda_and_in_the_pack(
+        app, frozen, panel):
+    from carers.checks.models import Check
+    from carers.reports.sample import assessed_household
+
+    worker = make_staff("assessing_social_worker")
+    manager = make_staff("team_manager")
+    household = assessed_household(worker, name="Ivy and Rex Hale")
+    medical = db.session.scalar(select(Check).where(Check.household_id == household.id,
+                                                    Check.kind == "medical"))
+    medical.received_on = None
+    medical.done_on = None
+    db.session.commit()
+    household.workers.append(manager)
+    db.session.commit()
+    editor = client_for(app, manager).get(f"/staff/cases/{household.reference}/report")
+    html = editor.get_data(as_text=True)
+    assert 'id="outstanding-checks"' in html and medical.label in html.replace("&#39;", "'")
+
+    bare = ready_case("Jay Household", date(2027, 3, 8))
+    household.stage = "ready_for_panel"
+    db.session.commit()
+    meeting = meeting_with(panel["invited"][:1], [household, bare], meets_on=date(2027, 3, 8))
+    admin = issue(app, meeting)
+    page = admin.get(f"/staff/panel/meetings/{meeting.id}").get_data(as_text=True)
+    assert f'id="outstanding-{household.reference}"' in page
+    assert f'id="outstanding-{bare.reference}"' in page
+    ops.build_due_packs(NOW)
+    chair = client_for(app, panel["chair"].user)
+    assert f'id="outstanding-{household.reference}"' in chair.get(
+        f"/panel/meetings/{meeting.id}").get_data(as_text=True)
+    first = " ".join(PdfReader(io.BytesIO(chair.get(
+        f"/panel/meetings/{meeting.id}/pack.pdf").data)).pages[0].extract_text().split())
+    assert "Checks outstanding" in first
+    assert household.reference in first and "Medical report" in first
