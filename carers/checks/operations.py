@@ -40,6 +40,7 @@ from carers.settings.registry import agency_settings
 
 __all__ = [
     "CaseChanged",
+    "PlaceholderClosed",
     "ReferenceClosed",
     "add_document",
     "find_referee",
@@ -64,6 +65,13 @@ __all__ = [
 
 CHECKS_EVENT = "checks"
 REFERENCE_PATH = "/reference/"
+
+
+class PlaceholderClosed(Exception):
+    """A referee slot that a named referee has replaced: nothing can be recorded on it."""
+
+    message = ("This referee slot is no longer needed: a referee has been named in its place. "
+               "Record the reference on the named referee's check.")
 
 
 class ReferenceClosed(Exception):
@@ -196,6 +204,8 @@ def _row_for(household: Household, key: str, user=None) -> Check:
 def record_check(check: Check, user, *, requested_on, requested_from, received_on, outcome,
                  verified: bool, expires_on, notes) -> None:
     household = check.household
+    if rules.superseded_placeholder(check.state()):
+        raise PlaceholderClosed
     newly_received = received_on is not None and check.received_on is None
     before = {name: getattr(check, name) for name in (
         "requested_on", "requested_from", "received_on", "outcome", "expires_on", "notes")}

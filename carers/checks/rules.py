@@ -597,3 +597,19 @@ def lapsed(checks: Iterable[CheckState], today: date) -> list[CheckState]:
     """Complete checks past their expiry with no renewal received yet."""
     return [c for c in checks if _current(c) and done_on(c) is not None
             and c.expires_on is not None and c.expires_on < today]
+
+
+# --- referee placeholders ---
+
+PLACEHOLDER_KEYS = ("reference:slot", "reference:family")
+
+
+def is_placeholder(key: str) -> bool:
+    """A personal reference slot held open until a referee is named."""
+    return key.startswith(PLACEHOLDER_KEYS)
+
+
+def superseded_placeholder(check: CheckState) -> bool:
+    """A placeholder no longer needed because a referee was named in its place: nothing can
+    be recorded on it and it never prints."""
+    return is_placeholder(check.key) and not check.required

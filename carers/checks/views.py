@@ -158,6 +158,10 @@ def check(reference, check_id):
             _changed_since_opened(form, household)
             item = _owned(Check, check_id, household)
             return _check_page(household, item, changer, form=form, record_form=form), 409
+        except operations.PlaceholderClosed as closed:
+            db.session.rollback()
+            form.requested_on.errors.append(closed.message)
+            return _check_page(household, item, changer, form=form, record_form=form)
         else:
             flash(f"Saved: {item.label}")
         return _back(household)
@@ -173,6 +177,7 @@ def _check_page(household, item, changer, form, record_form, upload_form=None):
         "checks/check.html", household=household, item=item, form=form,
         record_form=record_form, upload_form=upload_form or DocumentForm(formdata=None),
         status=rules.check_status(state, on, warning_days()),
+        placeholder_closed=rules.superseded_placeholder(state),
         next_step=rules.next_action(state, on, warning_days()), can_change=changer,
         renewal=db.session.scalar(select(Check).where(Check.renewal_of_id == item.id)),
         action_form=ActionForm(formdata=None, version=str(household.version)))

@@ -31,6 +31,42 @@ SERVED_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"
 PDF_VARIANT = "pdf/ua-1"
 
 
+# --- table header scope in the tagged PDF ---
+#
+# WeasyPrint tags <th> as /TH and links each cell to its headers, but leaves out the header's
+# scope, so a screen reader cannot tell a row header (the summary tables' labels) from a
+# column header. This wraps its tag builder to add the standard /Scope attribute from the
+# <th scope> the templates give. tests/unit/test_pdf.py reads the scope back.
+
+_SCOPES = {"row": "/Row", "rowgroup": "/Row", "col": "/Column", "colgroup": "/Column"}
+
+
+def _add_header_scope() -> None:
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "carers_scope", False):
+        return
+
+    def build_with_scope(box, *args, **kwargs):
+        for element in build(box, *args, **kwargs):
+            if element.get("S") == "/TH" and getattr(box, "element", None) is not None:
+                scope = _SCOPES.get(box.element.attrib.get("scope", "").lower())
+                if scope:
+                    attributes = element.get("A")
+                    if attributes is None:
+                        attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+                    attributes["Scope"] = scope
+            yield element
+
+    build_with_scope.carers_scope = True
+    tags._build_box_tree = build_with_scope
+
+
+_add_header_scope()
+
+
 class FetchRefused(ValueError):
     """The renderer asked for something other than our own print assets."""
 

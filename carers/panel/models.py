@@ -124,6 +124,9 @@ class PackJob(db.Model):
     built_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of the papers (the pack before any member's stamp): every copy of this pack
+    # prints its short form, so two copies can be seen to hold the same papers.
+    papers_sha256: Mapped[str | None] = mapped_column(String(64))
 
     meeting: Mapped[PanelMeeting] = relationship()
 

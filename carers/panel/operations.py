@@ -35,7 +35,7 @@ from carers.panel.models import (
     PanelMember,
     PanelRecommendation,
 )
-from carers.panel.rules import PanelRole
+from carers.panel.rules import PanelRole, papers_fingerprint
 from carers.pipeline import Action, Recommendation, Stage, TransitionFacts, TransitionRefused
 from carers.settings.registry import agency_settings
 
@@ -160,6 +160,9 @@ def set_seats(by: User, meeting: PanelMeeting, invited_ids: set[int], attended_i
     if gone:
         raise PanelRefused([f"Not on the central list on the meeting date: {', '.join(gone)}."])
     seats = {s.member_id: s for s in meeting.seats}
+    if invited_ids - set(seats) and meeting.papers_issued_at and not meeting.minutes_final_on:
+        # Papers already issued: a member invited now gets their copy of a pack built again.
+        db.session.add(PackJob(meeting_id=meeting.id, queued_at=utcnow(), queued_by_id=by.id))
     for member_id in set(seats) - invited_ids:
         meeting.seats.remove(seats[member_id])
     for member_id in invited_ids:
@@ -307,13 +310,17 @@ def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
     job = db.session.get(PackJob, job_id)
     meeting = job.meeting
     settings = agency_settings()
-    base = pdfs.render_pdf(pdfs.pack_html(meeting, meeting.agenda, settings["agency_name"]),
+    issued_on = london(meeting.papers_issued_at or job.queued_at).date()
+    base = pdfs.render_pdf(pdfs.pack_html(meeting, meeting.agenda, settings["agency_name"],
+                                          issued_on),
                            title=f"Panel pack {meeting.meets_on:%Y-%m-%d}",
                            author=settings["agency_name"])
     pages = len(PdfReader(_bytes_io(base)).pages)
+    papers_sha256 = hashlib.sha256(base).hexdigest()
     on = london(now).date()
     seats = list(meeting.seats)
-    stamped = pdfs.stamped_copies(base, [seat.member.user.name for seat in seats], on)
+    stamped = pdfs.stamped_copies(base, [seat.member.user.name for seat in seats], on,
+                                  note=f"Fingerprint {papers_fingerprint(papers_sha256)}")
     for seat, pdf in zip(seats, stamped, strict=True):
         db.session.add(PackCopy(job_id=job.id, member_id=seat.member_id, made_at=now,
                                 size=len(pdf), sha256=hashlib.sha256(pdf).hexdigest(),
@@ -322,7 +329,7 @@ def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
     finished = db.session.execute(
         update(PackJob).where(PackJob.id == job_id, PackJob.claim_token == token,
                               PackJob.built_at.is_(None))
-        .values(built_at=now, pages=pages, error=None)
+        .values(built_at=now, pages=pages, error=None, papers_sha256=papers_sha256)
         .execution_options(synchronize_session=False))
     if finished.rowcount != 1:
         # Our claim went stale and another builder took the job over: keep theirs.

@@ -30,11 +30,13 @@ from carers.core.dates import format_date
 from carers.documents.pdf import PRINT_BASE_URL, StaticOnlyFetcher, render_pdf
 from carers.reports import document as reports
 
-__all__ = ["copy_line", "letter_pdf", "pack_html", "render_pdf", "report_pdf",
-           "stamp_overlays", "stamped_copies", "stamped_copy"]
+__all__ = ["copy_line", "letter_pdf", "member_report_pdf", "outstanding_checks", "pack_html",
+           "render_pdf", "report_pdf", "stamp_overlays", "stamped_copies", "stamped_copy"]
 
 
-def pack_html(meeting, items, agency_name: str) -> str:
+def pack_html(meeting, items, agency_name: str, issued_on: date | None = None) -> str:
+    """The papers for a meeting: the agenda (with the date the papers were issued and who
+    sits on the panel), its contents, then each case's report."""
     cases = []
     for item in items:
         household = item.household
@@ -42,44 +44,57 @@ def pack_html(meeting, items, agency_name: str) -> str:
         report = reports.signed_off_report(household)
         outline = reports.report_outline(household, report)
         cases.append({"item": item, "body": reports.report_body_html(household, report=report),
-                      "outline": outline})
+                      "outline": outline, "outstanding": reports.outstanding_checks(household)})
     contents = [{"id": "pack-agenda", "title": "Agenda"}] + [
         {"id": c["outline"][0]["id"],
          "title": f"{c['item'].household.reference}: {c['item'].household.name}",
          "children": c["outline"]} for c in cases if c["outline"]]
+    seats = sorted(meeting.seats, key=lambda s: (s.member.role.label, s.member.user.name))
     return render_template(
         "panel/pdf/pack.html", meeting=meeting, cases=cases, contents_entries=contents,
-        agency_name=agency_name, doc_title=f"Fostering panel pack, {format_date(meeting.meets_on)}",
+        agency_name=agency_name, issued_on=issued_on, seats=seats,
+        doc_title=f"Fostering panel pack, {format_date(meeting.meets_on)}",
         doc_author=agency_name, doc_reference=f"Panel {format_date(meeting.meets_on)}")
+
+
+def outstanding_checks(household) -> list[str]:
+    return reports.outstanding_checks(household)
 
 
 def copy_line(name: str, on: date) -> str:
     return f"Copy for {name}, {format_date(on)}"
 
 
-def stamp_overlays(lines: list[str]) -> PdfReader:
+def stamp_overlays(lines: list[str], note: str | None = None) -> PdfReader:
     """One A4 page per line, each carrying its line where the document template prints its
     copy line: every member's stamp in a single render, sharing one font subset. Not tagged:
     the stamp is drawn into the pack as an artifact."""
     from weasyprint import HTML
 
-    html = render_template("panel/pdf/stamp.html", lines=lines)
+    html = render_template("panel/pdf/stamp.html", lines=lines, note=note)
     pdf = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
     return PdfReader(io.BytesIO(pdf))
 
 
-def stamped_copies(base_pdf: bytes, names: list[str], on: date) -> list[bytes]:
-    """``base_pdf`` once per name, with "Copy for NAME, DATE" on every page.
+def stamped_copies(base_pdf: bytes, names: list[str], on: date,
+                   note: str | None = None) -> list[bytes]:
+    """``base_pdf`` once per name, with "Copy for NAME, DATE" (and ``note`` below it, the
+    same on every copy) on every page.
 
     The pack is parsed once. The stamp is one form XObject, drawn on every page by a small
     shared content stream marked as an artifact (it is not part of the tagged structure);
     for each member only the XObject's content changes before the copy is written. The
     members' stamps share one font subset (one render), so the XObject's resources are
-    the same for all. Bookmarks, tags and metadata are kept."""
+    the same for all. Bookmarks, tags and metadata are kept.
+
+    Each copy is the base file unchanged followed by an incremental update holding only the
+    stamp (its form, font subset, and the pages' new content lists): the PDF version, object
+    streams and the tagged structure stay as rendered, and a copy is only a few kilobytes
+    larger than the base."""
     if not names:
         return []
-    overlays = stamp_overlays([copy_line(name, on) for name in names])
-    writer = PdfWriter(clone_from=io.BytesIO(base_pdf))
+    overlays = stamp_overlays([copy_line(name, on) for name in names], note)
+    writer = PdfWriter(io.BytesIO(base_pdf), incremental=True)
     first = overlays.pages[0]
     form = DecodedStreamObject()
     form.update({
@@ -138,6 +153,12 @@ def report_pdf(household) -> bytes:
     there is one (served from the store when unchanged)."""
     pdf, _stored = reports.report_pdf(household, reports.signed_off_report(household))
     return pdf
+
+
+def member_report_pdf(household, name: str, on: date) -> bytes:
+    """The case's report as one panel member downloads it: stamped with their name and the
+    date on every page, like their pack."""
+    return stamped_copy(report_pdf(household), name, on)
 
 
 def letter_pdf(household, kind: str, **ctx) -> bytes:

@@ -24,6 +24,7 @@ __all__ = [
     "can_see_meeting",
     "panel_setting",
     "papers_due_on",
+    "papers_fingerprint",
     "quorum",
 ]
 
@@ -147,3 +148,9 @@ def access_ends_on(meeting_on: date, settings: Mapping[str, object] | None = Non
 def can_see_meeting(invited: bool, meeting_on: date, today: date,
                     settings: Mapping[str, object] | None = None) -> bool:
     return invited and today <= access_ends_on(meeting_on, settings)
+
+
+def papers_fingerprint(sha256_hex: str) -> str:
+    """The short form of the papers' SHA-256 printed on every copy of a pack: two copies
+    showing the same fingerprint hold the same papers."""
+    return " ".join(sha256_hex[i:i + 4] for i in range(0, 12, 4))

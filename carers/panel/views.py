@@ -63,7 +63,13 @@ from carers.panel.models import (
     PanelMember,
     PanelRecommendation,
 )
-from carers.panel.rules import PanelRole, access_ends_on, papers_due_on, quorum
+from carers.panel.rules import (
+    PanelRole,
+    access_ends_on,
+    papers_due_on,
+    papers_fingerprint,
+    quorum,
+)
 from carers.pipeline import Recommendation, Stage, TransitionRefused
 from carers.settings.registry import agency_settings
 
@@ -261,6 +267,10 @@ def _latest_job(meeting_id: int) -> PackJob | None:
                              .order_by(PackJob.queued_at.desc(), PackJob.id.desc()).limit(1))
 
 
+def _fingerprint(job: PackJob | None) -> str | None:
+    return papers_fingerprint(job.papers_sha256) if job and job.papers_sha256 else None
+
+
 def _recommendations(meeting_id: int) -> dict[int, PanelRecommendation]:
     return {r.household_id: r for r in db.session.scalars(
         select(PanelRecommendation).where(PanelRecommendation.meeting_id == meeting_id))}
@@ -275,10 +285,13 @@ def meeting(meeting_id):
     audit("view", "panel_meeting", meeting.id)
     db.session.commit()
     meeting = _meeting_or_404(meeting_id)
+    job = _latest_job(meeting.id)
     return render_template(
         "panel/meeting.html", meeting=meeting, basis=basis, quorum=q,
         papers_due=papers_due_on(meeting.meets_on), today_date=today(),
-        job=_latest_job(meeting.id), recommendations=_recommendations(meeting.id),
+        job=job, fingerprint=_fingerprint(job), recommendations=_recommendations(meeting.id),
+        outstanding={item.household_id: pdfs.outstanding_checks(item.household)
+                     for item in meeting.agenda},
         issue_form=ConfirmForm(formdata=None, version=str(meeting.version)),
         access_ends=access_ends_on(meeting.meets_on, settings))
 
@@ -411,15 +424,17 @@ def my_meetings():
 def my_meeting(meeting_id):
     settings = agency_settings()
     meeting, member = visible_meeting(meeting_id, current_user, today(), settings)
-    job = db.session.scalar(
-        select(PackJob).where(PackJob.meeting_id == meeting.id, PackJob.built_at.is_not(None))
-        .order_by(PackJob.built_at.desc(), PackJob.id.desc()).limit(1))
-    pending = db.session.scalar(select(func.count(PackJob.id)).where(
-        PackJob.meeting_id == meeting.id, PackJob.built_at.is_(None)))
+    copy = _own_copy(meeting, member)
+    job = db.session.get(PackJob, copy.job_id) if copy else None
+    issued = meeting.papers_issued_at is not None or db.session.scalar(
+        select(func.count(PackJob.id)).where(PackJob.meeting_id == meeting.id))
     audit("view", "panel_meeting", meeting.id)
     db.session.commit()
     return render_template(
-        "panel/my_meeting.html", meeting=meeting, member=member, job=job, pending=pending,
+        "panel/my_meeting.html", meeting=meeting, member=member, job=job, issued=issued,
+        fingerprint=_fingerprint(job),
+        outstanding={item.household_id: pdfs.outstanding_checks(item.household)
+                     for item in meeting.agenda},
         recommendations=_recommendations(meeting.id), chair=chairs_meeting(meeting, member),
         minutes=writes_minutes(meeting, member, current_user),
         access_ends=access_ends_on(meeting.meets_on, settings))
@@ -429,18 +444,29 @@ def my_meeting(meeting_id):
 @login_required
 def pack(meeting_id):
     meeting, member = visible_meeting(meeting_id, current_user, today(), agency_settings())
-    copy = db.session.scalar(
-        select(PackCopy).join(PackJob, PackCopy.job_id == PackJob.id)
-        .where(PackJob.meeting_id == meeting.id, PackJob.built_at.is_not(None),
-               PackCopy.member_id == member.id)
-        .order_by(PackJob.built_at.desc(), PackJob.id.desc()).limit(1))
+    copy = _own_copy(meeting, member)
     if copy is None:
         abort(404)
     audit("download", "panel_pack", copy.id, {"meeting": meeting.id})
     db.session.commit()
-    return send_file(io.BytesIO(copy.pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"panel-pack-{meeting.meets_on:%Y-%m-%d}.pdf",
-                     max_age=0)
+    return _pdf_download(copy.pdf, f"panel-pack-{meeting.meets_on:%Y-%m-%d}.pdf")
+
+
+def _own_copy(meeting, member) -> PackCopy | None:
+    """The member's copy of the latest pack built for the meeting, if it has been made."""
+    return db.session.scalar(
+        select(PackCopy).join(PackJob, PackCopy.job_id == PackJob.id)
+        .where(PackJob.meeting_id == meeting.id, PackJob.built_at.is_not(None),
+               PackCopy.member_id == member.id)
+        .order_by(PackJob.built_at.desc(), PackJob.id.desc()).limit(1))
+
+
+def _pdf_download(content: bytes, filename: str):
+    """A member's papers: an attachment that no browser or proxy keeps a copy of."""
+    response = send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=True,
+                         download_name=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/panel/meetings/<int:meeting_id>/cases/<reference>/report.pdf")
@@ -451,15 +477,10 @@ def report(meeting_id, reference):
     if item is None:
         abort(404)
     household = item.household
-    pdf = _report_pdf(household)
+    pdf = pdfs.member_report_pdf(household, member.user.name, today())
     audit("download", "household_report", household.id, {"meeting": meeting.id})
     db.session.commit()
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"report-{household.reference}.pdf", max_age=0)
-
-
-def _report_pdf(household) -> bytes:
-    return pdfs.report_pdf(household)
+    return _pdf_download(pdf, f"report-{household.reference}.pdf")
 
 
 # --- the chair's recommendation and the minutes ---

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from types import SimpleNamespace
 
 from flask import render_template
 from sqlalchemy import delete, select
@@ -21,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.checks.ledger import active_referees, case_ledger
 from carers.checks.models import Address
+from carers.checks.rules import superseded_placeholder
 from carers.core.dates import today
 from carers.documents.pdf import render_pdf
 from carers.extensions import db
@@ -68,8 +71,10 @@ def report_outline(household, report: AssessmentReport | None = None) -> list[di
 
 @dataclass
 class Facts:
-    """What the factual sections print, read from the case, the checks ledger and training."""
+    """What the factual sections print, read from the case, the checks ledger and training;
+    or, for a signed-off version, as they stood when it was signed off."""
 
+    household: object
     people: list
     addresses: list
     checks: list
@@ -78,9 +83,23 @@ class Facts:
     workers: str
 
 
+# What each factual row prints: the frozen copy keeps exactly these (dates as ISO text).
+_HOUSEHOLD_FIELDS = ("name", "address", "postcode", "phone", "email", "application_received_on",
+                     "child_name", "child_date_of_birth", "child_la_reference",
+                     "child_relationship")
+_PERSON_FIELDS = ("name", "is_applicant", "relationship_to_applicant", "date_of_birth",
+                  "age_at_enquiry", "lives_in_household", "employer", "school")
+_ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to")
+_CHECK_FIELDS = ("label", "requested_on", "received_on", "interviewed_on", "expires_on")
+_REFEREE_FIELDS = ("name", "relationship_to_applicant", "is_family", "interviewed_on")
+_TRAINING_FIELDS = ("course", "provider", "attended_by", "completed_on")
+
+
 def _facts(household) -> Facts:
     ledger = case_ledger(household, today(), agency_settings())
-    checks = [e.state for e in ledger.current if e.state.required or e.row is not None]
+    checks = [e.state for e in ledger.current
+              if (e.state.required or e.row is not None)
+              and not superseded_placeholder(e.state)]
     addresses = list(db.session.scalars(
         select(Address).where(Address.household_id == household.id)
         .order_by(Address.lived_to.is_(None).desc(), Address.lived_to.desc(), Address.id)))
@@ -88,9 +107,72 @@ def _facts(household) -> Facts:
         select(TrainingRecord).where(TrainingRecord.household_id == household.id)
         .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
     return Facts(
-        people=list(household.members), addresses=addresses, checks=checks,
-        referees=active_referees(household), training=training,
+        household=household, people=list(household.members), addresses=addresses,
+        checks=checks, referees=active_referees(household), training=training,
         workers=", ".join(w.name for w in household.workers))
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _row(obj, fields) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def freeze_facts(household) -> dict:
+    """The factual sections as they stand now, as plain JSON: kept on a version when it is
+    signed off, so the signed-off report never changes with the case."""
+    facts = _facts(household)
+    return {
+        "household": _row(household, _HOUSEHOLD_FIELDS),
+        "people": [_row(p, _PERSON_FIELDS) for p in facts.people],
+        "addresses": [_row(a, _ADDRESS_FIELDS) for a in facts.addresses],
+        "checks": [{**_row(c, _CHECK_FIELDS),
+                    "outcome": {"label": c.outcome.label} if c.outcome else None}
+                   for c in facts.checks],
+        "referees": [{**_row(r, _REFEREE_FIELDS), "response": {
+            "submitted_at": _plain(r.response.submitted_at),
+            "has_concerns": bool(r.response.has_concerns)} if r.response else None}
+            for r in facts.referees],
+        "training": [_row(t, _TRAINING_FIELDS) for t in facts.training],
+        "workers": facts.workers,
+    }
+
+
+def _thaw(value, key: str = ""):
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _thaw(v, k) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_thaw(v) for v in value]
+    if isinstance(value, str) and key.endswith("_at"):
+        return datetime.fromisoformat(value)
+    if isinstance(value, str) and (key.endswith("_on") or key.endswith("date_of_birth")
+                                   or key.startswith("lived_")):
+        return date.fromisoformat(value)
+    return value
+
+
+def thaw_facts(frozen: dict) -> Facts:
+    facts = _thaw(frozen)
+    return Facts(household=facts.household, people=facts.people, addresses=facts.addresses,
+                 checks=facts.checks, referees=facts.referees, training=facts.training,
+                 workers=facts.workers)
+
+
+def outstanding_checks(household) -> list[str]:
+    """The required checks and references not yet complete, by name: warned about wherever a
+    report is signed off or goes to panel."""
+    return list(case_ledger(household, today(), agency_settings()).outstanding)
+
+
+def report_facts(household, report: AssessmentReport | None) -> Facts:
+    """What a version's factual sections print: frozen at sign-off, else read live."""
+    if report is not None and report.facts is not None:
+        return thaw_facts(report.facts)
+    return _facts(household)
 
 
 def report_body_html(household, *, draft: bool | None = None,
@@ -110,7 +192,7 @@ def report_body_html(household, *, draft: bool | None = None,
         "reports/_body.html", household=household, report=report, form=form,
         sections=structure.sections(form), anchors=anchors, outline=outline, draft=draft,
         title=f"{structure.TITLES[form]}: {household.name}", doc_id=_anchor_prefix(household),
-        facts=_facts(household),
+        facts=report_facts(household, report),
         relationship_labels=RELATIONSHIP_LABELS, with_contents=contents,
         recommendation_label=(Recommendation(report.recommendation).label
                               if report and report.recommendation else ""),

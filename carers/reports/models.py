@@ -8,6 +8,7 @@ signed-off text), so panel members always read the text the manager signed off.
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Date,
     DateTime,
     ForeignKey,
@@ -46,6 +47,9 @@ class AssessmentReport(db.Model):
 
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The factual sections (household, people, addresses, checks, referees, training) as
+    # they stood at sign-off: a signed-off version prints these, never the case as it is now.
+    facts: Mapped[dict | None] = mapped_column(JSON)
 
     author = relationship("User", foreign_keys=[author_id])
     signed_off_by = relationship("User", foreign_keys=[signed_off_by_id])

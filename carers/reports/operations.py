@@ -6,7 +6,7 @@ from carers.cases.models import CaseEvent
 from carers.core.dates import today, utcnow
 from carers.extensions import db
 from carers.reports import structure
-from carers.reports.document import latest_report
+from carers.reports.document import freeze_facts, latest_report
 from carers.reports.models import AssessmentReport, ReportSection, TrainingRecord
 
 
@@ -158,6 +158,7 @@ def sign_off(household, user) -> AssessmentReport:
         raise NotReady(problems)
     report.signed_off_at = utcnow()
     report.signed_off_by_id = user.id
+    report.facts = freeze_facts(household)
     audit("update", "assessment_report", report.id, {"signed_off": True}, user=user)
     _event(household, user, f"Assessment report version {report.number} signed off")
     db.session.commit()

@@ -25,7 +25,12 @@ from carers.cases.views import get_case
 from carers.core.dates import format_datetime
 from carers.extensions import db
 from carers.reports import operations, structure
-from carers.reports.document import latest_report, report_outline, report_pdf
+from carers.reports.document import (
+    latest_report,
+    outstanding_checks,
+    report_outline,
+    report_pdf,
+)
 from carers.reports.forms import (
     AutosaveForm,
     ButtonForm,
@@ -91,6 +96,7 @@ def _editor(household, *, sections=None, recommendation=None, training=None, com
         structure=structure, sections=sections, recommendation_form=recommendation,
         training_form=training or TrainingForm(formdata=None), comments_form=comments,
         button_form=ButtonForm(formdata=None), training=training_items, can_change=changer,
+        outstanding=outstanding_checks(household) if report and report.is_draft else [],
         editable=editable, can_sign_off=editable and report is not None and is_manager(
             current_user), outline=report_outline(household, report), errors=errors,
         problems=structure.sign_off_problems(

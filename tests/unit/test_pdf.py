@@ -105,3 +105,61 @@ def test_refusing_does_not_stop_rendering_even_with_a_base_url(recorder):
     assert "Still here" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert recorder.seen == []
     assert fetcher.served == []  # document.css resolved against the server: refused too
+
+
+def _struct_elements(reader, kind: str) -> list:
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+            return
+        if not hasattr(node, "get"):
+            return
+        if node.get("/S") == kind:
+            found.append(node)
+        kids = node.get("/K")
+        if kids is not None and not isinstance(kids, int):
+            walk(kids)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_table_headers_keep_their_scope_in_the_tagged_pdf():
+    pdf = render_pdf(page(
+        '<table class="doc-summary"><tbody><tr><th scope="row">Applicants</th>'
+        '<td>Kit Rowan</td></tr></tbody></table>'
+        '<table class="doc-table"><thead><tr><th scope="col">Check</th>'
+        '<th scope="col">Received</th></tr></thead>'
+        '<tbody><tr><td>DBS</td><td>1 March 2027</td></tr></tbody></table>'),
+        title="Scope", author="Test")
+    headers = _struct_elements(PdfReader(io.BytesIO(pdf)), "/TH")
+    scopes = sorted(str(h["/A"]["/Scope"]) for h in headers)
+    assert scopes == ["/Column", "/Column", "/Row"]
+
+
+def test_long_unbroken_text_wraps_inside_the_page():
+    pasted = "Flat12TheOldMillHouseRiversideLaneNorthmoorNM24QT" * 4  # no spaces at all
+    pdf = render_pdf(page(
+        f'<div class="doc-narrative"><p>{pasted}</p></div>'
+        f'<table class="doc-table"><thead><tr><th scope="col">Address</th>'
+        f'<th scope="col">From</th></tr></thead><tbody><tr><td>{pasted}</td>'
+        f'<td>2015</td></tr></tbody></table>'),
+        title="Wrap", author="Test")
+    reader = PdfReader(io.BytesIO(pdf))
+    page_width = float(reader.pages[0].mediabox.width)
+    line_starts = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if "Northmoor" in text or "Mill" in text:
+            line_starts.append((tm[4] * cm[0] + cm[4], text))
+
+    text = reader.pages[0].extract_text(visitor_text=visit)
+    # The pasted text is printed in full, split over several lines...
+    assert "".join(text.split()).count(pasted) == 2
+    assert pasted not in text
+    # ...and every piece of it starts inside the page.
+    assert line_starts and all(0 <= x < page_width for x, _ in line_starts)
