@@ -127,7 +127,8 @@ def main(argv=None) -> int:
     else:
         url = f"sqlite:///{os.path.join(workdir, 'bench.sqlite')}"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                      "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
     if args.only_reports:
         try:
             with app.app_context():

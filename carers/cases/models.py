@@ -116,6 +116,11 @@ class Household(db.Model):
         order_by="HouseholdMember.position")
     workers = relationship("User", secondary=case_worker, order_by="User.name")
 
+    @property
+    def joint_application(self) -> bool:
+        """More than one person applying: "Priya Shah and Raj Shah have applied"."""
+        return sum(1 for m in self.members if m.is_applicant) > 1
+
 
 class HouseholdMember(db.Model):
     __tablename__ = "household_member"

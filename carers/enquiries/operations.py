@@ -3,14 +3,14 @@
 import secrets
 from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select
 
 from carers.audit.operations import record as audit
 from carers.core.dates import utcnow
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
 from carers.extensions import db
-from carers.notifications.operations import queue_email
+from carers.notifications.operations import public_url, queue_email
 from carers.settings.registry import agency_settings
 
 # No 0/O or 1/I, so a reference read out on the phone cannot be misheard.
@@ -84,7 +84,7 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     team_address = current_app.config.get("TEAM_ALERT_EMAIL") or settings["team_email"]
     queue_email(
         team_address, "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
-        inbox_url=url_for("inbox.detail", reference=enquiry.reference, _external=True),
+        inbox_url=public_url("inbox.detail", reference=enquiry.reference),
         **context,
     )
     audit("create", "enquiry", enquiry.id, {"reference": enquiry.reference})

@@ -547,6 +547,28 @@ def referee_answers(**changes):
             "concerns": "", "declaration": "y", **changes}
 
 
+def test_a_referee_reads_of_a_joint_application_in_plain_english(app, client, forms, signed_in,
+                                                                 mailbox, frozen):
+    worker = signed_in("assessing_social_worker")
+    household = make_case(worker, name="Priya Shah and Raj Shah")
+    household.members.append(HouseholdMember(position=1, name="Raj Shah",
+                                             relationship_to_applicant="partner",
+                                             date_of_birth=date(1984, 1, 1), is_applicant=True))
+    db.session.commit()
+    pat = add_referee(forms, household, "Pat Friend", "pat@example.com")
+    invite(forms, household, pat)
+    assert send_due()["sent"] == 1
+    [message] = mailbox.messages
+    body = message.get_body(("plain",)).get_content()
+    assert ("Priya Shah and Raj Shah have applied to foster with Northmoor Council Fostering "
+            "and have named you") in body
+    assert "The fostering team at Northmoor Council Fostering" in body
+    assert "Fostering fostering team" not in body
+    assert LINK.search(body).group(0).startswith(app.config["PUBLIC_BASE_URL"])
+    form_html = page(client, LINK.search(body).group(1))
+    assert "Priya Shah and Raj Shah have applied" in form_html
+
+
 def test_a_referee_gets_a_single_use_link_by_email(app, client, forms, signed_in, mailbox,
                                                    frozen):
     worker = signed_in("assessing_social_worker")
