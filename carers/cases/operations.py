@@ -141,6 +141,24 @@ def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, receive
     return household
 
 
+def update_child_details(household: Household, user, child: ChildDetails,
+                         seen_version: int | None) -> None:
+    """Record the named child of a kinship case: who they are, the local authority's
+    reference, and when they came to live with the carer and from which council."""
+    if household.version != seen_version:
+        raise CaseChanged
+    household.child_name = child.name
+    household.child_date_of_birth = child.date_of_birth
+    household.child_la_reference = child.la_reference
+    household.child_relationship = child.relationship
+    household.child_placed_on = child.placed_on
+    household.child_placing_authority = child.placing_authority or None
+    _touch(household, seen_version)
+    _event(household, user, CaseEvent.NOTE, f"The child's details recorded by {user.name}")
+    audit("update", "household", household.id, {"child_details": True}, user=user)
+    _commit()
+
+
 def move(household: Household, action: str, facts: TransitionFacts, user,
          seen_version: int, commit: bool = True) -> TransitionRecord:
     """Apply a pipeline transition. Raises TransitionRefused (nothing written) or CaseChanged.

@@ -13,6 +13,7 @@ from carers.cases.access import CASE_READERS, MANAGERS, can_change, is_manager, 
 from carers.cases.board import URGENT_FIRST, board_filters, board_query, stage_counts
 from carers.cases.forms import (
     AllocationForm,
+    ChildDetailsForm,
     DoneForm,
     NoteForm,
     OversightForm,
@@ -29,6 +30,7 @@ from carers.extensions import db
 from carers.pipeline import (
     Action,
     ChildDetails,
+    Pathway,
     Recommendation,
     TransitionFacts,
     TransitionRefused,
@@ -125,6 +127,7 @@ def case(reference):
         stage_text=stage_summary(state), transitions=allowed_transitions(state),
         can_change=can_change(current_user, household), is_manager=is_manager(current_user),
         note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,
+        child_problems=child_problems(household),
     )
     # Record the view after rendering: a commit expires every loaded object, and the
     # template would then reload the case, its workers and each event and task one by one.
@@ -161,6 +164,22 @@ def facts_from(form, action: Action, household: Household) -> TransitionFacts:
     )
 
 
+def child_problems(household: Household) -> list[str]:
+    """What is missing from a kinship case's child details, as the pipeline says it."""
+    if household.pathway != Pathway.CONNECTED_PERSON.value:
+        return []
+    child = case_state(household).child
+    return child.problems(today()) if child else []
+
+
+def _refusal(household: Household, reason: str) -> dict:
+    """A refusal for the error summary; one about the child links to the child's page."""
+    if reason in child_problems(household):
+        return {"text": reason, "href": url_for("cases.child_details",
+                                                reference=household.reference)}
+    return {"text": reason}
+
+
 @bp.route("/cases/<reference>/move/<action>", methods=["GET", "POST"])
 @roles_required(*CASE_READERS)
 def move(reference, action):
@@ -190,7 +209,7 @@ def move(reference, action):
                                      current_user, form.seen_version())
         except TransitionRefused as refused:
             db.session.rollback()
-            refusals = [{"text": reason} for reason in refused.reasons]
+            refusals = [_refusal(household, reason) for reason in refused.reasons]
         except operations.CaseChanged:
             flash(CHANGED_MESSAGE, "warning")
             return redirect(url_for("cases.case", reference=reference))
@@ -270,6 +289,33 @@ def allocation(reference):
             flash("Allocation saved")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/allocation.html", household=household, form=form)
+
+
+@bp.route("/cases/<reference>/child", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def child_details(reference):
+    household = get_case(reference)
+    require_change(household)
+    if household.pathway != Pathway.CONNECTED_PERSON.value:
+        flash("Only a kinship case is about a named child", "warning")
+        return redirect(url_for("cases.case", reference=reference))
+    form = ChildDetailsForm(obj=household if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(household.version)
+    elif form.validate():
+        child = form.child()
+        problems = child.problems(today())
+        if not problems:
+            try:
+                operations.update_child_details(household, current_user, child,
+                                                form.seen_version())
+            except operations.CaseChanged:
+                flash(CHANGED_MESSAGE, "warning")
+            else:
+                flash("The child's details are saved")
+            return redirect(url_for("cases.case", reference=reference))
+        form.child_placed_on.errors = [*form.child_placed_on.errors, *problems]
+    return render_template("cases/child.html", household=household, form=form)
 
 
 @bp.route("/cases/<reference>/oversight", methods=["GET", "POST"])

@@ -1318,3 +1318,56 @@ def test_no_form_gives_a_server_error_whatever_is_posted(client, sams_case, team
             assert response.status_code in (200, 302), (form, value[:20], response.status_code)
             if response.status_code == 200:
                 assert error_summary(text_of(response)), (form, value[:20])
+
+
+# --- the child of a kinship case ---
+
+def test_a_kinship_case_from_an_enquiry_gets_the_childs_details_and_moves_on(client, sam):
+    enquiry = make_enquiry(pathway="kinship", received_at=ENQUIRED_AT, child_name="Mia O'Brien",
+                           child_relationship="grandparent")
+    ref = open_case(client, enquiry)
+    child_url = f"/staff/cases/{ref}/child"
+
+    # Viability needs the child's date of birth and reference: the refusal says so and links
+    # to the page that takes them, as does the case page.
+    refused = post_move(client, ref, "start_viability", date(2027, 1, 6))
+    assert refused.status_code == 200
+    assert "Enter the child's date of birth." in errors(text_of(refused))
+    assert f'href="{child_url}"' in text_of(refused)
+    page = case_page(client, ref)
+    assert f'href="{child_url}"' in page
+    assert "Enter the child's details" in plain(page)
+
+    # A mistake keeps what was typed.
+    fields = form_fields(client, child_url)
+    typed = {"child_name": "Mia O'Brien", "child_date_of_birth": ["2", "5", "2019"],
+             "child_la_reference": "NM-4471", "child_relationship": "Maternal grandmother",
+             "child_placed_on": ["1", "5", "2019"], "child_placing_authority": "Northmoor"}
+    wrong = client.post(child_url, data={**fields, **typed})
+    assert wrong.status_code == 200
+    assert ("The child cannot have come to live with the carer before they were born."
+            in errors(text_of(wrong)))
+    assert 'value="NM-4471"' in text_of(wrong)
+
+    saved = client.post(child_url, data={**fields, **typed,
+                                         "child_placed_on": ["20", "12", "2026"]})
+    assert saved.status_code == 302
+    case = household(ref)
+    assert (case.child_date_of_birth, case.child_la_reference, case.child_relationship,
+            case.child_placed_on, case.child_placing_authority) == (
+        date(2019, 5, 2), "NM-4471", "Maternal grandmother", date(2026, 12, 20), "Northmoor")
+    page = case_page(client, ref)
+    assert "The child's details are saved" in flashes(page)
+    assert "Lives with the carer since 20 December 2026" in plain(page)
+    assert "Placing local authority Northmoor" in plain(page)
+    assert "Enter the child's details" not in plain(page)
+
+    moved(client, ref, "start_viability", date(2027, 1, 6))
+    assert household(ref).stage == "viability_assessment"
+
+
+def test_the_childs_details_page_is_for_kinship_cases_only(client, sams_case):
+    ref = sams_case("stage1")
+    response = client.get(f"/staff/cases/{ref}/child")
+    assert response.headers["Location"].endswith(f"/staff/cases/{ref}")
+    assert "Only a kinship case is about a named child" in flashes(case_page(client, ref))
