@@ -677,8 +677,8 @@ class _Agency:
         received = london(enquiry.received_at).date()
         if enquiry.first_response_at is None:
             return  # a new enquiry: the first-response clock is running
+        # The case opens at initial contact: the enquiry's first response is its first contact.
         responded = london(enquiry.first_response_at).date()
-        self.move(h, A.RECORD_FIRST_CONTACT, responded, rec)
         self.note(h, rec, responded, rng.choice(FIRST_CONTACT_NOTES))
         fate = rng.random()
         visited = max(_wds(received, rng, 3, 12), _wds(responded, rng, 1, 3))

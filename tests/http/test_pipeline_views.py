@@ -300,8 +300,46 @@ def test_opening_a_case_from_a_kinship_enquiry_makes_a_referral(client, sam):
 def test_an_enquiry_already_answered_opens_with_first_contact_recorded(client, sam):
     enquiry = make_enquiry(received_at=ENQUIRED_AT,
                            first_response_at=datetime(2027, 1, 5, 11, tzinfo=UTC))
-    case = household(open_case(client, enquiry))
+    ref = open_case(client, enquiry)
+    case = household(ref)
     assert case.first_response_on == date(2027, 1, 5)
+    # The worker is not asked to record it again: the case is at initial contact.
+    assert (case.stage, case.stage_since) == ("initial_contact", date(2027, 1, 5))
+    page = case_page(client, ref)
+    assert stage_line(page) == "Initial contact, since 5 January 2027"
+    assert "Record first contact" not in page
+    assert "Record initial visit" in page
+    assert deadlines(page)["First response to enquiry"][1].startswith("Met")
+    assert timeline(page)[0]["summary"] == f"First contact recorded on enquiry {enquiry.reference}"
+
+
+def test_a_case_opened_from_an_enquiry_keeps_its_pets_and_household(client, sam):
+    enquiry = make_enquiry(received_at=ENQUIRED_AT, people=HOUSEHOLD, has_pets=True,
+                           pets_details="Two cats and an elderly labrador")
+    ref = open_case(client, enquiry)
+    checks_page = text_of(client.get(f"/staff/cases/{ref}/checks"))
+    assert "Yes: Two cats and an elderly labrador" in plain(checks_page)
+    assert "Pets assessment" in plain(checks_page)
+    assert "Cerys O'Brien" in plain(checks_page)
+
+
+def test_a_kinship_case_opened_from_an_enquiry_keeps_what_she_told_us_about_the_child(
+        client, sam):
+    enquiry = make_enquiry(pathway="kinship", received_at=ENQUIRED_AT, child_name="Mia O'Brien",
+                           child_relationship="grandparent", child_lives_with_enquirer=True,
+                           child_living_since=date(2026, 11, 2), child_age=6,
+                           child_council="Northmoor Council",
+                           child_details="Mia came to me when her mum went into hospital.")
+    ref = open_case(client, enquiry)
+    case = household(ref)
+    assert (case.child_placed_on, case.child_placing_authority) == (
+        date(2026, 11, 2), "Northmoor Council")
+    page = case_page(client, ref)
+    assert "Lives with the carer since 2 November 2026" in plain(page)
+    opened = timeline(page)[-1]
+    assert opened["summary"] == f"Case opened from enquiry {enquiry.reference}"
+    assert "The child's age: 6" in opened["body"]
+    assert "Mia came to me when her mum went into hospital." in opened["body"]
 
 
 # --- the mainstream pathway, end to end ---
