@@ -184,6 +184,7 @@ EMPTY_PAGE_ERRORS = [
                            "yet'"),
     ("/enquiry/child", "Select yes if you already care for, or know, a child who needs a home"),
     ("/enquiry/child-details", "Enter the child's full name"),
+    ("/enquiry/child-living", "Select yes if the child is living with you now"),
     ("/enquiry/heard", "Select how you heard about fostering with us"),
     ("/enquiry/consent", "Confirm you have read the privacy notice to continue"),
 ]

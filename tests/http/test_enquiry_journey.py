@@ -1,12 +1,23 @@
+from datetime import date
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
 
+from carers.cases.models import Team
 from carers.enquiries.models import Enquiry, EnquiryDraft
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
-from tests.http.journey import ABOUT_YOU, complete_journey
+from tests.http.journey import (
+    ABOUT_YOU,
+    ADDRESS,
+    CHILD_LIVING,
+    CONSENT,
+    CONTACT,
+    HEARD,
+    HOME,
+    complete_journey,
+)
 
 
 def body_of(message: EmailMessage) -> str:
@@ -88,6 +99,67 @@ def test_kinship_enquiry_is_routed_to_the_kinship_pathway(client, forms, mailbox
     runner.invoke(args=["outbox", "send"])
     alert = next(m for m in mailbox.messages if m["To"] == "fostering.team@example.gov.uk")
     assert "kinship" in alert["Subject"].lower()
+
+
+def test_a_grandmother_gets_kinship_questions_and_a_kinship_reply(client, forms, mailbox,
+                                                                 runner):
+    db.session.add_all([
+        Team(name="Recruitment", pathway="mainstream", email="recruitment@example.gov.uk"),
+        Team(name="Kinship", pathway="connected_person", email="kinship@example.gov.uk")])
+    db.session.commit()
+    for url, data in [("/enquiry/about-you", ABOUT_YOU), ("/enquiry/contact", CONTACT),
+                      ("/enquiry/address", ADDRESS), ("/enquiry/household", {"add_person": "no"}),
+                      ("/enquiry/home", HOME)]:
+        assert forms.submit(url, data).status_code == 302, url
+    # Caring for a child she knows: asked about the child, never about kinds of fostering.
+    after = forms.submit("/enquiry/child", {"knows_child": "yes"})
+    assert after.headers["Location"].endswith("/enquiry/child-details")
+    after = forms.submit("/enquiry/child-details", {"child_name": "Mia O'Brien",
+                                                    "child_relationship": "grandparent"})
+    assert after.headers["Location"].endswith("/enquiry/child-living")
+    page = client.get("/enquiry/child-living").get_data(as_text=True)
+    for question in ("Is the child living with you now?",
+                     "When did they come to live with you?", "How old is the child?",
+                     "Which council is involved with the child?"):
+        assert question in page
+    missing_date = forms.submit("/enquiry/child-living", {**CHILD_LIVING, "living_since": ""})
+    assert missing_date.status_code == 200
+    assert "Enter the date they came to live with you" in missing_date.get_data(as_text=True)
+    assert 'value="Northmoor Council"' in missing_date.get_data(as_text=True)
+    after = forms.submit("/enquiry/child-living", CHILD_LIVING)
+    assert after.headers["Location"].endswith("/enquiry/heard")
+    forms.submit("/enquiry/heard", HEARD)
+    forms.submit("/enquiry/consent", CONSENT)
+    check = client.get("/enquiry/check-answers").get_data(as_text=True)
+    assert "Kinds of fostering" not in check
+    assert "Yes, since 2 November 2026" in check and "Northmoor Council" in check
+
+    confirmation = forms.submit("/enquiry/check-answers", {}, follow=True)
+    page = confirmation.get_data(as_text=True)
+    assert "viability assessment" in page and "regulation 24" in page
+    assert "The child's social worker" in page
+    enquiry = db.session.scalar(select(Enquiry))
+    assert (enquiry.pathway, enquiry.fostering_types) == ("kinship", [])
+    assert (enquiry.child_lives_with_enquirer, enquiry.child_living_since, enquiry.child_age,
+            enquiry.child_council) == (True, date(2026, 11, 2), 6, "Northmoor Council")
+
+    runner.invoke(args=["outbox", "send"])
+    by_recipient = {m["To"]: m for m in mailbox.messages}
+    assert set(by_recipient) == {"sian.obrien@example.com", "kinship@example.gov.uk"}
+    reply = body_of(by_recipient["sian.obrien@example.com"])
+    assert "caring for Mia O'Brien" in reply
+    for words in ("viability assessment", "temporary approval under regulation 24",
+                  "The child's social worker"):
+        assert words in reply
+    assert "kinship" in by_recipient["kinship@example.gov.uk"]["Subject"].lower()
+
+
+def test_a_mainstream_enquirer_is_still_asked_about_kinds_of_fostering(client, forms):
+    complete_journey(forms)
+    check = client.get("/enquiry/check-answers").get_data(as_text=True)
+    assert "Kinds of fostering" in check and "Short-term" in check
+    assert forms.submit("/enquiry/child", {"knows_child": "no"}).headers[
+        "Location"].endswith("/enquiry/fostering")
 
 
 def test_answers_survive_a_validation_error_and_a_refresh(client, forms):
