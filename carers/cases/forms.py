@@ -115,6 +115,13 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
             ("nominated_officer_approved", "The nominated officer approved the extension"),
         ]:
             extra[name] = BooleanField(label, widget=GovCheckboxInput())
+    if action is Action.RECORD_INITIAL_VISIT:
+        # The choices are the case's booked visits, set by the view.
+        extra["visit"] = ChoiceRadioField(
+            "Which visit was it?", choices=[],
+            validators=[InputRequired("Select the visit, or that it is not on the system")],
+            description="Its date is filled in above. Change it if the visit took place on "
+                        "another day.", widget=GovRadioInput())
     if action is Action.GRANT_REG24:
         extra["household_assessed"] = BooleanField(
             "The carer, the home and every adult aged 18 or over in the household have been "

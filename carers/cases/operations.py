@@ -194,7 +194,7 @@ def update_child_details(household: Household, user, child: ChildDetails,
 
 
 def move(household: Household, action: str, facts: TransitionFacts, user,
-         seen_version: int, commit: bool = True) -> TransitionRecord:
+         seen_version: int, commit: bool = True, visit=None) -> TransitionRecord:
     """Apply a pipeline transition. Raises TransitionRefused (nothing written) or CaseChanged.
 
     With ``commit=False`` the caller commits, so several changes (a panel's minutes moving
@@ -204,6 +204,10 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
         raise CaseChanged
     record = apply_transition(case_state(household), action, facts, agency_settings())
     write_changes(household, dict(record.changes))
+    details = {k: str(v) for k, v in record.details.items()}
+    if visit is not None:  # the booked visit this stage records
+        household.initial_visit_id = visit.id
+        details["visit_id"] = str(visit.id)
     _touch(household, seen_version)
     # The reason goes in the event's body, so the headline leaves it out.
     headline = record.summary.removesuffix(f": {record.reason}") if record.reason \
@@ -211,7 +215,7 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
     _event(household, user, CaseEvent.TRANSITION, headline, on=record.on,
            action=str(record.action), from_stage=record.from_stage.value,
            to_stage=record.to_stage.value, body=record.reason or None,
-           details={k: str(v) for k, v in record.details.items()} or None)
+           details=details or None)
     audit("update", "household", household.id, {"action": str(record.action)}, user=user)
     if commit:
         _commit()

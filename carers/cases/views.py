@@ -23,7 +23,7 @@ from carers.cases.forms import (
 )
 from carers.cases.models import CaseEvent, Household, Task, case_worker
 from carers.cases.state import case_state
-from carers.core.dates import today
+from carers.core.dates import london, today
 from carers.core.pagination import paginate
 from carers.enquiries.inbox import get_enquiry
 from carers.extensions import db
@@ -164,6 +164,22 @@ def facts_from(form, action: Action, household: Household) -> TransitionFacts:
     )
 
 
+NOT_BOOKED = "none"
+
+
+def visit_choices(form, household: Household) -> dict:
+    """Offer the case's booked or held initial visits on the form; returns them by id."""
+    from carers.visits.operations import initial_visits, visit_label
+
+    visits = {str(v.id): v for v in reversed(initial_visits(household))}
+    if not visits:  # nothing booked: no question to ask
+        del form["visit"]
+        return visits
+    form.visit.choices = [(key, visit_label(v)) for key, v in visits.items()] + [
+        (NOT_BOOKED, "The visit is not booked on the system")]
+    return visits
+
+
 def child_problems(household: Household) -> list[str]:
     """What is missing from a kinship case's child details, as the pipeline says it."""
     if household.pathway != Pathway.CONNECTED_PERSON.value:
@@ -199,14 +215,21 @@ def move(reference, action):
         flash(why_not or "That change is not possible at this stage", "warning")
         return redirect(url_for("cases.case", reference=reference))
     form = transition_form(action, transition.needs_reason, is_manager(current_user))()
+    visits = visit_choices(form, household) if action is Action.RECORD_INITIAL_VISIT else {}
     refusals = []
     if request.method == "GET":
         form.version.data = str(household.version)
         form.on.data = today()
+        if visits:  # the booked visit, and its date
+            held = [v for v in visits.values() if london(v.starts_at_utc).date() <= today()]
+            chosen = held[0] if held else list(visits.values())[-1]  # latest held, or next
+            form.visit.data = str(chosen.id)
+            form.on.data = london(chosen.starts_at_utc).date()
     elif form.validate():
         try:
             record = operations.move(household, action, facts_from(form, action, household),
-                                     current_user, form.seen_version())
+                                     current_user, form.seen_version(),
+                                     visit=visits.get(form.data.get("visit")))
         except TransitionRefused as refused:
             db.session.rollback()
             refusals = [_refusal(household, reason) for reason in refused.reasons]

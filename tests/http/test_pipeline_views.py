@@ -1409,3 +1409,55 @@ def test_the_childs_details_page_is_for_kinship_cases_only(client, sams_case):
     response = client.get(f"/staff/cases/{ref}/child")
     assert response.headers["Location"].endswith(f"/staff/cases/{ref}")
     assert "Only a kinship case is about a named child" in flashes(case_page(client, ref))
+
+
+# --- the initial visit ---
+
+def test_recording_the_initial_visit_offers_the_booked_visit_and_keeps_the_link(
+        client, sam, sams_case, app):
+    from datetime import time
+
+    from tests.http.visit_data import book
+
+    ref = sams_case("initial_contact", enquiry_received_on=date(2027, 5, 24),
+                    first_response_on=date(2027, 5, 25), address="12 Chapel Street",
+                    postcode="NM1 2AB")
+    case = household(ref)
+    held = book(case, sam, date(2027, 5, 27), time(10), kind="initial_home_visit")
+    book(case, sam, date(2027, 5, 28), time(14), kind="assessment_session")  # not offered
+    url = f"/staff/cases/{ref}/move/record_initial_visit"
+    page = text_of(client.get(url))
+    assert "Which visit was it?" in page
+    assert "Initial home visit, Thursday 27 May 2027, 10:00am to 11:30am" in plain(page)
+    assert "Friday 28 May 2027" not in plain(page)
+    assert re.search(rf'value="{held.id}"[^>]*checked', page)
+    # Its date is filled in.
+    assert re.search(r'name="on"[^>]*value="27"', page)
+
+    fields = form_fields(client, url)
+    moved_to = client.post(url, data={**fields, "on": parts(date(2027, 5, 27)), "reason": "",
+                                      "confirm": "y", "visit": str(held.id)})
+    assert moved_to.status_code == 302, error_summary(text_of(moved_to))
+    case = household(ref)
+    assert (case.stage, case.initial_visit_on, case.initial_visit_id) == (
+        "initial_visit", date(2027, 5, 27), held.id)
+    assert events(ref, CaseEvent.TRANSITION)[-1].details == {"visit_id": str(held.id)}
+
+
+def test_an_initial_visit_not_on_the_system_can_still_be_recorded(client, sam, sams_case):
+    from datetime import time
+
+    from tests.http.visit_data import book
+
+    ref = sams_case("initial_contact", enquiry_received_on=date(2027, 5, 24),
+                    first_response_on=date(2027, 5, 25), address="12 Chapel Street")
+    book(household(ref), sam, date(2027, 6, 9), time(10), kind="initial_home_visit")
+    unanswered = post_move(client, ref, "record_initial_visit", date(2027, 5, 27))
+    assert unanswered.status_code == 200
+    assert errors(text_of(unanswered)) == ["Select the visit, or that it is not on the system"]
+    tampered = post_move(client, ref, "record_initial_visit", date(2027, 5, 27), visit="99999")
+    assert errors(text_of(tampered)) == ["Select the visit, or that it is not on the system"]
+    moved(client, ref, "record_initial_visit", date(2027, 5, 27), visit="none")
+    case = household(ref)
+    assert (case.stage, case.initial_visit_on, case.initial_visit_id) == (
+        "initial_visit", date(2027, 5, 27), None)
