@@ -98,10 +98,12 @@ def _register_blueprints(app):
 def _register_commands(app):
     from carers.audit.cli import audit_cli
     from carers.auth.cli import users_cli
+    from carers.cases.cli import teams_cli
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
     from carers.panel.cli import panel_cli
     from carers.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli):
+    for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli,
+                  teams_cli):
         app.cli.add_command(group)

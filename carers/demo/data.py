@@ -66,6 +66,12 @@ HOUSEHOLDS = 300
 
 RECRUITMENT_TEAM = "Recruitment and assessment"
 KINSHIP_TEAM = "Kinship assessment"
+# The enquiries each team takes, and the kinship team's own inbox for their alerts.
+TEAM_INBOXES = {
+    RECRUITMENT_TEAM: {"pathway": Pathway.MAINSTREAM.value},
+    KINSHIP_TEAM: {"pathway": Pathway.CONNECTED_PERSON.value,
+                   "email": "kinship.team@example.gov.uk"},
+}
 
 A = Action
 
@@ -1020,7 +1026,7 @@ def _add_staff(person: DemoPerson, team: Team | None, password_hash: str) -> Use
 def _get_team(name: str) -> Team:
     team = db.session.scalar(select(Team).where(Team.name == name))
     if team is None:
-        team = Team(name=name)
+        team = Team(name=name, **TEAM_INBOXES.get(name, {}))
         db.session.add(team)
         db.session.flush()
     return team

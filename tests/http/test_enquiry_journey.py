@@ -103,10 +103,13 @@ def test_kinship_enquiry_is_routed_to_the_kinship_pathway(client, forms, mailbox
 
 def test_a_grandmother_gets_kinship_questions_and_a_kinship_reply(client, forms, mailbox,
                                                                  runner):
-    db.session.add_all([
-        Team(name="Recruitment", pathway="mainstream", email="recruitment@example.gov.uk"),
-        Team(name="Kinship", pathway="connected_person", email="kinship@example.gov.uk")])
+    db.session.add_all([Team(name="Recruitment"), Team(name="Kinship")])
     db.session.commit()
+    result = runner.invoke(args=["teams", "inbox", "Kinship", "--pathway", "connected_person",
+                                 "--email", "kinship@example.gov.uk"])
+    assert "alerts go to kinship@example.gov.uk" in result.output, result.output
+    refused = runner.invoke(args=["teams", "inbox", "Nobody", "--pathway", "mainstream"])
+    assert refused.exit_code != 0 and "There is no team called 'Nobody'" in refused.output
     for url, data in [("/enquiry/about-you", ABOUT_YOU), ("/enquiry/contact", CONTACT),
                       ("/enquiry/address", ADDRESS), ("/enquiry/household", {"add_person": "no"}),
                       ("/enquiry/home", HOME)]:
@@ -225,3 +228,20 @@ def test_a_child_cannot_apply_to_foster(client, forms):
     response = forms.submit("/enquiry/household/person", {"name": "Ana", "relationship": "child",
                                                           "age": "16", "applying": "yes"})
     assert "Everyone applying to foster must be 18 or over" in response.get_data(as_text=True)
+
+
+def test_the_kinship_team_sees_kinship_enquiries_in_its_inbox(client):
+    from tests.factories import make_enquiry, make_staff, make_team, sign_in
+
+    kinship_team = make_team("Kinship")
+    kinship_team.pathway = "connected_person"
+    db.session.commit()
+    grandmother = make_enquiry(pathway="kinship", first_name="Grace")
+    couple = make_enquiry(first_name="Priya")
+    sign_in(client, make_staff("team_manager", team=kinship_team))
+    inbox = client.get("/staff/enquiries/").get_data(as_text=True)
+    assert grandmother.reference in inbox and couple.reference not in inbox
+    everything = client.get("/staff/enquiries/?pathway=all").get_data(as_text=True)
+    assert grandmother.reference in everything and couple.reference in everything
+    fostering = client.get("/staff/enquiries/?pathway=mainstream").get_data(as_text=True)
+    assert grandmother.reference not in fostering and couple.reference in fostering
