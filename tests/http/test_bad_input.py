@@ -28,7 +28,7 @@ from tests.http.journey import (
 )
 
 QUESTION_PAGES = ["about-you", "contact", "address", "household/person", "household", "home",
-                  "fostering", "child", "child-details", "heard", "consent"]
+                  "fostering", "child", "child-details", "child-living", "heard", "consent"]
 
 SUMMARY = re.compile(r'<div class="govuk-error-summary".*?</ul>', re.S)
 
