@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app carers
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench assets lint lock install migrate demo clean
+.PHONY: run test bench assets lint lock install migrate demo clean public-base-url
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "carers needs Python 3.11"' \
@@ -26,13 +26,20 @@ $(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 
 install: $(STAMP)
 
-# A local secret key, made once and kept out of git with the rest of instance/.
+# A local secret key, made once and kept out of git with the rest of instance/, and the
+# address of the local server (every link in emails starts with it).
 instance/config.py:
 	@mkdir -p instance
 	@$(PYTHON) -c 'import secrets; print(f"SECRET_KEY = {secrets.token_hex(32)!r}")' > $@
 	@echo "Wrote instance/config.py with a new SECRET_KEY."
 
-migrate: $(STAMP) instance/config.py
+# An instance/config.py written before PUBLIC_BASE_URL was required gets the local address.
+public-base-url: instance/config.py
+	@grep -q '^PUBLIC_BASE_URL' instance/config.py || { \
+		echo "PUBLIC_BASE_URL = 'http://$(HOST):$(PORT)'" >> instance/config.py; \
+		echo "Wrote PUBLIC_BASE_URL = 'http://$(HOST):$(PORT)' to instance/config.py."; }
+
+migrate: $(STAMP) public-base-url
 	$(FLASK) db upgrade
 
 demo: migrate

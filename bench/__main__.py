@@ -129,7 +129,8 @@ def main(argv=None) -> int:
     # The pages are measured, not sign-in: the bench account signs in with its password.
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                      "SECOND_FACTOR_REQUIRED_ROLES": ()})
+                      "SECOND_FACTOR_REQUIRED_ROLES": (),
+                      "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
     if args.only_reports:
         try:
             with app.app_context():

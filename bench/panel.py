@@ -154,7 +154,7 @@ def main(argv=None) -> int:
 
     workdir = tempfile.mkdtemp(prefix="carers-bench-pack-")
     url = f"sqlite:///{workdir}/pack.sqlite"
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
     try:
         with app.app_context():
             upgrade()

@@ -141,7 +141,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     from carers import create_app
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.reuse}"})
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{args.reuse}",
+                      "PUBLIC_BASE_URL": "http://127.0.0.1:5000"})
     with app.app_context():
         for line in report(app):
             print(line)

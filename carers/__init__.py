@@ -131,6 +131,7 @@ def _register_blueprints(app):
 def _register_commands(app):
     from carers.audit.cli import audit_cli
     from carers.auth.cli import users_cli
+    from carers.cases.cli import teams_cli
     from carers.core.serving import serve_command
     from carers.demo.cli import demo_cli
     from carers.notifications.cli import outbox_cli
@@ -138,5 +139,5 @@ def _register_commands(app):
     from carers.scheduler.cli import scheduler_cli
 
     for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli,
-                  serve_command):
+                  serve_command, teams_cli):
         app.cli.add_command(group)

@@ -26,6 +26,8 @@ INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HO
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside debug)
+# The address of a local development server; anywhere else PUBLIC_BASE_URL must be set.
+DEV_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class Defaults:
@@ -64,7 +66,9 @@ class Defaults:
     # Job names to schedule (None: every job). For running a scheduler per kind of work.
     SCHEDULER_ONLY = None
     TEAM_ALERT_EMAIL = None  # falls back to the agency setting
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Where people reach the service, such as https://fostering.example.gov.uk: every link in
+    # an email starts with it. Required outside local development and tests.
+    PUBLIC_BASE_URL = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Public journey: generous enough for a person going back and forth, tight for a script.
@@ -134,10 +138,6 @@ def load(app, test_config=None):
     # A copy: the factory adds to it, and the dict here is shared by every app (and may be
     # the caller's own).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"] or {})
-    if app.config["SESSION_COOKIE_SECURE"] is None:
-        secure = str(app.config["PUBLIC_BASE_URL"]).startswith("https://")
-        app.config["SESSION_COOKIE_SECURE"] = secure
-        app.config["REMEMBER_COOKIE_SECURE"] = secure
     if not app.config["SECRET_KEY"]:
         if app.debug or os.environ.get("CARERS_DEV") == "1":
             app.config["SECRET_KEY"] = DEV_SECRET_KEY
@@ -146,3 +146,17 @@ def load(app, test_config=None):
                 "SECRET_KEY is not set. Set the SECRET_KEY environment variable or put "
                 "SECRET_KEY = '...' in instance/config.py (make run writes one for you)."
             )
+    development = app.debug or app.testing or os.environ.get("CARERS_DEV") == "1"
+    if not app.config["PUBLIC_BASE_URL"]:
+        if not development:
+            raise RuntimeError(
+                "PUBLIC_BASE_URL is not set. Set it to the address people use to reach this "
+                "service, such as https://fostering.example.gov.uk: every link in the emails "
+                "it sends starts with it. Set the PUBLIC_BASE_URL environment variable or put "
+                "PUBLIC_BASE_URL = '...' in instance/config.py (make run writes one for you)."
+            )
+        app.config["PUBLIC_BASE_URL"] = DEV_PUBLIC_BASE_URL
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        secure = str(app.config["PUBLIC_BASE_URL"]).startswith("https://")
+        app.config["SESSION_COOKIE_SECURE"] = secure
+        app.config["REMEMBER_COOKIE_SECURE"] = secure

@@ -38,7 +38,7 @@ def database_url(tmp_path_factory):
         engine.dispose()
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
-    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         from flask_migrate import upgrade
 

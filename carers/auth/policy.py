@@ -136,6 +136,7 @@ POLICY: dict[str, Rule] = {
     "cases.add_task": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.task_done": staff(CASE_READERS, record=TASK),
     "cases.allocation": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.child_details": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.oversight": staff(MANAGERS, record=CASE_CHANGE),
     "cases.open_case": staff(FOSTERING_TEAM),  # as the inbox: who may read the enquiry
     "cases.new_referral": staff(CASE_READERS),

@@ -34,7 +34,7 @@ from carers.core.forms import (
     WholeNumberField,
     submit_button,
 )
-from carers.pipeline import WITHDRAWAL_REASONS, Action, Recommendation
+from carers.pipeline import WITHDRAWAL_REASONS, Action, ChildDetails, Recommendation
 
 # Text answers use DataRequired, which looks at the answer after trimming: a note of spaces
 # is no note. Choices use InputRequired, which looks at what was sent.
@@ -124,6 +124,13 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
             ("nominated_officer_approved", "The nominated officer approved the extension"),
         ]:
             extra[name] = BooleanField(label, widget=GovCheckboxInput())
+    if action is Action.RECORD_INITIAL_VISIT:
+        # The choices are the case's booked visits, set by the view.
+        extra["visit"] = ChoiceRadioField(
+            "Which visit was it?", choices=[],
+            validators=[InputRequired("Select the visit, or that it is not on the system")],
+            description="Its date is filled in above. Change it if the visit took place on "
+                        "another day.", widget=GovRadioInput())
     if action is Action.GRANT_REG24:
         extra["household_assessed"] = BooleanField(
             "The carer, the home and every adult aged 18 or over in the household have been "
@@ -225,7 +232,27 @@ class ChildDetailsForm(VersionedForm):
     child_date_of_birth = ReferralForm.child_date_of_birth
     child_la_reference = ReferralForm.child_la_reference
     child_relationship = ReferralForm.child_relationship
+    child_placed_on = GovDateField(
+        "When did the child come to live with the carer? (optional)", validators=[
+            NotInFuture("The date the child came to live with the carer cannot be in the "
+                        "future")],
+        description="Leave blank if the child does not live with them yet. For example, "
+                    "27 3 2027", subject="The date the child came to live with the carer")
+    child_placing_authority = StringField(
+        "Placing local authority (optional)", validators=[
+            Optional(), Length(max=100, message="Placing local authority must be 100 "
+                                                "characters or fewer")],
+        description="The council whose social worker is responsible for the child",
+        widget=GovTextInput())
     submit = submit_button("Save child's details")
+
+    def child(self) -> ChildDetails:
+        return ChildDetails(
+            name=self.child_name.data or "", date_of_birth=self.child_date_of_birth.data,
+            la_reference=self.child_la_reference.data or "",
+            relationship=self.child_relationship.data or "",
+            placed_on=self.child_placed_on.data,
+            placing_authority=self.child_placing_authority.data or "")
 
 
 class BoardFilterForm(GovForm):

@@ -37,6 +37,10 @@ class Team(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # The pathway whose new enquiries this team takes (None: not a front-door team), and its
+    # inbox: a kinship enquiry goes to the kinship team's address.
+    pathway: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Household(db.Model):
@@ -107,6 +111,12 @@ class Household(db.Model):
     child_date_of_birth: Mapped[date | None] = mapped_column(Date)
     child_la_reference: Mapped[str | None] = mapped_column(String(50))
     child_relationship: Mapped[str | None] = mapped_column(String(100))
+    child_placed_on: Mapped[date | None] = mapped_column(Date)  # came to live with the carer
+    child_placing_authority: Mapped[str | None] = mapped_column(String(100))
+    # The visit that the "initial visit" stage records.
+    initial_visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visit.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_household_initial_visit"))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -115,6 +125,11 @@ class Household(db.Model):
         back_populates="household", cascade="all, delete-orphan",
         order_by="HouseholdMember.position")
     workers = relationship("User", secondary=case_worker, order_by="User.name")
+
+    @property
+    def joint_application(self) -> bool:
+        """More than one person applying: "Priya Shah and Raj Shah have applied"."""
+        return sum(1 for m in self.members if m.is_applicant) > 1
 
 
 class HouseholdMember(db.Model):

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from carers.audit.operations import record as audit
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
 from carers.cases.state import case_state, next_due, write_changes
+from carers.checks.models import HouseholdDetails
 from carers.core.dates import london, today, utcnow
 from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, Enquiry
@@ -81,6 +82,7 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
         raise NoTeam
     received = london(enquiry.received_at).date()
     kinship = enquiry.pathway == KINSHIP
+    responded = london(enquiry.first_response_at).date() if enquiry.first_response_at else None
     applicants = [p.name for p in enquiry.people if p.applying]
     household = Household(
         reference=new_case_reference(),
@@ -88,6 +90,7 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
         pathway=Pathway.CONNECTED_PERSON.value if kinship else Pathway.MAINSTREAM.value,
         stage=Stage.REFERRAL.value if kinship else Stage.ENQUIRY.value,
         stage_since=received,
+        first_response_on=None if kinship else responded,
         enquiry_id=enquiry.id,
         team_id=user.team_id,
         email=enquiry.email,
@@ -100,9 +103,14 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
         child_name=enquiry.child_name if kinship else None,
         child_relationship=choices.label(choices.CHILD_RELATIONSHIPS, enquiry.child_relationship)
         if kinship else None,
+        child_placed_on=enquiry.child_living_since
+        if kinship and enquiry.child_lives_with_enquirer else None,
+        child_placing_authority=enquiry.child_council if kinship else None,
     )
-    if enquiry.first_response_at and not kinship:
-        household.first_response_on = london(enquiry.first_response_at).date()
+    if responded and not kinship:
+        # The first response recorded on the enquiry is the case's first contact.
+        household.stage = Stage.INITIAL_CONTACT.value
+        household.stage_since = responded
     household.members.append(HouseholdMember(
         position=0, name=enquiry.full_name, relationship_to_applicant="applicant",
         date_of_birth=enquiry.date_of_birth, is_applicant=True))
@@ -114,12 +122,38 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
     household.workers.append(user)
     db.session.add(household)
     db.session.flush()
+    db.session.add(HouseholdDetails(household_id=household.id, has_pets=enquiry.has_pets,
+                                    pets_details=enquiry.pets_details))
     _touch(household, None)
     _event(household, user, CaseEvent.CREATED,
-           f"Case opened from enquiry {enquiry.reference}", on=received)
+           f"Case opened from enquiry {enquiry.reference}", on=received,
+           body=_what_the_enquiry_said(enquiry) if kinship else None)
+    if responded and not kinship:
+        by = enquiry.first_response_by
+        _event(household, by, CaseEvent.TRANSITION,
+               f"First contact recorded on enquiry {enquiry.reference}", on=responded,
+               action="record_first_contact", from_stage=Stage.ENQUIRY.value,
+               to_stage=Stage.INITIAL_CONTACT.value, body=enquiry.first_response_note)
     audit("create", "household", household.id, {"from_enquiry": enquiry.reference}, user=user)
     _commit()
     return household
+
+
+def _what_the_enquiry_said(enquiry: Enquiry) -> str:
+    """The kinship enquirer's own words about the child, kept on the case's first event."""
+    lines = []
+    if enquiry.child_lives_with_enquirer is not None:
+        lives = "Yes" if enquiry.child_lives_with_enquirer else "No"
+        if enquiry.child_lives_with_enquirer and enquiry.child_living_since:
+            lives += f", since {enquiry.child_living_since:%-d %B %Y}"
+        lines.append(f"The child lives with the enquirer now: {lives}")
+    if enquiry.child_age is not None:
+        lines.append(f"The child's age: {enquiry.child_age}")
+    if enquiry.child_council:
+        lines.append(f"The council involved: {enquiry.child_council}")
+    if enquiry.child_details:
+        lines.append(f"The child's situation: {enquiry.child_details}")
+    return "\n".join(lines) or None
 
 
 def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, received_on,
@@ -149,8 +183,26 @@ def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, receive
     return household
 
 
+def update_child_details(household: Household, user, child: ChildDetails,
+                         seen_version: int | None) -> None:
+    """Record the named child of a kinship case: who they are, the local authority's
+    reference, and when they came to live with the carer and from which council."""
+    if household.version != seen_version:
+        raise CaseChanged
+    household.child_name = child.name
+    household.child_date_of_birth = child.date_of_birth
+    household.child_la_reference = child.la_reference
+    household.child_relationship = child.relationship
+    household.child_placed_on = child.placed_on
+    household.child_placing_authority = child.placing_authority or None
+    _touch(household, seen_version)
+    _event(household, user, CaseEvent.NOTE, f"The child's details recorded by {user.name}")
+    audit("update", "household", household.id, {"child_details": True}, user=user)
+    _commit()
+
+
 def move(household: Household, action: str, facts: TransitionFacts, user,
-         seen_version: int, commit: bool = True) -> TransitionRecord:
+         seen_version: int, commit: bool = True, visit=None) -> TransitionRecord:
     """Apply a pipeline transition. Raises TransitionRefused (nothing written) or CaseChanged.
 
     With ``commit=False`` the caller commits, so several changes (a panel's minutes moving
@@ -160,6 +212,10 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
         raise CaseChanged
     record = apply_transition(case_state(household), action, facts, agency_settings())
     write_changes(household, dict(record.changes))
+    details = {k: str(v) for k, v in record.details.items()}
+    if visit is not None:  # the booked visit this stage records
+        household.initial_visit_id = visit.id
+        details["visit_id"] = str(visit.id)
     _touch(household, seen_version)
     # The reason goes in the event's body, so the headline leaves it out.
     headline = record.summary.removesuffix(f": {record.reason}") if record.reason \
@@ -167,7 +223,7 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
     _event(household, user, CaseEvent.TRANSITION, headline, on=record.on,
            action=str(record.action), from_stage=record.from_stage.value,
            to_stage=record.to_stage.value, body=record.reason or None,
-           details={k: str(v) for k, v in record.details.items()} or None)
+           details=details or None)
     audit("update", "household", household.id, {"action": str(record.action)}, user=user)
     if commit:
         _commit()

@@ -18,6 +18,8 @@ def case_state(household) -> CaseState:
             date_of_birth=household.child_date_of_birth,
             la_reference=household.child_la_reference or "",
             relationship=household.child_relationship or "",
+            placed_on=household.child_placed_on,
+            placing_authority=household.child_placing_authority or "",
         )
     return CaseState(
         pathway=Pathway(household.pathway),

@@ -13,6 +13,7 @@ from carers.cases.access import CASE_READERS, MANAGERS, can_change, is_manager, 
 from carers.cases.board import URGENT_FIRST, board_filters, board_query, stage_counts
 from carers.cases.forms import (
     AllocationForm,
+    ChildDetailsForm,
     DoneForm,
     NoteForm,
     OversightForm,
@@ -22,7 +23,7 @@ from carers.cases.forms import (
 )
 from carers.cases.models import CaseEvent, Household, Task, case_worker
 from carers.cases.state import case_state
-from carers.core.dates import today
+from carers.core.dates import london, today
 from carers.core.pagination import paginate
 from carers.enquiries.inbox import get_enquiry
 from carers.extensions import db
@@ -30,6 +31,7 @@ from carers.pipeline import (
     TRANSITIONS,
     Action,
     ChildDetails,
+    Pathway,
     Recommendation,
     TransitionFacts,
     TransitionRefused,
@@ -126,6 +128,7 @@ def case(reference):
         stage_text=stage_summary(state), transitions=allowed_transitions(state),
         can_change=can_change(current_user, household), is_manager=is_manager(current_user),
         note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,
+        child_problems=child_problems(household),
     )
     # Record the view after rendering: a commit expires every loaded object, and the
     # template would then reload the case, its workers and each event and task one by one.
@@ -162,6 +165,38 @@ def facts_from(form, action: Action, household: Household) -> TransitionFacts:
     )
 
 
+NOT_BOOKED = "none"
+
+
+def visit_choices(form, household: Household) -> dict:
+    """Offer the case's booked or held initial visits on the form; returns them by id."""
+    from carers.visits.operations import initial_visits, visit_label
+
+    visits = {str(v.id): v for v in reversed(initial_visits(household))}
+    if not visits:  # nothing booked: no question to ask
+        del form["visit"]
+        return visits
+    form.visit.choices = [(key, visit_label(v)) for key, v in visits.items()] + [
+        (NOT_BOOKED, "The visit is not booked on the system")]
+    return visits
+
+
+def child_problems(household: Household) -> list[str]:
+    """What is missing from a kinship case's child details, as the pipeline says it."""
+    if household.pathway != Pathway.CONNECTED_PERSON.value:
+        return []
+    child = case_state(household).child
+    return child.problems(today()) if child else []
+
+
+def _refusal(household: Household, reason: str) -> dict:
+    """A refusal for the error summary; one about the child links to the child's page."""
+    if reason in child_problems(household):
+        return {"text": reason, "href": url_for("cases.child_details",
+                                                reference=household.reference)}
+    return {"text": reason}
+
+
 @bp.route("/cases/<reference>/move/<action>", methods=["GET", "POST"])
 @roles_required(*CASE_READERS)
 def move(reference, action):
@@ -180,17 +215,24 @@ def move(reference, action):
         flash(why_not or "That change is not possible at this stage", "warning")
         return redirect(url_for("cases.case", reference=reference))
     form = transition_form(action, transition.needs_reason, is_manager(current_user))()
+    visits = visit_choices(form, household) if action is Action.RECORD_INITIAL_VISIT else {}
     refusals = []
     if request.method == "GET":
         form.version.data = str(household.version)
         form.on.data = today()
+        if visits:  # the booked visit, and its date
+            held = [v for v in visits.values() if london(v.starts_at_utc).date() <= today()]
+            chosen = held[0] if held else list(visits.values())[-1]  # latest held, or next
+            form.visit.data = str(chosen.id)
+            form.on.data = london(chosen.starts_at_utc).date()
     elif form.validate():
         try:
             record = operations.move(household, action, facts_from(form, action, household),
-                                     current_user, form.seen_version())
+                                     current_user, form.seen_version(),
+                                     visit=visits.get(form.data.get("visit")))
         except TransitionRefused as refused:
             db.session.rollback()
-            refusals = [{"text": reason} for reason in refused.reasons]
+            refusals = [_refusal(household, reason) for reason in refused.reasons]
         except operations.CaseChanged:
             db.session.rollback()
             return _changed_since_opened(household, action, transition, None, form)
@@ -287,6 +329,33 @@ def allocation(reference):
         flash("Allocation saved")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/allocation.html", household=household, form=form)
+
+
+@bp.route("/cases/<reference>/child", methods=["GET", "POST"])
+@roles_required(*CASE_READERS)
+def child_details(reference):
+    household = get_case(reference)
+    require_change(household)
+    if household.pathway != Pathway.CONNECTED_PERSON.value:
+        flash("Only a kinship case is about a named child", "warning")
+        return redirect(url_for("cases.case", reference=reference))
+    form = ChildDetailsForm(obj=household if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = str(household.version)
+    elif form.validate():
+        child = form.child()
+        problems = child.problems(today())
+        if not problems:
+            try:
+                operations.update_child_details(household, current_user, child,
+                                                form.seen_version())
+            except operations.CaseChanged:
+                flash(CHANGED_MESSAGE, "warning")
+            else:
+                flash("The child's details are saved")
+            return redirect(url_for("cases.case", reference=reference))
+        form.child_placed_on.errors = [*form.child_placed_on.errors, *problems]
+    return render_template("cases/child.html", household=household, form=form)
 
 
 @bp.route("/cases/<reference>/oversight", methods=["GET", "POST"])

@@ -407,7 +407,8 @@ def invite_referee(referee: Referee, user, now: datetime | None = None) -> str:
     _derive(row)
     queue_email(referee.email, "reference_request",
                 f"reference-request:{referee.id}:{referee.token_hash[:16]}",
-                referee=referee, applicant=household.name, link=reference_link(token),
+                referee=referee, applicant=household.name, joint=household.joint_application,
+                link=reference_link(token),
                 expires=format_date(referee.token_expires_at), settings=settings)
     _event(household, user, CHECKS_EVENT, f"Reference request emailed to {referee.name}")
     audit("update", "referee", referee.id, {"invited": True}, user=user)
@@ -520,7 +521,7 @@ def send_reference_reminders(now: datetime | None = None) -> int:
         referee.previous_token_hash, referee.token_hash = referee.token_hash, token_hash(token)
         queue_email(referee.email, "reference_reminder", f"reference-reminder:{referee_id}",
                     referee=referee, applicant=referee.household.name,
-                    link=reference_link(token),
+                    joint=referee.household.joint_application, link=reference_link(token),
                     expires=format_date(_aware(referee.token_expires_at)), settings=settings)
         audit("update", "referee", referee_id, {"reminded": True})
         db.session.commit()

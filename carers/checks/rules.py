@@ -48,6 +48,7 @@ __all__ = [
     "outstanding",
     "required_checks",
     "stage1_complete",
+    "reg24_check_kinds",
     "reg24_outstanding",
     "stage1_outstanding",
 ]
@@ -137,6 +138,24 @@ class CheckKind(StrEnum):
     @property
     def label(self) -> str:
         return _KIND_LABELS[self]
+
+
+# The checks that must be back before regulation 24 temporary approval [S]: CPPCR Schedule 4
+# asks for checks on every adult and the home, and many councils place on the police checks
+# with the DBS certificate still to come. The agency chooses; these are the default.
+REG24_CHECKS_SETTING = "reg24_required_checks"
+REG24_CHECKS_DEFAULT = ("dbs", "accommodation")
+
+
+def reg24_check_kinds(settings: Mapping[str, object] | None) -> frozenset[CheckKind]:
+    """The kinds of check temporary approval waits for, from the agency setting."""
+    value = (settings or {}).get(REG24_CHECKS_SETTING, REG24_CHECKS_DEFAULT)
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    known = {k.value for k in CheckKind}
+    if not isinstance(value, (list, tuple)) or any(v not in known for v in value):
+        raise ValueError(f"Check setting {REG24_CHECKS_SETTING!r} must list known check kinds.")
+    return frozenset(CheckKind(v) for v in value)
 
 
 _KIND_LABELS = {
@@ -392,6 +411,9 @@ def required_checks(household: HouseholdFacts, today: date,
     if household.has_pets and setting("require_pets_assessment"):
         checks.append(RequiredCheck(CheckKind.PETS, "pets", "the household's pets",
                                     renewal_years=home_renewal))
+    # Which of them temporary approval under regulation 24 waits for: an agency setting.
+    reg24_kinds = reg24_check_kinds(settings) if kinship else frozenset()
+    checks = [replace(c, reg24=c.kind in reg24_kinds) for c in checks]
     return Requirements(tuple(checks), tuple(warnings))
 
 

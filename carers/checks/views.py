@@ -500,7 +500,8 @@ def reference_form(token):
             return _closed(closed.reason)
         return redirect(url_for("checks.reference_sent"))
     response = current_app.make_response(render_template(
-        "checks/reference_form.html", form=form, referee=item, applicant=item.household.name))
+        "checks/reference_form.html", form=form, referee=item, applicant=item.household.name,
+        joint=item.household.joint_application))
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 

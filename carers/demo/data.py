@@ -69,6 +69,12 @@ HOUSEHOLDS = 300
 
 RECRUITMENT_TEAM = "Recruitment and assessment"
 KINSHIP_TEAM = "Kinship assessment"
+# The enquiries each team takes, and the kinship team's own inbox for their alerts.
+TEAM_INBOXES = {
+    RECRUITMENT_TEAM: {"pathway": Pathway.MAINSTREAM.value},
+    KINSHIP_TEAM: {"pathway": Pathway.CONNECTED_PERSON.value,
+                   "email": "kinship.team@example.gov.uk"},
+}
 
 A = Action
 
@@ -680,8 +686,8 @@ class _Agency:
         received = london(enquiry.received_at).date()
         if enquiry.first_response_at is None:
             return  # a new enquiry: the first-response clock is running
+        # The case opens at initial contact: the enquiry's first response is its first contact.
         responded = london(enquiry.first_response_at).date()
-        self.move(h, A.RECORD_FIRST_CONTACT, responded, rec)
         self.note(h, rec, responded, rng.choice(FIRST_CONTACT_NOTES))
         fate = rng.random()
         visited = max(_wds(received, rng, 3, 12), _wds(responded, rng, 1, 3))
@@ -1025,7 +1031,7 @@ def _add_staff(person: DemoPerson, team: Team | None, password_hash: str) -> Use
 def _get_team(name: str) -> Team:
     team = db.session.scalar(select(Team).where(Team.name == name))
     if team is None:
-        team = Team(name=name)
+        team = Team(name=name, **TEAM_INBOXES.get(name, {}))
         db.session.add(team)
         db.session.flush()
     return team

@@ -28,6 +28,7 @@ from carers.core.forms import (
     GovForm,
     InputRequired,
     NotBefore,
+    NotInFuture,
     WholeNumberField,
     submit_button,
 )
@@ -391,12 +392,51 @@ class ChildForm(QuestionForm):
                                 "Select how you know the child")
     child_details = long_text(
         "Tell us about the child's situation (optional)", max_length=2000,
-        hint="For example, whether they live with you now and which council's social worker "
-             "is involved",
+        hint="For example, why they cannot live with their parents",
         subject="The child's situation",
     )
     field_params = {"child_relationship": {
         "fieldset": {"legend": {"classes": "govuk-fieldset__legend--s"}}}}
+
+
+class ChildLivingForm(QuestionForm):
+    """Kinship only: where the child lives now, their age and the council involved."""
+
+    title = "Where the child lives now"
+    lives_with_you = radios("Is the child living with you now?", choices.YES_NO,
+                            "Select yes if the child is living with you now")
+    living_since = GovDateField(
+        "When did they come to live with you?",
+        validators=[NotInFuture("The date they came to live with you must be today or in the "
+                                "past"),
+                    NotBefore(date(1990, 1, 1), "The date they came to live with you must "
+                                                "be after 1990")],
+        description="Only if they live with you now. For example, 27 3 2026",
+        subject="The date they came to live with you",
+    )
+    child_age = WholeNumberField("How old is the child?", validators=[
+        InputRequired("Enter the child's age in years"),
+        NumberRange(min=0, max=17, message="The child's age must be between 0 and 17"),
+    ], description="In years. Enter 0 for a baby under 1.",
+        invalid_message="The child's age must be a whole number of years, like 6")
+    council = text("Which council is involved with the child?",
+                   "Enter the council involved with the child, or 'not known'",
+                   hint="The council whose social worker works with the child, if there is "
+                        "one. Otherwise the council where the child lives.",
+                   subject="The council")
+    field_params = {
+        "lives_with_you": {"classes": "govuk-radios--inline",
+                           "fieldset": {"legend": {"classes": "govuk-fieldset__legend--s"}}},
+        "living_since": {"fieldset": {"legend": {"classes": "govuk-fieldset__legend--s"}}},
+        "child_age": {"classes": "govuk-input--width-3",
+                      "label": {"classes": "govuk-label--s"}},
+        "council": {"classes": "govuk-!-width-two-thirds",
+                    "label": {"classes": "govuk-label--s"}},
+    }
+
+    def validate_living_since(self, field):
+        if self.lives_with_you.data == "yes" and field.data is None and not field.errors:
+            raise ValidationError("Enter the date they came to live with you")
 
 
 class HeardForm(QuestionForm):

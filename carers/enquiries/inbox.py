@@ -14,10 +14,11 @@ from carers.clocks.workdays import working_days_between
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
 from carers.enquiries.forms import RecordResponseForm
-from carers.enquiries.models import Enquiry
+from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry
 from carers.enquiries.operations import FirstResponseRecorded, record_first_response
 from carers.enquiries.summary import answer_sections, enquiry_answers
 from carers.extensions import db
+from carers.pipeline import Pathway
 from carers.settings.registry import agency_settings
 
 bp = Blueprint("inbox", __name__, url_prefix="/staff/enquiries")
@@ -32,15 +33,34 @@ def response_clock(enquiry: Enquiry, on):
                                 agency_settings())
 
 
+PATHWAY_LABELS = {KINSHIP: "Kinship", MAINSTREAM: "Fostering"}
+
+
+def team_pathway(user) -> str:
+    """The enquiries a person's team takes: "kinship", "mainstream", or "all"."""
+    team_path = user.team.pathway if user.team is not None else None
+    if team_path == Pathway.CONNECTED_PERSON.value:
+        return KINSHIP
+    return MAINSTREAM if team_path == Pathway.MAINSTREAM.value else "all"
+
+
 @bp.get("/")
 @roles_required(*FOSTERING_TEAM)
 def index():
     status = request.args.get("status", "")
+    # A team that takes one pathway's enquiries (the kinship team) sees those first.
+    default = team_pathway(current_user)
+    pathway = request.args.get("pathway", default)
     query = select(Enquiry).order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
     count_query = select(func.count(Enquiry.id))
     if status in Enquiry.STATUS_LABELS:
         query = query.where(Enquiry.status == status)
         count_query = count_query.where(Enquiry.status == status)
+    if pathway in PATHWAY_LABELS:
+        query = query.where(Enquiry.pathway == pathway)
+        count_query = count_query.where(Enquiry.pathway == pathway)
+    else:
+        pathway = "all"
     page = paginate(query, count_query, current_app.config["PAGE_SIZE"])
     on = today()
     rows = [
@@ -49,7 +69,9 @@ def index():
         for enquiry in page.items
     ]
     return render_template("inbox/index.html", page=page, rows=rows, status=status,
-                           statuses=Enquiry.STATUS_LABELS)
+                           statuses=Enquiry.STATUS_LABELS, pathway=pathway,
+                           pathways=PATHWAY_LABELS,
+                           pathway_arg=None if pathway == default else pathway)
 
 
 def get_enquiry(reference: str) -> Enquiry:

@@ -17,9 +17,10 @@ PAGES = [
     Page("address", forms.AddressForm),
     Page("household", forms.HouseholdQuestionForm),
     Page("home", forms.HomeForm),
-    Page("fostering", forms.FosteringTypeForm),
     Page("child", forms.KnowsChildForm),
     Page("child-details", forms.ChildForm),
+    Page("child-living", forms.ChildLivingForm),
+    Page("fostering", forms.FosteringTypeForm),
     Page("heard", forms.HeardForm),
     Page("consent", forms.ConsentForm),
 ]
@@ -27,9 +28,21 @@ BY_SLUG = {p.slug: p for p in PAGES}
 CHECK_ANSWERS = "check-answers"
 
 
+def is_kinship(answers: dict) -> bool:
+    """Someone who already cares for, or knows, a child who needs a home: kinship care."""
+    return answers.get("child", {}).get("knows_child") == "yes"
+
+
+# Pages only a kinship enquirer sees, and pages only the mainstream journey has.
+KINSHIP_ONLY = {"child-details", "child-living"}
+MAINSTREAM_ONLY = {"fostering"}
+
+
 def applies(slug: str, answers: dict) -> bool:
-    if slug == "child-details":
-        return answers.get("child", {}).get("knows_child") == "yes"
+    if slug in KINSHIP_ONLY:
+        return is_kinship(answers)
+    if slug in MAINSTREAM_ONLY:
+        return not is_kinship(answers)
     return True
 
 

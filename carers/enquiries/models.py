@@ -70,6 +70,12 @@ class Enquiry(db.Model):
     child_name: Mapped[str | None] = mapped_column(String(200))
     child_relationship: Mapped[str | None] = mapped_column(String(40))
     child_details: Mapped[str | None] = mapped_column(Text)
+    # Kinship: whether the child lives with the enquirer now and since when, their age, and
+    # the council whose social worker is involved.
+    child_lives_with_enquirer: Mapped[bool | None] = mapped_column(Boolean)
+    child_living_since: Mapped[date | None] = mapped_column(Date)
+    child_age: Mapped[int | None] = mapped_column(Integer)
+    child_council: Mapped[str | None] = mapped_column(String(100))
 
     heard_about: Mapped[str] = mapped_column(String(40))
     heard_about_other: Mapped[str | None] = mapped_column(String(200))

@@ -3,15 +3,20 @@
 import secrets
 from datetime import date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, select, update
 
 from carers.audit.operations import record as audit
+from carers.cases.models import Team
 from carers.core.dates import utcnow
+from carers.enquiries import journey
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
 from carers.extensions import db
-from carers.notifications.operations import queue_email
+from carers.notifications.operations import public_url, queue_email
+from carers.pipeline import Pathway
 from carers.settings.registry import agency_settings
+
+CONNECTED_PERSON = Pathway.CONNECTED_PERSON.value
 
 # No 0/O or 1/I, so a reference read out on the phone cannot be misheard.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -27,12 +32,15 @@ def new_reference() -> str:
 
 def enquiry_from_answers(answers: dict) -> Enquiry:
     about, contact, address = answers["about-you"], answers["contact"], answers["address"]
-    home, child = answers["home"], answers["child"]
-    details = answers.get("child-details", {}) if child["knows_child"] == "yes" else {}
+    home = answers["home"]
+    kinship = journey.is_kinship(answers)
+    details = answers.get("child-details", {}) if kinship else {}
+    living = answers.get("child-living", {}) if kinship else {}
+    lives_with_you = living.get("lives_with_you") == "yes" if living else None
     heard, consent = answers["heard"], answers["consent"]
     enquiry = Enquiry(
         reference=new_reference(),
-        pathway=KINSHIP if child["knows_child"] == "yes" else MAINSTREAM,
+        pathway=KINSHIP if kinship else MAINSTREAM,
         first_name=about["first_name"],
         last_name=about["last_name"],
         other_names=about.get("other_names") or None,
@@ -51,11 +59,17 @@ def enquiry_from_answers(answers: dict) -> Enquiry:
         spare_bedrooms=home["spare_bedrooms"],
         has_pets=home["has_pets"] == "yes",
         pets_details=home.get("pets_details") or None,
-        fostering_types=answers["fostering"]["fostering_types"],
-        knows_child=child["knows_child"] == "yes",
+        # The kinds of fostering are a mainstream question: a kinship carer is not asked.
+        fostering_types=[] if kinship else answers["fostering"]["fostering_types"],
+        knows_child=kinship,
         child_name=details.get("child_name"),
         child_relationship=details.get("child_relationship"),
         child_details=details.get("child_details") or None,
+        child_lives_with_enquirer=lives_with_you,
+        child_living_since=date.fromisoformat(living["living_since"])
+        if lives_with_you and living.get("living_since") else None,
+        child_age=living.get("child_age"),
+        child_council=living.get("council") or None,
         heard_about=heard["heard_about"],
         heard_about_other=heard.get("heard_about_other") or None,
         privacy_consent_at=utcnow(),
@@ -72,6 +86,14 @@ def enquiry_from_answers(answers: dict) -> Enquiry:
     return enquiry
 
 
+def kinship_team_email() -> str | None:
+    """The inbox of the team that takes kinship (connected person) enquiries, if one has
+    been given."""
+    return db.session.scalar(
+        select(Team.email).where(Team.pathway == CONNECTED_PERSON, Team.email.is_not(None))
+        .order_by(Team.id).limit(1))
+
+
 def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     """Turn a complete draft into an enquiry, queue both emails and drop the draft."""
     enquiry = enquiry_from_answers(draft.answers)
@@ -79,12 +101,14 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     db.session.flush()
     settings = agency_settings()
     context = {"enquiry": enquiry, "settings": settings}
-    queue_email(enquiry.email, "enquiry_received", f"enquiry-received:{enquiry.reference}",
-                **context)
-    team_address = current_app.config.get("TEAM_ALERT_EMAIL") or settings["team_email"]
+    kinship = enquiry.pathway == KINSHIP
+    queue_email(enquiry.email, "kinship_enquiry_received" if kinship else "enquiry_received",
+                f"enquiry-received:{enquiry.reference}", **context)
+    team_address = (kinship and kinship_team_email()) or \
+        current_app.config.get("TEAM_ALERT_EMAIL") or settings["team_email"]
     queue_email(
         team_address, "enquiry_alert", f"enquiry-alert:{enquiry.reference}",
-        inbox_url=url_for("inbox.detail", reference=enquiry.reference, _external=True),
+        inbox_url=public_url("inbox.detail", reference=enquiry.reference),
         **context,
     )
     audit("create", "enquiry", enquiry.id, {"reference": enquiry.reference})

@@ -69,12 +69,13 @@ def answer_sections(answers: dict, editable: bool = True) -> list[dict]:
               if home.get("pets_details") else ""), "home", "has_pets"),
         ]},
         {"title": "Fostering", "rows": [
-            r("Kinds of fostering", ", ".join(
-                choices.FOSTERING_TYPE_LABELS.get(t, t)
-                for t in answers["fostering"]["fostering_types"]), "fostering"),
             r("Knows a child who needs a home", _yes_no(child["knows_child"]), "child"),
         ]},
     ]
+    if child["knows_child"] != "yes":
+        sections[-1]["rows"].insert(0, r("Kinds of fostering", ", ".join(
+            choices.FOSTERING_TYPE_LABELS.get(t, t)
+            for t in answers["fostering"]["fostering_types"]), "fostering"))
     if child["knows_child"] == "yes" and "child-details" in answers:
         details = answers["child-details"]
         sections[-1]["rows"] += [
@@ -83,6 +84,16 @@ def answer_sections(answers: dict, editable: bool = True) -> list[dict]:
               details["child_relationship"]), "child-details", "child_relationship"),
             r("The child's situation", details.get("child_details"), "child-details",
               "child_details"),
+        ]
+    if child["knows_child"] == "yes" and "child-living" in answers:
+        living = answers["child-living"]
+        lives = _yes_no(living["lives_with_you"])
+        if living["lives_with_you"] == "yes" and living.get("living_since"):
+            lives += ", since " + format_date(date.fromisoformat(living["living_since"]))
+        sections[-1]["rows"] += [
+            r("Living with you now", lives, "child-living", "lives_with_you"),
+            r("The child's age", str(living["child_age"]), "child-living", "child_age"),
+            r("The council involved", living["council"], "child-living", "council"),
         ]
     heard = answers["heard"]
     heard_text = choices.label(choices.HEARD_ABOUT, heard["heard_about"])
@@ -115,7 +126,7 @@ def enquiry_answers(enquiry) -> dict:
                  "bedrooms": enquiry.bedrooms, "spare_bedrooms": enquiry.spare_bedrooms,
                  "has_pets": "yes" if enquiry.has_pets else "no",
                  "pets_details": enquiry.pets_details},
-        "fostering": {"fostering_types": enquiry.fostering_types},
+        "fostering": {"fostering_types": enquiry.fostering_types or []},
         "child": {"knows_child": "yes" if enquiry.knows_child else "no"},
         "heard": {"heard_about": enquiry.heard_about,
                   "heard_about_other": enquiry.heard_about_other},
@@ -125,4 +136,10 @@ def enquiry_answers(enquiry) -> dict:
         answers["child-details"] = {"child_name": enquiry.child_name,
                                     "child_relationship": enquiry.child_relationship,
                                     "child_details": enquiry.child_details}
+        if enquiry.child_lives_with_enquirer is not None:
+            answers["child-living"] = {
+                "lives_with_you": "yes" if enquiry.child_lives_with_enquirer else "no",
+                "living_since": enquiry.child_living_since.isoformat()
+                if enquiry.child_living_since else None,
+                "child_age": enquiry.child_age, "council": enquiry.child_council}
     return answers

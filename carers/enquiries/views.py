@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from carers.enquiries import choices, journey
 from carers.enquiries.forms import PersonForm, SubmitForm
-from carers.enquiries.models import EnquiryDraft
+from carers.enquiries.models import KINSHIP, EnquiryDraft
 from carers.enquiries.operations import submit_enquiry
 from carers.enquiries.summary import answer_sections
 from carers.extensions import db, limiter
@@ -229,6 +229,7 @@ def check_answers():
         session.pop(DRAFT_KEY, None)
         session["enquiry_reference"] = enquiry.reference
         session["enquiry_email"] = enquiry.email
+        session["enquiry_pathway"] = enquiry.pathway
         return redirect(url_for("enquiry.confirmation"))
     return render_template("enquiries/check_answers.html", form=form,
                            sections=answer_sections(draft.answers))
@@ -239,5 +240,7 @@ def confirmation():
     reference = session.get("enquiry_reference")
     if not reference:
         return redirect(url_for("enquiry.start"))
-    return render_template("enquiries/confirmation.html", reference=reference,
+    kinship = session.get("enquiry_pathway") == KINSHIP
+    return render_template("enquiries/kinship_confirmation.html" if kinship
+                           else "enquiries/confirmation.html", reference=reference,
                            email=session.get("enquiry_email"))

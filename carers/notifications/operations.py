@@ -1,10 +1,16 @@
 """Queueing messages: rendered from templates/notifications/<name>.{subject,txt,html}."""
 
-from flask import render_template
+from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
 from carers.extensions import db
 from carers.notifications.models import OutboxMessage
+
+
+def public_url(endpoint: str, **values) -> str:
+    """A link for an email: PUBLIC_BASE_URL and the page's path, never the address the
+    current request happened to arrive on."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def render_email(template: str, **context) -> dict:

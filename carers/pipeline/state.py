@@ -28,6 +28,8 @@ class ChildDetails:
     date_of_birth: date | None = None
     la_reference: str = ""  # the placing local authority's reference for the child
     relationship: str = ""  # the carer's relationship to the child, e.g. "maternal aunt"
+    placed_on: date | None = None  # when the child came to live with the carer, if they have
+    placing_authority: str = ""  # the council whose child it is (its social worker)
 
     def problems(self, today: date) -> list[str]:
         found = []
@@ -41,6 +43,13 @@ class ChildDetails:
             found.append("Enter the local authority's reference for the child.")
         if not self.relationship.strip():
             found.append("Enter the carer's relationship to the child.")
+        if self.placed_on is not None:
+            if self.placed_on > today:
+                found.append("The date the child came to live with the carer cannot be in the "
+                             "future.")
+            elif self.date_of_birth is not None and self.placed_on < self.date_of_birth:
+                found.append("The child cannot have come to live with the carer before they "
+                             "were born.")
         return found
 
 

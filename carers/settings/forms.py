@@ -1,6 +1,6 @@
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import StringField
-from wtforms.validators import Email, Length, NumberRange
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
+from wtforms import SelectMultipleField, StringField
+from wtforms.validators import Email, Length, NumberRange, ValidationError
 
 from carers.cases.forms import ChoiceRadioField
 from carers.core.forms import GovForm, InputRequired, WholeNumberField, submit_button
@@ -31,6 +31,24 @@ class YesNoField(ChoiceRadioField):
         return self.data == "yes"
 
 
+class ChoicesField(SelectMultipleField):
+    """A setting that is a list of known values, as checkboxes; anything else is refused
+    with a message, not WTForms' "'x' is not a valid choice"."""
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("widget", GovCheckboxesInput())
+        super().__init__(label, **kwargs)
+
+    def pre_validate(self, form):
+        known = {value for value, _ in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError(f"Select from the options for {self.label.text.lower()}")
+
+    @property
+    def value(self) -> list[str]:
+        return list(self.data or [])
+
+
 def settings_form(current: dict):
     """A form with one field per agency setting, filled with the current values."""
 
@@ -40,7 +58,13 @@ def settings_form(current: dict):
     for s in SETTINGS:
         hint = " ".join(part for part in (s.hint, f"Default {s.default}. Evidence: {s.evidence}.")
                         if part)
-        if isinstance(s.default, bool):
+        if s.choices:
+            known = {value for value, _ in s.choices}
+            field = ChoicesField(s.label, choices=list(s.choices), description=hint.replace(
+                f"Default {s.default}", "Default " + ", ".join(
+                    label for value, label in s.choices if value in s.default)),
+                default=[v for v in current[s.key] if v in known])
+        elif isinstance(s.default, bool):
             field = YesNoField(s.label, description=hint, default=current[s.key])
         elif isinstance(s.default, int):
             field = WholeNumberField(s.label, validators=[

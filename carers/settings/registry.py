@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request
 
-from carers.checks.rules import CHECK_DEFAULTS
+from carers.checks.rules import (
+    CHECK_DEFAULTS,
+    REG24_CHECKS_DEFAULT,
+    REG24_CHECKS_SETTING,
+    CheckKind,
+)
 from carers.clocks.statutory import CLOCK_DEFAULTS
 from carers.extensions import db
 from carers.panel.rules import PANEL_DEFAULTS
@@ -22,6 +27,8 @@ class Setting:
     evidence: str  # [S] practice, [U] unverified, or "product" for our own choices
     hint: str = ""
     minimum: int = 0  # a figure set in law is the floor an agency may not go below
+    # For a setting that is a list: the values it may hold, as (value, label).
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 SETTINGS = [
@@ -69,6 +76,13 @@ SETTINGS += [
 SETTINGS += [
     Setting(key, cs.label, cs.default, cs.evidence, cs.hint, minimum=cs.minimum)
     for key, cs in CHECK_DEFAULTS.items() if key not in {s.key for s in SETTINGS}
+]
+# Regulation 24: which checks must be back before temporary approval.
+SETTINGS += [
+    Setting(REG24_CHECKS_SETTING, "Checks needed before regulation 24 temporary approval",
+            list(REG24_CHECKS_DEFAULT), "[S]",
+            "Many councils place on the police checks with the DBS certificate still to come.",
+            choices=tuple((k.value, k.label) for k in CheckKind)),
 ]
 
 # The scheduler's morning digest of deadlines.

@@ -7,7 +7,7 @@ from carers.auth.access import roles_required
 from carers.auth.roles import RoleKey
 from carers.cases.deadlines import refresh_deadlines
 from carers.clocks.statutory import CLOCK_DEFAULTS
-from carers.settings.forms import YesNoField, settings_form
+from carers.settings.forms import ChoicesField, YesNoField, settings_form
 from carers.settings.operations import save_settings
 from carers.settings.registry import SETTINGS, load_settings
 
@@ -15,7 +15,7 @@ bp = Blueprint("settings", __name__, url_prefix="/staff/admin")
 
 
 def _value(field):
-    return field.value if isinstance(field, YesNoField) else field.data
+    return field.value if isinstance(field, (YesNoField, ChoicesField)) else field.data
 
 
 @bp.route("/settings", methods=["GET", "POST"])

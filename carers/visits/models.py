@@ -79,7 +79,7 @@ class Visit(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    household = relationship("Household", lazy="joined")
+    household = relationship("Household", lazy="joined", foreign_keys=[household_id])
     workers = relationship("User", secondary=visit_worker, order_by="User.name")
     members = relationship("HouseholdMember", secondary=visit_member,
                            order_by="HouseholdMember.position")

@@ -292,6 +292,24 @@ def record_outcome(visit: Visit, user, took_place: bool, write_up: str,
 
 # --- the reminder sweep ---
 
+def initial_visits(household: Household) -> list[Visit]:
+    """The case's initial home visits that are booked or took place, earliest first: the
+    ones the "initial visit" stage can record."""
+    return list(db.session.scalars(
+        select(Visit).where(Visit.household_id == household.id,
+                            Visit.kind == "initial_home_visit",
+                            Visit.status.in_((*Visit.ACTIVE, Visit.TOOK_PLACE)))
+        .order_by(Visit.starts_at, Visit.id)))
+
+
+def visit_label(visit: Visit) -> str:
+    """'Initial home visit, Monday 30 March 2026, 10:00am to 11:30am (took place)'."""
+    status = {Visit.TOOK_PLACE: " (took place)", Visit.REARRANGED: " (rearranged)"}
+    return (f"{KINDS.get(visit.kind, 'Visit')}, "
+            f"{format_when(visit.starts_at_utc, visit.duration_minutes)}"
+            f"{status.get(visit.status, '')}")
+
+
 def _due(now: datetime):
     return (Visit.reminder_sent_at.is_(None), Visit.reminder_due_at.is_not(None),
             Visit.reminder_due_at <= now, Visit.starts_at > now,

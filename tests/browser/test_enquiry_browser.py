@@ -118,15 +118,15 @@ def test_someone_registers_their_interest_from_start_to_finish(page, axe):
     choose(page, "Do you have any pets?", "No")
     continue_(page)
 
+    heading(page, "Do you already care for, or know, a child who needs a home?")
+    axe(page)
+    choose(page, "Do you already care for, or know, a child who needs a home?", "No")
+    continue_(page)
+
     heading(page, "What kind of fostering interests you?")
     axe(page)
     choose(page, "What kind of fostering interests you?", "Short-term")
     choose(page, "What kind of fostering interests you?", "Long-term")
-    continue_(page)
-
-    heading(page, "Do you already care for, or know, a child who needs a home?")
-    axe(page)
-    choose(page, "Do you already care for, or know, a child who needs a home?", "No")
     continue_(page)
 
     heading(page, "How did you hear about fostering with us?")
@@ -184,6 +184,7 @@ EMPTY_PAGE_ERRORS = [
                            "yet'"),
     ("/enquiry/child", "Select yes if you already care for, or know, a child who needs a home"),
     ("/enquiry/child-details", "Enter the child's full name"),
+    ("/enquiry/child-living", "Select yes if the child is living with you now"),
     ("/enquiry/heard", "Select how you heard about fostering with us"),
     ("/enquiry/consent", "Confirm you have read the privacy notice to continue"),
 ]

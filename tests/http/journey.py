@@ -11,6 +11,8 @@ HOME = {"property_type": "house", "tenure": "owned", "bedrooms": "4", "spare_bed
         "has_pets": "yes", "pets_details": "A dog"}
 FOSTERING = {"fostering_types": ["short_term", "long_term"]}
 NO_CHILD = {"knows_child": "no"}
+CHILD_LIVING = {"lives_with_you": "yes", "living_since": ["2", "11", "2026"], "child_age": "6",
+                "council": "Northmoor Council"}
 HEARD = {"heard_about": "friend_family", "heard_about_other": ""}
 CONSENT = {"privacy_consent": "y"}
 
@@ -25,13 +27,14 @@ def complete_journey(forms, kinship=False, people=(PARTNER,)):
         assert forms.submit("/enquiry/household/person", person).status_code == 302
     assert forms.submit("/enquiry/household", {"add_person": "no"}).status_code == 302
     assert forms.submit("/enquiry/home", HOME).status_code == 302
-    assert forms.submit("/enquiry/fostering", FOSTERING).status_code == 302
     if kinship:
         forms.submit("/enquiry/child", {"knows_child": "yes"})
         forms.submit("/enquiry/child-details", {"child_name": "Mia O'Brien",
                                                 "child_relationship": "grandparent"})
+        assert forms.submit("/enquiry/child-living", CHILD_LIVING).status_code == 302
     else:
         forms.submit("/enquiry/child", NO_CHILD)
+        assert forms.submit("/enquiry/fostering", FOSTERING).status_code == 302
     assert forms.submit("/enquiry/heard", HEARD).status_code == 302
     response = forms.submit("/enquiry/consent", CONSENT)
     assert response.headers["Location"].endswith("/enquiry/check-answers")

@@ -18,6 +18,7 @@ from carers.extensions import db
 from tests.http.journey import (
     ABOUT_YOU,
     ADDRESS,
+    CHILD_LIVING,
     CONSENT,
     CONTACT,
     FOSTERING,
@@ -27,7 +28,7 @@ from tests.http.journey import (
 )
 
 QUESTION_PAGES = ["about-you", "contact", "address", "household/person", "household", "home",
-                  "fostering", "child", "child-details", "heard", "consent"]
+                  "fostering", "child", "child-details", "child-living", "heard", "consent"]
 
 SUMMARY = re.compile(r'<div class="govuk-error-summary".*?</ul>', re.S)
 
@@ -105,6 +106,7 @@ def answer_everything(forms, about=None, address=None, person=None, home=None,
         ("/enquiry/child", {"knows_child": "yes"}),
         ("/enquiry/child-details", {"child_name": "Mia", "child_relationship": "grandparent",
                                     **(child or {})}),
+        ("/enquiry/child-living", CHILD_LIVING),
         ("/enquiry/heard", {**HEARD, **(heard or {})}),
         ("/enquiry/consent", CONSENT),
     ]

@@ -21,9 +21,11 @@ from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
 from carers.settings.models import AgencySetting
+from carers.settings.registry import load_settings
 from tests.conftest import Browserless, csrf_token
 from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
 from tests.http.test_bad_input import assert_error_page, html_of
+from tests.http.test_settings import all_settings
 
 # Time is frozen in the tests that need exact dates: a Monday with no bank holiday near.
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
@@ -474,6 +476,54 @@ def test_temporary_approval_waits_for_the_connected_person_checks(client, forms,
     assert household.reg24_approved_on == TODAY
 
 
+
+def test_an_agency_can_place_on_police_checks_with_the_dbs_still_to_come(
+        client, forms, signed_in, frozen):
+    db.session.add(AgencySetting(key="reg24_required_checks",
+                                 value=["la_check", "accommodation"]))
+    db.session.commit()
+    worker = signed_in("team_manager")
+    household = make_case(
+        worker, stage="viability_assessment", pathway="connected_person", name="Grace Smith",
+        stage_since=date(2027, 2, 22), referral_received_on=date(2027, 2, 19),
+        application_received_on=None, child_name="Amy Smith",
+        child_date_of_birth=date(2019, 5, 2), child_la_reference="LA-1",
+        child_relationship="Maternal grandmother")
+    db.session.add(Address(household_id=household.id, line_1="1 High Street", town="Northmoor",
+                           local_authority="Northmoor", lived_from=date(2010, 1, 1)))
+    db.session.commit()
+    operations.sync_required_checks(household, worker)
+    db.session.commit()
+    reg24 = {key: row for key, row in checks_of(household).items() if row.reg24}
+    assert sorted(reg24) == ["accommodation", "la:northmoor"]
+
+    refused = move(forms, household, "grant_reg24", household_assessed="y")
+    assert "Temporary approval waits for the connected-person checks" in html_of(refused)
+    assert "Local authority check: Northmoor" in html_of(refused)
+    assert "Enhanced DBS" not in html_of(refused)
+    for row in reg24.values():
+        operations.record_check(row, worker, requested_on=date(2027, 2, 22),
+                                requested_from="", received_on=date(2027, 2, 26),
+                                outcome="clear", verified=True, expires_on=None, notes="")
+    # The DBS certificate is still to come, and the agency places anyway.
+    granted = move(forms, household, "grant_reg24", household_assessed="y")
+    assert granted.status_code == 302, html_of(granted)
+    db.session.refresh(household)
+    assert household.stage == "reg24_temporary_approval"
+
+
+def test_the_checks_before_temporary_approval_are_known_kinds_only(client, forms, signed_in):
+    signed_in("administrator")
+    page_html = page(client, "/staff/admin/settings")
+    assert "Checks needed before regulation 24 temporary approval" in page_html
+    response = forms.submit("/staff/admin/settings", all_settings(
+        reg24_required_checks=["dbs", "horoscope"]))
+    assert response.status_code == 200
+    assert "There is a problem" in html_of(response)
+    assert "Select from the options for checks needed before regulation 24" in html_of(response)
+    assert load_settings()["reg24_required_checks"] == ["dbs", "accommodation"]
+
+
 # --- referees ---
 
 def invite(forms, household, referee):
@@ -495,6 +545,28 @@ def referee_answers(**changes):
     return {"relationship_to_applicant": "Friend from work", "years_known": "8",
             "observations": "Kind and patient with my children.", "has_concerns": "no",
             "concerns": "", "declaration": "y", **changes}
+
+
+def test_a_referee_reads_of_a_joint_application_in_plain_english(app, client, forms, signed_in,
+                                                                 mailbox, frozen):
+    worker = signed_in("assessing_social_worker")
+    household = make_case(worker, name="Priya Shah and Raj Shah")
+    household.members.append(HouseholdMember(position=1, name="Raj Shah",
+                                             relationship_to_applicant="partner",
+                                             date_of_birth=date(1984, 1, 1), is_applicant=True))
+    db.session.commit()
+    pat = add_referee(forms, household, "Pat Friend", "pat@example.com")
+    invite(forms, household, pat)
+    assert send_due()["sent"] == 1
+    [message] = mailbox.messages
+    body = message.get_body(("plain",)).get_content()
+    assert ("Priya Shah and Raj Shah have applied to foster with Northmoor Council Fostering "
+            "and have named you") in body
+    assert "The fostering team at Northmoor Council Fostering" in body
+    assert "Fostering fostering team" not in body
+    assert LINK.search(body).group(0).startswith(app.config["PUBLIC_BASE_URL"])
+    form_html = page(client, LINK.search(body).group(1))
+    assert "Priya Shah and Raj Shah have applied" in form_html
 
 
 def test_a_referee_gets_a_single_use_link_by_email(app, client, forms, signed_in, mailbox,

@@ -19,6 +19,8 @@ def clean_env(monkeypatch):
     """No configuration from the environment of whoever runs the tests."""
     for key in (*config.ENV_KEYS, "CARERS_DEV", "FLASK_DEBUG"):
         monkeypatch.delenv(key, raising=False)
+    # Where a production service is reached: required outside development (tested below).
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://fostering.example.gov.uk")
     return monkeypatch
 
 
@@ -52,6 +54,50 @@ def test_the_secret_key_comes_from_the_environment(clean_env):
     clean_env.setenv("SECRET_KEY", "from-the-environment")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_production_refuses_to_start_without_its_public_address(clean_env):
+    clean_env.delenv("PUBLIC_BASE_URL")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL is not set") as raised:
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "environment variable" in str(raised.value)
+
+
+@pytest.mark.parametrize(("variable", "value"), [("CARERS_DEV", "1"), ("FLASK_DEBUG", "1")])
+def test_local_development_links_to_the_local_server(clean_env, variable, value):
+    clean_env.delenv("PUBLIC_BASE_URL")
+    clean_env.setenv(variable, value)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_email_links_use_the_public_address_not_the_address_asked_on(clean_env, tmp_path):
+    """An enquiry sent through an internal address still alerts the team with a link to the
+    service's public address."""
+    from sqlalchemy import select
+
+    from carers.notifications.models import OutboxMessage
+    from tests.conftest import Browserless
+    from tests.http.journey import complete_journey
+
+    url = f"sqlite:///{tmp_path / 'public.sqlite'}"
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                      "PUBLIC_BASE_URL": "https://fostering.example.gov.uk",
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        client = app.test_client()
+        client.environ_base["HTTP_HOST"] = "10.0.0.7:8000"
+        forms = Browserless(client)
+        complete_journey(forms)
+        assert forms.submit("/enquiry/check-answers", {}).status_code == 302
+        alert = db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.idempotency_key.like("enquiry-alert:%"))).one()
+        assert "https://fostering.example.gov.uk/staff/enquiries/ENQ-" in alert.body_text
+        assert "10.0.0.7" not in alert.body_text
+        db.engine.dispose()
 
 
 def test_database_url_from_the_environment_is_used(clean_env, tmp_path):

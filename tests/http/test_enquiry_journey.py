@@ -1,12 +1,23 @@
+from datetime import date
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
 
+from carers.cases.models import Team
 from carers.enquiries.models import Enquiry, EnquiryDraft
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
-from tests.http.journey import ABOUT_YOU, complete_journey
+from tests.http.journey import (
+    ABOUT_YOU,
+    ADDRESS,
+    CHILD_LIVING,
+    CONSENT,
+    CONTACT,
+    HEARD,
+    HOME,
+    complete_journey,
+)
 
 
 def body_of(message: EmailMessage) -> str:
@@ -90,6 +101,70 @@ def test_kinship_enquiry_is_routed_to_the_kinship_pathway(client, forms, mailbox
     assert "kinship" in alert["Subject"].lower()
 
 
+def test_a_grandmother_gets_kinship_questions_and_a_kinship_reply(client, forms, mailbox,
+                                                                 runner):
+    db.session.add_all([Team(name="Recruitment"), Team(name="Kinship")])
+    db.session.commit()
+    result = runner.invoke(args=["teams", "inbox", "Kinship", "--pathway", "connected_person",
+                                 "--email", "kinship@example.gov.uk"])
+    assert "alerts go to kinship@example.gov.uk" in result.output, result.output
+    refused = runner.invoke(args=["teams", "inbox", "Nobody", "--pathway", "mainstream"])
+    assert refused.exit_code != 0 and "There is no team called 'Nobody'" in refused.output
+    for url, data in [("/enquiry/about-you", ABOUT_YOU), ("/enquiry/contact", CONTACT),
+                      ("/enquiry/address", ADDRESS), ("/enquiry/household", {"add_person": "no"}),
+                      ("/enquiry/home", HOME)]:
+        assert forms.submit(url, data).status_code == 302, url
+    # Caring for a child she knows: asked about the child, never about kinds of fostering.
+    after = forms.submit("/enquiry/child", {"knows_child": "yes"})
+    assert after.headers["Location"].endswith("/enquiry/child-details")
+    after = forms.submit("/enquiry/child-details", {"child_name": "Mia O'Brien",
+                                                    "child_relationship": "grandparent"})
+    assert after.headers["Location"].endswith("/enquiry/child-living")
+    page = client.get("/enquiry/child-living").get_data(as_text=True)
+    for question in ("Is the child living with you now?",
+                     "When did they come to live with you?", "How old is the child?",
+                     "Which council is involved with the child?"):
+        assert question in page
+    missing_date = forms.submit("/enquiry/child-living", {**CHILD_LIVING, "living_since": ""})
+    assert missing_date.status_code == 200
+    assert "Enter the date they came to live with you" in missing_date.get_data(as_text=True)
+    assert 'value="Northmoor Council"' in missing_date.get_data(as_text=True)
+    after = forms.submit("/enquiry/child-living", CHILD_LIVING)
+    assert after.headers["Location"].endswith("/enquiry/heard")
+    forms.submit("/enquiry/heard", HEARD)
+    forms.submit("/enquiry/consent", CONSENT)
+    check = client.get("/enquiry/check-answers").get_data(as_text=True)
+    assert "Kinds of fostering" not in check
+    assert "Yes, since 2 November 2026" in check and "Northmoor Council" in check
+
+    confirmation = forms.submit("/enquiry/check-answers", {}, follow=True)
+    page = confirmation.get_data(as_text=True)
+    assert "viability assessment" in page and "regulation 24" in page
+    assert "The child's social worker" in page
+    enquiry = db.session.scalar(select(Enquiry))
+    assert (enquiry.pathway, enquiry.fostering_types) == ("kinship", [])
+    assert (enquiry.child_lives_with_enquirer, enquiry.child_living_since, enquiry.child_age,
+            enquiry.child_council) == (True, date(2026, 11, 2), 6, "Northmoor Council")
+
+    runner.invoke(args=["outbox", "send"])
+    by_recipient = {m["To"]: m for m in mailbox.messages}
+    assert set(by_recipient) == {"sian.obrien@example.com", "kinship@example.gov.uk"}
+    reply = body_of(by_recipient["sian.obrien@example.com"])
+    assert "caring for Mia O'Brien" in reply
+    for words in ("viability assessment", "temporary approval under regulation 24",
+                  "The child's social worker"):
+        assert words in reply
+    assert "kinship" in by_recipient["kinship@example.gov.uk"]["Subject"].lower()
+
+
+def test_a_mainstream_enquirer_is_still_asked_about_kinds_of_fostering(client, forms):
+    complete_journey(forms)
+    check = client.get("/enquiry/check-answers").get_data(as_text=True)
+    assert "Kinds of fostering" in check and "Short-term" in check
+    assert forms.submit("/enquiry/child", {"knows_child": "no"}).headers[
+        "Location"].endswith("/enquiry/fostering")
+
+
 def test_answers_survive_a_validation_error_and_a_refresh(client, forms):
     response = forms.submit("/enquiry/about-you", {**ABOUT_YOU, "date_of_birth": ["31", "2",
                                                                                    "1990"]})
@@ -153,3 +228,20 @@ def test_a_child_cannot_apply_to_foster(client, forms):
     response = forms.submit("/enquiry/household/person", {"name": "Ana", "relationship": "child",
                                                           "age": "16", "applying": "yes"})
     assert "Everyone applying to foster must be 18 or over" in response.get_data(as_text=True)
+
+
+def test_the_kinship_team_sees_kinship_enquiries_in_its_inbox(client):
+    from tests.factories import make_enquiry, make_staff, make_team, sign_in
+
+    kinship_team = make_team("Kinship")
+    kinship_team.pathway = "connected_person"
+    db.session.commit()
+    grandmother = make_enquiry(pathway="kinship", first_name="Grace")
+    couple = make_enquiry(first_name="Priya")
+    sign_in(client, make_staff("team_manager", team=kinship_team))
+    inbox = client.get("/staff/enquiries/").get_data(as_text=True)
+    assert grandmother.reference in inbox and couple.reference not in inbox
+    everything = client.get("/staff/enquiries/?pathway=all").get_data(as_text=True)
+    assert grandmother.reference in everything and couple.reference in everything
+    fostering = client.get("/staff/enquiries/?pathway=mainstream").get_data(as_text=True)
+    assert grandmother.reference not in fostering and couple.reference in fostering

@@ -45,7 +45,7 @@ def test_the_migrations_seed_the_roles(app):
 
 def test_the_migrations_go_down_and_up_again_on_sqlite(tmp_path):
     url = f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         try:
             round_trip()
@@ -104,6 +104,7 @@ def test_the_migrations_go_up_and_down_on_postgresql():
     try:
         app = create_app({
             "SECRET_KEY": "test",
+            "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": url,
             "SQLALCHEMY_ENGINE_OPTIONS": {
                 "connect_args": {"options": f"-csearch_path={SCRATCH_SCHEMA}"}},

@@ -300,8 +300,46 @@ def test_opening_a_case_from_a_kinship_enquiry_makes_a_referral(client, sam):
 def test_an_enquiry_already_answered_opens_with_first_contact_recorded(client, sam):
     enquiry = make_enquiry(received_at=ENQUIRED_AT,
                            first_response_at=datetime(2027, 1, 5, 11, tzinfo=UTC))
-    case = household(open_case(client, enquiry))
+    ref = open_case(client, enquiry)
+    case = household(ref)
     assert case.first_response_on == date(2027, 1, 5)
+    # The worker is not asked to record it again: the case is at initial contact.
+    assert (case.stage, case.stage_since) == ("initial_contact", date(2027, 1, 5))
+    page = case_page(client, ref)
+    assert stage_line(page) == "Initial contact, since 5 January 2027"
+    assert "Record first contact" not in page
+    assert "Record initial visit" in page
+    assert deadlines(page)["First response to enquiry"][1].startswith("Met")
+    assert timeline(page)[0]["summary"] == f"First contact recorded on enquiry {enquiry.reference}"
+
+
+def test_a_case_opened_from_an_enquiry_keeps_its_pets_and_household(client, sam):
+    enquiry = make_enquiry(received_at=ENQUIRED_AT, people=HOUSEHOLD, has_pets=True,
+                           pets_details="Two cats and an elderly labrador")
+    ref = open_case(client, enquiry)
+    checks_page = text_of(client.get(f"/staff/cases/{ref}/checks"))
+    assert "Yes: Two cats and an elderly labrador" in plain(checks_page)
+    assert "Pets assessment" in plain(checks_page)
+    assert "Cerys O'Brien" in plain(checks_page)
+
+
+def test_a_kinship_case_opened_from_an_enquiry_keeps_what_she_told_us_about_the_child(
+        client, sam):
+    enquiry = make_enquiry(pathway="kinship", received_at=ENQUIRED_AT, child_name="Mia O'Brien",
+                           child_relationship="grandparent", child_lives_with_enquirer=True,
+                           child_living_since=date(2026, 11, 2), child_age=6,
+                           child_council="Northmoor Council",
+                           child_details="Mia came to me when her mum went into hospital.")
+    ref = open_case(client, enquiry)
+    case = household(ref)
+    assert (case.child_placed_on, case.child_placing_authority) == (
+        date(2026, 11, 2), "Northmoor Council")
+    page = case_page(client, ref)
+    assert "Lives with the carer since 2 November 2026" in plain(page)
+    opened = timeline(page)[-1]
+    assert opened["summary"] == f"Case opened from enquiry {enquiry.reference}"
+    assert "The child's age: 6" in opened["body"]
+    assert "Mia came to me when her mum went into hospital." in opened["body"]
 
 
 # --- the mainstream pathway, end to end ---
@@ -1317,3 +1355,108 @@ def test_no_form_gives_a_server_error_whatever_is_posted(client, sams_case, team
             assert response.status_code in (200, 302, 409), (form, value[:20], response.status_code)
             if response.status_code == 200:
                 assert error_summary(text_of(response)), (form, value[:20])
+
+
+# --- the child of a kinship case ---
+
+def test_a_kinship_case_from_an_enquiry_gets_the_childs_details_and_moves_on(client, sam):
+    enquiry = make_enquiry(pathway="kinship", received_at=ENQUIRED_AT, child_name="Mia O'Brien",
+                           child_relationship="grandparent")
+    ref = open_case(client, enquiry)
+    child_url = f"/staff/cases/{ref}/child"
+
+    # Viability needs the child's date of birth and reference: the refusal says so and links
+    # to the page that takes them, as does the case page.
+    refused = post_move(client, ref, "start_viability", date(2027, 1, 6))
+    assert refused.status_code == 200
+    assert "Enter the child's date of birth." in errors(text_of(refused))
+    assert f'href="{child_url}"' in text_of(refused)
+    page = case_page(client, ref)
+    assert f'href="{child_url}"' in page
+    assert "Enter the child's details" in plain(page)
+
+    # A mistake keeps what was typed.
+    fields = form_fields(client, child_url)
+    typed = {"child_name": "Mia O'Brien", "child_date_of_birth": ["2", "5", "2019"],
+             "child_la_reference": "NM-4471", "child_relationship": "Maternal grandmother",
+             "child_placed_on": ["1", "5", "2019"], "child_placing_authority": "Northmoor"}
+    wrong = client.post(child_url, data={**fields, **typed})
+    assert wrong.status_code == 200
+    assert ("The child cannot have come to live with the carer before they were born."
+            in errors(text_of(wrong)))
+    assert 'value="NM-4471"' in text_of(wrong)
+
+    saved = client.post(child_url, data={**fields, **typed,
+                                         "child_placed_on": ["20", "12", "2026"]})
+    assert saved.status_code == 302
+    case = household(ref)
+    assert (case.child_date_of_birth, case.child_la_reference, case.child_relationship,
+            case.child_placed_on, case.child_placing_authority) == (
+        date(2019, 5, 2), "NM-4471", "Maternal grandmother", date(2026, 12, 20), "Northmoor")
+    page = case_page(client, ref)
+    assert "The child's details are saved" in flashes(page)
+    assert "Lives with the carer since 20 December 2026" in plain(page)
+    assert "Placing local authority Northmoor" in plain(page)
+    assert "Enter the child's details" not in plain(page)
+
+    moved(client, ref, "start_viability", date(2027, 1, 6))
+    assert household(ref).stage == "viability_assessment"
+
+
+def test_the_childs_details_page_is_for_kinship_cases_only(client, sams_case):
+    ref = sams_case("stage1")
+    response = client.get(f"/staff/cases/{ref}/child")
+    assert response.headers["Location"].endswith(f"/staff/cases/{ref}")
+    assert "Only a kinship case is about a named child" in flashes(case_page(client, ref))
+
+
+# --- the initial visit ---
+
+def test_recording_the_initial_visit_offers_the_booked_visit_and_keeps_the_link(
+        client, sam, sams_case, app):
+    from datetime import time
+
+    from tests.http.visit_data import book
+
+    ref = sams_case("initial_contact", enquiry_received_on=date(2027, 5, 24),
+                    first_response_on=date(2027, 5, 25), address="12 Chapel Street",
+                    postcode="NM1 2AB")
+    case = household(ref)
+    held = book(case, sam, date(2027, 5, 27), time(10), kind="initial_home_visit")
+    book(case, sam, date(2027, 5, 28), time(14), kind="assessment_session")  # not offered
+    url = f"/staff/cases/{ref}/move/record_initial_visit"
+    page = text_of(client.get(url))
+    assert "Which visit was it?" in page
+    assert "Initial home visit, Thursday 27 May 2027, 10:00am to 11:30am" in plain(page)
+    assert "Friday 28 May 2027" not in plain(page)
+    assert re.search(rf'value="{held.id}"[^>]*checked', page)
+    # Its date is filled in.
+    assert re.search(r'name="on"[^>]*value="27"', page)
+
+    fields = form_fields(client, url)
+    moved_to = client.post(url, data={**fields, "on": parts(date(2027, 5, 27)), "reason": "",
+                                      "confirm": "y", "visit": str(held.id)})
+    assert moved_to.status_code == 302, error_summary(text_of(moved_to))
+    case = household(ref)
+    assert (case.stage, case.initial_visit_on, case.initial_visit_id) == (
+        "initial_visit", date(2027, 5, 27), held.id)
+    assert events(ref, CaseEvent.TRANSITION)[-1].details == {"visit_id": str(held.id)}
+
+
+def test_an_initial_visit_not_on_the_system_can_still_be_recorded(client, sam, sams_case):
+    from datetime import time
+
+    from tests.http.visit_data import book
+
+    ref = sams_case("initial_contact", enquiry_received_on=date(2027, 5, 24),
+                    first_response_on=date(2027, 5, 25), address="12 Chapel Street")
+    book(household(ref), sam, date(2027, 6, 9), time(10), kind="initial_home_visit")
+    unanswered = post_move(client, ref, "record_initial_visit", date(2027, 5, 27))
+    assert unanswered.status_code == 200
+    assert errors(text_of(unanswered)) == ["Select the visit, or that it is not on the system"]
+    tampered = post_move(client, ref, "record_initial_visit", date(2027, 5, 27), visit="99999")
+    assert errors(text_of(tampered)) == ["Select the visit, or that it is not on the system"]
+    moved(client, ref, "record_initial_visit", date(2027, 5, 27), visit="none")
+    case = household(ref)
+    assert (case.stage, case.initial_visit_on, case.initial_visit_id) == (
+        "initial_visit", date(2027, 5, 27), None)

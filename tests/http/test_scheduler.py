@@ -398,7 +398,8 @@ def test_two_digest_sweeps_at_once_in_two_processes_queue_one_digest_each(agency
     db.session.execute(Household.__table__.update().values(next_due_on=date(2020, 1, 1)))
     db.session.commit()
     config = tmp_path / "digest.py"
-    config.write_text(f"SECRET_KEY = 'test'\nSQLALCHEMY_DATABASE_URI = {database_url!r}\n")
+    config.write_text(f"SECRET_KEY = 'test'\nSQLALCHEMY_DATABASE_URI = {database_url!r}\n"
+                      "PUBLIC_BASE_URL = 'http://127.0.0.1:5000'\n")
     env = {**os.environ, "CARERS_CONFIG": str(config)}
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
     procs = [subprocess.Popen([flask, "--app", "carers", "scheduler", "run-once",

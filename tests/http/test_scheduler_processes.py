@@ -84,7 +84,7 @@ def schedulers(app, database_url, tmp_path):
         number = len(procs)
         config = tmp_path / f"scheduler-{number}.py"
         config.write_text(
-            f"SECRET_KEY = 'test'\n"
+            f"SECRET_KEY = 'test'\nPUBLIC_BASE_URL = 'http://127.0.0.1:5000'\n"
             f"SQLALCHEMY_DATABASE_URI = {database_url!r}\n"
             f"MAIL_SERVER = '127.0.0.1'\nMAIL_PORT = {mail_port}\nMAIL_TIMEOUT = 5\n"
             f"MAIL_DEFAULT_SENDER = 'scheduler{number}@example.gov.uk'\nOUTBOX_BATCH = {batch}\n"

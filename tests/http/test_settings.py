@@ -5,7 +5,9 @@ from carers.extensions import db
 from carers.settings.registry import SETTINGS, load_settings
 
 
-def as_posted(value) -> str:
+def as_posted(value) -> str | list[str]:
+    if isinstance(value, list):
+        return value
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
