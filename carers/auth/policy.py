@@ -172,6 +172,7 @@ POLICY: dict[str, Rule] = {
     "scheduler.jobs": staff(ADMINISTRATORS),
     "scheduler.messages": staff(ADMINISTRATORS),
     "scheduler.resend_message": staff(ADMINISTRATORS),
+    "scheduler.correct_address": staff(ADMINISTRATORS),
     # visits
     "visits.case_visits": staff(CASE_READERS, record=CASE_VISITS),
     "visits.book": staff(CASE_READERS, record=CASE_CHANGE),

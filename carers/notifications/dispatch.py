@@ -3,7 +3,14 @@
 Due messages are claimed in batches with one conditional UPDATE (only rows still pending, or
 claimed so long ago that their dispatcher must have died), stamped with a token that is new
 for each batch, so two dispatchers running at once never send the same message twice. Each
-message is marked sent in its own transaction straight after the backend accepts it.
+message is marked sent in its own transaction straight after the backend accepts it, and a
+dispatcher renews its claim on the rest of its batch as it goes, so that only a dead
+dispatcher's claim goes stale (``OUTBOX_STALE_CLAIM_SECONDS``, two minutes).
+
+Delivery is at least once: a dispatcher killed between the mail server accepting a message
+and our commit leaves that one message unmarked, and it is sent again. Its Message-ID
+(``<uuid@host>``, fixed when the message is queued) is the same both times, so a receiver
+can recognise the repeat.
 
 Two kinds of failure:
 
@@ -278,12 +285,16 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     except BackendUnavailable as error:
         return _backend_down(app, state, now, counts, str(error), len(due_ids(now, limit)))
     state.update(failures=0, retry_at=None)
+    renew_every = _stale_after() / 4
     try:
         while counts["sent"] + counts["retry"] + counts["failed"] < limit:
             batch = claim_batch(now, min(cfg.get("OUTBOX_BATCH", BATCH), limit))
             if not batch:
                 break
+            renewed = utcnow()
             for index, message in enumerate(batch):
+                if utcnow() - renewed >= renew_every:
+                    renewed = _renew(batch[index:])
                 try:
                     backend.send(message)
                 except BackendUnavailable as error:
@@ -303,6 +314,20 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     finally:
         backend.__exit__(None, None, None)
     return counts
+
+
+def _renew(messages: list):
+    """Keep this dispatcher's claim on the rest of its batch fresh (one UPDATE), so that a
+    long batch is not taken for a dead dispatcher's."""
+    now = utcnow()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_([m.id for m in messages]),
+               OutboxMessage.claimed_by == messages[0].claimed_by,
+               OutboxMessage.status == OutboxMessage.SENDING)
+        .values(claimed_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+    return now
 
 
 def _refused(message, now, error: str, cfg, counts: dict) -> None:
