@@ -34,7 +34,8 @@ def _address(email: str, name: str | None, organizer: bool = False) -> vCalAddre
     if not organizer:
         address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["partstat"] = vText("NEEDS-ACTION")
-        address.params["rsvp"] = vText("FALSE")
+        # Each attendee has an email address to reply from: Accept and Decline are shown.
+        address.params["rsvp"] = vText("TRUE")
     return address
 
 
