@@ -177,6 +177,7 @@ POLICY: dict[str, Rule] = {
     "visits.case_visits": staff(CASE_READERS, record=CASE_VISITS),
     "visits.book": staff(CASE_READERS, record=CASE_CHANGE),
     "visits.visit": staff(CASE_READERS, record=VISIT),
+    "visits.visit_calendar": staff(CASE_READERS, record=VISIT),
     "visits.rearrange": staff(CASE_READERS, record=VISIT_CHANGE),
     "visits.cancel": staff(CASE_READERS, record=VISIT_CHANGE),
     "visits.write_up": staff(CASE_READERS, record=VISIT_CHANGE),

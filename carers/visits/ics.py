@@ -98,6 +98,14 @@ def feed(visits, name: str) -> str:
                            ).to_ical().decode("utf-8")
 
 
+def single(visit, organizer: tuple[str, str], attendees: list[tuple[str, str | None]]) -> str:
+    """One visit as a calendar file to download and open (METHOD:PUBLISH: added to the
+    reader's calendar, not an invitation to answer)."""
+    cal = _calendar(PUBLISH)
+    cal.add_component(visit_event(visit, organizer=organizer, attendees=attendees))
+    return _with_timezones(cal, [london(visit.starts_at).date()]).to_ical().decode("utf-8")
+
+
 def attachment(content: str, method: str, filename: str = "invite.ics") -> dict:
     return {"filename": filename, "content": content,
             "content_type": f"text/calendar; method={method}; charset=utf-8"}

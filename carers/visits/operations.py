@@ -40,6 +40,7 @@ __all__ = [
     "VisitChanged",
     "VisitDetails",
     "book_visit",
+    "calendar_file",
     "cancel_visit",
     "create_feed",
     "feed_owner",
@@ -138,6 +139,11 @@ def _attendees(visit: Visit) -> list[tuple[str, str | None]]:
     if visit.household.email:
         people.append((visit.household.email, visit.household.name))
     return people
+
+
+def calendar_file(visit: Visit) -> str:
+    """The visit as an .ics file to download (its UID, so it updates the same event)."""
+    return ics.single(visit, _organizer(agency_settings()), _attendees(visit))
 
 
 def _context(visit: Visit, settings, **extra) -> dict:

@@ -157,8 +157,8 @@ def book(reference):
         details, clashes = _details(form, household, staff, members)
         if details is not None:
             visit = operations.book_visit(household, current_user, details)
-            flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Everyone "
-                  "attending has been sent an invitation.")
+            flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Invitations "
+                  "will be sent to everyone attending.")
             return redirect(url_for("visits.visit", visit_id=visit.id))
     return render_template("visits/form.html", form=form, household=household,
                            clashes=clashes, title="Book a visit", visit=None)
@@ -176,6 +176,22 @@ def visit(visit_id):
     audit("view", "visit", visit.id)
     db.session.commit()
     return html
+
+
+@bp.get("/staff/visits/<int:visit_id>/calendar.ics")
+@roles_required(*VISIT_READERS)
+def visit_calendar(visit_id):
+    """The visit as a calendar file, for whoever may see the visit."""
+    visit = get_visit(visit_id)
+    if not can_see_visit(current_user, visit):
+        abort(403)
+    body = operations.calendar_file(visit)
+    audit("download", "visit_calendar", visit.id)
+    db.session.commit()
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="visit-{visit.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _changeable(visit_id):
@@ -216,8 +232,8 @@ def rearrange(visit_id):
             except operations.VisitChanged:
                 flash(CHANGED_MESSAGE, "warning")
             else:
-                flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned has been "
-                      "told.")
+                flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned will be "
+                      "sent the new details.")
             return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/form.html", form=form, household=household,
                            clashes=clashes, title="Rearrange the visit", visit=visit)
@@ -239,7 +255,7 @@ def cancel(visit_id):
         except operations.VisitChanged:
             flash(CHANGED_MESSAGE, "warning")
         else:
-            flash("Visit cancelled. Everyone concerned has been told.")
+            flash("Visit cancelled. Everyone concerned will be sent the cancellation.")
         return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/simple_form.html", form=form, visit=visit,
                            household=visit.household, title="Cancel the visit")

@@ -337,3 +337,37 @@ def test_a_team_manager_sees_a_workers_diary_and_others_cannot(client, app):
     other_client = isolated_client(app)
     sign_in(other_client, colleague)
     assert other_client.get(f"/staff/diary?worker={worker.id}").status_code == 403
+
+
+def test_booking_says_the_invitations_are_on_their_way_not_already_sent(client, case):
+    _, worker, household = case
+    url = f"/staff/cases/{household.reference}/visits/new"
+    response = post(client, url, booking(next_weekday(0), "10:00", workers=[str(worker.id)]))
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Invitations will be sent to everyone attending" in html
+    assert "has been sent" not in html
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {"pending"}
+
+
+def test_whoever_may_see_a_visit_can_download_it_as_a_calendar_file(client, app):
+    team, worker, household = visit_case()
+    visit = book(household, worker, date(2030, 6, 3), time(10, 0))
+    colleague = make_staff("assessing_social_worker", team=team)
+    sign_in(client, colleague)
+    page = client.get(f"/staff/visits/{visit.id}").get_data(as_text=True)
+    url = f"/staff/visits/{visit.id}/calendar.ics"
+    assert url in page
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download.mimetype == "text/calendar"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    cal = vobject.readOne(download.get_data(as_text=True))
+    assert cal.method.value == "PUBLISH"
+    assert cal.vevent.uid.value == visit.uid
+    assert cal.vevent.dtstart.value.astimezone(UTC) == datetime(2030, 6, 3, 9, 0, tzinfo=UTC)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.object_type == "visit_calendar")) == 1
+    outsider = isolated_client(app)
+    sign_in(outsider, make_staff("assessing_social_worker", team=make_team()))
+    assert outsider.get(url).status_code == 403
+    assert outsider.get("/staff/visits/999999/calendar.ics").status_code == 404
