@@ -111,6 +111,14 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
     return start, end
 
 
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which a London day starts and ends (23 or 25 hours long on the
+    days the clocks change)."""
+    start = datetime.combine(day, time(0), LONDON).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), LONDON).astimezone(UTC)
+    return start, end
+
+
 def reminder_due(starts_at: datetime, hours: int) -> datetime:
     return starts_at - timedelta(hours=hours)
 

@@ -538,3 +538,48 @@ def test_an_administrator_corrects_a_refused_address_then_it_is_sent(app, client
         AuditEvent.object_type == "outbox_message").order_by(AuditEvent.id.desc()))
     assert entry.detail == {"resend": True, "to_address_was": "carer@exmaple.con",
                             "to_address": "carer@example.com"}
+
+
+def test_the_digest_lists_tasks_overdue_or_due_today_and_todays_visits(agency, mailbox):
+    from datetime import time
+
+    from carers.cases.models import Task
+    from carers.visits.operations import cancel_visit
+    from tests.http.visit_data import book
+
+    people, cases = agency
+    ann, idle = people["ann"], people["idle"]
+    for title, due, done in (("Chase the GP reference", date(2027, 3, 8), None),
+                             ("Ring the family", TODAY, None),
+                             ("Already done", date(2027, 3, 1), MORNING),
+                             ("Next week's job", date(2027, 3, 17), None)):
+        db.session.add(Task(household_id=cases["overdue"].id, title=title, owner_id=ann.id,
+                            due_on=due, done_at=done))
+    db.session.commit()
+    with time_machine.travel(MORNING - timedelta(days=3), tick=False):
+        book(cases["later"], idle, TODAY, time(14, 30), minutes=60, place="office")
+        book(cases["later"], idle, TODAY + timedelta(days=1), time(9, 0), place="office")
+        gone = book(cases["later"], idle, TODAY, time(9, 0), place="office")
+        cancel_visit(gone, idle, "Family unwell")
+        send_due()
+    mailbox.messages.clear()
+    with time_machine.travel(MORNING, tick=False):
+        assert send_clock_digests(MORNING)["queued"] == 5  # Ida only for her visit
+        send_due()
+    by_to = {m["To"]: m for m in mailbox.messages}
+
+    ann_text = body(by_to[ann.email])
+    assert "Your tasks overdue or due today" in ann_text
+    assert "Chase the GP reference, was due 8 March 2027 (overdue)" in ann_text
+    assert "Ring the family, due today" in ann_text
+    assert "Already done" not in ann_text and "Next week's job" not in ann_text
+    assert "2 tasks (1 overdue)" in by_to[ann.email]["Subject"]
+
+    ida = by_to[idle.email]
+    ida_text = body(ida)
+    assert "Your visits today" in ida_text
+    assert "2:30pm to 3:30pm: Assessment session" in ida_text
+    assert "Later Household" in ida_text
+    assert ida_text.count("Assessment session") == 1  # not tomorrow's, not the cancelled one
+    assert "1 visit today" in ida["Subject"]
+    assert "Your visits today" in ida.get_body(("html",)).get_content()
