@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from carers.notifications.operations import render_email
 from carers.pipeline import CLOSED_STAGES
 from carers.settings.registry import load_settings
 from carers.visits.models import Visit, visit_worker
-from carers.visits.rules import KINDS, day_bounds, format_time
+from carers.visits.rules import KINDS, day_bounds, format_span
 
 LISTED = 50  # cases listed in one email; the rest are counted, with a link to the board
 
@@ -119,8 +119,7 @@ class TodaysVisit:
 
     @property
     def when(self) -> str:
-        return f"{format_time(self.starts_at)} to " \
-               f"{format_time(self.starts_at + timedelta(minutes=self.minutes))}"
+        return format_span(self.starts_at, self.minutes)
 
 
 def collect_tasks(on: date) -> dict[int, list[TaskDue]]:

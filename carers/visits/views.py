@@ -40,12 +40,15 @@ from carers.visits.rules import (
     PLACES,
     STATUS_TAGS,
     STATUSES,
+    AmbiguousTime,
     TimeProblem,
     format_time,
     format_when,
     local_start,
+    repeated_choices,
     week_bounds,
     week_start,
+    which_time,
 )
 
 bp = Blueprint("visits", __name__)
@@ -97,13 +100,25 @@ def _visit_form(household, visit: Visit | None = None):
     return form, staff, members
 
 
+def _ask_which_time(form, at) -> None:
+    """Show the 'which 01:30?' question (the night the clocks go back)."""
+    form.which_time.choices = repeated_choices(at)
+    form.which_time.label.text = f"Which {at:%H:%M} do you mean?"
+
+
 def _details(form, household, staff, members, exclude_visit_id=None):
     """The visit the form describes, and any clashes; adds errors to the form instead."""
     try:
-        starts_at = local_start(form.day.data, form.start_time.parsed)
+        starts_at = local_start(form.day.data, form.start_time.parsed, form.which_time.data)
+    except AmbiguousTime as problem:
+        _ask_which_time(form, problem.at)
+        form.which_time.errors.append(str(problem))
+        return None, []
     except TimeProblem as problem:
         form.start_time.errors.append(str(problem))
         return None, []
+    if which_time(starts_at):
+        _ask_which_time(form, form.start_time.parsed)
     details = operations.VisitDetails(
         kind=form.kind.data, starts_at=starts_at, duration_minutes=form.duration.data,
         place=form.place.data, meeting_link=form.meeting_link.data,
@@ -218,6 +233,9 @@ def rearrange(visit_id):
         form.kind.data = visit.kind
         form.day.data = local.date()
         form.start_time.data = f"{local:%H:%M}"
+        if which_time(visit.starts_at):
+            _ask_which_time(form, local.time())
+            form.which_time.data = which_time(visit.starts_at)
         form.duration.data = visit.duration_minutes
         form.place.data = visit.place
         form.meeting_link.data = visit.location if visit.place == "online" else ""
