@@ -38,6 +38,7 @@ from carers.visits.rules import (
 __all__ = [
     "NoAddress",
     "VisitChanged",
+    "VisitClashes",
     "VisitDetails",
     "book_visit",
     "calendar_file",
@@ -58,6 +59,15 @@ MAX_CLASHES = 20
 
 class VisitChanged(Exception):
     """Someone else changed the visit after this form was opened."""
+
+
+class VisitClashes(Exception):
+    """A worker attending already has a visit at that time (found under the workers' lock,
+    so a booking made a moment ago by someone else is seen)."""
+
+    def __init__(self, clashes: list[Clash]):
+        super().__init__(clashes[0].text if clashes else "clash")
+        self.clashes = clashes
 
 
 class NoAddress(ValueError):
@@ -126,6 +136,38 @@ def find_clashes(starts_at: datetime, ends_at: datetime, workers,
     return [Clash(worker=names[user_id], kind=visit.kind, starts_at=_utc(visit.starts_at),
                   minutes=visit.duration_minutes, household=visit.household.name)
             for visit, user_id in db.session.execute(query)]
+
+
+def _lock_workers(workers) -> None:
+    """Serialise bookings for these workers until this transaction ends, so that the clash
+    check that follows sees any booking committed a moment ago and two requests at the same
+    moment cannot both book one worker into the same hour. PostgreSQL: the workers' rows
+    locked FOR UPDATE (in id order, so two bookings never wait for each other). SQLite: a
+    write to the same rows, the first statement of the transaction, takes the database's
+    write lock (waiting for any other writer) before anything is read."""
+    from carers.auth.models import User
+
+    ids = sorted({w.id for w in workers})
+    if not ids:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id.in_(ids)).order_by(User.id)
+                           .with_for_update())
+    else:
+        db.session.execute(update(User).where(User.id.in_(ids)).values(id=User.id)
+                           .execution_options(synchronize_session=False))
+
+
+def _check_clashes(details: VisitDetails, accept_clashes: bool,
+                   exclude_visit_id: int | None = None) -> None:
+    _lock_workers(details.workers)
+    if accept_clashes:
+        return
+    clashes = find_clashes(details.starts_at, details.ends_at, details.workers,
+                           exclude_visit_id)
+    if clashes:
+        db.session.rollback()
+        raise VisitClashes(clashes)
 
 
 # --- messages ---
@@ -215,7 +257,11 @@ def _apply(visit: Visit, details: VisitDetails, settings) -> None:
 
 # --- booking, rearranging, cancelling, writing up ---
 
-def book_visit(household: Household, user, details: VisitDetails) -> Visit:
+def book_visit(household: Household, user, details: VisitDetails,
+               accept_clashes: bool = False) -> Visit:
+    """Book a visit. Raises VisitClashes when a worker attending is already booked at that
+    time, unless the person booking has accepted the clash."""
+    _check_clashes(details, accept_clashes)
     settings = agency_settings()
     visit = Visit(uid=f"{uuid.uuid4()}@carers", household=household,
                   household_id=household.id, status=Visit.BOOKED, ics_sequence=0,
@@ -233,12 +279,15 @@ def book_visit(household: Household, user, details: VisitDetails) -> Visit:
 
 
 def rearrange_visit(visit: Visit, user, details: VisitDetails,
-                    seen_version: int | None = None) -> Visit:
+                    seen_version: int | None = None, accept_clashes: bool = False) -> Visit:
     """A new time, place or attendees: the same UID with a higher SEQUENCE, so calendars
-    move the event. Any reminder not yet sent is replaced by one for the new time."""
+    move the event. Any reminder not yet sent is replaced by one for the new time. Raises
+    VisitClashes as booking does."""
     _check_version(visit, seen_version)
     if not visit.is_active:
         raise ValueError("Only a booked visit can be rearranged")
+    visit_id = visit.id
+    _check_clashes(details, accept_clashes, visit_id)
     settings = agency_settings()
     before = format_when(_utc(visit.starts_at), visit.duration_minutes)
     removed = [w for w in visit.workers if w.id not in {n.id for n in details.workers}]

@@ -106,17 +106,17 @@ def _ask_which_time(form, at) -> None:
     form.which_time.label.text = f"Which {at:%H:%M} do you mean?"
 
 
-def _details(form, household, staff, members, exclude_visit_id=None):
-    """The visit the form describes, and any clashes; adds errors to the form instead."""
+def _details(form, household, staff, members):
+    """The visit the form describes, or None with errors added to the form."""
     try:
         starts_at = local_start(form.day.data, form.start_time.parsed, form.which_time.data)
     except AmbiguousTime as problem:
         _ask_which_time(form, problem.at)
         form.which_time.errors.append(str(problem))
-        return None, []
+        return None
     except TimeProblem as problem:
         form.start_time.errors.append(str(problem))
-        return None, []
+        return None
     if which_time(starts_at):
         _ask_which_time(form, form.start_time.parsed)
     details = operations.VisitDetails(
@@ -128,14 +128,15 @@ def _details(form, household, staff, members, exclude_visit_id=None):
         operations.place_location(household, details.place, details.meeting_link)
     except operations.NoAddress as problem:
         form.place.errors.append(str(problem))
-        return None, []
-    clashes = operations.find_clashes(starts_at, details.ends_at, details.workers,
-                                      exclude_visit_id)
-    if clashes and not form.confirm_clash.data:
-        form.confirm_clash.errors.append(
-            f"{clashes[0].text}. Change the time, or confirm the clash to book it anyway")
-        return None, clashes
-    return details, clashes
+        return None
+    return details
+
+
+def _clashed(form, problem) -> list:
+    """The clash message on the form (what was typed is kept), and the clashes to list."""
+    form.confirm_clash.errors.append(
+        f"{problem.clashes[0].text}. Change the time, or confirm the clash to book it anyway")
+    return problem.clashes
 
 
 @bp.get("/staff/cases/<reference>/visits")
@@ -169,12 +170,17 @@ def book(reference):
         form.place.data = "home" if household.address else None
         form.duration.data = 90
     elif form.validate():
-        details, clashes = _details(form, household, staff, members)
+        details = _details(form, household, staff, members)
         if details is not None:
-            visit = operations.book_visit(household, current_user, details)
-            flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Invitations "
-                  "will be sent to everyone attending.")
-            return redirect(url_for("visits.visit", visit_id=visit.id))
+            try:
+                visit = operations.book_visit(household, current_user, details,
+                                              accept_clashes=form.confirm_clash.data)
+            except operations.VisitClashes as problem:
+                clashes = _clashed(form, problem)
+            else:
+                flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Invitations "
+                      "will be sent to everyone attending.")
+                return redirect(url_for("visits.visit", visit_id=visit.id))
     return render_template("visits/form.html", form=form, household=household,
                            clashes=clashes, title="Book a visit", visit=None)
 
@@ -243,16 +249,20 @@ def rearrange(visit_id):
         form.members.data = [str(m.id) for m in visit.members]
         form.notes.data = visit.notes
     elif form.validate():
-        details, clashes = _details(form, household, staff, members, visit.id)
+        details = _details(form, household, staff, members)
         if details is not None:
             try:
-                operations.rearrange_visit(visit, current_user, details, form.seen_version())
+                operations.rearrange_visit(visit, current_user, details, form.seen_version(),
+                                           accept_clashes=form.confirm_clash.data)
+            except operations.VisitClashes as problem:
+                clashes = _clashed(form, problem)
             except operations.VisitChanged:
                 flash(CHANGED_MESSAGE, "warning")
+                return redirect(url_for("visits.visit", visit_id=visit_id))
             else:
                 flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned will be "
                       "sent the new details.")
-            return redirect(url_for("visits.visit", visit_id=visit_id))
+                return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/form.html", form=form, household=household,
                            clashes=clashes, title="Rearrange the visit", visit=visit)
 

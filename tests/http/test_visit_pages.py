@@ -300,7 +300,7 @@ def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(a
                                    address=f"{i} High Street")
             for h in (household, other):
                 book(h, worker, monday + timedelta(days=i % 5), time(8 + i % 9, 0),
-                     minutes=30)
+                     minutes=30, accept_clashes=True)
 
     def statements(url):
         client.get(url)
