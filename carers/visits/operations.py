@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
@@ -170,6 +171,23 @@ def _check_clashes(details: VisitDetails, accept_clashes: bool,
         raise VisitClashes(clashes)
 
 
+def _attend(visit: Visit, blocks: bool) -> None:
+    """Copy the visit's times to its workers' attendance rows (after a flush), and whether
+    they block the workers' time. On PostgreSQL the database refuses a blocking row that
+    overlaps another of the same worker: that is a clash too."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                update(visit_worker).where(visit_worker.c.visit_id == visit.id)
+                .values(starts_at=visit.starts_at, ends_at=visit.ends_at,
+                        blocks=blocks and visit.is_active))
+    except IntegrityError:
+        starts_at, ends_at = _utc(visit.starts_at), _utc(visit.ends_at)
+        workers, visit_id = list(visit.workers), visit.id
+        db.session.rollback()
+        raise VisitClashes(find_clashes(starts_at, ends_at, workers, visit_id)) from None
+
+
 # --- messages ---
 
 def _organizer(settings) -> tuple[str, str]:
@@ -269,6 +287,7 @@ def book_visit(household: Household, user, details: VisitDetails,
     _apply(visit, details, settings)
     db.session.add(visit)
     db.session.flush()
+    _attend(visit, blocks=not accept_clashes)
     kind = KINDS.get(visit.kind, "Visit")
     _event(visit, user, f"{kind} booked for {format_when(visit.starts_at)}")
     audit("create", "visit", visit.id, {"household": household.reference, "kind": visit.kind,
@@ -295,6 +314,7 @@ def rearrange_visit(visit: Visit, user, details: VisitDetails,
     visit.status = Visit.REARRANGED
     visit.ics_sequence += 1
     db.session.flush()
+    _attend(visit, blocks=not accept_clashes)
     kind = KINDS.get(visit.kind, "Visit")
     _event(visit, user, f"{kind} rearranged to {format_when(visit.starts_at)}",
            f"Was {before}.")
@@ -320,6 +340,7 @@ def cancel_visit(visit: Visit, user, reason: str, seen_version: int | None = Non
     visit.reminder_due_at = None
     visit.updated_at = utcnow()
     db.session.flush()
+    _attend(visit, blocks=False)
     kind = KINDS.get(visit.kind, "Visit")
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} cancelled", reason)
     audit("update", "visit", visit.id, {"cancelled": True}, user=user)
@@ -336,6 +357,12 @@ def record_outcome(visit: Visit, user, took_place: bool, write_up: str,
     visit.write_up = write_up
     visit.written_up_at = utcnow()
     visit.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise VisitChanged from None
+    _attend(visit, blocks=False)
     kind = KINDS.get(visit.kind, "Visit")
     outcome = "took place" if took_place else "did not take place"
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} {outcome}",

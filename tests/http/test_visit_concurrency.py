@@ -87,3 +87,38 @@ def test_one_worker_booked_into_one_hour_by_several_people_at_once_gets_one_visi
             assert "There is a problem" in response.text
             assert f"Booked by person {n}" in response.text  # what they typed is kept
             assert 'value="10:00"' in response.text
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_database_itself_refuses_one_worker_in_two_overlapping_visits(app):
+    """Whatever the application does: a second blocking attendance of the worker in an
+    overlapping hour breaks the exclusion constraint. A clash booked on purpose does not
+    block, and neither does a cancelled visit."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the exclusion constraint is PostgreSQL's (SQLite relies on the lock)")
+    from datetime import time
+
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from carers.visits.models import visit_worker
+    from carers.visits.operations import cancel_visit
+    from tests.http.visit_data import book
+
+    team, worker, household = visit_case()
+    first = book(household, worker, date(2030, 6, 4), time(10, 0), minutes=60)
+    on_purpose = book(household, worker, date(2030, 6, 4), time(10, 30), accept_clashes=True)
+    rows = dict(db.session.execute(
+        select(visit_worker.c.visit_id, visit_worker.c.blocks)).all())
+    assert rows == {first.id: True, on_purpose.id: False}
+    with pytest.raises(IntegrityError, match="ex_visit_worker_no_overlap"):
+        db.session.execute(update(visit_worker).where(
+            visit_worker.c.visit_id == on_purpose.id).values(blocks=True))
+        db.session.flush()
+    db.session.rollback()
+    cancel_visit(first, worker, "Moved")
+    assert not db.session.scalar(select(visit_worker.c.blocks).where(
+        visit_worker.c.visit_id == first.id))
+    later = book(household, worker, date(2030, 6, 4), time(10, 0), minutes=30)
+    assert db.session.scalar(select(visit_worker.c.blocks).where(
+        visit_worker.c.visit_id == later.id))
