@@ -50,9 +50,11 @@ class Defaults:
     OUTBOX_BACKOFF_SECONDS = 60  # a refused message waits 1, 2, 4, 8... minutes
     OUTBOX_BACKEND_RETRY_SECONDS = 10  # an unreachable backend: 10, 20, 40... seconds
     OUTBOX_BACKEND_RETRY_MAX_SECONDS = 300
-    # A claim older than this belongs to a dispatcher that died mid-send (well above
-    # MAIL_TIMEOUT, so a slow send is never taken for a dead one).
-    OUTBOX_STALE_CLAIM_SECONDS = 900
+    # A claim older than this belongs to a dispatcher that died mid-send: its messages are
+    # sent again within two minutes. A live dispatcher renews its claim as it works through
+    # a batch (and this is well above MAIL_TIMEOUT), so a slow send is never taken for a
+    # dead one.
+    OUTBOX_STALE_CLAIM_SECONDS = 120
     OUTBOX_BATCH = 50  # messages claimed at a time by one dispatcher
     # GOV.UK Notify: used instead of SMTP when an API key is set. Each template is a generic
     # one whose personalisation holds our text: ((subject)) and ((body)) for email, ((body))

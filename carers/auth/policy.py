@@ -173,10 +173,12 @@ POLICY: dict[str, Rule] = {
     "scheduler.jobs": staff(ADMINISTRATORS),
     "scheduler.messages": staff(ADMINISTRATORS),
     "scheduler.resend_message": staff(ADMINISTRATORS),
+    "scheduler.correct_address": staff(ADMINISTRATORS),
     # visits
     "visits.case_visits": staff(CASE_READERS, record=CASE_VISITS),
     "visits.book": staff(CASE_READERS, record=CASE_CHANGE),
     "visits.visit": staff(CASE_READERS, record=VISIT),
+    "visits.visit_calendar": staff(CASE_READERS, record=VISIT),
     "visits.rearrange": staff(CASE_READERS, record=VISIT_CHANGE),
     "visits.cancel": staff(CASE_READERS, record=VISIT_CHANGE),
     "visits.write_up": staff(CASE_READERS, record=VISIT_CHANGE),

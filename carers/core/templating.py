@@ -27,7 +27,7 @@ STAFF_NAVIGATION = [
     ("Enquiries", "inbox.index", FOSTERING_TEAM),
     ("Settings", "settings.edit", {RoleKey.ADMINISTRATOR}),
     ("Jobs", "scheduler.jobs", {RoleKey.ADMINISTRATOR}),
-    ("Failed messages", "scheduler.messages", {RoleKey.ADMINISTRATOR}),
+    ("Outbox", "scheduler.messages", {RoleKey.ADMINISTRATOR}),
     ("Panel", "panel.meetings", {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}),
     ("Decisions", "panel.decisions", {RoleKey.AGENCY_DECISION_MAKER}),
     ("Panel meetings", "panel.my_meetings", {RoleKey.PANEL_MEMBER}),

@@ -3,7 +3,14 @@
 Due messages are claimed in batches with one conditional UPDATE (only rows still pending, or
 claimed so long ago that their dispatcher must have died), stamped with a token that is new
 for each batch, so two dispatchers running at once never send the same message twice. Each
-message is marked sent in its own transaction straight after the backend accepts it.
+message is marked sent in its own transaction straight after the backend accepts it, and a
+dispatcher renews its claim on the rest of its batch as it goes, so that only a dead
+dispatcher's claim goes stale (``OUTBOX_STALE_CLAIM_SECONDS``, two minutes).
+
+Delivery is at least once: a dispatcher killed between the mail server accepting a message
+and our commit leaves that one message unmarked, and it is sent again. Its Message-ID
+(``<uuid@host>``, fixed when the message is queued) is the same both times, so a receiver
+can recognise the repeat.
 
 Two kinds of failure:
 
@@ -27,6 +34,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import formatdate
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -54,6 +62,7 @@ class SmtpBackend:
     def __init__(self, config):
         self.config = config
         self.connection = None
+        self.domain = message_id_domain(config)
 
     def __enter__(self):
         cfg = self.config
@@ -77,7 +86,8 @@ class SmtpBackend:
             raise MessageRejected("Text messages need GOV.UK Notify (set NOTIFY_API_KEY)")
         sender = self.config["MAIL_DEFAULT_SENDER"]
         try:
-            self.connection.sendmail(sender, [message.to_address], mime_bytes(message, sender))
+            self.connection.sendmail(sender, [message.to_address],
+                                     mime_bytes(message, sender, self.domain))
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
                 smtplib.SMTPDataError, smtplib.SMTPNotSupportedError) as error:
             raise MessageRejected(str(error)) from error
@@ -92,27 +102,50 @@ def _header(value: str):
     return value if value.isascii() else Header(value, "utf-8")
 
 
-def mime_bytes(message, sender: str) -> bytes:
-    """The email as sent: plain text, and HTML as an alternative when there is one. (Built
-    with the compat32 MIME classes: a third of the time of ``EmailMessage`` per message.)"""
+def message_id(message, domain: str) -> str:
+    """``<uuid@host>``: random per message and fixed when it was queued, so it is the same on
+    every retry (a receiver can spot a repeat after a crash mid-send) and never repeats
+    across installations or rebuilt databases."""
+    return f"<{message.message_uuid}@{domain}>"
+
+
+def message_id_domain(config) -> str:
+    """The host of the service's public address (``PUBLIC_BASE_URL``)."""
+    return urlsplit(str(config.get("PUBLIC_BASE_URL") or "")).hostname or "carers.invalid"
+
+
+def _is_calendar(item: dict) -> bool:
+    return item["content_type"].lower().startswith("text/calendar")
+
+
+def mime_bytes(message, sender: str, domain: str = "carers.invalid") -> bytes:
+    """The email as sent: plain text, and HTML as an alternative when there is one. A
+    calendar invitation is a third alternative (``text/calendar; method=REQUEST``), where
+    Outlook and Gmail look for it to show the event with Accept and Decline, and is attached
+    as a file too. (Built with the compat32 MIME classes: a third of the time of
+    ``EmailMessage`` per message.)"""
     text = MIMEText(message.body_text, "plain", "utf-8")
-    if message.body_html:
+    files = message.attachments or []
+    calendars = [item for item in files if _is_calendar(item)]
+    if message.body_html or calendars:
         email = MIMEMultipart("alternative")
         email.attach(text)
-        email.attach(MIMEText(message.body_html, "html", "utf-8"))
+        if message.body_html:
+            email.attach(MIMEText(message.body_html, "html", "utf-8"))
+        for item in calendars[:1]:
+            email.attach(calendar_part(item))
     else:
         email = text
-    if message.attachments:
+    if files:
         body, email = email, MIMEMultipart("mixed")
         email.attach(body)
-        for item in message.attachments:
+        for item in files:
             email.attach(attachment(item))
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = _header(message.subject)
     email["Date"] = formatdate(localtime=False)
-    # Stable per message: a receiver can spot a repeat after a crash mid-send.
-    email["Message-ID"] = f"<outbox-{message.id}@carers.local>"
+    email["Message-ID"] = message_id(message, domain)
     return email.as_bytes(policy=SMTP_LINES)
 
 
@@ -178,13 +211,29 @@ def _stale_after() -> timedelta:
     return timedelta(seconds=current_app.config["OUTBOX_STALE_CLAIM_SECONDS"])
 
 
-def attachment(item: dict) -> MIMEText:
-    """A text file to attach; its content type may carry parameters (``; method=REQUEST``)."""
+def _text_part(item: dict, subtype: str | None = None) -> MIMEText:
+    """A text part; its content type may carry parameters (``; method=REQUEST``)."""
     mime, _, rest = item["content_type"].partition(";")
-    part = MIMEText(item["content"], mime.strip().partition("/")[2], "utf-8")
+    part = MIMEText(item["content"], subtype or mime.strip().partition("/")[2], "utf-8")
     for param in rest.split(";"):
-        if "=" in param:
+        if "=" in param and param.split("=", 1)[0].strip().lower() != "charset":
             part.set_param(*(x.strip() for x in param.split("=", 1)))
+    return part
+
+
+def calendar_part(item: dict) -> MIMEText:
+    """The invitation as the message's calendar alternative, not a file."""
+    return _text_part(item)
+
+
+def attachment(item: dict) -> MIMEText:
+    """A text file to attach. A calendar goes as ``application/ics``, so that a mail program
+    shows the event once (from the calendar alternative) and offers the file as well."""
+    if _is_calendar(item):
+        part = MIMEText(item["content"], "plain", "utf-8")
+        part.replace_header("Content-Type", f'application/ics; name="{item["filename"]}"')
+    else:
+        part = _text_part(item)
     part.add_header("Content-Disposition", "attachment", filename=item["filename"])
     return part
 
@@ -197,9 +246,9 @@ def due_ids(now, limit: int) -> list[int]:
 
 # What a backend needs to send a message: read once per batch as plain rows, so that marking
 # one message sent never reloads the others.
-SEND_COLUMNS = (OutboxMessage.id, OutboxMessage.channel, OutboxMessage.to_address,
-                OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
-                OutboxMessage.attachments,
+SEND_COLUMNS = (OutboxMessage.id, OutboxMessage.message_uuid, OutboxMessage.channel,
+                OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
+                OutboxMessage.body_html, OutboxMessage.attachments,
                 OutboxMessage.idempotency_key, OutboxMessage.attempts, OutboxMessage.claimed_by)
 
 
@@ -278,12 +327,16 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     except BackendUnavailable as error:
         return _backend_down(app, state, now, counts, str(error), len(due_ids(now, limit)))
     state.update(failures=0, retry_at=None)
+    renew_every = _stale_after() / 4
     try:
         while counts["sent"] + counts["retry"] + counts["failed"] < limit:
             batch = claim_batch(now, min(cfg.get("OUTBOX_BATCH", BATCH), limit))
             if not batch:
                 break
+            renewed = utcnow()
             for index, message in enumerate(batch):
+                if utcnow() - renewed >= renew_every:
+                    renewed = _renew(batch[index:])
                 try:
                     backend.send(message)
                 except BackendUnavailable as error:
@@ -303,6 +356,20 @@ def send_due(now=None, limit: int = 1000, backend_factory=None) -> dict:
     finally:
         backend.__exit__(None, None, None)
     return counts
+
+
+def _renew(messages: list):
+    """Keep this dispatcher's claim on the rest of its batch fresh (one UPDATE), so that a
+    long batch is not taken for a dead dispatcher's."""
+    now = utcnow()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_([m.id for m in messages]),
+               OutboxMessage.claimed_by == messages[0].claimed_by,
+               OutboxMessage.status == OutboxMessage.SENDING)
+        .values(claimed_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+    return now
 
 
 def _refused(message, now, error: str, cfg, counts: dict) -> None:

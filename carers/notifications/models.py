@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,10 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    # The left part of the Message-ID: random, fixed when the message is queued, so it is
+    # the same on every retry and never repeats across installations or rebuilt databases.
+    message_uuid: Mapped[str] = mapped_column(String(36), unique=True,
+                                              default=lambda: str(uuid.uuid4()))
     channel: Mapped[str] = mapped_column(String(10), default="email")
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

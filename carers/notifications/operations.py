@@ -3,7 +3,9 @@
 from flask import current_app, render_template, url_for
 from sqlalchemy import select
 
+from carers.audit.operations import record as audit
 from carers.extensions import db
+from carers.notifications.dispatch import resend
 from carers.notifications.models import OutboxMessage
 
 
@@ -51,4 +53,28 @@ def queue_email(to_address: str, template: str, idempotency_key: str, attachment
     message = OutboxMessage(idempotency_key=idempotency_key, to_address=to_address,
                             attachments=attachments or None, **render_email(template, **context))
     db.session.add(message)
+    return message
+
+
+class NotFailed(Exception):
+    """The message is no longer failed (sent, or queued again by someone else)."""
+
+
+def resend_failed(message_id: int, user, to_address: str | None = None) -> OutboxMessage | None:
+    """Queue a failed message again with a fresh set of attempts, to ``to_address`` when the
+    refused address is being corrected; audited and committed. None when there is no such
+    message; NotFailed when it is no longer failed."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return None
+    if message.status != OutboxMessage.FAILED:
+        raise NotFailed
+    detail = {"resend": True}
+    to_address = (to_address or "").strip()
+    if to_address and to_address != message.to_address:
+        detail.update(to_address_was=message.to_address, to_address=to_address)
+        message.to_address = to_address
+    resend(message)
+    audit("update", "outbox_message", message.id, detail, user=user)
+    db.session.commit()
     return message

@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -35,6 +35,9 @@ class VisitForm(VersionedForm):
         description="UK time. For example, 10:00, 14:30 or 2:30pm",
         widget=GovTextInput(), render_kw={"autocomplete": "off", "spellcheck": "false",
                                           "class": "govuk-input--width-5"})
+    # Asked only when the start time happens twice (the night the clocks go back).
+    which_time = RadioField("Which time do you mean?", choices=[], validate_choice=False,
+                            widget=GovRadioInput(), validators=[Optional()])
     duration = WholeNumberField(
         "Length in minutes", validators=[
             InputRequired("Enter how long the visit will take, in minutes"),

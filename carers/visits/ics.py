@@ -5,7 +5,7 @@ only if its SEQUENCE is higher: every change raises the visit's ``ics_sequence``
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -34,8 +34,20 @@ def _address(email: str, name: str | None, organizer: bool = False) -> vCalAddre
     if not organizer:
         address.params["role"] = vText("REQ-PARTICIPANT")
         address.params["partstat"] = vText("NEEDS-ACTION")
-        address.params["rsvp"] = vText("FALSE")
+        # Each attendee has an email address to reply from: Accept and Decline are shown.
+        address.params["rsvp"] = vText("TRUE")
     return address
+
+
+def _when(instant: datetime) -> datetime:
+    """An instant for DTSTART or DTEND: London local time, except in the hour that happens
+    twice the night the clocks go back. A TZID time cannot say which of the two it means
+    (RFC 5545 reads it as the first, some calendars as the second), so those are written
+    in UTC, which every calendar reads the same way."""
+    local = instant.astimezone(LONDON)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return local.astimezone(UTC)
+    return local
 
 
 def visit_event(visit, *, cancelled: bool = False, organizer: tuple[str, str] | None = None,
@@ -45,10 +57,12 @@ def visit_event(visit, *, cancelled: bool = False, organizer: tuple[str, str] | 
     event.add("sequence", visit.ics_sequence)
     event.add("dtstamp", stamp or utcnow())
     # Local times with TZID=Europe/London, so calendars show the right hour on both sides
-    # of a clock change.
+    # of a clock change. The end is the duration of real time after the start (not of wall
+    # clock time, which would end an hour out across a change, or at a time that does not
+    # exist).
     start = london(visit.starts_at)
-    event.add("dtstart", start)
-    event.add("dtend", start.astimezone(LONDON) + timedelta(minutes=visit.duration_minutes))
+    event.add("dtstart", _when(start))
+    event.add("dtend", _when(start.astimezone(UTC) + timedelta(minutes=visit.duration_minutes)))
     kind = KINDS.get(visit.kind, "Visit")
     household = visit.household
     event.add("summary", f"{kind}: {household.name} ({household.reference})")
@@ -95,6 +109,14 @@ def feed(visits, name: str) -> str:
         cal.add_component(visit_event(visit, stamp=stamp))
     return _with_timezones(cal, [london(v.starts_at).date() for v in visits]
                            ).to_ical().decode("utf-8")
+
+
+def single(visit, organizer: tuple[str, str], attendees: list[tuple[str, str | None]]) -> str:
+    """One visit as a calendar file to download and open (METHOD:PUBLISH: added to the
+    reader's calendar, not an invitation to answer)."""
+    cal = _calendar(PUBLISH)
+    cal.add_component(visit_event(visit, organizer=organizer, attendees=attendees))
+    return _with_timezones(cal, [london(visit.starts_at).date()]).to_ical().decode("utf-8")
 
 
 def attachment(content: str, method: str, filename: str = "invite.ics") -> dict:

@@ -4,6 +4,7 @@ worker's private calendar feed."""
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -12,19 +13,29 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carers.core.dates import utcnow
 from carers.extensions import db
 
+# A worker attending a visit. The visit's times are copied here, with whether it ``blocks``
+# the worker's time (booked, and not booked over a clash on purpose), so that on PostgreSQL
+# an exclusion constraint (migration 0014, with btree_gist) lets no two blocking rows of one
+# worker overlap, whatever the application does.
 visit_worker = Table(
     "visit_worker",
     db.metadata,
     Column("visit_id", Integer, ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True),
     Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
            index=True),
+    Column("starts_at", DateTime(timezone=True)),
+    Column("ends_at", DateTime(timezone=True)),
+    Column("blocks", Boolean, nullable=False, default=False, server_default=false()),
 )
+
+NO_OVERLAP = "ex_visit_worker_no_overlap"
 
 visit_member = Table(
     "visit_member",

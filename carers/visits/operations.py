@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
@@ -38,8 +39,10 @@ from carers.visits.rules import (
 __all__ = [
     "NoAddress",
     "VisitChanged",
+    "VisitClashes",
     "VisitDetails",
     "book_visit",
+    "calendar_file",
     "cancel_visit",
     "create_feed",
     "feed_owner",
@@ -57,6 +60,15 @@ MAX_CLASHES = 20
 
 class VisitChanged(Exception):
     """Someone else changed the visit after this form was opened."""
+
+
+class VisitClashes(Exception):
+    """A worker attending already has a visit at that time (found under the workers' lock,
+    so a booking made a moment ago by someone else is seen)."""
+
+    def __init__(self, clashes: list[Clash]):
+        super().__init__(clashes[0].text if clashes else "clash")
+        self.clashes = clashes
 
 
 class NoAddress(ValueError):
@@ -127,6 +139,55 @@ def find_clashes(starts_at: datetime, ends_at: datetime, workers,
             for visit, user_id in db.session.execute(query)]
 
 
+def _lock_workers(workers) -> None:
+    """Serialise bookings for these workers until this transaction ends, so that the clash
+    check that follows sees any booking committed a moment ago and two requests at the same
+    moment cannot both book one worker into the same hour. PostgreSQL: the workers' rows
+    locked FOR UPDATE (in id order, so two bookings never wait for each other). SQLite: a
+    write to the same rows, the first statement of the transaction, takes the database's
+    write lock (waiting for any other writer) before anything is read."""
+    from carers.auth.models import User
+
+    ids = sorted({w.id for w in workers})
+    if not ids:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(User.id).where(User.id.in_(ids)).order_by(User.id)
+                           .with_for_update())
+    else:
+        db.session.execute(update(User).where(User.id.in_(ids)).values(id=User.id)
+                           .execution_options(synchronize_session=False))
+
+
+def _check_clashes(details: VisitDetails, accept_clashes: bool,
+                   exclude_visit_id: int | None = None) -> None:
+    _lock_workers(details.workers)
+    if accept_clashes:
+        return
+    clashes = find_clashes(details.starts_at, details.ends_at, details.workers,
+                           exclude_visit_id)
+    if clashes:
+        db.session.rollback()
+        raise VisitClashes(clashes)
+
+
+def _attend(visit: Visit, blocks: bool) -> None:
+    """Copy the visit's times to its workers' attendance rows (after a flush), and whether
+    they block the workers' time. On PostgreSQL the database refuses a blocking row that
+    overlaps another of the same worker: that is a clash too."""
+    try:
+        with db.session.begin_nested():
+            db.session.execute(
+                update(visit_worker).where(visit_worker.c.visit_id == visit.id)
+                .values(starts_at=visit.starts_at, ends_at=visit.ends_at,
+                        blocks=blocks and visit.is_active))
+    except IntegrityError:
+        starts_at, ends_at = _utc(visit.starts_at), _utc(visit.ends_at)
+        workers, visit_id = list(visit.workers), visit.id
+        db.session.rollback()
+        raise VisitClashes(find_clashes(starts_at, ends_at, workers, visit_id)) from None
+
+
 # --- messages ---
 
 def _organizer(settings) -> tuple[str, str]:
@@ -138,6 +199,11 @@ def _attendees(visit: Visit) -> list[tuple[str, str | None]]:
     if visit.household.email:
         people.append((visit.household.email, visit.household.name))
     return people
+
+
+def calendar_file(visit: Visit) -> str:
+    """The visit as an .ics file to download (its UID, so it updates the same event)."""
+    return ics.single(visit, _organizer(agency_settings()), _attendees(visit))
 
 
 def _context(visit: Visit, settings, **extra) -> dict:
@@ -209,7 +275,11 @@ def _apply(visit: Visit, details: VisitDetails, settings) -> None:
 
 # --- booking, rearranging, cancelling, writing up ---
 
-def book_visit(household: Household, user, details: VisitDetails) -> Visit:
+def book_visit(household: Household, user, details: VisitDetails,
+               accept_clashes: bool = False) -> Visit:
+    """Book a visit. Raises VisitClashes when a worker attending is already booked at that
+    time, unless the person booking has accepted the clash."""
+    _check_clashes(details, accept_clashes)
     settings = agency_settings()
     visit = Visit(uid=f"{uuid.uuid4()}@carers", household=household,
                   household_id=household.id, status=Visit.BOOKED, ics_sequence=0,
@@ -217,6 +287,7 @@ def book_visit(household: Household, user, details: VisitDetails) -> Visit:
     _apply(visit, details, settings)
     db.session.add(visit)
     db.session.flush()
+    _attend(visit, blocks=not accept_clashes)
     kind = KINDS.get(visit.kind, "Visit")
     _event(visit, user, f"{kind} booked for {format_when(visit.starts_at)}")
     audit("create", "visit", visit.id, {"household": household.reference, "kind": visit.kind,
@@ -227,12 +298,15 @@ def book_visit(household: Household, user, details: VisitDetails) -> Visit:
 
 
 def rearrange_visit(visit: Visit, user, details: VisitDetails,
-                    seen_version: int | None = None) -> Visit:
+                    seen_version: int | None = None, accept_clashes: bool = False) -> Visit:
     """A new time, place or attendees: the same UID with a higher SEQUENCE, so calendars
-    move the event. Any reminder not yet sent is replaced by one for the new time."""
+    move the event. Any reminder not yet sent is replaced by one for the new time. Raises
+    VisitClashes as booking does."""
     _check_version(visit, seen_version)
     if not visit.is_active:
         raise ValueError("Only a booked visit can be rearranged")
+    visit_id = visit.id
+    _check_clashes(details, accept_clashes, visit_id)
     settings = agency_settings()
     before = format_when(_utc(visit.starts_at), visit.duration_minutes)
     removed = [w for w in visit.workers if w.id not in {n.id for n in details.workers}]
@@ -240,6 +314,7 @@ def rearrange_visit(visit: Visit, user, details: VisitDetails,
     visit.status = Visit.REARRANGED
     visit.ics_sequence += 1
     db.session.flush()
+    _attend(visit, blocks=not accept_clashes)
     kind = KINDS.get(visit.kind, "Visit")
     _event(visit, user, f"{kind} rearranged to {format_when(visit.starts_at)}",
            f"Was {before}.")
@@ -265,6 +340,7 @@ def cancel_visit(visit: Visit, user, reason: str, seen_version: int | None = Non
     visit.reminder_due_at = None
     visit.updated_at = utcnow()
     db.session.flush()
+    _attend(visit, blocks=False)
     kind = KINDS.get(visit.kind, "Visit")
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} cancelled", reason)
     audit("update", "visit", visit.id, {"cancelled": True}, user=user)
@@ -281,6 +357,12 @@ def record_outcome(visit: Visit, user, took_place: bool, write_up: str,
     visit.write_up = write_up
     visit.written_up_at = utcnow()
     visit.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise VisitChanged from None
+    _attend(visit, blocks=False)
     kind = KINDS.get(visit.kind, "Visit")
     outcome = "took place" if took_place else "did not take place"
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} {outcome}",

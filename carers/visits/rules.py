@@ -69,33 +69,79 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
-def local_start(day: date, at: time) -> datetime:
+FIRST, SECOND = "first", "second"  # which of a time repeated when the clocks go back
+
+
+class AmbiguousTime(TimeProblem):
+    """A time that happens twice on the day the clocks go back: ask which one."""
+
+    def __init__(self, at: time):
+        self.at = at
+        super().__init__(f"{at:%H:%M} happens twice that night because the clocks go back an "
+                         "hour: select which one you mean")
+
+
+def repeated_choices(at: time) -> list[tuple[str, str]]:
+    """The two answers to 'which 01:30?' on the night the clocks go back."""
+    return [(FIRST, f"{at:%H:%M} BST (first time)"), (SECOND, f"{at:%H:%M} GMT (second time)")]
+
+
+def _repeated(local: datetime) -> bool:
+    """This London wall-clock time happens twice (the hour before the clocks go back)."""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def local_start(day: date, at: time, which: str | None = None) -> datetime:
     """The UTC instant of a London wall-clock time. A time skipped when the clocks go
-    forward does not exist and is refused; a time repeated when they go back is the first
-    (British Summer Time) one."""
+    forward does not exist and is refused. A time repeated when they go back needs ``which``
+    (FIRST, British Summer Time, or SECOND, GMT); without it AmbiguousTime is raised."""
     wall = datetime.combine(day, at)
     aware = wall.replace(tzinfo=LONDON, fold=0)
     instant = aware.astimezone(UTC)
     if instant.astimezone(LONDON).replace(tzinfo=None) != wall:
         raise TimeProblem(f"{at:%H:%M} does not exist on that day because the clocks go "
                           "forward an hour: choose another time")
+    if _repeated(aware):
+        if which not in (FIRST, SECOND):
+            raise AmbiguousTime(at)
+        instant = wall.replace(tzinfo=LONDON, fold=int(which == SECOND)).astimezone(UTC)
     return instant
 
 
-def format_time(dt: datetime) -> str:
-    """'10:00am' in London time."""
+def which_time(dt: datetime) -> str | None:
+    """FIRST or SECOND for an instant in the repeated hour, else None."""
+    local = london(dt)
+    return (SECOND if local.fold else FIRST) if _repeated(local) else None
+
+
+def _utc(dt: datetime) -> datetime:
+    return london(dt).astimezone(UTC)
+
+
+def format_time(dt: datetime, zone: bool = False) -> str:
+    """'10:00am' in London time ('1:30am GMT' with ``zone``)."""
     local = london(dt)
     hour = local.strftime("%I").lstrip("0") or "12"
-    return f"{hour}:{local:%M}{local:%p}".lower()
+    text = f"{hour}:{local:%M}{local:%p}".lower()
+    return f"{text} {local.tzname()}" if zone else text
+
+
+def format_span(dt: datetime, minutes: int) -> str:
+    """'10:00am to 11:30am'; across or inside the hour the clocks go back, each time with its
+    zone ('1:30am BST to 1:30am GMT'). The end is ``minutes`` of real time after the start."""
+    start = _utc(dt)
+    end = start + timedelta(minutes=minutes)
+    zone = (london(start).utcoffset() != london(end).utcoffset()
+            or _repeated(london(start)) or _repeated(london(end)))
+    return f"{format_time(start, zone)} to {format_time(end, zone)}"
 
 
 def format_when(dt: datetime, minutes: int | None = None) -> str:
     """'Monday 30 March 2026, 10:00am to 11:30am' in London time."""
     local = london(dt)
-    text = f"{local:%A} {local.day} {local:%B %Y}, {format_time(dt)}"
     if minutes:
-        text += f" to {format_time(dt + timedelta(minutes=minutes))}"
-    return text
+        return f"{local:%A} {local.day} {local:%B %Y}, {format_span(dt, minutes)}"
+    return f"{local:%A} {local.day} {local:%B %Y}, {format_time(dt, _repeated(local))}"
 
 
 def week_start(day: date) -> date:
@@ -108,6 +154,14 @@ def week_bounds(monday: date) -> tuple[datetime, datetime]:
     ends; a week holding a clock change is 167 or 169 hours long."""
     start = datetime.combine(monday, time(0), LONDON).astimezone(UTC)
     end = datetime.combine(monday + timedelta(days=7), time(0), LONDON).astimezone(UTC)
+    return start, end
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which a London day starts and ends (23 or 25 hours long on the
+    days the clocks change)."""
+    start = datetime.combine(day, time(0), LONDON).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), LONDON).astimezone(UTC)
     return start, end
 
 

@@ -40,12 +40,15 @@ from carers.visits.rules import (
     PLACES,
     STATUS_TAGS,
     STATUSES,
+    AmbiguousTime,
     TimeProblem,
     format_time,
     format_when,
     local_start,
+    repeated_choices,
     week_bounds,
     week_start,
+    which_time,
 )
 
 bp = Blueprint("visits", __name__)
@@ -97,13 +100,25 @@ def _visit_form(household, visit: Visit | None = None):
     return form, staff, members
 
 
-def _details(form, household, staff, members, exclude_visit_id=None):
-    """The visit the form describes, and any clashes; adds errors to the form instead."""
+def _ask_which_time(form, at) -> None:
+    """Show the 'which 01:30?' question (the night the clocks go back)."""
+    form.which_time.choices = repeated_choices(at)
+    form.which_time.label.text = f"Which {at:%H:%M} do you mean?"
+
+
+def _details(form, household, staff, members):
+    """The visit the form describes, or None with errors added to the form."""
     try:
-        starts_at = local_start(form.day.data, form.start_time.parsed)
+        starts_at = local_start(form.day.data, form.start_time.parsed, form.which_time.data)
+    except AmbiguousTime as problem:
+        _ask_which_time(form, problem.at)
+        form.which_time.errors.append(str(problem))
+        return None
     except TimeProblem as problem:
         form.start_time.errors.append(str(problem))
-        return None, []
+        return None
+    if which_time(starts_at):
+        _ask_which_time(form, form.start_time.parsed)
     details = operations.VisitDetails(
         kind=form.kind.data, starts_at=starts_at, duration_minutes=form.duration.data,
         place=form.place.data, meeting_link=form.meeting_link.data,
@@ -113,14 +128,15 @@ def _details(form, household, staff, members, exclude_visit_id=None):
         operations.place_location(household, details.place, details.meeting_link)
     except operations.NoAddress as problem:
         form.place.errors.append(str(problem))
-        return None, []
-    clashes = operations.find_clashes(starts_at, details.ends_at, details.workers,
-                                      exclude_visit_id)
-    if clashes and not form.confirm_clash.data:
-        form.confirm_clash.errors.append(
-            f"{clashes[0].text}. Change the time, or confirm the clash to book it anyway")
-        return None, clashes
-    return details, clashes
+        return None
+    return details
+
+
+def _clashed(form, problem) -> list:
+    """The clash message on the form (what was typed is kept), and the clashes to list."""
+    form.confirm_clash.errors.append(
+        f"{problem.clashes[0].text}. Change the time, or confirm the clash to book it anyway")
+    return problem.clashes
 
 
 @bp.get("/staff/cases/<reference>/visits")
@@ -154,12 +170,17 @@ def book(reference):
         form.place.data = "home" if household.address else None
         form.duration.data = 90
     elif form.validate():
-        details, clashes = _details(form, household, staff, members)
+        details = _details(form, household, staff, members)
         if details is not None:
-            visit = operations.book_visit(household, current_user, details)
-            flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Everyone "
-                  "attending has been sent an invitation.")
-            return redirect(url_for("visits.visit", visit_id=visit.id))
+            try:
+                visit = operations.book_visit(household, current_user, details,
+                                              accept_clashes=form.confirm_clash.data)
+            except operations.VisitClashes as problem:
+                clashes = _clashed(form, problem)
+            else:
+                flash(f"{visit_kind(visit.kind)} booked for {visit_when(visit)}. Invitations "
+                      "will be sent to everyone attending.")
+                return redirect(url_for("visits.visit", visit_id=visit.id))
     return render_template("visits/form.html", form=form, household=household,
                            clashes=clashes, title="Book a visit", visit=None)
 
@@ -176,6 +197,22 @@ def visit(visit_id):
     audit("view", "visit", visit.id)
     db.session.commit()
     return html
+
+
+@bp.get("/staff/visits/<int:visit_id>/calendar.ics")
+@roles_required(*VISIT_READERS)
+def visit_calendar(visit_id):
+    """The visit as a calendar file, for whoever may see the visit."""
+    visit = get_visit(visit_id)
+    if not can_see_visit(current_user, visit):
+        abort(403)
+    body = operations.calendar_file(visit)
+    audit("download", "visit_calendar", visit.id)
+    db.session.commit()
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="visit-{visit.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _changeable(visit_id):
@@ -202,6 +239,9 @@ def rearrange(visit_id):
         form.kind.data = visit.kind
         form.day.data = local.date()
         form.start_time.data = f"{local:%H:%M}"
+        if which_time(visit.starts_at):
+            _ask_which_time(form, local.time())
+            form.which_time.data = which_time(visit.starts_at)
         form.duration.data = visit.duration_minutes
         form.place.data = visit.place
         form.meeting_link.data = visit.location if visit.place == "online" else ""
@@ -209,16 +249,20 @@ def rearrange(visit_id):
         form.members.data = [str(m.id) for m in visit.members]
         form.notes.data = visit.notes
     elif form.validate():
-        details, clashes = _details(form, household, staff, members, visit.id)
+        details = _details(form, household, staff, members)
         if details is not None:
             try:
-                operations.rearrange_visit(visit, current_user, details, form.seen_version())
+                operations.rearrange_visit(visit, current_user, details, form.seen_version(),
+                                           accept_clashes=form.confirm_clash.data)
+            except operations.VisitClashes as problem:
+                clashes = _clashed(form, problem)
             except operations.VisitChanged:
                 flash(CHANGED_MESSAGE, "warning")
+                return redirect(url_for("visits.visit", visit_id=visit_id))
             else:
-                flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned has been "
-                      "told.")
-            return redirect(url_for("visits.visit", visit_id=visit_id))
+                flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned will be "
+                      "sent the new details.")
+                return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/form.html", form=form, household=household,
                            clashes=clashes, title="Rearrange the visit", visit=visit)
 
@@ -239,7 +283,7 @@ def cancel(visit_id):
         except operations.VisitChanged:
             flash(CHANGED_MESSAGE, "warning")
         else:
-            flash("Visit cancelled. Everyone concerned has been told.")
+            flash("Visit cancelled. Everyone concerned will be sent the cancellation.")
         return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/simple_form.html", form=form, visit=visit,
                            household=visit.household, title="Cancel the visit")

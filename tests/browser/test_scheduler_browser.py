@@ -36,17 +36,30 @@ def test_an_administrator_sees_the_jobs_and_resends_a_failed_message(page, axe, 
     expect(page.locator("#job-clock_digest")).to_contain_text("Not run yet")
     axe(page)
 
-    page.get_by_role("link", name="Failed messages", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Messages that could not be sent")
+    page.get_by_role("link", name="Outbox", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outbox: messages not yet sent")
     expect(page.get_by_text("451 Temporary local problem (5 attempts)")).to_be_visible()
     axe(page)
-    page.get_by_role("button", name="Resend the message to carer@example.com").click()
-    expect(page.get_by_text("Message to carer@example.com queued to send again")).to_be_visible()
-    expect(page.get_by_text("No failed messages.")).to_be_visible()
+
+    # The address was mistyped: correct it, then it is queued again.
+    page.get_by_role("link", name="Correct the address carer@example.com").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Correct the address")
+    page.get_by_label("Email address").fill("carer@@example")
+    page.get_by_role("button", name="Correct the address and send again").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct format")
+    expect(page.get_by_label("Email address")).to_have_value("carer@@example")
+    axe(page)
+    page.get_by_label("Email address").fill("carer2@example.com")
+    page.get_by_role("button", name="Correct the address and send again").click()
+    expect(page.get_by_text("Message to carer2@example.com queued to send again")).to_be_visible()
+    expect(page.get_by_text("Waiting", exact=True)).to_be_visible()
     axe(page)
 
     assert send_due()["sent"] == 1
     assert [m["Subject"] for m in mailbox.messages] == ["Your initial visit"]
+    assert [m["To"] for m in mailbox.messages] == ["carer2@example.com"]
+    page.reload()
+    expect(page.get_by_text("No messages waiting: everything has been sent.")).to_be_visible()
     message = db.session.scalar(select(OutboxMessage))
     db.session.refresh(message)
     assert message.status == "sent"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from carers.cases.models import Household
 from carers.clocks.workdays import add_working_days
+from carers.core.dates import utcnow
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
@@ -454,3 +455,132 @@ def test_the_jobs_page_reads_the_same_whatever_the_length_of_the_job_log(app):
         html = client.get("/staff/admin/jobs").get_data(as_text=True)
     assert len(many) == len(few)
     assert "run 299" in html
+
+
+def _queue(subject: str, to: str = "carer@example.com", **values) -> OutboxMessage:
+    message = OutboxMessage(idempotency_key=f"queue:{subject}", to_address=to, subject=subject,
+                            body_text=f"Body of {subject}", **values)
+    db.session.add(message)
+    db.session.commit()
+    return message
+
+
+def test_a_dead_dispatchers_claim_is_sent_again_within_two_minutes(app, mailbox):
+    """A dispatcher that claimed a batch and died: its messages go out within two minutes,
+    not fifteen, and a live dispatcher's fresh claim is left alone."""
+    _queue("Claimed by a dead dispatcher")
+    claimed_at = utcnow()
+    from carers.notifications.dispatch import claim_batch
+
+    assert len(claim_batch(claimed_at)) == 1  # ...and the process dies here
+    assert send_due(now=claimed_at + timedelta(seconds=60))["sent"] == 0  # may be alive
+    assert send_due(now=claimed_at + timedelta(seconds=121))["sent"] == 1
+    assert [m["Subject"] for m in mailbox.messages] == ["Claimed by a dead dispatcher"]
+
+
+def test_the_outbox_page_shows_every_message_not_yet_sent_with_its_last_error(app, client):
+    admin = make_staff("administrator")
+    now = utcnow()
+    _queue("Waiting message")
+    _queue("Retrying message", attempts=2, last_error="451 Try again later",
+           next_attempt_at=now + timedelta(minutes=4))
+    _queue("Stuck message", status="sending", claimed_at=now - timedelta(minutes=5),
+           claimed_by="dead")
+    _queue("Failed message", status="failed", attempts=5, last_error="550 No such user")
+    _queue("Sent message", status="sent", sent_at=now)
+    sign_in(client, admin)
+    html = client.get("/staff/admin/messages").get_data(as_text=True)
+    assert "No failed messages" not in html
+    for subject in ("Waiting message", "Retrying message", "Stuck message", "Failed message"):
+        assert subject in html
+    assert "Sent message" not in html
+    assert "451 Try again later" in html and "550 No such user" in html
+    assert "Sending stopped" in html and "Retrying" in html and "Waiting" in html
+    assert html.count("/resend\"") == 1  # only the failed one can be sent again
+    failed_only = client.get("/staff/admin/messages?status=failed").get_data(as_text=True)
+    assert "Failed message" in failed_only and "Waiting message" not in failed_only
+    assert client.get("/staff/admin/messages?status=nonsense").status_code == 200
+
+
+def test_the_outbox_page_is_paginated(app, client):
+    app.config["PAGE_SIZE"] = 3
+    for n in range(7):
+        _queue(f"Queued {n}")
+    sign_in(client, make_staff("administrator"))
+    first = client.get("/staff/admin/messages").get_data(as_text=True)
+    assert "Queued 6" in first and "Queued 3" not in first
+    last = client.get("/staff/admin/messages?page=3").get_data(as_text=True)
+    assert "Queued 0" in last and "Queued 1" not in last
+
+
+def test_an_administrator_corrects_a_refused_address_then_it_is_sent(app, client, mailbox):
+    message = _queue("Your invitation", to="carer@exmaple.con", status="failed", attempts=5,
+                     last_error="550 No such domain")
+    sign_in(client, make_staff("administrator"))
+    url = f"/staff/admin/messages/{message.id}/address"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="carer@exmaple.con"' in page and "550 No such domain" in page
+    refused = client.post(url, data={"csrf_token": csrf_token(page),
+                                     "to_address": "carer@@example"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "There is a problem" in html and "correct format" in html
+    assert 'value="carer@@example"' in html  # what was typed is kept
+    db.session.refresh(message)
+    assert (message.status, message.to_address) == ("failed", "carer@exmaple.con")
+    done = client.post(url, data={"csrf_token": csrf_token(page),
+                                  "to_address": "carer@example.com"}, follow_redirects=True)
+    assert "Message to carer@example.com queued to send again" in done.get_data(as_text=True)
+    assert send_due()["sent"] == 1
+    assert [m["To"] for m in mailbox.messages] == ["carer@example.com"]
+    from carers.audit.models import AuditEvent
+
+    entry = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "outbox_message").order_by(AuditEvent.id.desc()))
+    assert entry.detail == {"resend": True, "to_address_was": "carer@exmaple.con",
+                            "to_address": "carer@example.com"}
+
+
+def test_the_digest_lists_tasks_overdue_or_due_today_and_todays_visits(agency, mailbox):
+    from datetime import time
+
+    from carers.cases.models import Task
+    from carers.visits.operations import cancel_visit
+    from tests.http.visit_data import book
+
+    people, cases = agency
+    ann, idle = people["ann"], people["idle"]
+    for title, due, done in (("Chase the GP reference", date(2027, 3, 8), None),
+                             ("Ring the family", TODAY, None),
+                             ("Already done", date(2027, 3, 1), MORNING),
+                             ("Next week's job", date(2027, 3, 17), None)):
+        db.session.add(Task(household_id=cases["overdue"].id, title=title, owner_id=ann.id,
+                            due_on=due, done_at=done))
+    db.session.commit()
+    with time_machine.travel(MORNING - timedelta(days=3), tick=False):
+        book(cases["later"], idle, TODAY, time(14, 30), minutes=60, place="office")
+        book(cases["later"], idle, TODAY + timedelta(days=1), time(9, 0), place="office")
+        gone = book(cases["later"], idle, TODAY, time(9, 0), place="office")
+        cancel_visit(gone, idle, "Family unwell")
+        send_due()
+    mailbox.messages.clear()
+    with time_machine.travel(MORNING, tick=False):
+        assert send_clock_digests(MORNING)["queued"] == 5  # Ida only for her visit
+        send_due()
+    by_to = {m["To"]: m for m in mailbox.messages}
+
+    ann_text = body(by_to[ann.email])
+    assert "Your tasks overdue or due today" in ann_text
+    assert "Chase the GP reference, was due 8 March 2027 (overdue)" in ann_text
+    assert "Ring the family, due today" in ann_text
+    assert "Already done" not in ann_text and "Next week's job" not in ann_text
+    assert "2 tasks (1 overdue)" in by_to[ann.email]["Subject"]
+
+    ida = by_to[idle.email]
+    ida_text = body(ida)
+    assert "Your visits today" in ida_text
+    assert "2:30pm to 3:30pm: Assessment session" in ida_text
+    assert "Later Household" in ida_text
+    assert ida_text.count("Assessment session") == 1  # not tomorrow's, not the cancelled one
+    assert "1 visit today" in ida["Subject"]
+    assert "Your visits today" in ida.get_body(("html",)).get_content()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from carers.extensions import db
 from carers.notifications.models import OutboxMessage
@@ -29,10 +29,13 @@ DEADLINE = 40.0  # the most any wait may take before the test fails
 
 class Mailbox:
     """An SMTP server recording each message's subject in arrival order. ``hold_at=n`` stalls
-    the nth recipient command (before DATA) until ``release`` is set."""
+    the nth recipient command (before DATA) until ``release`` is set; ``hold_reply_at=n``
+    records the nth message, then stalls before replying that it is accepted."""
 
-    def __init__(self, port: int, hold_at: int | None = None):
-        self.port, self.hold_at = port, hold_at
+    def __init__(self, port: int, hold_at: int | None = None,
+                 hold_reply_at: int | None = None):
+        self.port, self.hold_at, self.hold_reply_at = port, hold_at, hold_reply_at
+        self.message_ids: list[str] = []
         self.subjects: list[str] = []
         self.senders: set[str] = set()
         self.rcpts = 0
@@ -54,7 +57,12 @@ class Mailbox:
 
         message = message_from_bytes(envelope.content, policy=default)
         self.subjects.append(message["Subject"])
+        self.message_ids.append(message["Message-ID"])
         self.senders.add(message["From"])
+        if len(self.subjects) == self.hold_reply_at:
+            self.held.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.02)
         return "250 Message accepted for delivery"
 
     def start(self):
@@ -162,6 +170,32 @@ def test_a_scheduler_killed_mid_sweep_loses_and_doubles_nothing(schedulers):
         wait_for(lambda: len(box.subjects) >= len(expected), "all 20 messages")
         time.sleep(SETTLE)
         assert box.subjects == expected  # nothing lost, nothing doubled, in order
+        assert statuses() == {"sent"}
+    finally:
+        box.stop()
+
+
+def test_a_scheduler_killed_as_a_message_is_accepted_repeats_only_that_message(schedulers):
+    """SIGKILL once the server has the 8th message but before the dispatcher hears it was
+    accepted: each message is marked sent in its own commit, so only that one message goes
+    out twice (delivery is at least once), with the same Message-ID both times."""
+    box = Mailbox(free_port(), hold_reply_at=8).start()
+    try:
+        expected = queue(20)
+        first = schedulers(box.port)
+        wait_for(box.held.is_set, "the 8th message to reach the server")
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        box.release.set()
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).where(
+            OutboxMessage.status == "sent")) == 7
+        schedulers(box.port)
+        wait_for(lambda: len(box.subjects) >= len(expected) + 1, "all 20 messages")
+        time.sleep(SETTLE)
+        assert box.subjects == expected[:8] + expected[7:]  # only the 8th twice
+        assert box.message_ids[7] == box.message_ids[8]  # a receiver can spot the repeat
+        assert len(set(box.message_ids)) == len(expected)
         assert statuses() == {"sent"}
     finally:
         box.stop()

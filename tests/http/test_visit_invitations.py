@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 
 import time_machine
 import vobject
+from sqlalchemy import select
 
 from carers.notifications.dispatch import send_due
 from carers.visits.operations import book_visit, cancel_visit, rearrange_visit
@@ -15,13 +16,23 @@ NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def calendar_of(message):
-    parts = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
-    assert len(parts) == 1, "expected one calendar attachment"
-    part = parts[0]
-    assert part.get_filename().endswith(".ics")
+    """The invitation as mail programs read it: a ``text/calendar`` alternative beside the
+    plain text and HTML (shown as an event with Accept and Decline), and the same calendar
+    attached as an .ics file."""
+    assert message.get_content_type() == "multipart/mixed"
+    alternative = next(message.iter_parts())
+    assert alternative.get_content_type() == "multipart/alternative"
+    kinds = [p.get_content_type() for p in alternative.iter_parts()]
+    assert kinds == ["text/plain", "text/html", "text/calendar"]
+    part = list(alternative.iter_parts())[2]
+    assert part.get_content_disposition() is None  # shown inline, not as a file
     text = part.get_content()
     if isinstance(text, bytes):
         text = text.decode("utf-8")
+    files = list(message.iter_attachments())
+    assert [f.get_content_type() for f in files] == ["application/ics"]
+    assert files[0].get_filename().endswith(".ics")
+    assert files[0].get_content().decode("utf-8") == text
     return part.get_param("method"), vobject.readOne(text), text
 
 
@@ -58,6 +69,8 @@ def test_invitation_update_and_cancellation_reach_the_household_with_calendar_fi
         assert "mailto:" in event.organizer.value.lower()
         attendees = {a.value.lower() for a in event.attendee_list}
         assert attendees == {"mailto:shah.family@example.com", f"mailto:{worker.email}"}
+        # Everyone attending can answer from their own address: Accept and Decline shown.
+        assert {a.params["RSVP"][0] for a in event.attendee_list} == {"TRUE"}
         assert event.status.value == "CONFIRMED"
 
         rearrange_visit(visit, worker, details(date(2027, 11, 1), time(10, 0), [worker],
@@ -113,3 +126,30 @@ def test_an_online_visit_carries_its_link(app, mailbox):
     _, cal, _ = calendar_of(message)
     assert cal.vevent.location.value == "https://meet.example.com/abc"
     assert "https://meet.example.com/abc" in message.get_body(("html",)).get_content()
+
+
+def test_message_ids_are_unique_to_each_message_and_the_same_on_every_retry(app, mailbox):
+    """Not ``<outbox-1@carers.local>``, which every installation and rebuilt database
+    reuses: a random part fixed when queued, and the host of the service's address."""
+    from carers.extensions import db
+    from carers.notifications.models import OutboxMessage
+
+    _, worker, household = visit_case()
+    app.config["PUBLIC_BASE_URL"] = "https://fostering.example.gov.uk"
+    with time_machine.travel(NOW, tick=False):
+        book_visit(household, worker, details(date(2027, 3, 29), time(10, 0), [worker]))
+        send_due(limit=100)
+    ids = [m["Message-ID"] for m in mailbox.messages]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    assert all(i.endswith("@fostering.example.gov.uk>") for i in ids)
+    assert not any("outbox-" in i for i in ids)
+    # The same message sent again (a retry after a crash) keeps its Message-ID.
+    message = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.to_address == "shah.family@example.com"))
+    message.status = "pending"
+    db.session.commit()
+    with time_machine.travel(NOW, tick=False):
+        assert send_due(limit=100)["sent"] == 1
+    assert len(mailbox.messages) == 3
+    assert mailbox.messages[-1]["Message-ID"] == next(
+        m["Message-ID"] for m in mailbox.messages[:2] if m["To"] == "shah.family@example.com")

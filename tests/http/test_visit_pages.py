@@ -300,7 +300,7 @@ def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(a
                                    address=f"{i} High Street")
             for h in (household, other):
                 book(h, worker, monday + timedelta(days=i % 5), time(8 + i % 9, 0),
-                     minutes=30)
+                     minutes=30, accept_clashes=True)
 
     def statements(url):
         client.get(url)
@@ -337,3 +337,77 @@ def test_a_team_manager_sees_a_workers_diary_and_others_cannot(client, app):
     other_client = isolated_client(app)
     sign_in(other_client, colleague)
     assert other_client.get(f"/staff/diary?worker={worker.id}").status_code == 403
+
+
+def test_booking_says_the_invitations_are_on_their_way_not_already_sent(client, case):
+    _, worker, household = case
+    url = f"/staff/cases/{household.reference}/visits/new"
+    response = post(client, url, booking(next_weekday(0), "10:00", workers=[str(worker.id)]))
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Invitations will be sent to everyone attending" in html
+    assert "has been sent" not in html
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {"pending"}
+
+
+def test_whoever_may_see_a_visit_can_download_it_as_a_calendar_file(client, app):
+    team, worker, household = visit_case()
+    visit = book(household, worker, date(2030, 6, 3), time(10, 0))
+    colleague = make_staff("assessing_social_worker", team=team)
+    sign_in(client, colleague)
+    page = client.get(f"/staff/visits/{visit.id}").get_data(as_text=True)
+    url = f"/staff/visits/{visit.id}/calendar.ics"
+    assert url in page
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download.mimetype == "text/calendar"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    cal = vobject.readOne(download.get_data(as_text=True))
+    assert cal.method.value == "PUBLISH"
+    assert cal.vevent.uid.value == visit.uid
+    assert cal.vevent.dtstart.value.astimezone(UTC) == datetime(2030, 6, 3, 9, 0, tzinfo=UTC)
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.object_type == "visit_calendar")) == 1
+    outsider = isolated_client(app)
+    sign_in(outsider, make_staff("assessing_social_worker", team=make_team()))
+    assert outsider.get(url).status_code == 403
+    assert outsider.get("/staff/visits/999999/calendar.ics").status_code == 404
+
+
+def test_a_time_that_happens_twice_asks_which_and_keeps_what_was_typed(client, case):
+    _, worker, household = case
+    url = f"/staff/cases/{household.reference}/visits/new"
+    data = booking(date(2030, 10, 27), "01:30", duration="60", workers=[str(worker.id)],
+                   notes="Night-time visit")
+    response = post(client, url, data)
+    assert response.status_code == 200
+    assert any("01:30 happens twice" in e for e in errors(response))
+    html = response.get_data(as_text=True)
+    assert "01:30 BST (first time)" in html and "01:30 GMT (second time)" in html
+    assert 'value="01:30"' in html and "Night-time visit" in html
+    assert db.session.scalar(select(func.count(Visit.id))) == 0
+
+    response = post(client, url, {**data, "which_time": "second"})
+    assert response.status_code == 302
+    visit = db.session.scalar(select(Visit))
+    assert visit.starts_at_utc == datetime(2030, 10, 27, 1, 30, tzinfo=UTC)  # 01:30 GMT
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1:30am GMT to 2:30am GMT" in page
+
+    # Rearranging shows which one it is, chosen.
+    form = client.get(f"/staff/visits/{visit.id}/rearrange").get_data(as_text=True)
+    assert re.search(r'value="second"\s+checked', form) or \
+        re.search(r'checked[^>]*value="second"', form)
+
+
+def test_the_first_0130_for_an_hour_ends_at_the_second_not_1_30_to_1_30(client, case):
+    _, worker, household = case
+    url = f"/staff/cases/{household.reference}/visits/new"
+    response = post(client, url, booking(date(2030, 10, 27), "1:30am", duration="60",
+                                         workers=[str(worker.id)], which_time="first"))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1:30am BST to 1:30am GMT" in page
+    visit = db.session.scalar(select(Visit))
+    cal = vobject.readOne(client.get(f"/staff/visits/{visit.id}/calendar.ics")
+                          .get_data(as_text=True))
+    assert cal.vevent.dtend.value.astimezone(UTC) == datetime(2030, 10, 27, 1, 30, tzinfo=UTC)

@@ -23,8 +23,9 @@ def details(day: date, at: time, workers, minutes=90, place="home", kind="assess
                         place=place, workers=list(workers), **extra)
 
 
-def book(household, worker, day: date, at: time, **extra):
-    return book_visit(household, worker, details(day, at, [worker], **extra))
+def book(household, worker, day: date, at: time, accept_clashes=False, **extra):
+    return book_visit(household, worker, details(day, at, [worker], **extra),
+                      accept_clashes=accept_clashes)
 
 
 def at_london(day: date, at: time):

@@ -9,13 +9,18 @@ import vobject
 
 from carers.visits import ics
 from carers.visits.rules import (
+    FIRST,
+    SECOND,
+    AmbiguousTime,
     TimeProblem,
     format_when,
     local_start,
     overlaps,
     parse_time,
+    repeated_choices,
     week_bounds,
     week_start,
+    which_time,
 )
 
 
@@ -48,11 +53,36 @@ def test_london_times_on_both_sides_of_the_clock_changes():
         "Monday 29 March 2027, 10:00am to 11:30am"
 
 
-def test_a_time_the_clocks_skip_is_refused_and_a_repeated_one_is_the_first():
+def test_a_time_the_clocks_skip_is_refused_and_for_a_repeated_one_we_ask_which():
     with pytest.raises(TimeProblem, match="clocks go forward"):
         local_start(date(2027, 3, 28), time(1, 30))
-    assert local_start(date(2027, 10, 31), time(1, 30)) == datetime(2027, 10, 31, 0, 30,
+    with pytest.raises(AmbiguousTime, match="happens twice"):
+        local_start(date(2027, 10, 31), time(1, 30))
+    assert local_start(date(2027, 10, 31), time(1, 30), FIRST) == datetime(
+        2027, 10, 31, 0, 30, tzinfo=UTC)  # 01:30 BST
+    assert local_start(date(2027, 10, 31), time(1, 30), SECOND) == datetime(
+        2027, 10, 31, 1, 30, tzinfo=UTC)  # 01:30 GMT
+    assert repeated_choices(time(1, 30)) == [("first", "01:30 BST (first time)"),
+                                             ("second", "01:30 GMT (second time)")]
+    # The hours either side are not repeated: no question.
+    assert local_start(date(2027, 10, 31), time(0, 59)) == datetime(2027, 10, 30, 23, 59,
                                                                     tzinfo=UTC)
+    assert local_start(date(2027, 10, 31), time(2, 0)) == datetime(2027, 10, 31, 2, 0,
+                                                                   tzinfo=UTC)
+
+
+def test_times_in_the_repeated_hour_say_which_and_spans_are_real_time():
+    first = datetime(2027, 10, 31, 0, 30, tzinfo=UTC)  # 01:30 BST
+    assert format_when(first, 60) == "Sunday 31 October 2027, 1:30am BST to 1:30am GMT"
+    assert format_when(first) == "Sunday 31 October 2027, 1:30am BST"
+    assert which_time(first) == FIRST and which_time(first + timedelta(hours=1)) == SECOND
+    assert which_time(datetime(2027, 10, 31, 9, tzinfo=UTC)) is None
+    # 00:30 BST for 90 minutes ends at 01:00 GMT, an hour and a half later.
+    assert format_when(datetime(2027, 10, 30, 23, 30, tzinfo=UTC), 90) == \
+        "Sunday 31 October 2027, 12:30am BST to 1:00am GMT"
+    # Across the spring gap: 00:30 GMT for 45 minutes ends at 02:15 BST.
+    assert format_when(datetime(2027, 3, 28, 0, 30, tzinfo=UTC), 45) == \
+        "Sunday 28 March 2027, 12:30am GMT to 2:15am BST"
 
 
 def test_weeks_start_on_monday_and_span_the_clock_change():
@@ -102,3 +132,31 @@ def test_the_feed_holds_each_visit_and_marks_cancelled_ones():
     assert cal.method.value == "PUBLISH"
     assert [e.status.value for e in cal.vevent_list] == ["CONFIRMED", "CANCELLED"]
     assert ics.feed([], "Empty").startswith("BEGIN:VCALENDAR")
+
+
+def _event_times(visit):
+    text = ics.invitation(visit, ics.REQUEST, ("org@example.gov.uk", "Agency"), [])
+    event = vobject.readOne(text).vevent
+    lines = text.replace("\r\n ", "").split("\r\n")
+    return (event.dtstart.value.astimezone(UTC), event.dtend.value.astimezone(UTC),
+            [x for x in lines if x.startswith(("DTSTART", "DTEND"))])
+
+
+def test_the_calendar_end_is_the_real_instant_the_page_shows_across_the_clock_changes():
+    # 01:30 BST for an hour ends at 01:30 GMT: not "1:30am to 1:30am", not an hour later.
+    start = datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    dtstart, dtend, lines = _event_times(fake_visit(starts_at=start, duration_minutes=60))
+    assert (dtstart, dtend) == (start, datetime(2027, 10, 31, 1, 30, tzinfo=UTC))
+    # Both 01:30s named without doubt.
+    assert lines == ["DTSTART:20271031T003000Z", "DTEND:20271031T013000Z"]
+    # The second 01:30 (GMT) as a start.
+    second = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+    dtstart, dtend, lines = _event_times(fake_visit(starts_at=second, duration_minutes=30))
+    assert (dtstart, dtend) == (second, second + timedelta(minutes=30))
+    # Ending in the spring-forward gap: 00:30 GMT + 45 minutes is 02:15 BST, which exists,
+    # and is what the page says.
+    spring = datetime(2027, 3, 28, 0, 30, tzinfo=UTC)
+    dtstart, dtend, lines = _event_times(fake_visit(starts_at=spring, duration_minutes=45))
+    assert dtend == datetime(2027, 3, 28, 1, 15, tzinfo=UTC)
+    assert "DTEND;TZID=Europe/London:20270328T021500" in lines
+    assert format_when(spring, 45).endswith("to 2:15am BST")
