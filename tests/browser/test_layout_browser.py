@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
 # Long words people type: a hyphenated surname, an email address with no spaces.
 LONG_NAME = "Household Featherstonehaugh-Cholmondeley-Worthington-Smythe"
+LONG_WORD = "Featherstonehaughcholmondeleyworthingtonsmythe"
 LONG_EMAIL = "siobhan.featherstonehaugh-cholmondeley.worthington@example-council.gov.uk"
 
 
@@ -51,12 +52,16 @@ def scrolls_sideways(page: Page) -> bool:
 
 
 def too_wide(page: Page) -> list[str]:
-    """The elements that reach past the right of the page (outside scroll regions)."""
+    """The elements (outside scroll regions) that reach past the right of the page, or whose
+    text runs out of them."""
     return page.evaluate("""() => {
         const width = document.documentElement.clientWidth;
+        const outside = e => !e.parentElement.closest(".app-table-scroll");
+        const right = e => Math.round(e.getBoundingClientRect().right +
+            (getComputedStyle(e).overflowX === "visible" ? e.scrollWidth - e.clientWidth : 0));
         return [...document.querySelectorAll("body *")]
-            .filter(e => e.getBoundingClientRect().right > width + 1)
-            .map(e => `${Math.round(e.getBoundingClientRect().right)}px: ${e.outerHTML.slice(0, 160)}`);
+            .filter(e => outside(e) && right(e) > width + 1)
+            .map(e => `${right(e)}px: ${e.outerHTML.slice(0, 120)}`);
     }""")
 
 
@@ -103,4 +108,16 @@ def test_the_pipeline_filters_fit_the_page_on_a_small_laptop(page, axe, busy_age
         }).map(filter => filter.querySelector("label").textContent.trim());
     }""")
     assert not overflowing, f"filters spill out of their place: {overflowing}"
+    axe(page)
+
+
+
+def test_long_words_people_type_wrap_rather_than_widen_the_page(page, axe, busy_agency):
+    household = make_household("mainstream", "stage1", workers=[busy_agency],
+                               name=f"Siobhán {LONG_WORD}")
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in(page, busy_agency.email)
+    page.goto(f"/staff/cases/{household.reference}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(LONG_WORD)
+    assert not scrolls_sideways(page), too_wide(page)
     axe(page)
