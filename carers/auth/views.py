@@ -36,7 +36,7 @@ from carers.auth.forms import (
 from carers.auth.models import User, check_dummy_password
 from carers.auth.passwords import password_problem
 from carers.core.dates import utcnow
-from carers.core.templating import STAFF_NAVIGATION
+from carers.core.templating import staff_pages
 from carers.extensions import db, limiter, login_manager
 from carers.settings.registry import agency_settings
 
@@ -226,10 +226,9 @@ def recovery_code():
 
 @bp.get("/")
 def home():
-    """Where staff land: the first page their roles give them."""
-    for _label, endpoint, roles in STAFF_NAVIGATION:
-        if current_user.has_role(*roles):
-            return redirect(url_for(endpoint))
+    """Where staff land: the first page of the navigation they may open."""
+    for _label, endpoint in staff_pages(current_user):
+        return redirect(url_for(endpoint))
     return render_template("auth/home.html")
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, IntegerField, StringField, SubmitField, validators
+from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, validators
 from wtforms.validators import StopValidation, ValidationError
 
 from carers.core.dates import today
@@ -58,6 +58,14 @@ class GovForm(FlaskForm):
             ):
                 unbound_field.kwargs["filters"] = (strip_text, *filters)
             return unbound_field.bind(form=form, **options)
+
+        def render_field(self, field, render_kw):
+            # Hidden fields and buttons are never named by a label or linked from an error
+            # summary; without an id, a page with several forms does not repeat "csrf_token"
+            # or "submit".
+            if isinstance(field, (HiddenField, SubmitField)):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
 
     def validate(self, extra_validators=None):
         """As WTForms, and an answer with characters that could not be read (bytes that were

@@ -40,15 +40,21 @@ def clock_tag_class(clock) -> str:
     return CLOCK_TAG_CLASSES.get(str(clock.status), "")
 
 
-def staff_navigation() -> list[dict]:
-    if not current_user.is_authenticated:
+def staff_pages(user) -> list[tuple[str, str]]:
+    """The navigation entries (label, endpoint) that ``user`` may open: their roles show the
+    entry and the access policy lets them in (a panel member not on the panel list has no
+    meetings page). The first is their start page."""
+    from carers.auth.policy import may_use
+
+    if not user.is_authenticated:
         return []
-    items = []
-    for label, endpoint, roles in STAFF_NAVIGATION:
-        if current_user.has_role(*roles):
-            active = request.endpoint == endpoint
-            items.append({"href": url_for(endpoint), "text": label, "active": active})
-    return items
+    return [(label, endpoint) for label, endpoint, roles in STAFF_NAVIGATION
+            if user.has_role(*roles) and may_use(user, endpoint)]
+
+
+def staff_navigation() -> list[dict]:
+    return [{"href": url_for(endpoint), "text": label, "active": request.endpoint == endpoint}
+            for label, endpoint in staff_pages(current_user)]
 
 
 def stage_label(value: str) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from carers.audit.operations import record as audit
 from carers.auth.access import roles_required
 from carers.auth.roles import FOSTERING_TEAM
+from carers.cases.access import can_read
 from carers.cases.models import Household
 from carers.clocks.statutory import first_response_clock
 from carers.clocks.workdays import working_days_between
@@ -103,9 +104,10 @@ def detail(reference):
     elif request.method == "GET":
         audit("view", "enquiry", enquiry.id)
         db.session.commit()
+    case = db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id))
     return render_template(
         "inbox/detail.html", enquiry=enquiry, form=form,
         clock=response_clock(enquiry, today()),
-        case=db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id)),
+        case=case, case_readable=case is not None and can_read(current_user, case),
         sections=answer_sections(enquiry_answers(enquiry), editable=False),
     ), status
