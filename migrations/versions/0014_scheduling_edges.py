@@ -3,7 +3,7 @@ attendance carries the visit's times, and on PostgreSQL an exclusion constraint 
 stops one worker being booked into overlapping visits
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0014'
-down_revision = '0009'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
