@@ -425,6 +425,9 @@ def idle_timeout():
                   f"{minutes} minutes", "warning")
         if request.endpoint == "auth.keep_alive":
             return "", 401
+        rule = policy.rule_for(request.endpoint)
+        if rule is not None and rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
+            return None  # a public page or a link is served to anyone, signed in or not
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if request.endpoint != "static" and sessions.touch(row):
         db.session.commit()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from carers.cases.models import Household
+from carers.cases.models import Household, Team
 from carers.checks import operations as checks
 from carers.checks.models import Check, Referee
 from carers.clocks.workdays import add_working_days
@@ -54,6 +54,16 @@ def fill_date(group, when):
     group.get_by_label("Year").fill(str(when.year))
 
 
+def in_a_team(user, name: str):
+    """Every case belongs to a team, so whoever opens one is in a team."""
+    team = Team(name=name)
+    db.session.add(team)
+    db.session.flush()
+    user.team_id = team.id
+    db.session.commit()
+    return user
+
+
 def receive_all_checks(reference: str, user, *, reg24_only: bool = False):
     """The checks ledger has its own tests: here the required checks simply arrive today."""
     db.session.rollback()
@@ -79,7 +89,7 @@ def test_a_mainstream_household_goes_from_first_contact_to_ready_for_panel(
     complete_journey(forms)
     forms.submit("/enquiry/check-answers", {})
     reference = db.session.scalar(select(Enquiry.reference))
-    worker = make_user("team_manager")
+    worker = in_a_team(make_user("team_manager"), "Recruitment and assessment")
     sign_in(page, worker.email)
 
     page.goto(f"/staff/enquiries/{reference}")
@@ -124,7 +134,7 @@ def test_a_mainstream_household_goes_from_first_contact_to_ready_for_panel(
 
 
 def test_a_kinship_household_goes_from_referral_to_ready_for_panel(page, axe, make_user):
-    manager = make_user("team_manager")
+    manager = in_a_team(make_user("team_manager"), "Kinship assessment")
     sign_in(page, manager.email)
     page.goto("/staff/referrals/new")
     axe(page)

@@ -122,8 +122,8 @@ def test_the_checks_table_shows_who_what_status_dates_and_next_action(client, si
     case_page = page(client, f"/staff/cases/{household.reference}")
     assert "Checks and references" in case_page
     html = page(client, f"/staff/cases/{household.reference}/checks")
-    assert "<caption class=\"govuk-table__caption govuk-table__caption--m\">Stage 1</caption>" \
-        in html
+    assert re.search(r'<caption class="govuk-table__caption govuk-table__caption--m">'
+                     r'(<span id="[\w-]+">)?Stage 1(</span>)?</caption>', html)
     for text in ["Enhanced DBS with children&#39;s barred list", "Jo Bloggs", "Sam Bloggs",
                  "Medical report", "home area (record the current address)",
                  "referee 1 (not yet named)", "Not requested", "Request it", "Name the referee",

@@ -58,7 +58,7 @@ def test_the_local_server_does_not_announce_its_name_and_version(database_url, t
 
     port = free_port()
     env = {**os.environ, "SECRET_KEY": "test-secret", "DATABASE_URL": database_url,
-           "PYTHONPATH": str(ROOT)}
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "PYTHONPATH": str(ROOT)}
     flask = os.path.join(os.path.dirname(sys.executable), "flask")
     process = subprocess.Popen([flask, "--app", "carers", "serve", "--port", str(port)],
                                cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
