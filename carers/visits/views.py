@@ -53,8 +53,8 @@ from carers.visits.rules import (
 
 bp = Blueprint("visits", __name__)
 
-CHANGED_MESSAGE = ("This visit changed since you opened it. Check the latest details below, "
-                   "then make your change again.")
+CHANGED_KEPT = ("This visit changed since you opened it, so nothing was saved. What you typed "
+                "is kept below: check the latest details, then save again.")
 DIARY_LIMIT = 500
 
 
@@ -232,7 +232,7 @@ def rearrange(visit_id):
     household = visit.household
     form, staff, members = _visit_form(household, visit)
     form.submit.label.text = "Rearrange visit"
-    clashes = []
+    clashes, status = [], 200
     if request.method == "GET":
         local = london(visit.starts_at)
         form.version.data = str(visit.version)
@@ -257,14 +257,14 @@ def rearrange(visit_id):
             except operations.VisitClashes as problem:
                 clashes = _clashed(form, problem)
             except operations.VisitChanged:
-                flash(CHANGED_MESSAGE, "warning")
-                return redirect(url_for("visits.visit", visit_id=visit_id))
+                _changed_since_opened(form, visit)
+                status = 409
             else:
                 flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned will be "
                       "sent the new details.")
                 return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/form.html", form=form, household=household,
-                           clashes=clashes, title="Rearrange the visit", visit=visit)
+                           clashes=clashes, title="Rearrange the visit", visit=visit), status
 
 
 @bp.route("/staff/visits/<int:visit_id>/cancel", methods=["GET", "POST"])
@@ -274,19 +274,20 @@ def cancel(visit_id):
     if not visit.is_active:
         flash("This visit is not booked, so it cannot be cancelled", "warning")
         return redirect(url_for("visits.visit", visit_id=visit.id))
-    form = CancelForm()
+    form, status = CancelForm(), 200
     if request.method == "GET":
         form.version.data = str(visit.version)
     elif form.validate():
         try:
             operations.cancel_visit(visit, current_user, form.reason.data, form.seen_version())
         except operations.VisitChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, visit)
+            status = 409
         else:
             flash("Visit cancelled. Everyone concerned will be sent the cancellation.")
-        return redirect(url_for("visits.visit", visit_id=visit_id))
+            return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/simple_form.html", form=form, visit=visit,
-                           household=visit.household, title="Cancel the visit")
+                           household=visit.household, title="Cancel the visit"), status
 
 
 @bp.route("/staff/visits/<int:visit_id>/write-up", methods=["GET", "POST"])
@@ -296,7 +297,7 @@ def write_up(visit_id):
     if visit.status == Visit.CANCELLED or visit.starts_at_utc > utcnow():
         flash("You can write up a visit once it has started", "warning")
         return redirect(url_for("visits.visit", visit_id=visit.id))
-    form = WriteUpForm()
+    form, status = WriteUpForm(), 200
     if request.method == "GET":
         form.version.data = str(visit.version)
         if visit.write_up:
@@ -307,12 +308,23 @@ def write_up(visit_id):
             operations.record_outcome(visit, current_user, form.outcome.data == "took_place",
                                       form.write_up.data, form.seen_version())
         except operations.VisitChanged:
-            flash(CHANGED_MESSAGE, "warning")
+            _changed_since_opened(form, visit)
+            status = 409
         else:
             flash("Write-up saved")
-        return redirect(url_for("visits.visit", visit_id=visit_id))
+            return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/simple_form.html", form=form, visit=visit,
-                           household=visit.household, title="Write up the visit")
+                           household=visit.household, title="Write up the visit"), status
+
+
+def _changed_since_opened(form, visit) -> None:
+    """Someone else changed the visit first: nothing was saved, everything typed is shown
+    again, and the form now carries the latest version, so saving again is a choice made
+    after seeing the visit as it is."""
+    db.session.rollback()
+    db.session.refresh(visit)
+    form.form_errors.append(CHANGED_KEPT)
+    form.version.data = str(visit.version)
 
 
 def _week_param() -> date:

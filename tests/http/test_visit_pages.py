@@ -9,7 +9,7 @@ import vobject
 from sqlalchemy import func, select
 
 from carers.audit.models import AuditEvent
-from carers.core.dates import today
+from carers.core.dates import london, today
 from carers.extensions import db
 from carers.notifications.models import OutboxMessage
 from carers.visits.models import CalendarFeed, Visit
@@ -181,9 +181,33 @@ def test_a_stale_rearrange_is_refused(client, case):
     response = post(client, f"/staff/visits/{visit.id}/rearrange",
                     booking(next_weekday(2), "10:00", workers=[str(worker.id)],
                             version=str(visit.version - 1 or 99)))
-    assert response.status_code == 302
+    # Nothing is saved, and the form comes back with what was typed and why.
+    assert response.status_code == 409
+    assert errors(response) == ["This visit changed since you opened it, so nothing was saved. "
+                                "What you typed is kept below: check the latest details, "
+                                "then save again."]
+    html = response.get_data(as_text=True)
+    assert f'value="{next_weekday(2).day}"' in html
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).status == "booked"
+    assert london(db.session.get(Visit, visit.id).starts_at).date() == next_weekday(1)
+
+
+def test_a_second_write_up_at_the_same_moment_keeps_its_text(client, case):
+    _, worker, household = case
+    past = book(household, worker, today() - timedelta(days=2), time(10, 0))
+    opened_at = str(past.version)
+    first = post(client, f"/staff/visits/{past.id}/write-up", {
+        "outcome": "took_place", "write_up": "Saw both applicants.", "version": opened_at})
+    assert first.status_code == 302
+    second = post(client, f"/staff/visits/{past.id}/write-up", {
+        "outcome": "took_place", "write_up": "A long account of the bedroom and the garden.",
+        "version": opened_at})
+    assert second.status_code == 409
+    assert "This visit changed since you opened it" in errors(second)[0]
+    assert "A long account of the bedroom and the garden." in second.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Visit, past.id).write_up == "Saw both applicants."
 
 
 def test_the_diary_shows_the_week_in_london_time(client, case):
