@@ -75,6 +75,8 @@ from carers.settings.registry import agency_settings
 
 bp = Blueprint("panel", __name__)
 
+CHANGED_KEPT = ("This changed since you opened it, so nothing was saved. What you typed is "
+                "kept below: check the latest details, then save again.")
 MEETING_CHANGED = ("This meeting changed since you opened this page. Check the latest details, "
                    "then save again: what you typed is below.")
 
@@ -518,8 +520,7 @@ def recommendation(meeting_id, reference):
         except TransitionRefused as refused:
             refusals = _refused(refused.reasons)
         except case_ops.CaseChanged:
-            flash(CHANGED_MESSAGE, "warning")
-            return redirect(url_for("panel.my_meeting", meeting_id=meeting_id))
+            refusals = _changed_since_opened(form, household)
         else:
             flash(f"Recommendation on {household.reference} recorded")
             return redirect(url_for("panel.my_meeting", meeting_id=meeting_id))
@@ -558,8 +559,7 @@ def minutes(meeting_id):
         except TransitionRefused as refused:
             refusals = _refused(refused.reasons)
         except (ops.MeetingChanged, case_ops.CaseChanged):
-            flash(CHANGED_MESSAGE, "warning")
-            return redirect(back)
+            refusals = _changed_since_opened(form, meeting)
         else:
             flash(f"Minutes are final: {sent} {'case' if sent == 1 else 'cases'} sent to the "
                   "agency decision maker" if final else "Draft minutes saved")
@@ -643,8 +643,7 @@ def decide(reference):
             except TransitionRefused as refused:
                 refusals = _refused(refused.reasons)
             except case_ops.CaseChanged:
-                flash(CHANGED_MESSAGE, "warning")
-                return redirect(url_for("panel.decide", reference=reference))
+                refusals = _changed_since_opened(form, household)
             else:
                 flash("Decision recorded. The letter to the applicant is ready to download.")
                 return redirect(url_for("panel.letter", decision_id=decision.id))
@@ -657,6 +656,14 @@ def decide(reference):
     return render_template("panel/decide.html", form=form, refusals=refusals,
                            household=household, rec=rec, clock=clock,
                            rec_terms=ops.terms_text(_terms(rec)))
+
+
+def _changed_since_opened(form, record) -> list[dict]:
+    """Someone else saved first: nothing was saved, what was typed stays on the page, and the
+    form now carries the latest version, so saving again is a choice made after a look."""
+    db.session.rollback()
+    form.version.data = str(record.version)
+    return [{"text": CHANGED_KEPT}]
 
 
 def _terms(rec: PanelRecommendation | None) -> dict | None:

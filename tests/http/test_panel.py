@@ -585,6 +585,14 @@ def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
     db.session.refresh(household)
     assert household.stage == "panel_recommended"
     assert "Draft: heard &lt;b&gt;the case&lt;/b&gt;." in client.get(url).get_data(as_text=True)
+    # Someone saving minutes on a page opened before that save loses nothing they typed.
+    opened_at = str(meeting.version)
+    r = post(client, url, {"minutes": "A long second draft.", "final": "draft",
+                           "version": opened_at})
+    assert r.status_code == 200 and "This changed since you opened it" in text_of(r)
+    assert "A long second draft." in text_of(r)
+    db.session.refresh(meeting)
+    assert meeting.minutes == "Draft: heard <b>the case</b>."
     # A member who is neither chair nor minute taker cannot write them.
     assert client_for(app, panel["ind1"].user).get(url).status_code == 403
     assert finalise_minutes(app, panel, meeting).status_code == 302
