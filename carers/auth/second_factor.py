@@ -62,7 +62,7 @@ def _normal_code(code: str) -> str:
 def matching_step(secret: str, code: str, now: datetime | None = None) -> int | None:
     """The time step whose code this is (allowing one step either side), or None."""
     code = _normal_code(code)
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     at = (now or utcnow()).timestamp()

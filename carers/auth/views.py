@@ -48,7 +48,7 @@ _UNSAFE_IN_NEXT = re.compile(r"[\\\x00-\x20\x7f]")
 def _account(user_id: str):
     # The id carries the account's session version, so changing it ends every session at once.
     ident, _, token = str(user_id).partition(":")
-    if not ident.isdigit():
+    if not (ident.isascii() and ident.isdigit()):
         return None
     user = db.session.get(User, int(ident))
     if user is None or not user.active or user.session_token != token:

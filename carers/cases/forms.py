@@ -76,7 +76,7 @@ class VersionedForm(GovForm):
 
     def seen_version(self) -> int | None:
         raw = self.version.data or ""
-        return int(raw) if raw.isdigit() else None
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
     def changed_since_opened(self, message: str, current_version: int) -> None:
         """Someone else saved first: keep everything typed, say so in the error summary, and

@@ -65,7 +65,7 @@ def _reader(reference):
 
 def _revision(raw) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 def _editor(household, *, sections=None, recommendation=None, training=None, comments=None,

@@ -21,6 +21,7 @@ from carers.audit.models import AuditEvent
 from carers.auth.models import User
 from carers.cases.models import CaseEvent, Household, case_worker
 from carers.cases.operations import CaseChanged
+from carers.checks.models import Referee
 from carers.core.dates import LONDON, today
 from carers.extensions import db
 from carers.pipeline import TransitionFacts
@@ -352,3 +353,22 @@ def test_two_workers_withdraw_the_same_case_and_the_second_keeps_what_they_typed
     withdrawals = db.session.scalars(select(CaseEvent.body).where(
         CaseEvent.household_id == case.id, CaseEvent.kind == CaseEvent.TRANSITION)).all()
     assert withdrawals == ["They moved away"]
+
+
+
+@pytest.mark.parametrize("version", ["²", "٣", "9" * 40])
+def test_a_version_that_is_not_a_plain_number_is_read_as_none_not_a_server_error(
+        app, case, sam, version):
+    """A tampered version field ("²" is a digit to Python but not a number to int(), and 40
+    digits overflow the column) counts as no version, as if the field were missing."""
+    referee = Referee(household_id=case.id, name="Pat Friend",
+                      relationship_to_applicant="Friend")
+    db.session.add(referee)
+    db.session.commit()
+    sams = client_for(app, sam)
+    page = text_of(sams.get(f"/staff/cases/{case.reference}/checks"))
+    response = sams.post(f"/staff/cases/{case.reference}/referees/{referee.id}/withdraw",
+                         data={"csrf_token": csrf_token(page), "version": version},
+                         follow_redirects=True)
+    assert response.status_code == 200
+    assert "Pat Friend is no longer a referee" in flashes(text_of(response))
