@@ -315,6 +315,8 @@ def _household(hid: int, rng: random.Random, ctx: Context, out: dict) -> None:
         "child_date_of_birth": state.child.date_of_birth if state.child else None,
         "child_la_reference": state.child.la_reference if state.child else None,
         "child_relationship": state.child.relationship if state.child else None,
+        "child_placed_on": state.child.placed_on if state.child else None,
+        "child_placing_authority": state.child.placing_authority if state.child else None,
     }
     for name_ in DATE_FIELDS:
         row[name_] = getattr(state, name_)
