@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from carers.auth.models import RecoveryCode, User
 from carers.auth.roles import RoleKey
 from carers.core.dates import utcnow
+from carers.core.numbers import DIGITS
 from carers.extensions import db
 from carers.settings.registry import agency_settings
 
@@ -62,7 +63,7 @@ def _normal_code(code: str) -> str:
 def matching_step(secret: str, code: str, now: datetime | None = None) -> int | None:
     """The time step whose code this is (allowing one step either side), or None."""
     code = _normal_code(code)
-    if not (code.isascii() and code.isdigit() and len(code) == 6):
+    if not (DIGITS.fullmatch(code) and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
     at = (now or utcnow()).timestamp()

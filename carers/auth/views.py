@@ -36,6 +36,7 @@ from carers.auth.forms import (
 from carers.auth.models import User, check_dummy_password
 from carers.auth.passwords import password_problem
 from carers.core.dates import utcnow
+from carers.core.numbers import plain_number
 from carers.core.templating import staff_pages
 from carers.extensions import db, limiter, login_manager
 from carers.settings.registry import agency_settings
@@ -48,9 +49,10 @@ _UNSAFE_IN_NEXT = re.compile(r"[\\\x00-\x20\x7f]")
 def _account(user_id: str):
     # The id carries the account's session version, so changing it ends every session at once.
     ident, _, token = str(user_id).partition(":")
-    if not (ident.isascii() and ident.isdigit()):
+    number = plain_number(ident)
+    if number is None:
         return None
-    user = db.session.get(User, int(ident))
+    user = db.session.get(User, number)
     if user is None or not user.active or user.session_token != token:
         return None
     return user

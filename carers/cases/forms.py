@@ -34,6 +34,7 @@ from carers.core.forms import (
     WholeNumberField,
     submit_button,
 )
+from carers.core.numbers import plain_number
 from carers.pipeline import WITHDRAWAL_REASONS, Action, ChildDetails, Recommendation
 
 # Text answers use DataRequired, which looks at the answer after trimming: a note of spaces
@@ -75,8 +76,7 @@ class VersionedForm(GovForm):
     version = HiddenField()
 
     def seen_version(self) -> int | None:
-        raw = self.version.data or ""
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+        return plain_number(self.version.data)
 
     def changed_since_opened(self, message: str, current_version: int) -> None:
         """Someone else saved first: keep everything typed, say so in the error summary, and

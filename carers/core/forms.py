@@ -13,6 +13,7 @@ from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitFie
 from wtforms.validators import StopValidation, ValidationError
 
 from carers.core.dates import today
+from carers.core.numbers import DIGITS
 from carers.core.requests import UNREADABLE
 
 # Characters that reorder text as shown (the right-to-left override U+202E and the other
@@ -21,7 +22,6 @@ _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # Characters no person types: C0 controls other than tab and newlines, and the bidi controls.
 _CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{_BIDI}]")
 _FILE_NAME_UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f{_BIDI}]")
-_DIGITS = re.compile(r"[0-9]+")
 
 
 def strip_text(value):
@@ -156,7 +156,7 @@ class GovDateField(DateField):
             raise ValueError(f"{self.subject} must include a {' and '.join(missing)}")
         # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses.
         not_numbers = [n for n, v in zip(self.PARTS, parts, strict=True)
-                       if not _DIGITS.fullmatch(v)]
+                       if not DIGITS.fullmatch(v)]
         if not_numbers:
             self.first_error_part = not_numbers[0]
             raise ValueError(f"{self.subject} must be a real date, in numbers")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import request, url_for
 
+from carers.core.numbers import plain_number
 from carers.extensions import db
 
 
@@ -44,8 +45,7 @@ class Page:
 
 
 def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
+    return plain_number(request.args.get("page"), below=1_000_000) or 1
 
 
 def paginate(query, count_query, per_page: int) -> Page:

@@ -23,6 +23,7 @@ from carers.auth.access import roles_required
 from carers.cases.access import CASE_READERS, can_change, can_read, is_manager
 from carers.cases.views import get_case
 from carers.core.dates import format_datetime
+from carers.core.numbers import plain_number
 from carers.extensions import db
 from carers.reports import operations, structure
 from carers.reports.document import (
@@ -64,8 +65,7 @@ def _reader(reference):
 
 
 def _revision(raw) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    return plain_number((raw or "").strip())
 
 
 def _editor(household, *, sections=None, recommendation=None, training=None, comments=None,
