@@ -15,7 +15,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from carers.audit.models import AuditEvent
 from carers.audit.operations import record as audit
 from carers.auth.models import User
-from carers.cases.views import get_case
+from carers.cases.queries import get_case
 from carers.core.dates import LONDON
 from carers.core.forms import GovForm, submit_button
 from carers.core.pagination import paginate

@@ -1,24 +1,19 @@
-"""Who may use which staff page. Views ask here rather than checking roles themselves."""
+"""Who may use the sign-in pages and an account's own settings (see carers.auth.policy)."""
 
-from functools import wraps
+from carers.auth.policy import link, public, signed_in
 
-from flask import abort, redirect, request, url_for
-from flask_login import current_user
-
-
-def roles_required(*roles):
-    """Signed-in staff holding at least one of these roles; others get 403 (or sign in)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
-            if not current_user.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.required_roles = frozenset(roles)
-        return wrapped
-
-    return decorator
+ROUTES = {
+    "auth.sign_in": public(),
+    "auth.second_factor": public(),  # the password was right; the view checks the code
+    "auth.recovery_code": public(),
+    "auth.sign_out": public(),
+    "auth.keep_alive": signed_in(before_second_factor=True),
+    "auth.home": signed_in(),
+    "auth.account": signed_in(before_second_factor=True),
+    "auth.set_up_second_factor": signed_in(before_second_factor=True),
+    "auth.new_recovery_codes": signed_in(),
+    "auth.turn_off_second_factor": signed_in(),
+    "auth.change_password": signed_in(before_second_factor=True),
+    "auth.sign_out_everywhere": signed_in(before_second_factor=True),
+    "auth.set_password": link(),  # a staff invitation's single-use link
+}

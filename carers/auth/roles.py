@@ -33,3 +33,16 @@ FOSTERING_TEAM = frozenset({
     RoleKey.TEAM_MANAGER,
     RoleKey.ADMINISTRATOR,
 })
+
+# The role sets that access rules are written with. Which records a role reaches is decided
+# by each feature's record rules (its access.py).
+ALL_STAFF = frozenset(RoleKey)
+# Staff who see the pipeline and case pages at all.
+CASE_READERS = FOSTERING_TEAM | {RoleKey.AGENCY_DECISION_MAKER, RoleKey.PANEL_ADMINISTRATOR}
+MANAGERS = frozenset({RoleKey.TEAM_MANAGER, RoleKey.ADMINISTRATOR})
+# Staff who work across the whole agency rather than in one team.
+AGENCY_WIDE = frozenset({RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
+                         RoleKey.PANEL_ADMINISTRATOR})
+ADMINISTRATORS = frozenset({RoleKey.ADMINISTRATOR})
+PANEL_ADMINS = frozenset({RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR})
+DECISION_MAKERS = frozenset({RoleKey.AGENCY_DECISION_MAKER})

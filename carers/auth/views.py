@@ -34,10 +34,10 @@ from carers.auth.forms import (
     TurnOffForm,
 )
 from carers.auth.models import User, check_dummy_password
+from carers.auth.navigation import staff_pages
 from carers.auth.passwords import password_problem
 from carers.core.dates import utcnow
 from carers.core.numbers import plain_number
-from carers.core.templating import staff_pages
 from carers.extensions import db, limiter, login_manager
 from carers.settings.registry import agency_settings
 

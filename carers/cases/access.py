@@ -1,10 +1,18 @@
-"""Who may see and change a case. Views ask here; they do not check roles themselves."""
+"""Who may see and change a case, and who may use the case pages.
 
-from carers.auth.roles import FOSTERING_TEAM, RoleKey
+The rules (``can_read``, ``can_change``) are asked by the record rules below, which the
+access policy (carers.auth.policy) runs before every request to a case page, and by the
+lists that show only readable cases (``readable_cases``).
+"""
 
-# Roles that see the pipeline and case pages at all.
-CASE_READERS = FOSTERING_TEAM | {RoleKey.AGENCY_DECISION_MAKER, RoleKey.PANEL_ADMINISTRATOR}
-MANAGERS = {RoleKey.TEAM_MANAGER, RoleKey.ADMINISTRATOR}
+from sqlalchemy import or_, select
+from werkzeug.exceptions import NotFound
+
+from carers.auth.policy import record_rule, staff
+from carers.auth.roles import AGENCY_WIDE, CASE_READERS, FOSTERING_TEAM, MANAGERS, RoleKey
+from carers.cases.models import Household, Task, case_worker
+from carers.extensions import db
+from carers.settings.registry import agency_settings
 
 
 def is_manager(user) -> bool:
@@ -20,15 +28,6 @@ def can_change(user, household) -> bool:
     return any(worker.id == user.id for worker in household.workers)
 
 
-# Roles that work across the whole agency rather than in one team.
-AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER, RoleKey.PANEL_ADMINISTRATOR}
-
-# Other features add rules that open a case to more people, each ``fn(user, household) ->
-# bool`` (the panel: members of a meeting with the case on its agenda, during the access
-# period).
-EXTRA_READERS: list = []
-
-
 def same_team(user, household) -> bool:
     """Teams apply when both the case and the person have one (a one-team agency has none)."""
     return household.team_id is None or user.team_id is None or \
@@ -37,31 +36,23 @@ def same_team(user, household) -> bool:
 
 def can_read(user, household, settings=None) -> bool:
     """Who may see a case: those who may change it; staff working agency-wide; other staff of
-    the case's team, read-only, when the agency's settings allow it; and any extra rule."""
+    the case's team, read-only, when the agency's settings allow it."""
     if user.has_role(*CASE_READERS):
         if can_change(user, household) or user.has_role(*AGENCY_WIDE):
             return True
         if settings is None:
-            from carers.settings.registry import agency_settings
-
             settings = agency_settings()
         if settings.get("team_read_access", True) and same_team(user, household):
             return True
-    return any(rule(user, household) for rule in EXTRA_READERS)
+    return False
 
 
 def readable_cases(user, settings=None):
     """The cases ``user`` may read, as a condition on Household for lists (None: every case).
     The same rule as ``can_read``, for the pipeline board's queries."""
-    from sqlalchemy import or_, select
-
-    from carers.cases.models import Household, case_worker
-
     if user.has_role(*AGENCY_WIDE):
         return None
     if settings is None:
-        from carers.settings.registry import agency_settings
-
         settings = agency_settings()
     allocated = Household.id.in_(select(case_worker.c.household_id)
                                  .where(case_worker.c.user_id == user.id))
@@ -72,3 +63,53 @@ def readable_cases(user, settings=None):
         return None if settings.get("team_read_access", True) else or_(
             Household.team_id.is_(None), allocated)
     return or_(Household.team_id.is_(None), Household.team_id == user.team_id, allocated)
+
+
+# --- the access policy's record rules and the case pages' routes ---
+
+CASE = "case"  # the case named by <reference>, read
+CASE_CHANGE = "case_change"  # the same case, changed
+TASK = "task"  # the task named by <task_id>
+
+
+def _case_named(args) -> Household:
+    household = db.session.scalar(select(Household).where(
+        Household.reference == str(args.get("reference", ""))))
+    if household is None:
+        raise NotFound()
+    return household
+
+
+@record_rule(CASE)
+def _may_read_case(user, args) -> bool:
+    return can_read(user, _case_named(args))
+
+
+@record_rule(CASE_CHANGE)
+def _may_change_case(user, args) -> bool:
+    return can_change(user, _case_named(args))
+
+
+@record_rule(TASK)
+def _may_complete_task(user, args) -> bool:
+    """A task's owner completes it; otherwise whoever may change its case."""
+    task = db.session.get(Task, args.get("task_id"))
+    if task is None:
+        raise NotFound()
+    return task.owner_id == user.id or can_change(user, task.household)
+
+
+ROUTES = {
+    "cases.board": staff(CASE_READERS),
+    "cases.my_work": staff(CASE_READERS),
+    "cases.case": staff(CASE_READERS, record=CASE),
+    "cases.move": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.add_note": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.add_task": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.task_done": staff(CASE_READERS, record=TASK),
+    "cases.allocation": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.child_details": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.oversight": staff(MANAGERS, record=CASE_CHANGE),
+    "cases.open_case": staff(FOSTERING_TEAM),  # as the inbox: who may read the enquiry
+    "cases.new_referral": staff(CASE_READERS),
+}

@@ -10,10 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    HiddenField,
-    RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -23,66 +20,24 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from carers.core.forms import (
+    ChoiceCheckboxesField,
+    ChoiceRadioField,
+    ChoiceSelectField,
     DateRequired,
     GovDateField,
     GovForm,
     NotInFuture,
+    VersionedForm,
     WholeNumberField,
     submit_button,
 )
-from carers.core.numbers import plain_number
 from carers.pipeline import WITHDRAWAL_REASONS, Action, ChildDetails, Recommendation
 
 # Text answers use DataRequired, which looks at the answer after trimming: a note of spaces
 # is no note. Choices use InputRequired, which looks at what was sent.
-
-
-class _KnownChoice:
-    """A value that is not one of the choices (only a tampered form or a stale page sends
-    one) gets the question's own message, not WTForms' "Not a valid choice"."""
-
-    unknown_message = "Select one of the options"
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            required = [v.message for v in self.validators if isinstance(v, InputRequired)]
-            raise ValidationError(required[0] if required else self.unknown_message) from None
-
-
-class ChoiceRadioField(_KnownChoice, RadioField):
-    pass
-
-
-class ChoiceSelectField(_KnownChoice, SelectField):
-    pass
-
-
-class ChoiceCheckboxesField(_KnownChoice, SelectMultipleField):
-    unknown_message = "Select workers from the list"
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(list(dict.fromkeys(valuelist)))  # a value sent twice is one
-
-
-class VersionedForm(GovForm):
-    """Carries the case version the worker saw, to refuse changes made over someone else's."""
-
-    version = HiddenField()
-
-    def seen_version(self) -> int | None:
-        return plain_number(self.version.data)
-
-    def changed_since_opened(self, message: str, current_version: int) -> None:
-        """Someone else saved first: keep everything typed, say so in the error summary, and
-        carry the latest version so that saving again (after a look) is a deliberate choice."""
-        self.form_errors.append(message)
-        self.version.data = str(current_version)
 
 
 def _reason(required: bool, label="Reason", hint="This is kept on the case record."):

@@ -22,13 +22,13 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from carers.cases.forms import VersionedForm
 from carers.checks.rules import CheckKind, Outcome
 from carers.core.forms import (
     DateRequired,
     GovDateField,
     GovForm,
     NotInFuture,
+    VersionedForm,
     WholeNumberField,
     clean_file_name,
     submit_button,

@@ -18,10 +18,9 @@ from flask_login import current_user
 from sqlalchemy import exists, select
 
 from carers.audit.operations import record as audit
-from carers.auth.access import roles_required
-from carers.cases.access import CASE_READERS, can_change, readable_cases
+from carers.cases.access import can_change, readable_cases
 from carers.cases.models import HouseholdMember
-from carers.cases.views import CHANGED_MESSAGE, get_case
+from carers.cases.queries import get_case
 from carers.checks import operations, rules
 from carers.checks.forms import (
     RELATIONSHIP_LABELS,
@@ -41,6 +40,7 @@ from carers.checks.operations import CaseChanged, ReferenceClosed
 from carers.checks.team import team_filters, team_query
 from carers.clocks.statutory import clock_setting
 from carers.clocks.workdays import add_working_days
+from carers.core.changes import CHANGED_MESSAGE
 from carers.core.dates import today, utcnow
 from carers.core.pagination import paginate
 from carers.extensions import db, limiter
@@ -102,7 +102,6 @@ def _back(household):
 # --- a case's checks ---
 
 @bp.get("/staff/cases/<reference>/checks")
-@roles_required(*CASE_READERS)
 def case_checks(reference):
     household = get_case(reference)
     changer = can_change(current_user, household)
@@ -137,7 +136,6 @@ def case_checks(reference):
 
 
 @bp.route("/staff/cases/<reference>/checks/<int:check_id>", methods=["GET", "POST"])
-@roles_required(*CASE_READERS)
 def check(reference, check_id):
     household = get_case(reference)
     item = _owned(Check, check_id, household)
@@ -184,7 +182,6 @@ def _check_page(household, item, changer, form, record_form, upload_form=None):
 
 
 @bp.post("/staff/cases/<reference>/checks/<int:check_id>/documents")
-@roles_required(*CASE_READERS)
 def upload(reference, check_id):
     household = _changer(reference)
     item = _owned(Check, check_id, household)
@@ -201,7 +198,6 @@ def upload(reference, check_id):
 
 
 @bp.get("/staff/cases/<reference>/documents/<int:document_id>")
-@roles_required(*CASE_READERS)
 def document(reference, document_id):
     household = get_case(reference)
     item = db.session.get(CheckDocument, document_id)
@@ -218,7 +214,6 @@ def document(reference, document_id):
 
 
 @bp.post("/staff/cases/<reference>/checks/<int:check_id>/renew")
-@roles_required(*CASE_READERS)
 def renew(reference, check_id):
     household = _changer(reference)
     item = _owned(Check, check_id, household)
@@ -249,7 +244,6 @@ def _changed_since_opened(form, household):
 @bp.route("/staff/cases/<reference>/people/new", methods=["GET", "POST"],
           defaults={"member_id": None})
 @bp.route("/staff/cases/<reference>/people/<int:member_id>", methods=["GET", "POST"])
-@roles_required(*CASE_READERS)
 def person(reference, member_id):
     household = _changer(reference)
     member = _owned(HouseholdMember, member_id, household) if member_id else None
@@ -281,7 +275,6 @@ def person(reference, member_id):
 @bp.route("/staff/cases/<reference>/addresses/new", methods=["GET", "POST"],
           defaults={"address_id": None})
 @bp.route("/staff/cases/<reference>/addresses/<int:address_id>", methods=["GET", "POST"])
-@roles_required(*CASE_READERS)
 def address(reference, address_id):
     household = _changer(reference)
     item = _owned(Address, address_id, household) if address_id else None
@@ -311,7 +304,6 @@ def address(reference, address_id):
 
 
 @bp.post("/staff/cases/<reference>/addresses/<int:address_id>/remove")
-@roles_required(*CASE_READERS)
 def remove_address(reference, address_id):
     household = _changer(reference)
     item = _owned(Address, address_id, household)
@@ -328,7 +320,6 @@ def remove_address(reference, address_id):
 
 
 @bp.route("/staff/cases/<reference>/household-details", methods=["GET", "POST"])
-@roles_required(*CASE_READERS)
 def details(reference):
     household = _changer(reference)
     form = DetailsForm()
@@ -357,7 +348,6 @@ def details(reference):
 @bp.route("/staff/cases/<reference>/referees/new", methods=["GET", "POST"],
           defaults={"referee_id": None})
 @bp.route("/staff/cases/<reference>/referees/<int:referee_id>/edit", methods=["GET", "POST"])
-@roles_required(*CASE_READERS)
 def edit_referee(reference, referee_id):
     household = _changer(reference)
     referee = _owned(Referee, referee_id, household) if referee_id else None
@@ -380,7 +370,6 @@ def edit_referee(reference, referee_id):
 
 
 @bp.get("/staff/cases/<reference>/referees/<int:referee_id>")
-@roles_required(*CASE_READERS)
 def referee(reference, referee_id):
     household = get_case(reference)
     item = _owned(Referee, referee_id, household)
@@ -394,7 +383,6 @@ def referee(reference, referee_id):
 
 
 @bp.post("/staff/cases/<reference>/referees/<int:referee_id>/invite")
-@roles_required(*CASE_READERS)
 def invite(reference, referee_id):
     household = _changer(reference)
     item = _owned(Referee, referee_id, household)
@@ -412,7 +400,6 @@ def invite(reference, referee_id):
 
 
 @bp.post("/staff/cases/<reference>/referees/<int:referee_id>/withdraw")
-@roles_required(*CASE_READERS)
 def withdraw(reference, referee_id):
     household = _changer(reference)
     item = _owned(Referee, referee_id, household)
@@ -430,7 +417,6 @@ def withdraw(reference, referee_id):
 
 @bp.route("/staff/cases/<reference>/referees/<int:referee_id>/interview",
           methods=["GET", "POST"])
-@roles_required(*CASE_READERS)
 def interview(reference, referee_id):
     household = _changer(reference)
     item = _owned(Referee, referee_id, household)
@@ -453,7 +439,6 @@ def interview(reference, referee_id):
 # --- the team's list ---
 
 @bp.get("/staff/checks")
-@roles_required(*CASE_READERS)
 def team():
     form, filters = team_filters(request.args)
     on, within = today(), warning_days()

@@ -1,9 +1,13 @@
-"""Database connection settings that differ between SQLite and PostgreSQL."""
+"""Database connection settings that differ between SQLite and PostgreSQL, and the one way a
+state change reaches the database (``transaction``)."""
 
 import sqlite3
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from carers.extensions import db
 
 
 @event.listens_for(Engine, "connect")
@@ -25,3 +29,15 @@ def init_app(app):
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if uri.startswith("postgresql"):
         options.setdefault("pool_pre_ping", True)
+
+
+@contextmanager
+def transaction():
+    """One state change, all or nothing: commits when the block ends, rolls back and re-raises
+    when it raises (a Refusal included), so no view ever commits or rolls back itself."""
+    try:
+        yield db.session
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()

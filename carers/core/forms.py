@@ -9,11 +9,21 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, HiddenField, IntegerField, StringField, SubmitField, validators
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    validators,
+)
 from wtforms.validators import StopValidation, ValidationError
 
 from carers.core.dates import today
-from carers.core.numbers import DIGITS
+from carers.core.numbers import DIGITS, plain_number
 from carers.core.requests import UNREADABLE
 
 # Characters that reorder text as shown (the right-to-left override U+202E and the other
@@ -232,3 +242,50 @@ class NotBefore:
     def __call__(self, form, field):
         if field.data and field.data < self.earliest:
             raise ValidationError(self.message)
+
+
+# Choices and versions
+
+class _KnownChoice:
+    """A value that is not one of the choices (only a tampered form or a stale page sends
+    one) gets the question's own message, not WTForms' "Not a valid choice"."""
+
+    unknown_message = "Select one of the options"
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            required = [v.message for v in self.validators
+                        if isinstance(v, validators.InputRequired)]
+            raise ValidationError(required[0] if required else self.unknown_message) from None
+
+
+class ChoiceRadioField(_KnownChoice, RadioField):
+    pass
+
+
+class ChoiceSelectField(_KnownChoice, SelectField):
+    pass
+
+
+class ChoiceCheckboxesField(_KnownChoice, SelectMultipleField):
+    unknown_message = "Select workers from the list"
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(list(dict.fromkeys(valuelist)))  # a value sent twice is one
+
+
+class VersionedForm(GovForm):
+    """Carries the case version the worker saw, to refuse changes made over someone else's."""
+
+    version = HiddenField()
+
+    def seen_version(self) -> int | None:
+        return plain_number(self.version.data)
+
+    def changed_since_opened(self, message: str, current_version: int) -> None:
+        """Someone else saved first: keep everything typed, say so in the error summary, and
+        carry the latest version so that saving again (after a look) is a deliberate choice."""
+        self.form_errors.append(message)
+        self.version.data = str(current_version)

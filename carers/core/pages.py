@@ -4,6 +4,9 @@ from flask import Blueprint, render_template
 
 bp = Blueprint("pages", __name__)
 
+# Every page here is open to everyone (the app factory declares them public).
+PAGES = ("accessibility", "privacy", "cookies")
+
 
 @bp.get("/accessibility")
 def accessibility():

@@ -6,8 +6,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from carers.audit.operations import record as audit
-from carers.auth.access import roles_required
-from carers.auth.roles import FOSTERING_TEAM
 from carers.cases.access import can_read
 from carers.cases.models import Household
 from carers.clocks.statutory import first_response_clock
@@ -46,7 +44,6 @@ def team_pathway(user) -> str:
 
 
 @bp.get("/")
-@roles_required(*FOSTERING_TEAM)
 def index():
     status = request.args.get("status", "")
     # A team that takes one pathway's enquiries (the kinship team) sees those first.
@@ -86,7 +83,6 @@ def get_enquiry(reference: str) -> Enquiry:
 
 
 @bp.route("/<reference>", methods=["GET", "POST"])
-@roles_required(*FOSTERING_TEAM)
 def detail(reference):
     enquiry = get_enquiry(reference)
     form = RecordResponseForm()

@@ -13,13 +13,15 @@ from datetime import date
 from flask import abort
 from sqlalchemy import select
 
-from carers.auth.roles import RoleKey
+from carers.auth.policy import record_rule, staff
+from carers.auth.roles import CASE_READERS, DECISION_MAKERS, PANEL_ADMINS
+from carers.cases.access import CASE, can_read
+from carers.cases.models import Household
+from carers.core.dates import today
 from carers.extensions import db
-from carers.panel.models import MeetingSeat, PanelMeeting, PanelMember
+from carers.panel.models import AgendaItem, MeetingSeat, PanelDecision, PanelMeeting, PanelMember
 from carers.panel.rules import PanelRole, can_see_meeting
-
-PANEL_ADMINS = frozenset({RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR})
-DECISION_MAKERS = frozenset({RoleKey.AGENCY_DECISION_MAKER})
+from carers.settings.registry import agency_settings
 
 
 def membership(user) -> PanelMember | None:
@@ -59,7 +61,17 @@ def writes_minutes(meeting: PanelMeeting, member: PanelMember | None, user) -> b
             and (member.role.chairs or member.role is PanelRole.MINUTE_TAKER))
 
 
-# --- the access policy's record rules (carers.auth.policy) ---
+# --- the access policy's record rules and the panel pages' routes ---
+
+PANEL_MEMBERSHIP = "panel_membership"  # the account is on the panel list
+PANEL_MEETING = "panel_meeting"  # a panel member's meeting: invited, within the access period
+PANEL_CHAIR = "panel_chair"  # the same, chaired by the account (the chair or a vice chair)
+PANEL_MINUTES = "panel_minutes"  # the meeting's minutes: panel administrators, chair, minuter
+MEETING = "meeting"  # the panel meeting named by <meeting_id>, managed by the panel admin
+AGENDA_ITEM = "agenda_item"  # the agenda item <item_id> of the meeting <meeting_id>
+PANEL_MEMBER = "panel_member"  # the panel member named by <member_id>
+DECISION = "decision"  # the agency decision <decision_id>: whoever may read its case
+
 
 def meeting_exists(meeting_id) -> PanelMeeting:
     meeting = db.session.get(PanelMeeting, meeting_id)
@@ -68,29 +80,86 @@ def meeting_exists(meeting_id) -> PanelMeeting:
     return meeting
 
 
-def may_open_meeting(user, meeting_id) -> bool:
-    """A panel member's own meeting pages: invited and within the access period, else 404."""
-    from carers.core.dates import today
-    from carers.settings.registry import agency_settings
+@record_rule(PANEL_MEMBERSHIP)
+def _on_the_panel(user, args) -> bool:
+    return membership(user) is not None
 
-    visible_meeting(meeting_id, user, today(), agency_settings())
+
+# A meeting a member may not open answers 404, as if it did not exist.
+@record_rule(PANEL_MEETING)
+def may_open_meeting(user, args) -> bool:
+    """A panel member's own meeting pages: invited and within the access period, else 404."""
+    visible_meeting(args.get("meeting_id"), user, today(), agency_settings())
     return True
 
 
-def may_record_recommendation(user, meeting_id) -> bool:
-    from carers.core.dates import today
-    from carers.settings.registry import agency_settings
-
-    meeting, member = visible_meeting(meeting_id, user, today(), agency_settings())
+@record_rule(PANEL_CHAIR)
+def may_record_recommendation(user, args) -> bool:
+    meeting, member = visible_meeting(args.get("meeting_id"), user, today(), agency_settings())
     return chairs_meeting(meeting, member)
 
 
-def may_write_minutes(user, meeting_id) -> bool:
-    from carers.core.dates import today
-    from carers.settings.registry import agency_settings
-
+@record_rule(PANEL_MINUTES)
+def may_write_minutes(user, args) -> bool:
     if user.has_role(*PANEL_ADMINS):
-        meeting_exists(meeting_id)
+        meeting_exists(args.get("meeting_id"))
         return True
-    meeting, member = visible_meeting(meeting_id, user, today(), agency_settings())
+    meeting, member = visible_meeting(args.get("meeting_id"), user, today(), agency_settings())
     return writes_minutes(meeting, member, user)
+
+
+@record_rule(MEETING)
+def _meeting(user, args) -> bool:
+    meeting_exists(args.get("meeting_id"))
+    return True  # panel administrators manage every meeting
+
+
+@record_rule(AGENDA_ITEM)
+def _agenda_item(user, args) -> bool:
+    item = db.session.get(AgendaItem, args.get("item_id"))
+    if item is None or item.meeting_id != args.get("meeting_id"):
+        abort(404)
+    return True
+
+
+@record_rule(PANEL_MEMBER)
+def _panel_member(user, args) -> bool:
+    if db.session.get(PanelMember, args.get("member_id")) is None:
+        abort(404)
+    return True
+
+
+@record_rule(DECISION)
+def _decision(user, args) -> bool:
+    decision = db.session.get(PanelDecision, args.get("decision_id"))
+    if decision is None:
+        abort(404)
+    return can_read(user, db.session.get(Household, decision.household_id))
+
+
+ROUTES = {
+    # the panel administrator's pages
+    "panel.members": staff(PANEL_ADMINS),
+    "panel.add_member": staff(PANEL_ADMINS),
+    "panel.edit_member": staff(PANEL_ADMINS, record=PANEL_MEMBER),
+    "panel.meetings": staff(PANEL_ADMINS),
+    "panel.new_meeting": staff(PANEL_ADMINS),
+    "panel.edit_meeting": staff(PANEL_ADMINS, record=MEETING),
+    "panel.meeting": staff(PANEL_ADMINS, record=MEETING),
+    "panel.meeting_members": staff(PANEL_ADMINS, record=MEETING),
+    "panel.add_agenda_item": staff(PANEL_ADMINS, record=MEETING),
+    "panel.remove_agenda_item": staff(PANEL_ADMINS, record=AGENDA_ITEM),
+    "panel.issue_papers": staff(PANEL_ADMINS, record=MEETING),
+    # members' own pages (any role; being on the panel list is what counts)
+    "panel.my_meetings": staff(record=PANEL_MEMBERSHIP),
+    "panel.my_meeting": staff(record=PANEL_MEETING),
+    "panel.pack": staff(record=PANEL_MEETING),
+    "panel.report": staff(record=PANEL_MEETING),
+    "panel.recommendation": staff(record=PANEL_CHAIR),
+    "panel.minutes": staff(record=PANEL_MINUTES),
+    # the agency decision
+    "panel.decisions": staff(DECISION_MAKERS),
+    "panel.decide": staff(DECISION_MAKERS, record=CASE),
+    "panel.letter": staff(CASE_READERS, record=DECISION),
+    "panel.letter_pdf": staff(CASE_READERS, record=DECISION),
+}

@@ -20,17 +20,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from carers.cases.forms import (
+from carers.core.forms import (
     ChoiceCheckboxesField,
     ChoiceRadioField,
     ChoiceSelectField,
-    VersionedForm,
-)
-from carers.core.forms import (
     DateRequired,
     GovDateField,
     GovForm,
     NotInFuture,
+    VersionedForm,
     WholeNumberField,
     submit_button,
 )

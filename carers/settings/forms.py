@@ -2,8 +2,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import Email, Length, NumberRange, ValidationError
 
-from carers.cases.forms import ChoiceRadioField
-from carers.core.forms import GovForm, InputRequired, WholeNumberField, submit_button
+from carers.core.forms import (
+    ChoiceRadioField,
+    GovForm,
+    InputRequired,
+    WholeNumberField,
+    submit_button,
+)
 from carers.settings.registry import SETTINGS
 
 

@@ -152,3 +152,11 @@ def agency_settings() -> dict:
 
 def setting(key: str):
     return agency_settings()[key]
+
+
+def init_app(app) -> None:
+    """Every template can state the agency's figures: ``agency`` is its settings."""
+
+    @app.context_processor
+    def agency_globals():
+        return {"agency": agency_settings()}

@@ -3,8 +3,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Email, Length
 
 from carers.auth.roles import ROLE_NAMES
-from carers.cases.forms import ChoiceCheckboxesField
-from carers.core.forms import GovForm, InputRequired, submit_button
+from carers.core.forms import ChoiceCheckboxesField, GovForm, InputRequired, submit_button
 
 ROLE_CHOICES = [(key.value, name) for key, name in ROLE_NAMES.items()]
 

@@ -2,7 +2,11 @@
 may read the case sees its visits, and whoever may change it changes them. Anyone attending a
 visit may also see and change that visit."""
 
-from carers.cases.access import CASE_READERS, can_change, can_read
+from carers.auth.policy import link, record_rule, staff
+from carers.auth.roles import CASE_READERS
+from carers.cases.access import CASE_CHANGE, can_change, can_read
+from carers.cases.queries import get_case
+from carers.visits.queries import get_visit
 
 VISIT_READERS = CASE_READERS
 
@@ -20,17 +24,38 @@ def can_change_visit(user, visit) -> bool:
     return can_change(user, visit.household) or any(w.id == user.id for w in visit.workers)
 
 
-# --- the access policy's record rules (carers.auth.policy) ---
+# --- the access policy's record rules and the visit pages' routes ---
 
-def _visit(visit_id):
-    from carers.visits.views import get_visit
-
-    return get_visit(visit_id)  # 404 when there is no such visit
-
-
-def may_see_visit(user, visit_id) -> bool:
-    return can_see_visit(user, _visit(visit_id))
+CASE_VISITS = "case_visits"  # the visits of the case named by <reference>
+VISIT = "visit"  # the visit named by <visit_id>, seen
+VISIT_CHANGE = "visit_change"  # the same visit, changed
 
 
-def may_change_visit(user, visit_id) -> bool:
-    return can_change_visit(user, _visit(visit_id))
+@record_rule(CASE_VISITS)
+def _may_see_case_visits(user, args) -> bool:
+    return can_see_case_visits(user, get_case(args.get("reference", "")))
+
+
+@record_rule(VISIT)
+def _may_see_visit(user, args) -> bool:
+    return can_see_visit(user, get_visit(args.get("visit_id")))
+
+
+@record_rule(VISIT_CHANGE)
+def _may_change_visit(user, args) -> bool:
+    return can_change_visit(user, get_visit(args.get("visit_id")))
+
+
+ROUTES = {
+    "visits.case_visits": staff(CASE_READERS, record=CASE_VISITS),
+    "visits.book": staff(CASE_READERS, record=CASE_CHANGE),
+    "visits.visit": staff(CASE_READERS, record=VISIT),
+    "visits.visit_calendar": staff(CASE_READERS, record=VISIT),
+    "visits.rearrange": staff(CASE_READERS, record=VISIT_CHANGE),
+    "visits.cancel": staff(CASE_READERS, record=VISIT_CHANGE),
+    "visits.write_up": staff(CASE_READERS, record=VISIT_CHANGE),
+    "visits.diary": staff(CASE_READERS),  # the view lets managers pick one of their staff
+    "visits.calendar_feed": staff(CASE_READERS),  # the account's own feed
+    "visits.revoke_calendar_feed": staff(CASE_READERS),
+    "visits.feed": link(),  # the feed's secret address is the key; the view checks it
+}

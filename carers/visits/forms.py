@@ -18,8 +18,16 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from carers.cases.forms import ChoiceCheckboxesField, ChoiceRadioField, VersionedForm
-from carers.core.forms import DateRequired, GovDateField, GovForm, WholeNumberField, submit_button
+from carers.core.forms import (
+    ChoiceCheckboxesField,
+    ChoiceRadioField,
+    DateRequired,
+    GovDateField,
+    GovForm,
+    VersionedForm,
+    WholeNumberField,
+    submit_button,
+)
 from carers.visits.rules import KINDS, MAX_MINUTES, MIN_MINUTES, PLACES, TimeProblem, parse_time
 
 

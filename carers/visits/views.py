@@ -19,22 +19,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from carers.audit.operations import record as audit
-from carers.auth.access import roles_required
 from carers.cases.access import can_change, is_manager
-from carers.cases.views import get_case, team_staff
+from carers.cases.queries import get_case, team_staff
 from carers.core.dates import london, today, utcnow
 from carers.core.pagination import paginate
 from carers.extensions import db, limiter
 from carers.settings.registry import agency_settings
 from carers.visits import ics, operations
 from carers.visits.access import (
-    VISIT_READERS,
     can_change_visit,
     can_see_case_visits,
     can_see_visit,
 )
 from carers.visits.forms import CancelForm, FeedForm, RevokeForm, VisitForm, WriteUpForm
 from carers.visits.models import CalendarFeed, Visit, visit_worker
+from carers.visits.queries import get_visit
 from carers.visits.rules import (
     KINDS,
     PLACES,
@@ -73,17 +72,9 @@ def visit_when(visit) -> str:
     return format_when(visit.starts_at, visit.duration_minutes)
 
 
-def get_visit(visit_id: int) -> Visit:
-    visit = db.session.scalar(select(Visit).where(Visit.id == visit_id).options(
-        selectinload(Visit.workers), selectinload(Visit.members)))
-    if visit is None:
-        abort(404)
-    return visit
-
-
 def _visit_form(household, visit: Visit | None = None):
     form = VisitForm()
-    staff = {str(u.id): u for u in team_staff()}
+    staff = {str(u.id): u for u in team_staff(current_user)}
     for worker in [*household.workers, *(visit.workers if visit else [])]:
         staff.setdefault(str(worker.id), worker)
     form.workers.choices = [(k, u.name) for k, u in staff.items()]
@@ -140,7 +131,6 @@ def _clashed(form, problem) -> list:
 
 
 @bp.get("/staff/cases/<reference>/visits")
-@roles_required(*VISIT_READERS)
 def case_visits(reference):
     household = get_case(reference)
     if not can_see_case_visits(current_user, household):
@@ -158,7 +148,6 @@ def case_visits(reference):
 
 
 @bp.route("/staff/cases/<reference>/visits/new", methods=["GET", "POST"])
-@roles_required(*VISIT_READERS)
 def book(reference):
     household = get_case(reference)
     if not can_change(current_user, household):
@@ -186,7 +175,6 @@ def book(reference):
 
 
 @bp.get("/staff/visits/<int:visit_id>")
-@roles_required(*VISIT_READERS)
 def visit(visit_id):
     visit = get_visit(visit_id)
     if not can_see_visit(current_user, visit):
@@ -200,7 +188,6 @@ def visit(visit_id):
 
 
 @bp.get("/staff/visits/<int:visit_id>/calendar.ics")
-@roles_required(*VISIT_READERS)
 def visit_calendar(visit_id):
     """The visit as a calendar file, for whoever may see the visit."""
     visit = get_visit(visit_id)
@@ -223,7 +210,6 @@ def _changeable(visit_id):
 
 
 @bp.route("/staff/visits/<int:visit_id>/rearrange", methods=["GET", "POST"])
-@roles_required(*VISIT_READERS)
 def rearrange(visit_id):
     visit = _changeable(visit_id)
     if not visit.is_active:
@@ -268,7 +254,6 @@ def rearrange(visit_id):
 
 
 @bp.route("/staff/visits/<int:visit_id>/cancel", methods=["GET", "POST"])
-@roles_required(*VISIT_READERS)
 def cancel(visit_id):
     visit = _changeable(visit_id)
     if not visit.is_active:
@@ -291,7 +276,6 @@ def cancel(visit_id):
 
 
 @bp.route("/staff/visits/<int:visit_id>/write-up", methods=["GET", "POST"])
-@roles_required(*VISIT_READERS)
 def write_up(visit_id):
     visit = _changeable(visit_id)
     if visit.status == Visit.CANCELLED or visit.starts_at_utc > utcnow():
@@ -346,19 +330,18 @@ def _diary_owner():
         return current_user, []
     if not is_manager(current_user):
         abort(403)
-    staff = {str(u.id): u for u in team_staff()}
+    staff = {str(u.id): u for u in team_staff(current_user)}
     if raw not in staff:
         abort(404)
     return staff[raw], staff
 
 
 @bp.get("/staff/diary")
-@roles_required(*VISIT_READERS)
 def diary():
     monday = _week_param()
     start, end = week_bounds(monday)
     owner, _ = _diary_owner()
-    staff = team_staff() if is_manager(current_user) else []
+    staff = team_staff(current_user) if is_manager(current_user) else []
     visits = list(db.session.scalars(
         select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
         .where(visit_worker.c.user_id == owner.id, Visit.starts_at >= start,
@@ -382,7 +365,6 @@ def diary():
 
 
 @bp.route("/staff/calendar-feed", methods=["GET", "POST"])
-@roles_required(*VISIT_READERS)
 def calendar_feed():
     form, revoke_form = FeedForm(), RevokeForm()
     address = None
@@ -396,7 +378,6 @@ def calendar_feed():
 
 
 @bp.post("/staff/calendar-feed/revoke")
-@roles_required(*VISIT_READERS)
 def revoke_calendar_feed():
     if RevokeForm().validate() and operations.revoke_feed(current_user):
         flash("Your calendar address is turned off. Calendars using it will stop updating.")

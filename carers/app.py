@@ -1,0 +1,184 @@
+"""The application factory: one Flask app with every feature's blueprint, access rules,
+tables and commands. The only module that knows every feature; it imports them inside
+``create_app`` so that importing a feature never builds an app."""
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from carers import config
+from carers.core.paths import instance_path, shipped
+from carers.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(test_config=None) -> Flask:
+    app = Flask(
+        "carers",
+        instance_path=instance_path(),
+        instance_relative_config=True,
+        template_folder=shipped("templates"),
+        static_url_path="/assets",
+    )
+    from carers.core.requests import CarersRequest
+
+    app.request_class = CarersRequest
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load(app, test_config)
+    _trust_proxies(app)
+
+    # Our templates first, then the GOV.UK Jinja components and their WTForms widgets.
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(shipped("templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+
+    from carers.core import database
+
+    database.init_app(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=shipped("migrations"),
+                     render_as_batch=True)
+    from carers.auth import policy
+    from carers.auth import views as auth_views
+
+    auth_views.init_app(app)  # idle timeout first, then the access policy,
+    policy.init_app(app)  # then CSRF: a refused request is refused before anything else
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+
+    _register_models()
+    _register_features(app)
+
+    from carers.core import errors, security, templating
+    from carers.settings import registry
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    registry.init_app(app)
+    _register_commands(app)
+    return app
+
+
+def _trust_proxies(app):
+    """Read the client's address, scheme and host from the proxies' X-Forwarded-* headers,
+    trusting as many hops as configured (none by default)."""
+    hops = {name: int(app.config[f"PROXY_FIX_X_{name.upper()}"] or 0)
+            for name in ("for", "proto", "host")}
+    if any(hops.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops["for"], x_proto=hops["proto"],
+                                x_host=hops["host"])
+
+
+def _register_models():
+    # Imported for their side effect: SQLAlchemy and Alembic see every table.
+    from carers.audit import models as _audit  # noqa: F401
+    from carers.auth import models as _auth  # noqa: F401
+    from carers.cases import models as _cases  # noqa: F401
+    from carers.checks import models as _checks  # noqa: F401
+    from carers.enquiries import models as _enquiries  # noqa: F401
+    from carers.notifications import models as _notifications  # noqa: F401
+    from carers.panel import models as _panel  # noqa: F401
+    from carers.reports import models as _reports  # noqa: F401
+    from carers.scheduler import models as _scheduler  # noqa: F401
+    from carers.settings import models as _settings  # noqa: F401
+    from carers.visits import models as _visits  # noqa: F401
+
+
+def _register_features(app):
+    """Every feature's blueprint and the access rules for its routes, and the public pages."""
+    from carers.audit import access as audit_access
+    from carers.audit import views as audit_views
+    from carers.auth import access as auth_access
+    from carers.auth import navigation, policy
+    from carers.auth import views as auth_views
+    from carers.auth.roles import (
+        ADMINISTRATORS,
+        CASE_READERS,
+        DECISION_MAKERS,
+        FOSTERING_TEAM,
+        PANEL_ADMINS,
+        RoleKey,
+    )
+    from carers.cases import access as cases_access
+    from carers.cases import views as cases_views
+    from carers.checks import access as checks_access
+    from carers.checks import views as checks_views
+    from carers.core import pages
+    from carers.enquiries import access as enquiries_access
+    from carers.enquiries import inbox
+    from carers.enquiries import views as enquiry_views
+    from carers.panel import access as panel_access
+    from carers.panel import views as panel_views
+    from carers.reports import access as reports_access
+    from carers.reports import views as reports_views
+    from carers.scheduler import access as scheduler_access
+    from carers.scheduler import views as scheduler_views
+    from carers.settings import access as settings_access
+    from carers.settings import views as settings_views
+    from carers.staff import access as staff_access
+    from carers.staff import views as staff_views
+    from carers.visits import access as visits_access
+    from carers.visits import views as visits_views
+
+    policy.declare({"static": policy.public(),
+                    **{f"pages.{page}": policy.public() for page in pages.PAGES}})
+    for blueprints, access in [
+        ((pages.bp,), None),
+        ((enquiry_views.bp, inbox.bp), enquiries_access),
+        ((auth_views.bp,), auth_access),
+        ((cases_views.bp,), cases_access),
+        ((settings_views.bp,), settings_access),
+        ((checks_views.bp,), checks_access),
+        ((audit_views.bp,), audit_access),
+        ((staff_views.bp,), staff_access),
+        ((scheduler_views.bp,), scheduler_access),
+        ((visits_views.bp,), visits_access),
+        ((reports_views.bp,), reports_access),
+        ((panel_views.bp,), panel_access),
+    ]:
+        for bp in blueprints:
+            app.register_blueprint(bp)
+        if access is not None:
+            policy.declare(access.ROUTES)
+
+    # The staff navigation, in this order; the first page a person may open is their home.
+    navigation.init_app(app, [
+        ("My work", "cases.my_work", CASE_READERS),
+        ("Pipeline", "cases.board", CASE_READERS),
+        ("Checks", "checks.team", CASE_READERS),
+        ("Diary", "visits.diary", CASE_READERS),
+        ("Enquiries", "inbox.index", FOSTERING_TEAM),
+        ("Settings", "settings.edit", ADMINISTRATORS),
+        ("Jobs", "scheduler.jobs", ADMINISTRATORS),
+        ("Outbox", "scheduler.messages", ADMINISTRATORS),
+        ("Panel", "panel.meetings", PANEL_ADMINS),
+        ("Decisions", "panel.decisions", DECISION_MAKERS),
+        ("Panel meetings", "panel.my_meetings", {RoleKey.PANEL_MEMBER}),
+        ("Staff", "staff.index", ADMINISTRATORS),
+        ("Audit trail", "audit.search", ADMINISTRATORS),
+    ])
+
+
+def _register_commands(app):
+    from carers.audit.cli import audit_cli
+    from carers.auth.cli import users_cli
+    from carers.cases.cli import teams_cli
+    from carers.core.serving import serve_command
+    from carers.demo.cli import demo_cli
+    from carers.notifications.cli import outbox_cli
+    from carers.panel.cli import panel_cli
+    from carers.scheduler.cli import scheduler_cli
+
+    for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli,
+                  serve_command, teams_cli):
+        app.cli.add_command(group)
