@@ -1,0 +1,1 @@
+"""Administration: the agency settings page and the audit-trail pages."""
