@@ -5,7 +5,7 @@ dataclasses below, asks ``required_checks`` what is needed today, and describes 
 check as a ``CheckState`` to ask the ledger helpers (status, Stage 1 complete, outstanding,
 expiring, lapsed).
 
-Sources (domain.md section 4). [V] figures are constants here with their source; [S] figures
+Sources (docs/domain.md section 4). [V] figures are constants here with their source; [S] figures
 are agency settings whose defaults live in ``CHECK_DEFAULTS``.
 """
 

@@ -1,6 +1,6 @@
 """Statutory and good-practice clocks, each with a due date, a status and an explanation.
 
-Rule from domain.md: a figure checked against legislation ([V]) is a constant here with
+Rule from docs/domain.md: a figure checked against legislation ([V]) is a constant here with
 its source; a practice ([S]) or unverified ([U]) figure is an agency setting whose default
 lives in ``CLOCK_DEFAULTS`` and which managers can change.
 
@@ -212,7 +212,7 @@ def make_clock(key: str, label: str, start: date | None, today: date, *,
                  explanation)
 
 
-# --- the clocks in domain.md section 9 ---
+# --- the clocks in docs/domain.md section 9 ---
 
 def first_response_clock(enquiry_received: date | None, today: date,
                          responded_on: date | None = None,

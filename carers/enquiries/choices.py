@@ -1,4 +1,4 @@
-"""Answer options for the enquiry form (domain reference section 7)."""
+"""Answer options for the enquiry form (docs/domain.md section 7)."""
 
 FOSTERING_TYPES = [
     ("emergency", "Emergency", "A safe home at very short notice, often for a few nights"),

@@ -1,6 +1,6 @@
 """Panel rules as plain Python: roles, quorum, the papers-due date and the access window.
 
-Quorum (FSR 24) is unverified in domain.md section 3 ([U]): the 2011 wording was not
+Quorum (FSR 24) is unverified in docs/domain.md section 3 ([U]): the 2011 wording was not
 retrieved, so every figure of the rule is an agency setting whose default is the old 2002
 rule (5 members including the chair or a vice chair, a social worker and 2 independent
 members). Advisers and the minute taker attend but are not members for quorum.

@@ -3,7 +3,7 @@
 One ``Stage`` enum serves both pathways so a case row needs a single ``stage`` column;
 ``PATHWAY_STAGES`` says which stages each pathway uses, in order.
 
-Stage 1 and Stage 2 (mainstream). Stage 2 may run alongside Stage 1 (domain.md section 1),
+Stage 1 and Stage 2 (mainstream). Stage 2 may run alongside Stage 1 (docs/domain.md section 1),
 but the Stage 1 decision is a real event: once the last Stage 1 item is in, the manager has
 10 working days to give notice of unsuitability, and after that the case is in Stage 2. So
 the case's *stage* follows the Stage 1 decision, and parallel Stage 2 work is recorded as a
@@ -121,7 +121,7 @@ PATHWAY_STAGES: dict[Pathway, tuple[Stage, ...]] = {
 ASSESSMENT_STAGES = frozenset({Stage.STAGE1, Stage.STAGE2, Stage.FULL_ASSESSMENT})
 
 # Before a formal application. For connected persons the full assessment is treated as the
-# application (some councils do the same, domain.md section 2), so a negative viability
+# application (some councils do the same, docs/domain.md section 2), so a negative viability
 # assessment closes the case "before application".
 PRE_APPLICATION_STAGES = frozenset({Stage.ENQUIRY, Stage.INITIAL_CONTACT, Stage.INITIAL_VISIT,
                                     Stage.REFERRAL, Stage.VIABILITY_ASSESSMENT})

@@ -6,7 +6,7 @@ and a pen picture; Section A, factual (Part 1 the Stage 1 information, Part 2 ch
 verification); Section B, analysis; Section C, supporting information. Kinship (connected
 person) cases follow Form C, 2011 edition, Section B: B1 the child, B2 the birth family, B3
 the applicants, B4 capacity to care for this child, B6 the applicant's report (their
-comments), B7 summary and recommendation (domain.md section 2).
+comments), B7 summary and recommendation (docs/domain.md section 2).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The agency settings: every [S] or [U] figure from the domain reference, with its default.
+"""The agency settings: every [S] or [U] figure from docs/domain.md, with its default.
 
 A [V] figure (fixed by legislation) is a constant in the code that uses it, never a setting.
 """
@@ -98,7 +98,7 @@ SETTINGS += [
     for key, ps in PANEL_DEFAULTS.items()
 ]
 
-# Other [S] and [U] figures from domain.md, and how long records are kept. The retention
+# Other [S] and [U] figures from docs/domain.md, and how long records are kept. The retention
 # minimums are set in law (FSR 30-32) [V]: an agency may keep records longer, never less.
 SETTINGS += [
     Setting("assessment_typical_months", "Usual length of a mainstream assessment (months)", 6,
