@@ -62,6 +62,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check carers tests bench
+	$(BIN)/lint-imports
 
 # Remake the lock files: requirements/main.txt (what a production install needs) and
 # requirements/test.txt (that and the tests' tools), for Python 3.11 on Linux.

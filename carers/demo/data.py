@@ -59,6 +59,7 @@ from carers.pipeline import (
 from carers.reports import operations as reports
 from carers.reports.models import AssessmentReport, ReportSection
 from carers.settings.registry import agency_settings
+from carers.visits.demo import load_demo_visits
 
 DEMO_PASSWORD = "demo-fostering-2026"  # noqa: S105 (published in the README)
 # Every demo account has two-step sign in set up with this published key: add it to an
@@ -1144,8 +1145,6 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
     agency.settle_references(random.Random(f"{seed}-references"))
     agency.finish_panels(random.Random(f"{seed}-panels"))
     agency.settle_reports()
-    from carers.visits.demo import load_demo_visits
-
     load_demo_visits(random.Random(f"{seed}-visits"))
     # Store every open case's checks as the nightly refresh would, so the demo starts
     # complete rather than on the morning after.
