@@ -14,13 +14,16 @@ from what each kind of user is to the case (by hand, not by asking the policy's 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+import carers
 from carers.auth import policy
 from carers.auth.roles import RoleKey
 from carers.cases.access import CASE, CASE_CHANGE, CASE_READERS, TASK
@@ -71,6 +74,11 @@ HIDDEN = "not found"
 PANEL_ADMINS = {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}
 # Panel members' relations to the world's meeting (each has a place on the panel list).
 ON_THE_PANEL = {"invited", "chair", "uninvited"}
+
+# Every feature's access.py: the one place each of its routes' rules is declared.
+ACCESS_MODULES = [importlib.import_module(f"carers.{path.parent.name}.access")
+                  for path in sorted(Path(carers.__file__).parent.glob("*/access.py"))]
+
 
 
 @dataclass
@@ -279,6 +287,21 @@ def test_every_route_has_a_policy(app):
                 url_rule.endpoint
         if rule.record in (CASE, CASE_CHANGE):
             assert "reference" in url_rule.arguments, url_rule.endpoint
+
+
+def test_each_route_is_declared_once_beside_its_feature(app):
+    # Every rule comes from exactly one feature's access.py ROUTES.
+    from_features = [endpoint for module in ACCESS_MODULES for endpoint in module.ROUTES]
+    assert len(from_features) == len(set(from_features))
+    assert set(from_features) | {"static"} | {e for e in policy.POLICY if e.startswith("pages.")} \
+        == set(app_endpoints(app))
+    # A second, different rule for a route already declared stops the app from starting.
+    with pytest.raises(ValueError, match="declared twice"):
+        policy.declare({"cases.case": policy.public()})
+    assert policy.rule_for("cases.case").audience == policy.STAFF
+    with pytest.raises(ValueError, match="unknown record rule"):
+        policy.declare({"made.up": policy.staff(record="no-such-rule")})
+    assert policy.rule_for("made.up") is None
 
 
 def test_a_route_without_a_policy_is_refused_to_everyone(app):
