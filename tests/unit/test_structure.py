@@ -111,3 +111,25 @@ def test_no_cycle_between_feature_folders(graph):
         edges.setdefault(folder(source), set()).update(
             folder(t) for t in targets if folder(t) != folder(source))
     assert cycles(edges) == []
+
+
+# Modules that hold a blueprint's routes.
+VIEWS = ("views", "inbox")
+
+
+def test_no_feature_imports_another_features_views(graph):
+    reaching = sorted(f"{source} -> {target}"
+                      for source, targets in module_edges(graph).items()
+                      for target in targets
+                      if target.rsplit(".", 1)[-1] in VIEWS and source != "carers.app"
+                      and folder(source) != folder(target))
+    assert reaching == []
+
+
+def test_views_leave_transactions_to_operations():
+    # A view reads its form and calls one operation; the operation commits or rolls back.
+    found = [f"{path.relative_to(PACKAGE.parent).as_posix()}:{number}"
+             for path in sorted(PACKAGE.rglob("*.py")) if path.stem in VIEWS
+             for number, line in enumerate(path.read_text().splitlines(), start=1)
+             if ".commit(" in line or ".rollback(" in line]
+    assert found == []
