@@ -162,7 +162,7 @@ def _check_page(household, item, changer, form, record_form, upload_form=None,
     context = dict(
         household=household, item=item, record_form=record_form,
         upload_form=upload_form or DocumentForm(formdata=None),
-        status=rules.check_status(state, on, warning_days()),
+        check_status=rules.check_status(state, on, warning_days()),
         placeholder_closed=rules.superseded_placeholder(state),
         next_step=rules.next_action(state, on, warning_days()), can_change=changer,
         renewal=queries.renewal_of(item),

@@ -217,6 +217,28 @@ def test_a_stale_form_is_refused_not_applied(client, forms, signed_in, frozen):
     assert db.session.scalar(select(func.count(HouseholdMember.id))) == 1
 
 
+def test_a_refused_check_comes_back_with_what_was_typed(client, forms, signed_in, frozen):
+    worker = signed_in("assessing_social_worker")
+    household = make_case(worker)
+    page(client, f"/staff/cases/{household.reference}/checks")
+    slot = next(row for key, row in checks_of(household).items()
+                if key.startswith("reference:slot"))
+    for name in ("Pat Friend", "Lee Neighbour"):
+        db.session.refresh(household)
+        add_referee(forms, household, name, f"{name.split()[0].lower()}@example.org")
+    response = forms.submit(f"/staff/cases/{household.reference}/checks/{slot.id}", {
+        "requested_on": ["4", "1", "2027"], "requested_from": "A neighbour",
+        "received_on": ["", "", ""], "expires_on": ["", "", ""],
+        "notes": "Phoned twice, no answer"})
+    assert response.status_code == 200
+    html = html_of(response)
+    assert "govuk-error-summary" in html
+    assert "This referee slot is no longer needed" in html
+    assert "Phoned twice, no answer" in html and 'value="A neighbour"' in html
+    db.session.refresh(slot)
+    assert slot.notes is None and slot.requested_on is None
+
+
 def test_recording_a_check_sets_its_dates_expiry_and_verifier(client, forms, signed_in,
                                                               frozen):
     worker = signed_in("assessing_social_worker")
