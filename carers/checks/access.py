@@ -12,6 +12,7 @@ ROUTES = {
     "checks.team": staff(CASE_READERS),
     "checks.case_checks": staff(CASE_READERS, record=CASE),
     "checks.check": staff(CASE_READERS, record=CASE),
+    "checks.record_check": staff(CASE_READERS, record=CASE_CHANGE),
     "checks.upload": staff(CASE_READERS, record=CASE_CHANGE),
     "checks.document": staff(CASE_READERS, record=CASE),
     "checks.renew": staff(CASE_READERS, record=CASE_CHANGE),

@@ -1,4 +1,5 @@
-"""State changes on the checks ledger. Each public function is one transaction and commits it,
+"""State changes on the checks ledger. Each public function is one transaction and commits it
+(rolled back when it refuses, with one of the refusals below or the case's ``CaseChanged``),
 except ``sync_required_checks``, which works inside the caller's transaction.
 
 Whenever the household changes (people, addresses, referees, pets, previous fostering) the
@@ -30,8 +31,11 @@ from carers.checks.models import (
     Referee,
     ReferenceResponse,
 )
+from carers.checks.queries import renewal_of
 from carers.clocks.statutory import clock_setting
 from carers.clocks.workdays import add_working_days, fmt_day
+from carers.core.changes import Refusal
+from carers.core.database import transaction
 from carers.core.dates import format_date, london, today, utcnow
 from carers.extensions import db
 from carers.notifications.operations import queue_email
@@ -39,6 +43,7 @@ from carers.pipeline import CLOSED_STAGES, Pathway, Stage
 from carers.settings.registry import agency_settings
 
 __all__ = [
+    "CannotInvite",
     "CaseChanged",
     "PlaceholderClosed",
     "ReferenceClosed",
@@ -67,19 +72,25 @@ CHECKS_EVENT = "checks"
 REFERENCE_PATH = "/reference/"
 
 
-class PlaceholderClosed(Exception):
+class PlaceholderClosed(Refusal):
     """A referee slot that a named referee has replaced: nothing can be recorded on it."""
 
     message = ("This referee slot is no longer needed: a referee has been named in its place. "
                "Record the reference on the named referee's check.")
 
 
-class ReferenceClosed(Exception):
+class ReferenceClosed(Refusal):
     """The referee's link cannot be used: ``reason`` is unknown, used, expired or withdrawn."""
 
+    message = "This reference link can no longer be used."
+
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__()
         self.reason = reason
+
+
+class CannotInvite(Refusal):
+    """The referee cannot be sent a link: no email address, or their reference is in."""
 
 
 # --- keeping the required checks in step with the household ---
@@ -203,140 +214,146 @@ def _row_for(household: Household, key: str, user=None) -> Check:
 
 def record_check(check: Check, user, *, requested_on, requested_from, received_on, outcome,
                  verified: bool, expires_on, notes) -> None:
-    household = check.household
-    if rules.superseded_placeholder(check.state()):
-        raise PlaceholderClosed
-    newly_received = received_on is not None and check.received_on is None
-    before = {name: getattr(check, name) for name in (
-        "requested_on", "requested_from", "received_on", "outcome", "expires_on", "notes")}
-    check.requested_on = requested_on
-    check.requested_from = requested_from or None
-    check.received_on = received_on
-    check.outcome = outcome or None
-    if received_on is None:
-        expires_on = None
-    elif expires_on is None:
-        expires_on = rules.expiry_for(received_on, check.renewal_years)
-    if expires_on != check.expires_on:
-        check.expiry_warning_sent_at = None
-    check.expires_on = expires_on
-    check.notes = notes or None
-    if verified and check.verified_by_id is None:
-        check.verified_by_id, check.verified_on = user.id, today()
-    elif not verified:
-        check.verified_by_id, check.verified_on = None, None
-    check.updated_at = utcnow()
-    if received_on is not None and check.renewal_of_id:
-        renewed = db.session.get(Check, check.renewal_of_id)
-        if renewed is not None and not renewed.superseded:
-            renewed.superseded = True
-            renewed.attention_on = None
-    if newly_received:
-        _event(household, user, CHECKS_EVENT, f"Received: {check.label}", on=received_on)
-    changed = sorted(k for k, v in before.items() if getattr(check, k) != v)
-    audit("update", "household_check", check.id, {"changed": changed, "kind": check.kind},
-          user=user)
-    sync_required_checks(household, user)
-    _commit()
+    with transaction():
+        household = check.household
+        if rules.superseded_placeholder(check.state()):
+            raise PlaceholderClosed
+        newly_received = received_on is not None and check.received_on is None
+        before = {name: getattr(check, name) for name in (
+            "requested_on", "requested_from", "received_on", "outcome", "expires_on", "notes")}
+        check.requested_on = requested_on
+        check.requested_from = requested_from or None
+        check.received_on = received_on
+        check.outcome = outcome or None
+        if received_on is None:
+            expires_on = None
+        elif expires_on is None:
+            expires_on = rules.expiry_for(received_on, check.renewal_years)
+        if expires_on != check.expires_on:
+            check.expiry_warning_sent_at = None
+        check.expires_on = expires_on
+        check.notes = notes or None
+        if verified and check.verified_by_id is None:
+            check.verified_by_id, check.verified_on = user.id, today()
+        elif not verified:
+            check.verified_by_id, check.verified_on = None, None
+        check.updated_at = utcnow()
+        if received_on is not None and check.renewal_of_id:
+            renewed = db.session.get(Check, check.renewal_of_id)
+            if renewed is not None and not renewed.superseded:
+                renewed.superseded = True
+                renewed.attention_on = None
+        if newly_received:
+            _event(household, user, CHECKS_EVENT, f"Received: {check.label}", on=received_on)
+        changed = sorted(k for k, v in before.items() if getattr(check, k) != v)
+        audit("update", "household_check", check.id, {"changed": changed, "kind": check.kind},
+              user=user)
+        sync_required_checks(household, user)
+        _commit()
 
 
 def start_renewal(check: Check, user) -> Check:
     """A new row for the same check; the old one stands until the renewal is received."""
-    existing = db.session.scalar(select(Check).where(Check.renewal_of_id == check.id))
-    if existing is not None:
-        return existing
-    renewal = Check(
-        household_id=check.household_id, member_id=check.member_id,
-        referee_id=check.referee_id, key=check.key, kind=check.kind, subject=check.subject,
-        required=True, stage1=check.stage1, reg24=check.reg24,
-        renewal_years=check.renewal_years, renewal_of_id=check.id, created_on=today())
-    db.session.add(renewal)
-    _derive(renewal)
-    _event(check.household, user, CHECKS_EVENT, f"Renewal started: {check.label}")
-    audit("create", "household_check", None, {"renewal_of": check.id}, user=user)
-    _commit()
-    return renewal
+    with transaction():
+        existing = renewal_of(check)
+        if existing is not None:
+            return existing
+        renewal = Check(
+            household_id=check.household_id, member_id=check.member_id,
+            referee_id=check.referee_id, key=check.key, kind=check.kind, subject=check.subject,
+            required=True, stage1=check.stage1, reg24=check.reg24,
+            renewal_years=check.renewal_years, renewal_of_id=check.id, created_on=today())
+        db.session.add(renewal)
+        _derive(renewal)
+        _event(check.household, user, CHECKS_EVENT, f"Renewal started: {check.label}")
+        audit("create", "household_check", None, {"renewal_of": check.id}, user=user)
+        _commit()
+        return renewal
 
 
 def add_document(check: Check, user, file_name: str, content_type: str, data: bytes,
                  ) -> CheckDocument:
-    document = CheckDocument(
-        check_id=check.id, file_name=file_name[:255], content_type=content_type,
-        size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
-        uploaded_by_id=user.id)
-    db.session.add(document)
-    db.session.flush()
-    audit("create", "check_document", document.id,
-          {"check": check.id, "size": len(data), "type": content_type}, user=user)
-    db.session.commit()
-    return document
+    with transaction():
+        document = CheckDocument(
+            check_id=check.id, file_name=file_name[:255], content_type=content_type,
+            size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
+            uploaded_by_id=user.id)
+        db.session.add(document)
+        db.session.flush()
+        audit("create", "check_document", document.id,
+              {"check": check.id, "size": len(data), "type": content_type}, user=user)
+        return document
 
 
 # --- the household: people, addresses, details ---
 
 def save_person(household: Household, user, member: HouseholdMember | None, fields: dict,
                 seen_version: int | None) -> HouseholdMember:
-    _touch(household, seen_version)
-    if member is None:
-        position = max((m.position for m in household.members), default=-1) + 1
-        member = HouseholdMember(position=position, **fields)
-        household.members.append(member)
-        db.session.flush()
-        _event(household, user, CHECKS_EVENT, f"{member.name} added to the case")
-        audit("create", "household_member", member.id, {"household": household.id}, user=user)
-    else:
-        changed = sorted(k for k, v in fields.items() if getattr(member, k) != v)
-        for name, value in fields.items():
-            setattr(member, name, value)
-        _event(household, user, CHECKS_EVENT, f"Details of {member.name} changed")
-        audit("update", "household_member", member.id, {"changed": changed}, user=user)
-    sync_required_checks(household, user)
-    _commit()
-    return member
+    with transaction():
+        _touch(household, seen_version)
+        if member is None:
+            position = max((m.position for m in household.members), default=-1) + 1
+            member = HouseholdMember(position=position, **fields)
+            household.members.append(member)
+            db.session.flush()
+            _event(household, user, CHECKS_EVENT, f"{member.name} added to the case")
+            audit("create", "household_member", member.id, {"household": household.id}, user=user)
+        else:
+            changed = sorted(k for k, v in fields.items() if getattr(member, k) != v)
+            for name, value in fields.items():
+                setattr(member, name, value)
+            _event(household, user, CHECKS_EVENT, f"Details of {member.name} changed")
+            audit("update", "household_member", member.id, {"changed": changed}, user=user)
+        sync_required_checks(household, user)
+        _commit()
+        return member
 
 
 def save_address(household: Household, user, address: Address | None, fields: dict,
                  seen_version: int | None) -> Address:
-    _touch(household, seen_version)
-    if address is None:
-        address = Address(household_id=household.id, **fields)
-        db.session.add(address)
-        db.session.flush()
-        audit("create", "address", address.id, {"household": household.id}, user=user)
-    else:
-        changed = sorted(k for k, v in fields.items() if getattr(address, k) != v)
-        for name, value in fields.items():
-            setattr(address, name, value)
-        audit("update", "address", address.id, {"household": household.id,
-                                                 "changed": changed}, user=user)
-    sync_required_checks(household, user)
-    _commit()
-    return address
+    with transaction():
+        _touch(household, seen_version)
+        if address is None:
+            address = Address(household_id=household.id, **fields)
+            db.session.add(address)
+            db.session.flush()
+            audit("create", "address", address.id, {"household": household.id}, user=user)
+        else:
+            changed = sorted(k for k, v in fields.items() if getattr(address, k) != v)
+            for name, value in fields.items():
+                setattr(address, name, value)
+            audit("update", "address", address.id, {"household": household.id,
+                                                     "changed": changed}, user=user)
+        sync_required_checks(household, user)
+        _commit()
+        return address
 
 
 def remove_address(household: Household, user, address: Address,
                    seen_version: int | None) -> None:
     """An address entered by mistake. Its area's check, if already started, is kept."""
-    _touch(household, seen_version)
-    db.session.delete(address)
-    audit("delete", "address", address.id, {"household": household.id}, user=user)
-    sync_required_checks(household, user)
-    _commit()
+    with transaction():
+        _touch(household, seen_version)
+        db.session.delete(address)
+        audit("delete", "address", address.id, {"household": household.id}, user=user)
+        sync_required_checks(household, user)
+        _commit()
 
 
 def save_details(household: Household, user, fields: dict, seen_version: int | None) -> None:
-    _touch(household, seen_version)
-    details = db.session.get(HouseholdDetails, household.id)
-    if details is None:
-        details = HouseholdDetails(household_id=household.id)
-        db.session.add(details)
-    changed = sorted(k for k, v in fields.items() if getattr(details, k, None) != v)
-    for name, value in fields.items():
-        setattr(details, name, value)
-    details.updated_at = utcnow()
-    audit("update", "household_details", household.id, {"changed": changed}, user=user)
-    sync_required_checks(household, user)
-    _commit()
+    with transaction():
+        _touch(household, seen_version)
+        details = db.session.get(HouseholdDetails, household.id)
+        if details is None:
+            details = HouseholdDetails(household_id=household.id)
+            db.session.add(details)
+        changed = sorted(k for k, v in fields.items() if getattr(details, k, None) != v)
+        for name, value in fields.items():
+            setattr(details, name, value)
+        details.updated_at = utcnow()
+        audit("update", "household_details", household.id, {"changed": changed}, user=user)
+        sync_required_checks(household, user)
+        _commit()
 
 
 # --- referees ---
@@ -357,75 +374,79 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def save_referee(household: Household, user, referee: Referee | None, fields: dict,
                  seen_version: int | None) -> Referee:
-    _touch(household, seen_version)
-    if referee is None:
-        referee = Referee(household_id=household.id, **fields)
-        db.session.add(referee)
-        db.session.flush()
-        _event(household, user, CHECKS_EVENT, f"Personal referee added: {referee.name}")
-        audit("create", "referee", referee.id, {"household": household.id}, user=user)
-    else:
-        for name, value in fields.items():
-            setattr(referee, name, value)
-        audit("update", "referee", referee.id, {"household": household.id}, user=user)
-    sync_required_checks(household, user)
-    _commit()
-    return referee
+    with transaction():
+        _touch(household, seen_version)
+        if referee is None:
+            referee = Referee(household_id=household.id, **fields)
+            db.session.add(referee)
+            db.session.flush()
+            _event(household, user, CHECKS_EVENT, f"Personal referee added: {referee.name}")
+            audit("create", "referee", referee.id, {"household": household.id}, user=user)
+        else:
+            for name, value in fields.items():
+                setattr(referee, name, value)
+            audit("update", "referee", referee.id, {"household": household.id}, user=user)
+        sync_required_checks(household, user)
+        _commit()
+        return referee
 
 
 def withdraw_referee(referee: Referee, user, seen_version: int | None) -> None:
     """No longer used as a referee: their link stops working; anything received is kept."""
-    household = referee.household
-    _touch(household, seen_version)
-    referee.withdrawn_on = today()
-    _event(household, user, CHECKS_EVENT, f"{referee.name} is no longer a referee")
-    audit("update", "referee", referee.id, {"withdrawn": True}, user=user)
-    sync_required_checks(household, user)
-    _commit()
+    with transaction():
+        household = referee.household
+        _touch(household, seen_version)
+        referee.withdrawn_on = today()
+        _event(household, user, CHECKS_EVENT, f"{referee.name} is no longer a referee")
+        audit("update", "referee", referee.id, {"withdrawn": True}, user=user)
+        sync_required_checks(household, user)
+        _commit()
 
 
 def invite_referee(referee: Referee, user, now: datetime | None = None) -> str:
     """Email the referee a single-use link to the reference form. Returns the token (only
     its hash is stored). A new invitation replaces any earlier link."""
-    now = now or utcnow()
-    if not referee.email:
-        raise ValueError("Add the referee's email address first")
-    if referee.token_used_at is not None:
-        raise ValueError(f"{referee.name} has already sent their reference")
-    settings = agency_settings()
-    household = referee.household
-    token = secrets.token_urlsafe(32)
-    referee.token_hash = token_hash(token)
-    referee.previous_token_hash = None
-    referee.invited_at = now
-    referee.token_expires_at = now + timedelta(
-        days=rules.check_setting(settings, "reference_link_days"))
-    referee.reminder_sent_at = None
-    row = _row_for(household, f"reference:r{referee.id}", user)
-    row.requested_on = london(now).date()
-    row.requested_from = referee.email
-    _derive(row)
-    queue_email(referee.email, "reference_request",
-                f"reference-request:{referee.id}:{referee.token_hash[:16]}",
-                referee=referee, applicant=household.name, joint=household.joint_application,
-                link=reference_link(token),
-                expires=format_date(referee.token_expires_at), settings=settings)
-    _event(household, user, CHECKS_EVENT, f"Reference request emailed to {referee.name}")
-    audit("update", "referee", referee.id, {"invited": True}, user=user)
-    _commit()
-    return token
+    with transaction():
+        now = now or utcnow()
+        if not referee.email:
+            raise CannotInvite("Add the referee's email address first")
+        if referee.token_used_at is not None:
+            raise CannotInvite(f"{referee.name} has already sent their reference")
+        settings = agency_settings()
+        household = referee.household
+        token = secrets.token_urlsafe(32)
+        referee.token_hash = token_hash(token)
+        referee.previous_token_hash = None
+        referee.invited_at = now
+        referee.token_expires_at = now + timedelta(
+            days=rules.check_setting(settings, "reference_link_days"))
+        referee.reminder_sent_at = None
+        row = _row_for(household, f"reference:r{referee.id}", user)
+        row.requested_on = london(now).date()
+        row.requested_from = referee.email
+        _derive(row)
+        queue_email(referee.email, "reference_request",
+                    f"reference-request:{referee.id}:{referee.token_hash[:16]}",
+                    referee=referee, applicant=household.name, joint=household.joint_application,
+                    link=reference_link(token),
+                    expires=format_date(referee.token_expires_at), settings=settings)
+        _event(household, user, CHECKS_EVENT, f"Reference request emailed to {referee.name}")
+        audit("update", "referee", referee.id, {"invited": True}, user=user)
+        _commit()
+        return token
 
 
 def record_interview(referee: Referee, user, interviewed_on: date, notes: str) -> None:
-    household = referee.household
-    referee.interviewed_on = interviewed_on
-    referee.interview_notes = notes
-    referee.interviewed_by_id = user.id
-    _event(household, user, CHECKS_EVENT, f"Interview with referee {referee.name} recorded",
-           on=interviewed_on)
-    audit("update", "referee", referee.id, {"interview": True}, user=user)
-    sync_required_checks(household, user)
-    _commit()
+    with transaction():
+        household = referee.household
+        referee.interviewed_on = interviewed_on
+        referee.interview_notes = notes
+        referee.interviewed_by_id = user.id
+        _event(household, user, CHECKS_EVENT, f"Interview with referee {referee.name} recorded",
+               on=interviewed_on)
+        audit("update", "referee", referee.id, {"interview": True}, user=user)
+        sync_required_checks(household, user)
+        _commit()
 
 
 def find_referee(token: str) -> Referee | None:

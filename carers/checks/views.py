@@ -15,13 +15,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import exists, select
 
-from carers.audit.operations import record as audit
+from carers.audit.operations import record_view
 from carers.cases.access import can_change, readable_cases
 from carers.cases.models import HouseholdMember
 from carers.cases.queries import get_case
-from carers.checks import operations, rules
+from carers.checks import operations, queries, rules
 from carers.checks.forms import (
     RELATIONSHIP_LABELS,
     ActionForm,
@@ -35,15 +34,16 @@ from carers.checks.forms import (
     ReferenceForm,
 )
 from carers.checks.ledger import active_referees, case_ledger
-from carers.checks.models import Address, Check, CheckDocument, HouseholdDetails, Referee
+from carers.checks.models import Address, Check, Referee
 from carers.checks.operations import CaseChanged, ReferenceClosed
+from carers.checks.queries import get_owned
 from carers.checks.team import team_filters, team_query
 from carers.clocks.statutory import clock_setting
 from carers.clocks.workdays import add_working_days
-from carers.core.changes import CHANGED_MESSAGE
+from carers.core.changes import CHANGED_MESSAGE, Changed, Refusal, refused
 from carers.core.dates import today, utcnow
 from carers.core.pagination import paginate
-from carers.extensions import db, limiter
+from carers.extensions import limiter
 from carers.pipeline import Pathway, Stage
 from carers.settings.registry import agency_settings
 
@@ -75,28 +75,17 @@ def checks_lapsed(household) -> bool:
     """An approved carer with a finished check past its expiry and no renewal received."""
     if household.stage != Stage.APPROVED.value:
         return False
-    return bool(db.session.scalar(select(exists().where(
-        Check.household_id == household.id, Check.required.is_(True),
-        Check.superseded.is_(False), Check.done_on.is_not(None),
-        Check.expires_on < today()))))
-
-
-def _changer(reference):
-    household = get_case(reference)
-    if not can_change(current_user, household):
-        abort(403)
-    return household
-
-
-def _owned(model, object_id, household):
-    thing = db.session.get(model, object_id)
-    if thing is None or thing.household_id != household.id:
-        abort(404)
-    return thing
+    return queries.has_lapsed_checks(household, today())
 
 
 def _back(household):
     return redirect(url_for("checks.case_checks", reference=household.reference))
+
+
+def _case_changed(household) -> Changed:
+    """Someone else changed the case first (the operation has rolled back): the page is
+    shown again with what was typed, carrying the case's version as it now stands."""
+    return Changed(version=household.version)
 
 
 # --- a case's checks ---
@@ -114,38 +103,41 @@ def case_checks(reference):
     rows = [(e, rules.check_status(e.state, on, within), rules.next_action(e.state, on, within))
             for e in ledger.current]
     referees = active_referees(household)
-    addresses = list(db.session.scalars(select(Address).where(
-        Address.household_id == household.id).order_by(Address.lived_to.is_(None).desc(),
-                                                       Address.lived_to.desc(),
-                                                       Address.id)))
+    addresses = queries.case_addresses(household)
     stage1_due = None
     if household.stage1_last_item_on:
         stage1_due = add_working_days(household.stage1_last_item_on,
                                       clock_setting(settings, "stage1_notice_working_days"))
-    audit("view", "household_checks", household.id)
-    db.session.commit()
-    return render_template(
+    html = render_template(
         "checks/case.html", household=household, ledger=ledger, rows=rows,
-        referees=referees, addresses=addresses,
-        details=db.session.get(HouseholdDetails, household.id),
+        referees=referees, addresses=addresses, details=queries.household_details(household),
         relationship_labels=RELATIONSHIP_LABELS, can_change=changer, today_date=on,
         kinship=household.pathway == Pathway.CONNECTED_PERSON.value, stage1_due=stage1_due,
         action_form=ActionForm(formdata=None, version=str(household.version)),
         lapsed=household.stage == Stage.APPROVED.value and bool(ledger.lapsed),
     )
+    record_view("view", "household_checks", household.id)
+    return html
 
 
-@bp.route("/staff/cases/<reference>/checks/<int:check_id>", methods=["GET", "POST"])
+# Seeing a check and recording it are two endpoints on one address, so that the access
+# policy asks to read the case for the one and to change it for the other.
+@bp.get("/staff/cases/<reference>/checks/<int:check_id>")
 def check(reference, check_id):
     household = get_case(reference)
-    item = _owned(Check, check_id, household)
-    changer = can_change(current_user, household)
-    form = CheckForm(obj=item if request.method == "GET" else None)
-    if request.method == "GET":
-        form.verified.data = item.verified_by_id is not None
-    elif not changer:
-        abort(403)
-    elif form.validate():
+    item = get_owned(Check, check_id, household)
+    form = CheckForm(obj=item)
+    form.verified.data = item.verified_by_id is not None
+    return _check_page(household, item, can_change(current_user, household), form=form,
+                       record_form=form)
+
+
+@bp.post("/staff/cases/<reference>/checks/<int:check_id>")
+def record_check(reference, check_id):
+    household = get_case(reference)
+    item = get_owned(Check, check_id, household)
+    form = CheckForm()
+    if form.validate():
         try:
             operations.record_check(
                 item, current_user, requested_on=form.requested_on.data,
@@ -153,38 +145,40 @@ def check(reference, check_id):
                 outcome=form.outcome.data, verified=form.verified.data,
                 expires_on=form.expires_on.data, notes=form.notes.data)
         except CaseChanged:
-            _changed_since_opened(form, household)
-            item = _owned(Check, check_id, household)
-            return _check_page(household, item, changer, form=form, record_form=form), 409
-        except operations.PlaceholderClosed as closed:
-            db.session.rollback()
-            form.requested_on.errors.append(closed.message)
-            return _check_page(household, item, changer, form=form, record_form=form)
-        else:
-            flash(f"Saved: {item.label}")
+            return _check_page(household, item, True, form=form, record_form=form,
+                               refusal=_case_changed(household))
+        except Refusal as refusal:
+            return _check_page(household, item, True, form=form, record_form=form,
+                               refusal=refusal)
+        flash(f"Saved: {item.label}")
         return _back(household)
-    return _check_page(household, item, changer, form=form, record_form=form)
+    return _check_page(household, item, True, form=form, record_form=form)
 
 
-def _check_page(household, item, changer, form, record_form, upload_form=None):
+def _check_page(household, item, changer, form, record_form, upload_form=None,
+                refusal=None):
     on = today()
     state = item.state()
-    audit("view", "household_check", item.id)
-    db.session.commit()
-    return render_template(
-        "checks/check.html", household=household, item=item, form=form,
-        record_form=record_form, upload_form=upload_form or DocumentForm(formdata=None),
-        status=rules.check_status(state, on, warning_days()),
+    context = dict(
+        household=household, item=item, record_form=record_form,
+        upload_form=upload_form or DocumentForm(formdata=None),
+        check_status=rules.check_status(state, on, warning_days()),
         placeholder_closed=rules.superseded_placeholder(state),
         next_step=rules.next_action(state, on, warning_days()), can_change=changer,
-        renewal=db.session.scalar(select(Check).where(Check.renewal_of_id == item.id)),
+        renewal=queries.renewal_of(item),
         action_form=ActionForm(formdata=None, version=str(household.version)))
+    if refusal is not None:
+        page = refused(refusal, "checks/check.html", form=form, **context)
+    else:
+        page = render_template("checks/check.html", form=form, **context), 200
+    record_view("view", "household_check", item.id)
+    return page
 
 
 @bp.post("/staff/cases/<reference>/checks/<int:check_id>/documents")
 def upload(reference, check_id):
-    household = _changer(reference)
-    item = _owned(Check, check_id, household)
+    household = get_case(reference)
+    item = get_owned(Check, check_id, household)
     upload_form = DocumentForm()
     if upload_form.validate():
         operations.add_document(item, current_user, upload_form.file_name,
@@ -199,12 +193,8 @@ def upload(reference, check_id):
 
 @bp.get("/staff/cases/<reference>/documents/<int:document_id>")
 def document(reference, document_id):
-    household = get_case(reference)
-    item = db.session.get(CheckDocument, document_id)
-    if item is None or item.check.household_id != household.id:
-        abort(404)
-    audit("download", "check_document", item.id)
-    db.session.commit()
+    item = queries.get_document(document_id, get_case(reference))
+    record_view("download", "check_document", item.id)
     # Always a download, never shown in the browser, with the type we checked on upload.
     response = send_file(BytesIO(item.content), mimetype=item.content_type, as_attachment=True,
                          download_name=item.file_name, max_age=0)
@@ -215,8 +205,8 @@ def document(reference, document_id):
 
 @bp.post("/staff/cases/<reference>/checks/<int:check_id>/renew")
 def renew(reference, check_id):
-    household = _changer(reference)
-    item = _owned(Check, check_id, household)
+    household = get_case(reference)
+    item = get_owned(Check, check_id, household)
     if not ActionForm().validate() or item.received_on is None or item.superseded:
         abort(400)
     renewal = operations.start_renewal(item, current_user)
@@ -226,28 +216,24 @@ def renew(reference, check_id):
 
 # --- the household: people, addresses, details ---
 
-def _form_page(template_title, household, form, **context):
-    """A form page; 409 when it is shown again because the case changed meanwhile."""
-    return render_template("checks/form_page.html", page_title=template_title,
-                           household=household, form=form, **context), \
-        409 if form.form_errors else 200
-
-
-def _changed_since_opened(form, household):
-    db.session.rollback()
-    if hasattr(form, "changed_since_opened"):
-        form.changed_since_opened(CHANGED_MESSAGE, household.version)
-    else:
-        form.form_errors.append(CHANGED_MESSAGE)
+def _form_page(title, household, form, refusal=None, **context):
+    """A form page, shown again with what was typed and the reason when a change is
+    refused."""
+    if refusal is not None:
+        return refused(refusal, "checks/form_page.html", form=form, page_title=title,
+                       household=household, **context)
+    return render_template("checks/form_page.html", page_title=title, household=household,
+                           form=form, **context)
 
 
 @bp.route("/staff/cases/<reference>/people/new", methods=["GET", "POST"],
           defaults={"member_id": None})
 @bp.route("/staff/cases/<reference>/people/<int:member_id>", methods=["GET", "POST"])
 def person(reference, member_id):
-    household = _changer(reference)
-    member = _owned(HouseholdMember, member_id, household) if member_id else None
+    household = get_case(reference)
+    member = get_owned(HouseholdMember, member_id, household) if member_id else None
     form = PersonForm()
+    title = f"Change {member.name}'s details" if member else "Add a person to the case"
     if request.method == "GET":
         form.version.data = str(household.version)
         if member is not None:
@@ -255,20 +241,18 @@ def person(reference, member_id):
                          is_applicant="yes" if member.is_applicant else "no",
                          lives_in_household="no" if member.lives_in_household is False
                          else "yes")
-            audit("view", "household_member", member.id)
-            db.session.commit()
-        else:
-            form.lives_in_household.data = "yes"
+            page = _form_page(title, household, form)
+            record_view("view", "household_member", member.id)
+            return page
+        form.lives_in_household.data = "yes"
     elif form.validate():
         try:
             saved = operations.save_person(household, current_user, member, form.values(),
                                            form.seen_version())
         except CaseChanged:
-            _changed_since_opened(form, household)
-        else:
-            flash(f"Saved {saved.name}'s details")
-            return _back(household)
-    title = f"Change {member.name}'s details" if member else "Add a person to the case"
+            return _form_page(title, household, form, _case_changed(household))
+        flash(f"Saved {saved.name}'s details")
+        return _back(household)
     return _form_page(title, household, form)
 
 
@@ -276,37 +260,39 @@ def person(reference, member_id):
           defaults={"address_id": None})
 @bp.route("/staff/cases/<reference>/addresses/<int:address_id>", methods=["GET", "POST"])
 def address(reference, address_id):
-    household = _changer(reference)
-    item = _owned(Address, address_id, household) if address_id else None
+    household = get_case(reference)
+    item = get_owned(Address, address_id, household) if address_id else None
     form = AddressForm()
+    refusal = None
     if request.method == "GET":
         if item is not None:
             form.process(obj=item)
-            audit("view", "address", item.id, {"household": household.id})
-            db.session.commit()
         form.version.data = str(household.version)
     elif form.validate():
         try:
             operations.save_address(household, current_user, item, form.values(),
                                     form.seen_version())
         except CaseChanged:
-            _changed_since_opened(form, household)
+            refusal = _case_changed(household)
         else:
             flash("Address saved")
             return _back(household)
-    title = "Change an address" if item else "Add an address"
-    return _form_page(title, household, form,
-                      intro=f"Record every address from the last "
-                            f"{rules.check_setting(agency_settings(), 'la_check_years')} years: "
-                            "each local authority area needs a check.",
-                      remove_url=url_for("checks.remove_address", reference=reference,
-                                         address_id=item.id) if item else None)
+    page = _form_page(
+        "Change an address" if item else "Add an address", household, form, refusal,
+        intro=f"Record every address from the last "
+              f"{rules.check_setting(agency_settings(), 'la_check_years')} years: "
+              "each local authority area needs a check.",
+        remove_url=url_for("checks.remove_address", reference=reference,
+                           address_id=item.id) if item else None)
+    if request.method == "GET" and item is not None:
+        record_view("view", "address", item.id, {"household": household.id})
+    return page
 
 
 @bp.post("/staff/cases/<reference>/addresses/<int:address_id>/remove")
 def remove_address(reference, address_id):
-    household = _changer(reference)
-    item = _owned(Address, address_id, household)
+    household = get_case(reference)
+    item = get_owned(Address, address_id, household)
     form = ActionForm()
     if not form.validate():
         abort(400)
@@ -321,26 +307,27 @@ def remove_address(reference, address_id):
 
 @bp.route("/staff/cases/<reference>/household-details", methods=["GET", "POST"])
 def details(reference):
-    household = _changer(reference)
+    household = get_case(reference)
     form = DetailsForm()
+    title = "Pets and previous fostering"
     if request.method == "GET":
-        current = db.session.get(HouseholdDetails, household.id)
+        current = queries.household_details(household)
         if current is not None:
             form.process(obj=current, has_pets="yes" if current.has_pets else "no",
                          fostered_before="yes" if current.previous_provider else "no")
         form.version.data = str(household.version)
-        audit("view", "household_details", household.id)
-        db.session.commit()
-    elif form.validate():
+        page = _form_page(title, household, form)
+        record_view("view", "household_details", household.id)
+        return page
+    if form.validate():
         try:
             operations.save_details(household, current_user, form.values(),
                                     form.seen_version())
         except CaseChanged:
-            _changed_since_opened(form, household)
-        else:
-            flash("Household details saved")
-            return _back(household)
-    return _form_page("Pets and previous fostering", household, form)
+            return _form_page(title, household, form, _case_changed(household))
+        flash("Household details saved")
+        return _back(household)
+    return _form_page(title, household, form)
 
 
 # --- referees ---
@@ -349,9 +336,10 @@ def details(reference):
           defaults={"referee_id": None})
 @bp.route("/staff/cases/<reference>/referees/<int:referee_id>/edit", methods=["GET", "POST"])
 def edit_referee(reference, referee_id):
-    household = _changer(reference)
-    referee = _owned(Referee, referee_id, household) if referee_id else None
+    household = get_case(reference)
+    referee = get_owned(Referee, referee_id, household) if referee_id else None
     form = RefereeForm()
+    title = f"Change {referee.name}'s details" if referee else "Add a referee"
     if request.method == "GET":
         if referee is not None:
             form.process(obj=referee, is_family="yes" if referee.is_family else "no")
@@ -361,37 +349,36 @@ def edit_referee(reference, referee_id):
             saved = operations.save_referee(household, current_user, referee, form.values(),
                                             form.seen_version())
         except CaseChanged:
-            _changed_since_opened(form, household)
-        else:
-            flash(f"Referee saved: {saved.name}")
-            return _back(household)
-    return _form_page(f"Change {referee.name}'s details" if referee else "Add a referee",
-                      household, form)
+            return _form_page(title, household, form, _case_changed(household))
+        flash(f"Referee saved: {saved.name}")
+        return _back(household)
+    return _form_page(title, household, form)
 
 
 @bp.get("/staff/cases/<reference>/referees/<int:referee_id>")
 def referee(reference, referee_id):
     household = get_case(reference)
-    item = _owned(Referee, referee_id, household)
-    audit("view", "referee", item.id)
-    db.session.commit()
-    return render_template("checks/referee.html", household=household, referee=item,
-                           response=item.response, can_change=can_change(current_user,
-                                                                         household),
+    item = get_owned(Referee, referee_id, household)
+    html = render_template("checks/referee.html", household=household, referee=item,
+                           response=item.response,
+                           can_change=can_change(current_user, household),
                            action_form=ActionForm(formdata=None,
                                                   version=str(household.version)))
+    record_view("view", "referee", item.id)
+    return html
 
 
 @bp.post("/staff/cases/<reference>/referees/<int:referee_id>/invite")
 def invite(reference, referee_id):
-    household = _changer(reference)
-    item = _owned(Referee, referee_id, household)
+    household = get_case(reference)
+    item = get_owned(Referee, referee_id, household)
     if not ActionForm().validate():
         abort(400)
+    # A button: nothing typed to keep, so a refusal is said on the case's checks page.
     try:
         operations.invite_referee(item, current_user)
-    except ValueError as refused:
-        flash(str(refused), "warning")
+    except operations.CannotInvite as refusal:
+        flash(" ".join(refusal.reasons), "warning")
     except CaseChanged:
         flash(CHANGED_MESSAGE, "warning")
     else:
@@ -401,8 +388,8 @@ def invite(reference, referee_id):
 
 @bp.post("/staff/cases/<reference>/referees/<int:referee_id>/withdraw")
 def withdraw(reference, referee_id):
-    household = _changer(reference)
-    item = _owned(Referee, referee_id, household)
+    household = get_case(reference)
+    item = get_owned(Referee, referee_id, household)
     form = ActionForm()
     if not form.validate():
         abort(400)
@@ -418,9 +405,10 @@ def withdraw(reference, referee_id):
 @bp.route("/staff/cases/<reference>/referees/<int:referee_id>/interview",
           methods=["GET", "POST"])
 def interview(reference, referee_id):
-    household = _changer(reference)
-    item = _owned(Referee, referee_id, household)
+    household = get_case(reference)
+    item = get_owned(Referee, referee_id, household)
     form = InterviewForm()
+    title = f"Interview with {item.name}"
     if request.method == "GET":
         form.interviewed_on.data = item.interviewed_on or today()
         form.notes.data = item.interview_notes
@@ -429,11 +417,10 @@ def interview(reference, referee_id):
             operations.record_interview(item, current_user, form.interviewed_on.data,
                                         form.notes.data)
         except CaseChanged:
-            _changed_since_opened(form, household)
-        else:
-            flash(f"Interview with {item.name} recorded")
-            return _back(household)
-    return _form_page(f"Interview with {item.name}", household, form)
+            return _form_page(title, household, form, _case_changed(household))
+        flash(f"Interview with {item.name} recorded")
+        return _back(household)
+    return _form_page(title, household, form)
 
 
 # --- the team's list ---
@@ -475,10 +462,7 @@ def reference_form(token):
     if problem:
         return _closed(problem)
     form = ReferenceForm()
-    if request.method == "GET":
-        audit("view", "reference_form", item.id)
-        db.session.commit()
-    elif form.validate():
+    if request.method == "POST" and form.validate():
         try:
             operations.submit_reference(item, form.values())
         except ReferenceClosed as closed:
@@ -488,6 +472,8 @@ def reference_form(token):
         "checks/reference_form.html", form=form, referee=item, applicant=item.household.name,
         joint=item.household.joint_application))
     response.headers["X-Robots-Tag"] = "noindex"
+    if request.method == "GET":
+        record_view("view", "reference_form", item.id)
     return response
 
 

@@ -8,8 +8,6 @@ from carers.cases.access import CASE_CHANGE, can_change, can_read
 from carers.cases.queries import get_case
 from carers.visits.queries import get_visit
 
-VISIT_READERS = CASE_READERS
-
 
 def can_see_case_visits(user, household) -> bool:
     return can_read(user, household)

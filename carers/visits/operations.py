@@ -20,7 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
+from carers.auth.models import User
 from carers.cases.models import CaseEvent, Household, HouseholdMember
+from carers.core.changes import Changed, Refusal
 from carers.core.dates import london, utcnow
 from carers.extensions import db
 from carers.notifications.operations import queue_email
@@ -41,6 +43,7 @@ __all__ = [
     "VisitChanged",
     "VisitClashes",
     "VisitDetails",
+    "VisitNotBooked",
     "book_visit",
     "calendar_file",
     "cancel_visit",
@@ -58,11 +61,19 @@ VISIT_EVENT = "visit"
 MAX_CLASHES = 20
 
 
-class VisitChanged(Exception):
-    """Someone else changed the visit after this form was opened."""
+class VisitChanged(Changed):
+    """Someone else changed the visit after this form was opened (``version`` is its version
+    now)."""
+
+    message = ("This visit changed since you opened it, so nothing was saved. What you typed "
+               "is kept below: check the latest details, then save again.")
 
 
-class VisitClashes(Exception):
+class VisitNotBooked(Refusal):
+    """The visit was cancelled or has taken place: it can no longer be changed so."""
+
+
+class VisitClashes(Refusal):
     """A worker attending already has a visit at that time (found under the workers' lock,
     so a booking made a moment ago by someone else is seen)."""
 
@@ -146,8 +157,6 @@ def _lock_workers(workers) -> None:
     locked FOR UPDATE (in id order, so two bookings never wait for each other). SQLite: a
     write to the same rows, the first statement of the transaction, takes the database's
     write lock (waiting for any other writer) before anything is read."""
-    from carers.auth.models import User
-
     ids = sorted({w.id for w in workers})
     if not ids:
         return
@@ -244,17 +253,23 @@ def _event(visit: Visit, user, summary: str, body: str | None = None) -> None:
                              happened_on=london(utcnow()).date()))
 
 
-def _commit() -> None:
+def _changed(visit: Visit) -> VisitChanged:
+    """Nothing is saved, and the refusal carries the visit's version as it now stands."""
+    db.session.rollback()
+    db.session.refresh(visit)
+    return VisitChanged(version=visit.version)
+
+
+def _commit(visit: Visit) -> None:
     try:
         db.session.commit()
     except StaleDataError:
-        db.session.rollback()
-        raise VisitChanged from None
+        raise _changed(visit) from None
 
 
 def _check_version(visit: Visit, seen_version: int | None) -> None:
     if seen_version is not None and visit.version != seen_version:
-        raise VisitChanged
+        raise _changed(visit)
 
 
 def _apply(visit: Visit, details: VisitDetails, settings) -> None:
@@ -293,7 +308,7 @@ def book_visit(household: Household, user, details: VisitDetails,
     audit("create", "visit", visit.id, {"household": household.reference, "kind": visit.kind,
                                         "starts_at": visit.starts_at.isoformat()}, user=user)
     _tell(visit, "visit_invitation", ics.REQUEST, settings)
-    _commit()
+    _commit(visit)
     return visit
 
 
@@ -304,7 +319,8 @@ def rearrange_visit(visit: Visit, user, details: VisitDetails,
     VisitClashes as booking does."""
     _check_version(visit, seen_version)
     if not visit.is_active:
-        raise ValueError("Only a booked visit can be rearranged")
+        db.session.rollback()
+        raise VisitNotBooked("Only a booked visit can be rearranged")
     visit_id = visit.id
     _check_clashes(details, accept_clashes, visit_id)
     settings = agency_settings()
@@ -325,14 +341,15 @@ def rearrange_visit(visit: Visit, user, details: VisitDetails,
         # Workers no longer attending get the cancellation for their own calendar.
         _tell(visit, "visit_cancelled", ics.CANCEL, settings, workers=removed,
               household=False, removed=True, reason="You are no longer attending this visit.")
-    _commit()
+    _commit(visit)
     return visit
 
 
 def cancel_visit(visit: Visit, user, reason: str, seen_version: int | None = None) -> Visit:
     _check_version(visit, seen_version)
     if not visit.is_active:
-        raise ValueError("Only a booked visit can be cancelled")
+        db.session.rollback()
+        raise VisitNotBooked("Only a booked visit can be cancelled")
     settings = agency_settings()
     visit.status = Visit.CANCELLED
     visit.status_reason = reason
@@ -345,7 +362,7 @@ def cancel_visit(visit: Visit, user, reason: str, seen_version: int | None = Non
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} cancelled", reason)
     audit("update", "visit", visit.id, {"cancelled": True}, user=user)
     _tell(visit, "visit_cancelled", ics.CANCEL, settings, reason=reason, removed=False)
-    _commit()
+    _commit(visit)
     return visit
 
 
@@ -360,15 +377,14 @@ def record_outcome(visit: Visit, user, took_place: bool, write_up: str,
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        raise VisitChanged from None
+        raise _changed(visit) from None
     _attend(visit, blocks=False)
     kind = KINDS.get(visit.kind, "Visit")
     outcome = "took place" if took_place else "did not take place"
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} {outcome}",
            write_up)
     audit("update", "visit", visit.id, {"outcome": visit.status}, user=user)
-    _commit()
+    _commit(visit)
     return visit
 
 
@@ -461,8 +477,6 @@ def revoke_feed(user) -> bool:
 
 def feed_owner(token: str):
     """The active user whose feed ``token`` opens, or None."""
-    from carers.auth.models import User
-
     if not token or len(token) > 100:
         return None
     row = db.session.scalar(

@@ -1,11 +1,13 @@
 """Looking up visits for the pages."""
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from carers.extensions import db
-from carers.visits.models import Visit
+from carers.visits.models import CalendarFeed, Visit, visit_worker
 
 
 def get_visit(visit_id) -> Visit:
@@ -15,3 +17,28 @@ def get_visit(visit_id) -> Visit:
     if visit is None:
         raise NotFound()
     return visit
+
+
+def case_visits(household):
+    """(page query, count query) for a case's visits, latest first, with their workers."""
+    query = (select(Visit).where(Visit.household_id == household.id)
+             .options(selectinload(Visit.workers))
+             .order_by(Visit.starts_at.desc(), Visit.id.desc()))
+    count = select(func.count(Visit.id)).where(Visit.household_id == household.id)
+    return query, count
+
+
+def diary_visits(worker, start: datetime, end: datetime, limit: int) -> list[Visit]:
+    """The visits ``worker`` attends that start from ``start`` until ``end`` (at most
+    ``limit``), in order."""
+    return list(db.session.scalars(
+        select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
+        .where(visit_worker.c.user_id == worker.id, Visit.starts_at >= start,
+               Visit.starts_at < end)
+        .options(selectinload(Visit.workers))
+        .order_by(Visit.starts_at, Visit.id).limit(limit)))
+
+
+def calendar_feed(user) -> CalendarFeed | None:
+    """The account's calendar feed, if it has turned one on."""
+    return db.session.get(CalendarFeed, user.id)

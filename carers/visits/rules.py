@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from carers.core.dates import LONDON, london
+# The team's wall clock. Defined here rather than taken from carers.core.dates because the
+# domain rules are plain Python and import nothing of the app.
+LONDON = ZoneInfo("Europe/London")
 
 KINDS = {
     "initial_home_visit": "Initial home visit",
@@ -86,6 +89,13 @@ def repeated_choices(at: time) -> list[tuple[str, str]]:
     return [(FIRST, f"{at:%H:%M} BST (first time)"), (SECOND, f"{at:%H:%M} GMT (second time)")]
 
 
+def _london(dt: datetime) -> datetime:
+    """``dt`` on the London clock; a naive value is UTC (as SQLite hands it back)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(LONDON)
+
+
 def _repeated(local: datetime) -> bool:
     """This London wall-clock time happens twice (the hour before the clocks go back)."""
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
@@ -110,17 +120,17 @@ def local_start(day: date, at: time, which: str | None = None) -> datetime:
 
 def which_time(dt: datetime) -> str | None:
     """FIRST or SECOND for an instant in the repeated hour, else None."""
-    local = london(dt)
+    local = _london(dt)
     return (SECOND if local.fold else FIRST) if _repeated(local) else None
 
 
 def _utc(dt: datetime) -> datetime:
-    return london(dt).astimezone(UTC)
+    return _london(dt).astimezone(UTC)
 
 
 def format_time(dt: datetime, zone: bool = False) -> str:
     """'10:00am' in London time ('1:30am GMT' with ``zone``)."""
-    local = london(dt)
+    local = _london(dt)
     hour = local.strftime("%I").lstrip("0") or "12"
     text = f"{hour}:{local:%M}{local:%p}".lower()
     return f"{text} {local.tzname()}" if zone else text
@@ -131,14 +141,14 @@ def format_span(dt: datetime, minutes: int) -> str:
     zone ('1:30am BST to 1:30am GMT'). The end is ``minutes`` of real time after the start."""
     start = _utc(dt)
     end = start + timedelta(minutes=minutes)
-    zone = (london(start).utcoffset() != london(end).utcoffset()
-            or _repeated(london(start)) or _repeated(london(end)))
+    zone = (_london(start).utcoffset() != _london(end).utcoffset()
+            or _repeated(_london(start)) or _repeated(_london(end)))
     return f"{format_time(start, zone)} to {format_time(end, zone)}"
 
 
 def format_when(dt: datetime, minutes: int | None = None) -> str:
     """'Monday 30 March 2026, 10:00am to 11:30am' in London time."""
-    local = london(dt)
+    local = _london(dt)
     if minutes:
         return f"{local:%A} {local.day} {local:%B %Y}, {format_span(dt, minutes)}"
     return f"{local:%A} {local.day} {local:%B %Y}, {format_time(dt, _repeated(local))}"

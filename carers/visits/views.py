@@ -15,24 +15,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from carers.audit.operations import record as audit
+from carers.audit.operations import record_view
 from carers.cases.access import can_change, is_manager
 from carers.cases.queries import get_case, team_staff
+from carers.core.changes import Refusal, refused
 from carers.core.dates import london, today, utcnow
 from carers.core.pagination import paginate
-from carers.extensions import db, limiter
+from carers.extensions import limiter
 from carers.settings.registry import agency_settings
-from carers.visits import ics, operations
-from carers.visits.access import (
-    can_change_visit,
-    can_see_case_visits,
-    can_see_visit,
-)
+from carers.visits import ics, operations, queries
+from carers.visits.access import can_change_visit
 from carers.visits.forms import CancelForm, FeedForm, RevokeForm, VisitForm, WriteUpForm
-from carers.visits.models import CalendarFeed, Visit, visit_worker
+from carers.visits.models import Visit
 from carers.visits.queries import get_visit
 from carers.visits.rules import (
     KINDS,
@@ -52,8 +47,6 @@ from carers.visits.rules import (
 
 bp = Blueprint("visits", __name__)
 
-CHANGED_KEPT = ("This visit changed since you opened it, so nothing was saved. What you typed "
-                "is kept below: check the latest details, then save again.")
 DIARY_LIMIT = 500
 
 
@@ -133,25 +126,16 @@ def _clashed(form, problem) -> list:
 @bp.get("/staff/cases/<reference>/visits")
 def case_visits(reference):
     household = get_case(reference)
-    if not can_see_case_visits(current_user, household):
-        abort(403)
-    query = (select(Visit).where(Visit.household_id == household.id)
-             .options(selectinload(Visit.workers))
-             .order_by(Visit.starts_at.desc(), Visit.id.desc()))
-    count = select(func.count(Visit.id)).where(Visit.household_id == household.id)
-    page = paginate(query, count, current_app.config["PAGE_SIZE"])
+    page = paginate(*queries.case_visits(household), current_app.config["PAGE_SIZE"])
     html = render_template("visits/case.html", household=household, page=page,
                            can_change=can_change(current_user, household))
-    audit("view", "household_visits", household.id)
-    db.session.commit()
+    record_view("view", "household_visits", household.id)
     return html
 
 
 @bp.route("/staff/cases/<reference>/visits/new", methods=["GET", "POST"])
 def book(reference):
     household = get_case(reference)
-    if not can_change(current_user, household):
-        abort(403)
     form, staff, members = _visit_form(household)
     clashes = []
     if request.method == "GET":
@@ -177,13 +161,10 @@ def book(reference):
 @bp.get("/staff/visits/<int:visit_id>")
 def visit(visit_id):
     visit = get_visit(visit_id)
-    if not can_see_visit(current_user, visit):
-        abort(403)
     html = render_template("visits/visit.html", visit=visit, household=visit.household,
                            can_change=can_change_visit(current_user, visit),
                            started=visit.starts_at_utc <= utcnow())
-    audit("view", "visit", visit.id)
-    db.session.commit()
+    record_view("view", "visit", visit.id)
     return html
 
 
@@ -191,34 +172,24 @@ def visit(visit_id):
 def visit_calendar(visit_id):
     """The visit as a calendar file, for whoever may see the visit."""
     visit = get_visit(visit_id)
-    if not can_see_visit(current_user, visit):
-        abort(403)
     body = operations.calendar_file(visit)
-    audit("download", "visit_calendar", visit.id)
-    db.session.commit()
+    record_view("download", "visit_calendar", visit.id)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="visit-{visit.id}.ics"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-def _changeable(visit_id):
-    visit = get_visit(visit_id)
-    if not can_change_visit(current_user, visit):
-        abort(403)
-    return visit
-
-
 @bp.route("/staff/visits/<int:visit_id>/rearrange", methods=["GET", "POST"])
 def rearrange(visit_id):
-    visit = _changeable(visit_id)
+    visit = get_visit(visit_id)
     if not visit.is_active:
         flash("Only a booked visit can be rearranged", "warning")
         return redirect(url_for("visits.visit", visit_id=visit.id))
     household = visit.household
     form, staff, members = _visit_form(household, visit)
     form.submit.label.text = "Rearrange visit"
-    clashes, status = [], 200
+    clashes = []
     if request.method == "GET":
         local = london(visit.starts_at)
         form.version.data = str(visit.version)
@@ -242,46 +213,46 @@ def rearrange(visit_id):
                                            accept_clashes=form.confirm_clash.data)
             except operations.VisitClashes as problem:
                 clashes = _clashed(form, problem)
-            except operations.VisitChanged:
-                _changed_since_opened(form, visit)
-                status = 409
+            except Refusal as refusal:
+                return refused(refusal, "visits/form.html", form=form, household=household,
+                               clashes=[], title="Rearrange the visit", visit=visit)
             else:
                 flash(f"Visit rearranged to {visit_when(visit)}. Everyone concerned will be "
                       "sent the new details.")
                 return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/form.html", form=form, household=household,
-                           clashes=clashes, title="Rearrange the visit", visit=visit), status
+                           clashes=clashes, title="Rearrange the visit", visit=visit)
 
 
 @bp.route("/staff/visits/<int:visit_id>/cancel", methods=["GET", "POST"])
 def cancel(visit_id):
-    visit = _changeable(visit_id)
+    visit = get_visit(visit_id)
     if not visit.is_active:
         flash("This visit is not booked, so it cannot be cancelled", "warning")
         return redirect(url_for("visits.visit", visit_id=visit.id))
-    form, status = CancelForm(), 200
+    form = CancelForm()
     if request.method == "GET":
         form.version.data = str(visit.version)
     elif form.validate():
         try:
             operations.cancel_visit(visit, current_user, form.reason.data, form.seen_version())
-        except operations.VisitChanged:
-            _changed_since_opened(form, visit)
-            status = 409
+        except Refusal as refusal:
+            return refused(refusal, "visits/simple_form.html", form=form, visit=visit,
+                           household=visit.household, title="Cancel the visit")
         else:
             flash("Visit cancelled. Everyone concerned will be sent the cancellation.")
             return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/simple_form.html", form=form, visit=visit,
-                           household=visit.household, title="Cancel the visit"), status
+                           household=visit.household, title="Cancel the visit")
 
 
 @bp.route("/staff/visits/<int:visit_id>/write-up", methods=["GET", "POST"])
 def write_up(visit_id):
-    visit = _changeable(visit_id)
+    visit = get_visit(visit_id)
     if visit.status == Visit.CANCELLED or visit.starts_at_utc > utcnow():
         flash("You can write up a visit once it has started", "warning")
         return redirect(url_for("visits.visit", visit_id=visit.id))
-    form, status = WriteUpForm(), 200
+    form = WriteUpForm()
     if request.method == "GET":
         form.version.data = str(visit.version)
         if visit.write_up:
@@ -291,24 +262,14 @@ def write_up(visit_id):
         try:
             operations.record_outcome(visit, current_user, form.outcome.data == "took_place",
                                       form.write_up.data, form.seen_version())
-        except operations.VisitChanged:
-            _changed_since_opened(form, visit)
-            status = 409
+        except Refusal as refusal:
+            return refused(refusal, "visits/simple_form.html", form=form, visit=visit,
+                           household=visit.household, title="Write up the visit")
         else:
             flash("Write-up saved")
             return redirect(url_for("visits.visit", visit_id=visit_id))
     return render_template("visits/simple_form.html", form=form, visit=visit,
-                           household=visit.household, title="Write up the visit"), status
-
-
-def _changed_since_opened(form, visit) -> None:
-    """Someone else changed the visit first: nothing was saved, everything typed is shown
-    again, and the form now carries the latest version, so saving again is a choice made
-    after seeing the visit as it is."""
-    db.session.rollback()
-    db.session.refresh(visit)
-    form.form_errors.append(CHANGED_KEPT)
-    form.version.data = str(visit.version)
+                           household=visit.household, title="Write up the visit")
 
 
 def _week_param() -> date:
@@ -342,12 +303,7 @@ def diary():
     start, end = week_bounds(monday)
     owner, _ = _diary_owner()
     staff = team_staff(current_user) if is_manager(current_user) else []
-    visits = list(db.session.scalars(
-        select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
-        .where(visit_worker.c.user_id == owner.id, Visit.starts_at >= start,
-               Visit.starts_at < end)
-        .options(selectinload(Visit.workers))
-        .order_by(Visit.starts_at, Visit.id).limit(DIARY_LIMIT)))
+    visits = queries.diary_visits(owner, start, end, DIARY_LIMIT)
     days = [(monday + timedelta(days=i), []) for i in range(7)]
     for item in visits:
         index = (london(item.starts_at).date() - monday).days
@@ -359,8 +315,7 @@ def diary():
                            format_time=format_time, truncated=len(visits) >= DIARY_LIMIT,
                            owner=owner, staff=staff,
                            worker_arg=owner.id if owner.id != current_user.id else None)
-    audit("view", "diary", owner.id, {"week": monday.isoformat()})
-    db.session.commit()
+    record_view("view", "diary", owner.id, {"week": monday.isoformat()})
     return html
 
 
@@ -372,9 +327,8 @@ def calendar_feed():
         token = operations.create_feed(current_user)
         address = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
                    + url_for("visits.feed", token=token))
-    feed_row = db.session.get(CalendarFeed, current_user.id)
     return render_template("visits/feed.html", form=form, revoke_form=revoke_form,
-                           feed_row=feed_row, address=address)
+                           feed_row=queries.calendar_feed(current_user), address=address)
 
 
 @bp.post("/staff/calendar-feed/revoke")
@@ -396,8 +350,8 @@ def feed(token):
         abort(404)
     visits = operations.feed_visits(user)
     body = ics.feed(visits, f"Visits: {user.name}")
-    audit("download", "calendar_feed", user.id, {"visits": len(visits)}, user=user)
-    db.session.commit()
+    # Also saves when the feed was last used (set by feed_owner).
+    record_view("download", "calendar_feed", user.id, {"visits": len(visits)}, user=user)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="visits.ics"'
     response.headers["Cache-Control"] = "private, no-store"

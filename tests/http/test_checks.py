@@ -202,10 +202,41 @@ def test_a_stale_form_is_refused_not_applied(client, forms, signed_in, frozen):
     db.session.commit()
     response = forms.submit(f"/staff/cases/{household.reference}/people/new", {
         "name": "Sam Bloggs", "relationship_to_applicant": "lodger", "is_applicant": "no",
-        "lives_in_household": "yes", "date_of_birth": ["15", "1", "1990"], "employer": "",
-        "school": "", "version": stale}, follow=True)
-    assert "This case changed since you opened it" in html_of(response)
+        "lives_in_household": "yes", "date_of_birth": ["15", "1", "1990"],
+        "employer": "Leeds Library", "school": "", "version": stale})
+    # The same form again, with what was typed, the reason in the error summary and the
+    # case's version now, so that saving again is a deliberate choice.
+    assert response.status_code == 409
+    html = html_of(response)
+    assert "govuk-error-summary" in html
+    assert "This case changed since you opened it" in html
+    assert 'value="Sam Bloggs"' in html and 'value="Leeds Library"' in html
+    db.session.refresh(household)
+    version = re.search(r'<input[^>]*name="version"[^>]*>', html).group(0)
+    assert f'value="{household.version}"' in version
     assert db.session.scalar(select(func.count(HouseholdMember.id))) == 1
+
+
+def test_a_refused_check_comes_back_with_what_was_typed(client, forms, signed_in, frozen):
+    worker = signed_in("assessing_social_worker")
+    household = make_case(worker)
+    page(client, f"/staff/cases/{household.reference}/checks")
+    slot = next(row for key, row in checks_of(household).items()
+                if key.startswith("reference:slot"))
+    for name in ("Pat Friend", "Lee Neighbour"):
+        db.session.refresh(household)
+        add_referee(forms, household, name, f"{name.split()[0].lower()}@example.org")
+    response = forms.submit(f"/staff/cases/{household.reference}/checks/{slot.id}", {
+        "requested_on": ["4", "1", "2027"], "requested_from": "A neighbour",
+        "received_on": ["", "", ""], "expires_on": ["", "", ""],
+        "notes": "Phoned twice, no answer"})
+    assert response.status_code == 200
+    html = html_of(response)
+    assert "govuk-error-summary" in html
+    assert "This referee slot is no longer needed" in html
+    assert "Phoned twice, no answer" in html and 'value="A neighbour"' in html
+    db.session.refresh(slot)
+    assert slot.notes is None and slot.requested_on is None
 
 
 def test_recording_a_check_sets_its_dates_expiry_and_verifier(client, forms, signed_in,
@@ -321,6 +352,12 @@ def test_only_the_allocated_worker_or_a_manager_changes_checks(client, forms, si
     assert client.get(f"/staff/cases/{household.reference}/people/new").status_code == 403
     # Reading did not write anything either.
     assert db.session.scalar(select(func.count(Check.id))) == 0
+    operations.sync_required_checks(household)
+    db.session.commit()
+    mine = next(iter(checks_of(household).values()))
+    url = f"/staff/cases/{household.reference}/checks/{mine.id}"
+    assert page(client, url)  # a reader sees the check, and may not record it
+    assert client.post(url, data={"notes": "x"}).status_code == 403
     other = make_case(owner, name="Other Family")
     operations.sync_required_checks(other)
     db.session.commit()
