@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
-from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
+from carers.cases.models import CaseEvent, Household, HouseholdDetails, HouseholdMember, Task
 from carers.cases.state import case_state, next_due, write_changes
-from carers.checks.models import HouseholdDetails
 from carers.core.dates import london, today, utcnow
 from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, Enquiry

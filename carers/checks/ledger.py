@@ -10,8 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from carers.cases.models import HouseholdDetails
 from carers.checks import rules
-from carers.checks.models import Address, Check, HouseholdDetails, Referee
+from carers.checks.models import Address, Check, Referee
 from carers.checks.rules import CheckKind, CheckState, RequiredCheck
 from carers.enquiries.models import Enquiry
 from carers.extensions import db

@@ -19,7 +19,7 @@ from sqlalchemy import exists, select
 
 from carers.audit.operations import record as audit
 from carers.cases.access import can_change, readable_cases
-from carers.cases.models import HouseholdMember
+from carers.cases.models import HouseholdDetails, HouseholdMember
 from carers.cases.queries import get_case
 from carers.checks import operations, rules
 from carers.checks.forms import (
@@ -35,7 +35,7 @@ from carers.checks.forms import (
     ReferenceForm,
 )
 from carers.checks.ledger import active_referees, case_ledger
-from carers.checks.models import Address, Check, CheckDocument, HouseholdDetails, Referee
+from carers.checks.models import Address, Check, CheckDocument, Referee
 from carers.checks.operations import CaseChanged, ReferenceClosed
 from carers.checks.team import team_filters, team_query
 from carers.clocks.statutory import clock_setting
