@@ -18,6 +18,7 @@ from carers.cases.operations import (
 )
 from carers.cases.queries import case_of_enquiry
 from carers.core.changes import Changed
+from carers.core.database import transaction
 from carers.core.dates import london, utcnow
 from carers.enquiries import choices, journey
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
@@ -94,6 +95,50 @@ def enquiry_from_answers(answers: dict) -> Enquiry:
             applying=person["applying"] == "yes",
         ))
     return enquiry
+
+
+def new_draft() -> EnquiryDraft:
+    """Somewhere to keep a new enquirer's answers. Added to the session, written with the
+    first page saved (``save_draft_page``)."""
+    draft = EnquiryDraft(id=secrets.token_urlsafe(32), answers={}, raw={})
+    db.session.add(draft)
+    return draft
+
+
+def save_draft_page(draft: EnquiryDraft, raw_key: str, typed: dict,
+                    answers_key: str | None = None, value=None,
+                    forget: str | None = None) -> None:
+    """Keep what was typed on a page under ``raw_key`` and, when it was valid, the answer
+    under ``answers_key``; ``forget`` drops another page's typed text (a person's page, once
+    they are added). JSON columns are replaced, not mutated, so SQLAlchemy sees the change."""
+    with transaction():
+        raw = dict(draft.raw or {})
+        if forget is not None:
+            raw.pop(forget, None)
+        raw[raw_key] = typed
+        draft.raw = raw
+        if answers_key is not None:
+            answers = dict(draft.answers or {})
+            answers[answers_key] = value
+            draft.answers = answers
+
+
+def remove_household_person(draft: EnquiryDraft, index: int) -> None:
+    """Take the ``index``th person off the household the enquirer described."""
+    people = list(draft.answers.get("household", {}).get("people", []))
+    if not 0 <= index < len(people):
+        return
+    with transaction():
+        people.pop(index)
+        answers = dict(draft.answers)
+        answers["household"] = {"people": people}
+        draft.answers = answers
+
+
+def discard_draft(draft: EnquiryDraft) -> None:
+    """Drop a draft (a bot's): nothing of it is kept."""
+    with transaction():
+        db.session.delete(draft)
 
 
 def kinship_team_email() -> str | None:
