@@ -110,8 +110,10 @@ def _register_features(app):
         RoleKey,
     )
     from carers.cases import access as cases_access
+    from carers.cases import hooks as cases_hooks
     from carers.cases import views as cases_views
     from carers.checks import access as checks_access
+    from carers.checks import ledger as checks_ledger
     from carers.checks import views as checks_views
     from carers.core import pages
     from carers.enquiries import access as enquiries_access
@@ -128,6 +130,7 @@ def _register_features(app):
     from carers.staff import access as staff_access
     from carers.staff import views as staff_views
     from carers.visits import access as visits_access
+    from carers.visits import operations as visits_operations
     from carers.visits import views as visits_views
 
     policy.declare({"static": policy.public(),
@@ -150,6 +153,10 @@ def _register_features(app):
             app.register_blueprint(bp)
         if access is not None:
             policy.declare(access.ROUTES)
+
+    # What checks and visits tell a case about moving on (cases cannot import them).
+    cases_hooks.register_readiness(checks_ledger.readiness_facts)
+    cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [

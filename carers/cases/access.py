@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from werkzeug.exceptions import NotFound
 
 from carers.auth.policy import record_rule, staff
-from carers.auth.roles import AGENCY_WIDE, CASE_READERS, FOSTERING_TEAM, MANAGERS, RoleKey
+from carers.auth.roles import AGENCY_WIDE, CASE_READERS, MANAGERS, RoleKey
 from carers.cases.models import Household, Task, case_worker
 from carers.extensions import db
 from carers.settings.registry import agency_settings
@@ -110,6 +110,5 @@ ROUTES = {
     "cases.allocation": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.child_details": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.oversight": staff(MANAGERS, record=CASE_CHANGE),
-    "cases.open_case": staff(FOSTERING_TEAM),  # as the inbox: who may read the enquiry
     "cases.new_referral": staff(CASE_READERS),
 }

@@ -154,6 +154,22 @@ class HouseholdMember(db.Model):
     household: Mapped[Household] = relationship(back_populates="members")
 
 
+class HouseholdDetails(db.Model):
+    """Facts about the household as a whole that decide which checks it needs."""
+
+    __tablename__ = "household_details"
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
+    has_pets: Mapped[bool] = mapped_column(Boolean, default=False)
+    pets_details: Mapped[str | None] = mapped_column(Text)
+    # Another fostering provider the applicants fostered for, and when that ended (blank while
+    # they still foster for them). FSR 26(1A)(b): a reference if within the last 12 months.
+    previous_provider: Mapped[str | None] = mapped_column(String(200))
+    fostered_until: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class CaseEvent(db.Model):
     """One line of a case's timeline: a stage change, note, allocation, task or a manager's
     oversight decision. Never edited."""

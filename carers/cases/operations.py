@@ -9,31 +9,38 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
+from carers.cases import hooks
+from carers.cases.access import is_manager
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
 from carers.cases.state import case_state, next_due, write_changes
-from carers.checks.models import HouseholdDetails
-from carers.core.dates import london, today, utcnow
-from carers.enquiries import choices
-from carers.enquiries.models import KINSHIP, Enquiry
-from carers.enquiries.operations import REFERENCE_ALPHABET
+from carers.core.changes import Changed, Refusal
+from carers.core.dates import today, utcnow
 from carers.extensions import db
 from carers.pipeline import (
     ChildDetails,
     Pathway,
+    Recommendation,
     Stage,
     TransitionFacts,
     TransitionRecord,
+    TransitionRefused,
     apply_transition,
 )
 from carers.settings.registry import agency_settings
 
+# No 0/O or 1/I, so a reference read out on the phone cannot be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
-class CaseChanged(Exception):
+
+class CaseChanged(Changed):
     """Someone else changed the case after this form was opened."""
 
 
-class NoTeam(Exception):
+class NoTeam(Refusal):
     """Every case belongs to a team: someone in no team cannot open one."""
+
+    message = ("Every case belongs to a team, and you are not in one. "
+               "Ask an administrator to add you to a team.")
 
 
 def new_case_reference() -> str:
@@ -46,8 +53,8 @@ def new_case_reference() -> str:
 
 
 def _touch(household: Household, seen_version: int | None) -> None:
-    if seen_version is not None and household.version != seen_version:
-        raise CaseChanged
+    if seen_version is not None:
+        _unchanged(household, seen_version)
     # Loading the settings may query. Nothing may be flushed before _commit, which turns a
     # stale write (StaleDataError, another request changed the row) into CaseChanged.
     with db.session.no_autoflush:
@@ -64,96 +71,20 @@ def _event(household, user, kind, summary, on=None, **fields) -> CaseEvent:
     return event
 
 
-def _commit() -> None:
+def _commit(household: Household | None = None) -> None:
     try:
         db.session.commit()
     except StaleDataError:
-        # Another request updated the row between our read and our write.
+        # Another request updated the row between our read and our write. After the
+        # rollback the case reads as it is now: its version goes back on the form.
         db.session.rollback()
-        raise CaseChanged from None
+        raise CaseChanged(version=household.version if household else None) from None
 
 
-def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
-    """Start a case from a public enquiry: mainstream, or a kinship referral to complete."""
-    existing = db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id))
-    if existing is not None:
-        return existing
-    if user.team_id is None:
-        raise NoTeam
-    received = london(enquiry.received_at).date()
-    kinship = enquiry.pathway == KINSHIP
-    responded = london(enquiry.first_response_at).date() if enquiry.first_response_at else None
-    applicants = [p.name for p in enquiry.people if p.applying]
-    household = Household(
-        reference=new_case_reference(),
-        name=" and ".join([enquiry.full_name, *applicants]),
-        pathway=Pathway.CONNECTED_PERSON.value if kinship else Pathway.MAINSTREAM.value,
-        stage=Stage.REFERRAL.value if kinship else Stage.ENQUIRY.value,
-        stage_since=received,
-        first_response_on=None if kinship else responded,
-        enquiry_id=enquiry.id,
-        team_id=user.team_id,
-        email=enquiry.email,
-        phone=enquiry.phone,
-        address=", ".join(p for p in (enquiry.address_line_1, enquiry.address_line_2,
-                                      enquiry.town) if p),
-        postcode=enquiry.postcode,
-        enquiry_received_on=None if kinship else received,
-        referral_received_on=received if kinship else None,
-        child_name=enquiry.child_name if kinship else None,
-        child_relationship=choices.label(choices.CHILD_RELATIONSHIPS, enquiry.child_relationship)
-        if kinship else None,
-        child_placed_on=enquiry.child_living_since
-        if kinship and enquiry.child_lives_with_enquirer else None,
-        child_placing_authority=enquiry.child_council if kinship else None,
-    )
-    if responded and not kinship:
-        # The first response recorded on the enquiry is the case's first contact.
-        household.stage = Stage.INITIAL_CONTACT.value
-        household.stage_since = responded
-    household.members.append(HouseholdMember(
-        position=0, name=enquiry.full_name, relationship_to_applicant="applicant",
-        date_of_birth=enquiry.date_of_birth, is_applicant=True))
-    for position, person in enumerate(enquiry.people, start=1):
-        household.members.append(HouseholdMember(
-            position=position, name=person.name,
-            relationship_to_applicant=person.relationship_to_enquirer,
-            age_at_enquiry=person.age, is_applicant=person.applying))
-    household.workers.append(user)
-    db.session.add(household)
-    db.session.flush()
-    db.session.add(HouseholdDetails(household_id=household.id, has_pets=enquiry.has_pets,
-                                    pets_details=enquiry.pets_details))
-    _touch(household, None)
-    _event(household, user, CaseEvent.CREATED,
-           f"Case opened from enquiry {enquiry.reference}", on=received,
-           body=_what_the_enquiry_said(enquiry) if kinship else None)
-    if responded and not kinship:
-        by = enquiry.first_response_by
-        _event(household, by, CaseEvent.TRANSITION,
-               f"First contact recorded on enquiry {enquiry.reference}", on=responded,
-               action="record_first_contact", from_stage=Stage.ENQUIRY.value,
-               to_stage=Stage.INITIAL_CONTACT.value, body=enquiry.first_response_note)
-    audit("create", "household", household.id, {"from_enquiry": enquiry.reference}, user=user)
-    _commit()
-    return household
-
-
-def _what_the_enquiry_said(enquiry: Enquiry) -> str:
-    """The kinship enquirer's own words about the child, kept on the case's first event."""
-    lines = []
-    if enquiry.child_lives_with_enquirer is not None:
-        lives = "Yes" if enquiry.child_lives_with_enquirer else "No"
-        if enquiry.child_lives_with_enquirer and enquiry.child_living_since:
-            lives += f", since {enquiry.child_living_since:%-d %B %Y}"
-        lines.append(f"The child lives with the enquirer now: {lives}")
-    if enquiry.child_age is not None:
-        lines.append(f"The child's age: {enquiry.child_age}")
-    if enquiry.child_council:
-        lines.append(f"The council involved: {enquiry.child_council}")
-    if enquiry.child_details:
-        lines.append(f"The child's situation: {enquiry.child_details}")
-    return "\n".join(lines) or None
+def _unchanged(household: Household, seen_version: int | None) -> None:
+    """Refuse a change made from a form opened before the case's latest change."""
+    if household.version != seen_version:
+        raise CaseChanged(version=household.version)
 
 
 def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, received_on,
@@ -179,7 +110,7 @@ def open_kinship_referral(user, *, carer_name: str, child: ChildDetails, receive
     _event(household, user, CaseEvent.CREATED, f"Kinship referral for {child.name} received",
            on=received_on)
     audit("create", "household", household.id, {"kinship_referral": True}, user=user)
-    _commit()
+    _commit(household)
     return household
 
 
@@ -187,8 +118,7 @@ def update_child_details(household: Household, user, child: ChildDetails,
                          seen_version: int | None) -> None:
     """Record the named child of a kinship case: who they are, the local authority's
     reference, and when they came to live with the carer and from which council."""
-    if household.version != seen_version:
-        raise CaseChanged
+    _unchanged(household, seen_version)
     household.child_name = child.name
     household.child_date_of_birth = child.date_of_birth
     household.child_la_reference = child.la_reference
@@ -198,7 +128,31 @@ def update_child_details(household: Household, user, child: ChildDetails,
     _touch(household, seen_version)
     _event(household, user, CaseEvent.NOTE, f"The child's details recorded by {user.name}")
     audit("update", "household", household.id, {"child_details": True}, user=user)
-    _commit()
+    _commit(household)
+
+
+def transition_facts(household: Household, user, data: dict) -> TransitionFacts:
+    """What the pipeline needs to decide a move: the form's answers (``data``), who is
+    making it, and what other features know about the case (its checks, through
+    ``hooks.readiness_facts``, computed from the household now so they are right even if
+    its stored checks have not been synced)."""
+    recommendation = data.get("recommendation")
+    on = today()
+    return TransitionFacts(
+        by=user.name, on=data["on"], today=on, reason=data.get("reason") or "",
+        actor_is_manager=is_manager(user),
+        override_reason=data.get("override_reason") or "",
+        panel_date=data.get("panel_date"),
+        recommendation=Recommendation(recommendation) if recommendation else None,
+        withdrawal_code=data.get("withdrawal_code"),
+        household_assessed=bool(data.get("household_assessed")),
+        extension_weeks=data.get("extension_weeks"),
+        placement_reconsidered=bool(data.get("placement_reconsidered")),
+        panel_views_sought=bool(data.get("panel_views_sought")),
+        iro_informed=bool(data.get("iro_informed")),
+        nominated_officer_approved=bool(data.get("nominated_officer_approved")),
+        **hooks.readiness_facts(household, on, agency_settings()),
+    )
 
 
 def move(household: Household, action: str, facts: TransitionFacts, user,
@@ -208,9 +162,13 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
     With ``commit=False`` the caller commits, so several changes (a panel's minutes moving
     every case it heard) make one transaction; the caller turns StaleDataError into
     CaseChanged with ``commit_changes()``."""
-    if household.version != seen_version:
-        raise CaseChanged
-    record = apply_transition(case_state(household), action, facts, agency_settings())
+    try:
+        _unchanged(household, seen_version)
+        record = apply_transition(case_state(household), action, facts, agency_settings())
+    except (CaseChanged, TransitionRefused):
+        if commit:  # nothing is written; a caller that commits ends its own transaction
+            db.session.rollback()
+        raise
     write_changes(household, dict(record.changes))
     details = {k: str(v) for k, v in record.details.items()}
     if visit is not None:  # the booked visit this stage records
@@ -226,7 +184,7 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
            details=details or None)
     audit("update", "household", household.id, {"action": str(record.action)}, user=user)
     if commit:
-        _commit()
+        _commit(household)
     return record
 
 
@@ -252,19 +210,17 @@ def add_note(household: Household, user, text: str) -> None:
 
 def record_oversight(household: Household, user, decision: str, rationale: str,
                      seen_version: int | None) -> None:
-    if household.version != seen_version:
-        raise CaseChanged
+    _unchanged(household, seen_version)
     _touch(household, seen_version)
     _event(household, user, CaseEvent.OVERSIGHT,
            f"Management oversight by {user.name}: {decision}", body=rationale)
     audit("update", "household", household.id, {"oversight": True}, user=user)
-    _commit()
+    _commit(household)
 
 
 def allocate(household: Household, user, workers: list, seen_version: int | None) -> None:
     # Checked before anything changes, so a refused allocation leaves the session clean.
-    if household.version != seen_version:
-        raise CaseChanged
+    _unchanged(household, seen_version)
     before = {w.id for w in household.workers}
     _touch(household, seen_version)
     household.workers = workers
@@ -272,7 +228,7 @@ def allocate(household: Household, user, workers: list, seen_version: int | None
     _event(household, user, CaseEvent.ALLOCATION, f"Allocated to {names} by {user.name}",
            details={"before": sorted(before), "after": sorted(w.id for w in workers)})
     audit("update", "household", household.id, {"allocation": True}, user=user)
-    _commit()
+    _commit(household)
 
 
 def add_task(household: Household, user, title: str, owner, due_on) -> Task:

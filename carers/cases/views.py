@@ -1,14 +1,17 @@
-"""The caseworker's views: the pipeline board, a case, moving it on, and 'my work'."""
+"""The caseworker's views: the pipeline board, a case, moving it on, and 'my work'.
+
+Who may open each page is declared in carers/cases/access.py (the access policy runs it
+before every request); here each view reads its form, calls one operation and shows the
+result."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from carers.audit.operations import record as audit
-from carers.cases import operations
+from carers.audit.operations import record_view
+from carers.cases import hooks, operations, queries
 from carers.cases.access import can_change, is_manager, readable_cases
-from carers.cases.board import URGENT_FIRST, board_filters, board_query, stage_counts
+from carers.cases.board import board_filters, board_query, stage_counts
 from carers.cases.forms import (
     AllocationForm,
     ChildDetailsForm,
@@ -19,21 +22,17 @@ from carers.cases.forms import (
     TaskForm,
     transition_form,
 )
-from carers.cases.models import CaseEvent, Household, Task, case_worker
+from carers.cases.models import Household
 from carers.cases.queries import get_case, team_staff
 from carers.cases.state import case_state
-from carers.core.changes import CHANGED_MESSAGE
+from carers.core.changes import CHANGED_MESSAGE, refused
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
-from carers.enquiries.inbox import get_enquiry
-from carers.extensions import db
 from carers.pipeline import (
     TRANSITIONS,
     Action,
     ChildDetails,
     Pathway,
-    Recommendation,
-    TransitionFacts,
     TransitionRefused,
     allowed_transitions,
     case_clocks,
@@ -46,11 +45,6 @@ from carers.settings.registry import agency_settings
 bp = Blueprint("cases", __name__, url_prefix="/staff")
 
 TIMELINE_PAGE = 50
-
-
-def require_change(household: Household) -> None:
-    if not can_change(current_user, household):
-        abort(403)
 
 
 @bp.get("/pipeline")
@@ -68,16 +62,8 @@ def board():
 
 @bp.get("/my-work")
 def my_work():
-    tasks = list(db.session.scalars(
-        select(Task).where(Task.owner_id == current_user.id, Task.done_at.is_(None))
-        .options(selectinload(Task.household))
-        .order_by(Task.due_on, Task.id).limit(100)
-    ))
-    query = (select(Household).join(case_worker, case_worker.c.household_id == Household.id)
-             .where(case_worker.c.user_id == current_user.id)
-             .order_by(*URGENT_FIRST))
-    count_query = (select(func.count()).select_from(case_worker)
-                   .where(case_worker.c.user_id == current_user.id))
+    tasks = queries.my_tasks(current_user)
+    query, count_query = queries.my_cases(current_user)
     page = paginate(query, count_query, current_app.config["PAGE_SIZE"])
     return render_template("cases/my_work.html", tasks=tasks, page=page, today=today(),
                            done_form=DoneForm())
@@ -86,14 +72,8 @@ def my_work():
 @bp.get("/cases/<reference>")
 def case(reference):
     household = get_case(reference)
-    events_query = (select(CaseEvent).where(CaseEvent.household_id == household.id)
-                    .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()))
-    events_count = select(func.count(CaseEvent.id)).where(
-        CaseEvent.household_id == household.id)
-    events = paginate(events_query, events_count, TIMELINE_PAGE)
-    tasks = list(db.session.scalars(
-        select(Task).where(Task.household_id == household.id, Task.done_at.is_(None))
-        .order_by(Task.due_on)))
+    events = paginate(*queries.timeline(household), TIMELINE_PAGE)
+    tasks = queries.open_tasks(household)
     state = case_state(household)
     settings = agency_settings()
     on = today()
@@ -110,37 +90,8 @@ def case(reference):
     )
     # Record the view after rendering: a commit expires every loaded object, and the
     # template would then reload the case, its workers and each event and task one by one.
-    audit("view", "household", household.id)
-    db.session.commit()
+    record_view("view", "household", household.id)
     return page
-
-
-def facts_from(form, action: Action, household: Household) -> TransitionFacts:
-    from carers.checks.ledger import case_ledger
-
-    data = form.data
-    recommendation = data.get("recommendation")
-    # Stage 1 items and required checks come from the checks ledger (computed from the
-    # household now, so they are right even if its stored checks have not been synced).
-    ledger = case_ledger(household, today(), agency_settings())
-    return TransitionFacts(
-        by=current_user.name, on=data["on"], today=today(), reason=data.get("reason") or "",
-        actor_is_manager=is_manager(current_user),
-        stage1_items_complete=ledger.stage1_complete,
-        stage1_outstanding=ledger.stage1_outstanding,
-        outstanding_checks=ledger.outstanding,
-        override_reason=data.get("override_reason") or "",
-        panel_date=data.get("panel_date"),
-        recommendation=Recommendation(recommendation) if recommendation else None,
-        withdrawal_code=data.get("withdrawal_code"),
-        household_assessed=bool(data.get("household_assessed")),
-        reg24_outstanding=ledger.reg24_outstanding,
-        extension_weeks=data.get("extension_weeks"),
-        placement_reconsidered=bool(data.get("placement_reconsidered")),
-        panel_views_sought=bool(data.get("panel_views_sought")),
-        iro_informed=bool(data.get("iro_informed")),
-        nominated_officer_approved=bool(data.get("nominated_officer_approved")),
-    )
 
 
 NOT_BOOKED = "none"
@@ -148,15 +99,13 @@ NOT_BOOKED = "none"
 
 def visit_choices(form, household: Household) -> dict:
     """Offer the case's booked or held initial visits on the form; returns them by id."""
-    from carers.visits.operations import initial_visits, visit_label
-
-    visits = {str(v.id): v for v in reversed(initial_visits(household))}
-    if not visits:  # nothing booked: no question to ask
+    options = list(reversed(hooks.initial_visits(household)))
+    if not options:  # nothing booked: no question to ask
         del form["visit"]
-        return visits
-    form.visit.choices = [(key, visit_label(v)) for key, v in visits.items()] + [
+        return {}
+    form.visit.choices = [(str(v.id), label) for v, label in options] + [
         (NOT_BOOKED, "The visit is not booked on the system")]
-    return visits
+    return {str(v.id): v for v, _ in options}
 
 
 def child_problems(household: Household) -> list[str]:
@@ -178,7 +127,6 @@ def _refusal(household: Household, reason: str) -> dict:
 @bp.route("/cases/<reference>/move/<action>", methods=["GET", "POST"])
 def move(reference, action):
     household = get_case(reference)
-    require_change(household)
     try:
         action = Action(action)
     except ValueError:
@@ -204,14 +152,14 @@ def move(reference, action):
             form.on.data = london(chosen.starts_at_utc).date()
     elif form.validate():
         try:
-            record = operations.move(household, action, facts_from(form, action, household),
-                                     current_user, form.seen_version(),
-                                     visit=visits.get(form.data.get("visit")))
-        except TransitionRefused as refused:
-            db.session.rollback()
-            refusals = [_refusal(household, reason) for reason in refused.reasons]
+            facts = operations.transition_facts(household, current_user, form.data)
+            record = operations.move(household, action, facts, current_user,
+                                     form.seen_version(), visit=visits.get(form.data.get("visit")))
+        except TransitionRefused as refusal:
+            # The pipeline's reasons have their own summary, linked to where each is put
+            # right (see cases/move.html); what was typed stays in the form.
+            refusals = [_refusal(household, reason) for reason in refusal.reasons]
         except operations.CaseChanged:
-            db.session.rollback()
             return _changed_since_opened(household, action, transition, None, form)
         else:
             flash(record.summary)
@@ -230,15 +178,14 @@ def _changed_since_opened(household, action, transition, why_not, form=None):
     message = CHANGED_MESSAGE
     if transition is None:
         message = f"This case changed since you opened it. {why_not or ''}".strip()
-    form.changed_since_opened(message, household.version)
-    return render_template("cases/move.html", household=household, form=form,
-                           transition=shown, refusals=[]), 409
+    changed = operations.CaseChanged(message, version=household.version)
+    return refused(changed, "cases/move.html", form=form, household=household,
+                   transition=shown, refusals=[])
 
 
 @bp.post("/cases/<reference>/notes")
 def add_note(reference):
     household = get_case(reference)
-    require_change(household)
     form = NoteForm()
     if form.validate():
         operations.add_note(household, current_user, form.text.data)
@@ -250,7 +197,6 @@ def add_note(reference):
 @bp.post("/cases/<reference>/tasks")
 def add_task(reference):
     household = get_case(reference)
-    require_change(household)
     form = TaskForm()
     staff = {str(u.id): u for u in team_staff(current_user)}
     form.owner.choices = [("", "Select a person")] + [(k, u.name) for k, u in staff.items()]
@@ -264,12 +210,8 @@ def add_task(reference):
 
 @bp.post("/tasks/<int:task_id>/done")
 def task_done(task_id):
-    task = db.session.get(Task, task_id)
-    if task is None:
-        abort(404)
-    household = get_case(task.household.reference)
-    if task.owner_id != current_user.id:
-        require_change(household)
+    task = queries.get_task(task_id)
+    household = task.household
     if DoneForm().validate():
         operations.complete_task(task, current_user)
         flash(f"Task done: {task.title}")
@@ -280,7 +222,6 @@ def task_done(task_id):
 @bp.route("/cases/<reference>/allocation", methods=["GET", "POST"])
 def allocation(reference):
     household = get_case(reference)
-    require_change(household)
     staff = {str(u.id): u for u in team_staff(current_user)}
     for worker in household.workers:
         staff.setdefault(str(worker.id), worker)
@@ -294,11 +235,8 @@ def allocation(reference):
             operations.allocate(household, current_user,
                                 [staff[k] for k in form.workers.data or []],
                                 form.seen_version())
-        except operations.CaseChanged:
-            db.session.rollback()
-            form.changed_since_opened(CHANGED_MESSAGE, household.version)
-            return render_template("cases/allocation.html", household=household,
-                                   form=form), 409
+        except operations.CaseChanged as error:
+            return refused(error, "cases/allocation.html", form=form, household=household)
         flash("Allocation saved")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/allocation.html", household=household, form=form)
@@ -307,7 +245,6 @@ def allocation(reference):
 @bp.route("/cases/<reference>/child", methods=["GET", "POST"])
 def child_details(reference):
     household = get_case(reference)
-    require_change(household)
     if household.pathway != Pathway.CONNECTED_PERSON.value:
         flash("Only a kinship case is about a named child", "warning")
         return redirect(url_for("cases.case", reference=reference))
@@ -321,10 +258,9 @@ def child_details(reference):
             try:
                 operations.update_child_details(household, current_user, child,
                                                 form.seen_version())
-            except operations.CaseChanged:
-                flash(CHANGED_MESSAGE, "warning")
-            else:
-                flash("The child's details are saved")
+            except operations.CaseChanged as error:
+                return refused(error, "cases/child.html", form=form, household=household)
+            flash("The child's details are saved")
             return redirect(url_for("cases.case", reference=reference))
         form.child_placed_on.errors = [*form.child_placed_on.errors, *problems]
     return render_template("cases/child.html", household=household, form=form)
@@ -333,7 +269,6 @@ def child_details(reference):
 @bp.route("/cases/<reference>/oversight", methods=["GET", "POST"])
 def oversight(reference):
     household = get_case(reference)
-    require_change(household)
     form = OversightForm()
     if request.method == "GET":
         form.version.data = str(household.version)
@@ -341,30 +276,11 @@ def oversight(reference):
         try:
             operations.record_oversight(household, current_user, form.decision.data,
                                         form.rationale.data, form.seen_version())
-        except operations.CaseChanged:
-            db.session.rollback()
-            form.changed_since_opened(CHANGED_MESSAGE, household.version)
-            return render_template("cases/oversight.html", household=household,
-                                   form=form), 409
+        except operations.CaseChanged as error:
+            return refused(error, "cases/oversight.html", form=form, household=household)
         flash("Management oversight recorded")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/oversight.html", household=household, form=form)
-
-
-@bp.post("/enquiries/<reference>/open-case")
-def open_case(reference):
-    enquiry = get_enquiry(reference)
-    if not DoneForm().validate():
-        abort(400)
-    try:
-        household = operations.open_case_from_enquiry(enquiry, current_user)
-    except operations.NoTeam:
-        flash("Every case belongs to a team, and you are not in one. Ask an administrator "
-              "to add you to a team, or ask someone in the fostering team to open the case.",
-              "warning")
-        return redirect(url_for("inbox.detail", reference=reference))
-    flash(f"Case {household.reference} opened")
-    return redirect(url_for("cases.case", reference=household.reference))
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
@@ -382,9 +298,8 @@ def new_referral():
                 household = operations.open_kinship_referral(
                     current_user, carer_name=form.carer_name.data, child=child,
                     received_on=form.received_on.data, phone=form.phone.data or None)
-            except operations.NoTeam:
-                form.form_errors.append("Every case belongs to a team, and you are not in one. "
-                                        "Ask an administrator to add you to a team.")
+            except operations.NoTeam as error:
+                return refused(error, "cases/referral.html", form=form)
             else:
                 flash(f"Kinship referral {household.reference} created")
                 return redirect(url_for("cases.case", reference=household.reference))

@@ -10,8 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from carers.cases.models import HouseholdDetails
 from carers.checks import rules
-from carers.checks.models import Address, Check, HouseholdDetails, Referee
+from carers.checks.models import Address, Check, Referee
 from carers.checks.rules import CheckKind, CheckState, RequiredCheck
 from carers.enquiries.models import Enquiry
 from carers.extensions import db
@@ -177,3 +178,16 @@ def case_ledger(household, today: date, settings) -> Ledger:
     entries.sort(key=lambda e: (KIND_ORDER[CheckKind(e.state.kind)],
                                 order.get(e.state.key, len(order)), e.row.id if e.row else 0))
     return Ledger(entries, requirements.warnings, today)
+
+
+def readiness_facts(household, today: date, settings) -> dict:
+    """What the ledger says about whether a case may move on, for the pipeline's gates
+    (registered with ``carers.cases.hooks``). Computed from the household now, so it is
+    right even if its stored checks have not been synced."""
+    ledger = case_ledger(household, today, settings)
+    return {
+        "stage1_items_complete": ledger.stage1_complete,
+        "stage1_outstanding": ledger.stage1_outstanding,
+        "outstanding_checks": ledger.outstanding,
+        "reg24_outstanding": ledger.reg24_outstanding,
+    }

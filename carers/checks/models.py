@@ -31,22 +31,6 @@ from carers.pipeline import CLOSED_STAGES
 _CLOSED = frozenset(s.value for s in CLOSED_STAGES)
 
 
-class HouseholdDetails(db.Model):
-    """Facts about the household as a whole that decide which checks it needs."""
-
-    __tablename__ = "household_details"
-
-    household_id: Mapped[int] = mapped_column(
-        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
-    has_pets: Mapped[bool] = mapped_column(Boolean, default=False)
-    pets_details: Mapped[str | None] = mapped_column(Text)
-    # Another fostering provider the applicants fostered for, and when that ended (blank while
-    # they still foster for them). FSR 26(1A)(b): a reference if within the last 12 months.
-    previous_provider: Mapped[str | None] = mapped_column(String(200))
-    fostered_until: Mapped[date | None] = mapped_column(Date)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-
 class Address(db.Model):
     """Somewhere the household (or one person in it) lived: each area means an LA check."""
 

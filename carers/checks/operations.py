@@ -19,7 +19,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import aliased
 
 from carers.audit.operations import record as audit
-from carers.cases.models import Household, HouseholdMember
+from carers.cases.models import Household, HouseholdDetails, HouseholdMember
 from carers.cases.operations import CaseChanged, _commit, _event, _touch
 from carers.checks import rules
 from carers.checks.ledger import Ledger, case_ledger
@@ -27,7 +27,6 @@ from carers.checks.models import (
     Address,
     Check,
     CheckDocument,
-    HouseholdDetails,
     Referee,
     ReferenceResponse,
 )

@@ -3,7 +3,8 @@
 from sqlalchemy import exists, select
 from werkzeug.exceptions import NotFound
 
-from carers.checks.models import Address, Check, CheckDocument, HouseholdDetails
+from carers.cases.models import HouseholdDetails
+from carers.checks.models import Address, Check, CheckDocument
 from carers.extensions import db
 
 

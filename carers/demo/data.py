@@ -42,7 +42,7 @@ from carers.core.dates import LONDON, london, today, utcnow
 from carers.demo.narratives import applicant_comments, report_terms, report_texts
 from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryPerson
-from carers.enquiries.operations import REFERENCE_ALPHABET
+from carers.enquiries.operations import open_case_from_enquiry
 from carers.extensions import db
 from carers.panel import operations as panel
 from carers.panel.models import PanelMeeting
@@ -288,7 +288,7 @@ def _wds(start: date, rng: random.Random, lo: int, hi: int) -> date:
 
 def _reference(rng: random.Random, taken: set[str], make) -> str:
     while True:
-        reference = make("".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8)))
+        reference = make("".join(rng.choice(operations.REFERENCE_ALPHABET) for _ in range(8)))
         if reference not in taken:
             taken.add(reference)
             return reference
@@ -1130,10 +1130,10 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
         if story_rng.random() > (0.9 if contacted else 0.5):
             continue  # stays in the inbox only
         if enquiry.pathway == KINSHIP:
-            household = operations.open_case_from_enquiry(enquiry, agency.kin_manager)
+            household = open_case_from_enquiry(enquiry, agency.kin_manager)
             agency.play(household, agency.kinship, story_rng, True)
         else:
-            household = operations.open_case_from_enquiry(enquiry, agency.recruiter)
+            household = open_case_from_enquiry(enquiry, agency.recruiter)
             agency.play(household, agency.mainstream, story_rng, enquiry)
     referral_ages = _spread(rng, households // 10, lambda p: _triangular(p, 0, 330, 45))
     for number, age in enumerate(referral_ages):

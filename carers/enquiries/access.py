@@ -14,4 +14,5 @@ ROUTES = {
     # the fostering team's inbox
     "inbox.index": staff(FOSTERING_TEAM),
     "inbox.detail": staff(FOSTERING_TEAM),
+    "inbox.open_case": staff(FOSTERING_TEAM),  # who may read the enquiry may open its case
 }

@@ -2,28 +2,31 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from carers.audit.operations import record as audit
+from carers.audit.operations import record_view
 from carers.cases.access import can_read
-from carers.cases.models import Household
+from carers.cases.forms import DoneForm
+from carers.cases.queries import case_of_enquiry
 from carers.clocks.statutory import first_response_clock
 from carers.clocks.workdays import working_days_between
+from carers.core.changes import refused
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
+from carers.enquiries import queries
 from carers.enquiries.forms import RecordResponseForm
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry
-from carers.enquiries.operations import FirstResponseRecorded, record_first_response
+from carers.enquiries.operations import (
+    FirstResponseRecorded,
+    NoTeam,
+    open_case_from_enquiry,
+    record_first_response,
+)
+from carers.enquiries.queries import get_enquiry
 from carers.enquiries.summary import answer_sections, enquiry_answers
-from carers.extensions import db
 from carers.pipeline import Pathway
 from carers.settings.registry import agency_settings
 
 bp = Blueprint("inbox", __name__, url_prefix="/staff/enquiries")
-
-ALREADY_RECORDED = ("Someone else recorded the first response since you opened this page. "
-                    "Your note below has not been saved.")
 
 
 def response_clock(enquiry: Enquiry, on):
@@ -49,16 +52,10 @@ def index():
     # A team that takes one pathway's enquiries (the kinship team) sees those first.
     default = team_pathway(current_user)
     pathway = request.args.get("pathway", default)
-    query = select(Enquiry).order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
-    count_query = select(func.count(Enquiry.id))
-    if status in Enquiry.STATUS_LABELS:
-        query = query.where(Enquiry.status == status)
-        count_query = count_query.where(Enquiry.status == status)
-    if pathway in PATHWAY_LABELS:
-        query = query.where(Enquiry.pathway == pathway)
-        count_query = count_query.where(Enquiry.pathway == pathway)
-    else:
+    if pathway not in PATHWAY_LABELS:
         pathway = "all"
+    query, count_query = queries.inbox(status if status in Enquiry.STATUS_LABELS else None,
+                                       pathway if pathway in PATHWAY_LABELS else None)
     page = paginate(query, count_query, current_app.config["PAGE_SIZE"])
     on = today()
     rows = [
@@ -72,38 +69,44 @@ def index():
                            pathway_arg=None if pathway == default else pathway)
 
 
-def get_enquiry(reference: str) -> Enquiry:
-    enquiry = db.session.scalar(
-        select(Enquiry).where(Enquiry.reference == reference)
-        .options(selectinload(Enquiry.people))
-    )
-    if enquiry is None:
-        abort(404)
-    return enquiry
+def detail_page(enquiry: Enquiry) -> dict:
+    """What the enquiry's page shows besides its form."""
+    case = case_of_enquiry(enquiry.id)
+    return {
+        "enquiry": enquiry, "clock": response_clock(enquiry, today()), "case": case,
+        "case_readable": case is not None and can_read(current_user, case),
+        "sections": answer_sections(enquiry_answers(enquiry), editable=False),
+    }
 
 
 @bp.route("/<reference>", methods=["GET", "POST"])
 def detail(reference):
     enquiry = get_enquiry(reference)
     form = RecordResponseForm()
-    status = 200
     if request.method == "POST" and form.validate():
         try:
             record_first_response(enquiry, current_user, form.note.data)
-        except FirstResponseRecorded:
-            db.session.refresh(enquiry)
-            form.form_errors.append(ALREADY_RECORDED)
-            status = 409
-        else:
-            flash("First response recorded")
-            return redirect(url_for("inbox.detail", reference=reference))
-    elif request.method == "GET":
-        audit("view", "enquiry", enquiry.id)
-        db.session.commit()
-    case = db.session.scalar(select(Household).where(Household.enquiry_id == enquiry.id))
-    return render_template(
-        "inbox/detail.html", enquiry=enquiry, form=form,
-        clock=response_clock(enquiry, today()),
-        case=case, case_readable=case is not None and can_read(current_user, case),
-        sections=answer_sections(enquiry_answers(enquiry), editable=False),
-    ), status
+        except FirstResponseRecorded as error:
+            return refused(error, "inbox/detail.html", form=form, **detail_page(enquiry))
+        flash("First response recorded")
+        return redirect(url_for("inbox.detail", reference=reference))
+    page = render_template("inbox/detail.html", form=form, **detail_page(enquiry))
+    if request.method == "GET":
+        # After rendering, as on a case's page: the commit expires what the page loaded.
+        record_view("view", "enquiry", enquiry.id)
+    return page
+
+
+@bp.post("/<reference>/open-case")
+def open_case(reference):
+    enquiry = get_enquiry(reference)
+    if not DoneForm().validate():
+        abort(400)
+    try:
+        household = open_case_from_enquiry(enquiry, current_user)
+    except NoTeam as error:
+        # A button, nothing typed to keep: say why on the enquiry's page.
+        flash(error.reasons[0], "warning")
+        return redirect(url_for("inbox.detail", reference=reference))
+    flash(f"Case {household.reference} opened")
+    return redirect(url_for("cases.case", reference=household.reference))

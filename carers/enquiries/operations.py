@@ -7,19 +7,30 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from carers.audit.operations import record as audit
-from carers.cases.models import Team
-from carers.core.dates import utcnow
-from carers.enquiries import journey
+from carers.cases.models import CaseEvent, Household, HouseholdDetails, HouseholdMember, Team
+from carers.cases.operations import (
+    REFERENCE_ALPHABET,
+    NoTeam,
+    _commit,
+    _event,
+    _touch,
+    new_case_reference,
+)
+from carers.cases.queries import case_of_enquiry
+from carers.core.changes import Changed
+from carers.core.database import transaction
+from carers.core.dates import london, utcnow
+from carers.enquiries import choices, journey
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
 from carers.extensions import db
 from carers.notifications.operations import public_url, queue_email
-from carers.pipeline import Pathway
+from carers.pipeline import Pathway, Stage
 from carers.settings.registry import agency_settings
 
 CONNECTED_PERSON = Pathway.CONNECTED_PERSON.value
 
-# No 0/O or 1/I, so a reference read out on the phone cannot be misheard.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+NO_TEAM = ("Every case belongs to a team, and you are not in one. Ask an administrator to "
+           "add you to a team, or ask someone in the fostering team to open the case.")
 
 
 def new_reference() -> str:
@@ -86,6 +97,50 @@ def enquiry_from_answers(answers: dict) -> Enquiry:
     return enquiry
 
 
+def new_draft() -> EnquiryDraft:
+    """Somewhere to keep a new enquirer's answers. Added to the session, written with the
+    first page saved (``save_draft_page``)."""
+    draft = EnquiryDraft(id=secrets.token_urlsafe(32), answers={}, raw={})
+    db.session.add(draft)
+    return draft
+
+
+def save_draft_page(draft: EnquiryDraft, raw_key: str, typed: dict,
+                    answers_key: str | None = None, value=None,
+                    forget: str | None = None) -> None:
+    """Keep what was typed on a page under ``raw_key`` and, when it was valid, the answer
+    under ``answers_key``; ``forget`` drops another page's typed text (a person's page, once
+    they are added). JSON columns are replaced, not mutated, so SQLAlchemy sees the change."""
+    with transaction():
+        raw = dict(draft.raw or {})
+        if forget is not None:
+            raw.pop(forget, None)
+        raw[raw_key] = typed
+        draft.raw = raw
+        if answers_key is not None:
+            answers = dict(draft.answers or {})
+            answers[answers_key] = value
+            draft.answers = answers
+
+
+def remove_household_person(draft: EnquiryDraft, index: int) -> None:
+    """Take the ``index``th person off the household the enquirer described."""
+    people = list(draft.answers.get("household", {}).get("people", []))
+    if not 0 <= index < len(people):
+        return
+    with transaction():
+        people.pop(index)
+        answers = dict(draft.answers)
+        answers["household"] = {"people": people}
+        draft.answers = answers
+
+
+def discard_draft(draft: EnquiryDraft) -> None:
+    """Drop a draft (a bot's): nothing of it is kept."""
+    with transaction():
+        db.session.delete(draft)
+
+
 def kinship_team_email() -> str | None:
     """The inbox of the team that takes kinship (connected person) enquiries, if one has
     been given."""
@@ -117,8 +172,11 @@ def submit_enquiry(draft: EnquiryDraft) -> Enquiry:
     return enquiry
 
 
-class FirstResponseRecorded(Exception):
+class FirstResponseRecorded(Changed):
     """Someone else recorded the enquiry's first response first: nothing was written."""
+
+    message = ("Someone else recorded the first response since you opened this page. "
+               "Your note below has not been saved.")
 
 
 def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
@@ -137,6 +195,89 @@ def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
     audit("update", "enquiry", enquiry.id, {"first_response": True}, user=user)
     db.session.commit()
     db.session.refresh(enquiry)
+
+
+def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
+    """Start a case from a public enquiry: mainstream, or a kinship referral to complete."""
+    existing = case_of_enquiry(enquiry.id)
+    if existing is not None:
+        return existing
+    if user.team_id is None:
+        raise NoTeam(NO_TEAM)
+    received = london(enquiry.received_at).date()
+    kinship = enquiry.pathway == KINSHIP
+    responded = london(enquiry.first_response_at).date() if enquiry.first_response_at else None
+    applicants = [p.name for p in enquiry.people if p.applying]
+    household = Household(
+        reference=new_case_reference(),
+        name=" and ".join([enquiry.full_name, *applicants]),
+        pathway=Pathway.CONNECTED_PERSON.value if kinship else Pathway.MAINSTREAM.value,
+        stage=Stage.REFERRAL.value if kinship else Stage.ENQUIRY.value,
+        stage_since=received,
+        first_response_on=None if kinship else responded,
+        enquiry_id=enquiry.id,
+        team_id=user.team_id,
+        email=enquiry.email,
+        phone=enquiry.phone,
+        address=", ".join(p for p in (enquiry.address_line_1, enquiry.address_line_2,
+                                      enquiry.town) if p),
+        postcode=enquiry.postcode,
+        enquiry_received_on=None if kinship else received,
+        referral_received_on=received if kinship else None,
+        child_name=enquiry.child_name if kinship else None,
+        child_relationship=choices.label(choices.CHILD_RELATIONSHIPS, enquiry.child_relationship)
+        if kinship else None,
+        child_placed_on=enquiry.child_living_since
+        if kinship and enquiry.child_lives_with_enquirer else None,
+        child_placing_authority=enquiry.child_council if kinship else None,
+    )
+    if responded and not kinship:
+        # The first response recorded on the enquiry is the case's first contact.
+        household.stage = Stage.INITIAL_CONTACT.value
+        household.stage_since = responded
+    household.members.append(HouseholdMember(
+        position=0, name=enquiry.full_name, relationship_to_applicant="applicant",
+        date_of_birth=enquiry.date_of_birth, is_applicant=True))
+    for position, person in enumerate(enquiry.people, start=1):
+        household.members.append(HouseholdMember(
+            position=position, name=person.name,
+            relationship_to_applicant=person.relationship_to_enquirer,
+            age_at_enquiry=person.age, is_applicant=person.applying))
+    household.workers.append(user)
+    db.session.add(household)
+    db.session.flush()
+    db.session.add(HouseholdDetails(household_id=household.id, has_pets=enquiry.has_pets,
+                                    pets_details=enquiry.pets_details))
+    _touch(household, None)
+    _event(household, user, CaseEvent.CREATED,
+           f"Case opened from enquiry {enquiry.reference}", on=received,
+           body=_what_the_enquiry_said(enquiry) if kinship else None)
+    if responded and not kinship:
+        by = enquiry.first_response_by
+        _event(household, by, CaseEvent.TRANSITION,
+               f"First contact recorded on enquiry {enquiry.reference}", on=responded,
+               action="record_first_contact", from_stage=Stage.ENQUIRY.value,
+               to_stage=Stage.INITIAL_CONTACT.value, body=enquiry.first_response_note)
+    audit("create", "household", household.id, {"from_enquiry": enquiry.reference}, user=user)
+    _commit()
+    return household
+
+
+def _what_the_enquiry_said(enquiry: Enquiry) -> str:
+    """The kinship enquirer's own words about the child, kept on the case's first event."""
+    lines = []
+    if enquiry.child_lives_with_enquirer is not None:
+        lives = "Yes" if enquiry.child_lives_with_enquirer else "No"
+        if enquiry.child_lives_with_enquirer and enquiry.child_living_since:
+            lives += f", since {enquiry.child_living_since:%-d %B %Y}"
+        lines.append(f"The child lives with the enquirer now: {lives}")
+    if enquiry.child_age is not None:
+        lines.append(f"The child's age: {enquiry.child_age}")
+    if enquiry.child_council:
+        lines.append(f"The council involved: {enquiry.child_council}")
+    if enquiry.child_details:
+        lines.append(f"The child's situation: {enquiry.child_details}")
+    return "\n".join(lines) or None
 
 
 def delete_abandoned_drafts(now: datetime) -> int:

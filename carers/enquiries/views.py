@@ -14,12 +14,12 @@ from flask import (
 )
 from werkzeug.datastructures import MultiDict
 
-from carers.enquiries import choices, journey
+from carers.enquiries import choices, journey, operations
 from carers.enquiries.forms import PersonForm, SubmitForm
 from carers.enquiries.models import KINSHIP, EnquiryDraft
-from carers.enquiries.operations import submit_enquiry
+from carers.enquiries.queries import get_draft
 from carers.enquiries.summary import answer_sections
-from carers.extensions import db, limiter
+from carers.extensions import limiter
 
 bp = Blueprint("enquiry", __name__)
 
@@ -39,28 +39,18 @@ def only_posts():
 
 
 def load_draft(create: bool = False) -> EnquiryDraft | None:
-    draft_id = session.get(DRAFT_KEY)
-    draft = db.session.get(EnquiryDraft, draft_id) if draft_id else None
+    draft = get_draft(session.get(DRAFT_KEY))
     if draft is None and create:
-        draft = EnquiryDraft(id=secrets.token_urlsafe(32), answers={}, raw={})
-        db.session.add(draft)
+        draft = operations.new_draft()
         session[DRAFT_KEY] = draft.id
     return draft
 
 
 def save(draft: EnquiryDraft, form, raw_key: str, answers_key: str | None = None,
-         value=None) -> None:
+         value=None, forget: str | None = None) -> None:
     """Keep what was typed on this page (its own fields only, each cut to its limit) and,
-    when it was valid, the answer. JSON columns are replaced, not mutated, so SQLAlchemy sees
-    the change."""
-    raw = dict(draft.raw or {})
-    raw[raw_key] = form.typed()
-    draft.raw = raw
-    if answers_key is not None:
-        answers = dict(draft.answers or {})
-        answers[answers_key] = value
-        draft.answers = answers
-    db.session.commit()
+    when it was valid, the answer."""
+    operations.save_draft_page(draft, raw_key, form.typed(), answers_key, value, forget)
 
 
 def saved_formdata(draft: EnquiryDraft | None, key: str) -> MultiDict | None:
@@ -79,8 +69,7 @@ def drop_bot_submission():
     current_app.logger.info("Dropped an enquiry POST that filled the honeypot")
     draft = load_draft()
     if draft is not None:
-        db.session.delete(draft)
-        db.session.commit()
+        operations.discard_draft(draft)
     session.pop(DRAFT_KEY, None)
     session["enquiry_reference"] = "ENQ-" + secrets.token_hex(2).upper() + "-" + \
         secrets.token_hex(2).upper()
@@ -176,10 +165,7 @@ def person(index):
                 people.append(form.answers())
             else:
                 people[index] = form.answers()
-            raw = dict(draft.raw)
-            raw.pop(raw_key, None)
-            draft.raw = raw
-            save(draft, form, "household", "household", {"people": people})
+            save(draft, form, "household", "household", {"people": people}, forget=raw_key)
             return redirect(url_for("enquiry.question", slug="household",
                                     change=request.args.get("change")))
         save(draft, form, raw_key)
@@ -200,13 +186,7 @@ def remove_person(index):
     form = SubmitForm()
     if draft is None or not form.validate():
         return redirect(url_for("enquiry.question", slug="household"))
-    people = list(draft.answers.get("household", {}).get("people", []))
-    if 0 <= index < len(people):
-        people.pop(index)
-        answers = dict(draft.answers)
-        answers["household"] = {"people": people}
-        draft.answers = answers
-        db.session.commit()
+    operations.remove_household_person(draft, index)
     return redirect(url_for("enquiry.question", slug="household",
                             change=request.args.get("change")))
 
@@ -225,7 +205,7 @@ def check_answers():
         return redirect(url_for("enquiry.question", slug=missing))
     form = SubmitForm()
     if request.method == "POST" and form.validate():
-        enquiry = submit_enquiry(draft)
+        enquiry = operations.submit_enquiry(draft)
         session.pop(DRAFT_KEY, None)
         session["enquiry_reference"] = enquiry.reference
         session["enquiry_email"] = enquiry.email

@@ -408,6 +408,12 @@ def visit_label(visit: Visit) -> str:
             f"{status.get(visit.status, '')}")
 
 
+def initial_visit_options(household: Household) -> list[tuple[Visit, str]]:
+    """The case's initial visits with their labels, for the "initial visit" stage's form
+    (registered with ``carers.cases.hooks``)."""
+    return [(visit, visit_label(visit)) for visit in initial_visits(household)]
+
+
 def _due(now: datetime):
     return (Visit.reminder_sent_at.is_(None), Visit.reminder_due_at.is_not(None),
             Visit.reminder_due_at <= now, Visit.starts_at > now,

@@ -242,8 +242,7 @@ def url_for_rule(app, endpoint, world):
     for name in rule.arguments - set(rule.defaults or {}):
         if name in special:
             args[name] = special[name]
-        elif name == "reference" and endpoint.startswith("inbox.") or \
-                endpoint == "cases.open_case":
+        elif name == "reference" and endpoint.startswith("inbox."):
             args[name] = world.values["enquiry"].reference
         else:
             args[name] = world.values[name]

@@ -1,0 +1,57 @@
+"""Extension points: what features above cases tell a case, without cases importing them.
+
+Cases sit below checks and visits, yet a case moving on needs to know whether its checks
+are in (checks) and which initial visit a stage records (visits). Those features register
+a provider here when the app is built (``carers.app``); cases asks whatever is registered.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+# Facts other features know about whether a case may move on: each provider takes
+# (household, today, settings) and returns some of TransitionFacts' fields by name.
+Readiness = Callable[[Any, date, Any], dict]
+# The initial home visits a case's "initial visit" stage can record, earliest first: each
+# provider takes the household and returns (visit, label) pairs.
+InitialVisits = Callable[[Any], list[tuple[Any, str]]]
+
+readiness: list[Readiness] = []
+initial_visit_options: list[InitialVisits] = []
+
+# With nothing registered, a case is held where it is: Stage 1 is not complete and the
+# required checks count as outstanding, so no gate opens on facts nobody has checked.
+UNKNOWN = ("the required checks",)
+SAFE_READINESS = {
+    "stage1_items_complete": False,
+    "stage1_outstanding": (),
+    "outstanding_checks": UNKNOWN,
+    "reg24_outstanding": UNKNOWN,
+}
+
+
+def _register(providers: list, provider) -> None:
+    # The app is built more than once in one process (tests, the scheduler): once is enough.
+    if provider not in providers:
+        providers.append(provider)
+
+
+def register_readiness(provider: Readiness) -> None:
+    _register(readiness, provider)
+
+
+def register_initial_visits(provider: InitialVisits) -> None:
+    _register(initial_visit_options, provider)
+
+
+def readiness_facts(household, today: date, settings) -> dict:
+    """Every registered provider's facts about the case, over the safe ones."""
+    facts = dict(SAFE_READINESS)
+    for provider in readiness:
+        facts.update(provider(household, today, settings))
+    return facts
+
+
+def initial_visits(household) -> list[tuple[Any, str]]:
+    """The case's initial visits, as (visit, label), from every registered provider."""
+    return [option for provider in initial_visit_options for option in provider(household)]
