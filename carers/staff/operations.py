@@ -1,9 +1,8 @@
 """Staff accounts: invitations with a set-password link, roles and teams, deactivation.
 Every change is audited and happens in one transaction."""
 
-import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -11,21 +10,13 @@ from sqlalchemy import select
 from carers.audit.operations import record as audit
 from carers.auth import second_factor
 from carers.auth.models import Role, User
-from carers.auth.operations import create_user
+from carers.auth.operations import create_user, invite_token_hash
 from carers.core.dates import format_date, utcnow
 from carers.extensions import db
 from carers.notifications.operations import queue_email
 from carers.settings.registry import agency_settings
 
 INVITE_DAYS = 7
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def invite(name: str, email: str, role_keys: list[str], team_id: int | None,
@@ -43,7 +34,7 @@ def invite(name: str, email: str, role_keys: list[str], team_id: int | None,
 
 def _send_invite(user: User) -> str:
     token = secrets.token_urlsafe(32)
-    user.invite_token_hash = _hash(token)
+    user.invite_token_hash = invite_token_hash(token)
     user.invite_expires_at = utcnow() + timedelta(days=INVITE_DAYS)
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     link = base + url_for("auth.set_password", token=token)
@@ -58,25 +49,6 @@ def resend_invite(user: User, by) -> str:
     audit("update", "user", user.id, {"invite": "sent again"}, user=by)
     db.session.commit()
     return token
-
-
-def find_invited(token: str) -> User | None:
-    if not token or len(token) > 100:
-        return None
-    user = db.session.scalar(select(User).where(User.invite_token_hash == _hash(token)))
-    if user is None or not user.active or _aware(user.invite_expires_at) <= utcnow():
-        return None
-    return user
-
-
-def accept_invite(user: User, password: str) -> None:
-    user.set_password(password)
-    user.password_set_at = utcnow()
-    user.invite_token_hash = None
-    user.invite_expires_at = None
-    user.session_token = secrets.token_hex(16)
-    audit("update", "user", user.id, {"password": "set from invitation"}, user=user)
-    db.session.commit()
 
 
 def change_access(user: User, role_keys: list[str], team_id: int | None, by) -> bool:
