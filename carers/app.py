@@ -96,8 +96,8 @@ def _register_models():
 
 def _register_features(app):
     """Every feature's blueprint and the access rules for its routes, and the public pages."""
-    from carers.audit import access as audit_access
-    from carers.audit import views as audit_views
+    from carers.administration import access as administration_access
+    from carers.administration import views as administration_views
     from carers.auth import access as auth_access
     from carers.auth import navigation, policy
     from carers.auth import views as auth_views
@@ -125,8 +125,6 @@ def _register_features(app):
     from carers.reports import views as reports_views
     from carers.scheduler import access as scheduler_access
     from carers.scheduler import views as scheduler_views
-    from carers.settings import access as settings_access
-    from carers.settings import views as settings_views
     from carers.staff import access as staff_access
     from carers.staff import views as staff_views
     from carers.visits import access as visits_access
@@ -140,9 +138,9 @@ def _register_features(app):
         ((enquiry_views.bp, inbox.bp), enquiries_access),
         ((auth_views.bp,), auth_access),
         ((cases_views.bp,), cases_access),
-        ((settings_views.bp,), settings_access),
+        ((administration_views.settings_bp, administration_views.audit_bp),
+         administration_access),
         ((checks_views.bp,), checks_access),
-        ((audit_views.bp,), audit_access),
         ((staff_views.bp,), staff_access),
         ((scheduler_views.bp,), scheduler_access),
         ((visits_views.bp,), visits_access),

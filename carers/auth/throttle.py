@@ -7,7 +7,7 @@ guess at many accounts; successful sign-ins are never counted, so an office behi
 address can all sign in at nine o'clock."""
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete
@@ -26,8 +26,6 @@ def _address_key(address: str | None) -> str:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 

@@ -7,6 +7,9 @@ import time
 import traceback
 from datetime import datetime, timedelta
 
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 from sqlalchemy import event, select
 
@@ -97,9 +100,6 @@ def scheduler_database(app) -> None:
 def trigger_for(job: Job, config):
     """APScheduler's trigger for a job: an interval, or a time of day in Europe/London (so
     07:00 stays 7am local across the clock changes)."""
-    from apscheduler.triggers.cron import CronTrigger
-    from apscheduler.triggers.interval import IntervalTrigger
-
     if job.every is not None:
         return IntervalTrigger(seconds=job.seconds(config), timezone=LONDON)
     hour, minute = job.daily.split(":")
@@ -107,8 +107,6 @@ def trigger_for(job: Job, config):
 
 
 def build_scheduler(app):
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     scheduler = BlockingScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
     grace = timedelta(seconds=JOB_DEFAULTS["misfire_grace_time"])
     now = utcnow()

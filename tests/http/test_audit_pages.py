@@ -3,8 +3,8 @@
 import csv
 import io
 
+from carers.administration.export import safe_cell
 from carers.audit.operations import record
-from carers.audit.views import safe_cell
 from carers.extensions import db
 from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
 

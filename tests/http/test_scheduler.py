@@ -541,6 +541,22 @@ def test_an_administrator_corrects_a_refused_address_then_it_is_sent(app, client
                             "to_address": "carer@example.com"}
 
 
+def test_correcting_a_message_someone_else_sent_again_shows_the_reason(app, client):
+    message = _queue("Your invitation", to="carer@exmaple.con", status="failed", attempts=5)
+    sign_in(client, make_staff("administrator"))
+    url = f"/staff/admin/messages/{message.id}/address"
+    page = client.get(url).get_data(as_text=True)
+    message.status = OutboxMessage.PENDING  # queued again from another browser meanwhile
+    db.session.commit()
+    refused = client.post(url, data={"csrf_token": csrf_token(page),
+                                     "to_address": "carer@example.com"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200  # the same page again, not a redirect
+    assert "There is a problem" in html and "no longer failed: nothing to resend" in html
+    db.session.refresh(message)
+    assert message.to_address == "carer@exmaple.con"
+
+
 def test_the_digest_lists_tasks_overdue_or_due_today_and_todays_visits(agency, mailbox):
     from datetime import time
 

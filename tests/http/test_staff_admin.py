@@ -66,7 +66,9 @@ def test_a_duplicate_invitation_is_an_error_not_a_crash(app):
     sign_in(client, admin)
     response = post(client, "/staff/admin/staff/invite", {
         "name": "Again", "email": existing.email, "roles": ["recruitment_officer"]})
-    assert "already an account" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "already an account" in html and "There is a problem" in html
+    assert 'value="Again"' in html  # what was typed is kept
     response = post(client, "/staff/admin/staff/invite", {"name": "", "email": "x"})
     html = response.get_data(as_text=True)
     assert "Enter their full name" in html and "Select at least one role" in html

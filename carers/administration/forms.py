@@ -1,6 +1,15 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
-from wtforms import SelectMultipleField, StringField
-from wtforms.validators import Email, Length, NumberRange, ValidationError
+"""The administration forms: one field per agency setting, and the audit trail's search."""
+
+from datetime import datetime
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.validators import Email, Length, NumberRange, Optional, ValidationError
 
 from carers.core.forms import (
     ChoiceRadioField,
@@ -88,3 +97,35 @@ def settings_form(current: dict):
                                 default=current[s.key], widget=GovTextInput())
         setattr(SettingsForm, s.key, field)
     return SettingsForm
+
+
+# The actions the audit trail's search offers.
+ACTIONS = ["view", "create", "update", "download", "export", "sign_in", "sign_out",
+           "sign_in_failed", "transition"]
+
+
+def _day(form, field):
+    if field.data:
+        try:
+            datetime.strptime(field.data, "%Y-%m-%d")
+        except ValueError:
+            raise ValidationError(f"{field.label.text} must be a date like 2027-03-01") from None
+
+
+class AuditSearchForm(GovForm):
+    class Meta:
+        csrf = False
+
+    person = StringField("Person (name or email)", validators=[Optional(), Length(max=254)],
+                         widget=GovTextInput())
+    action = SelectField("Action", coerce=str, widget=GovSelect(), validators=[Optional()],
+                         choices=[("", "Any")] + [(a, a.replace("_", " ")) for a in ACTIONS])
+    object_type = StringField("Record type", validators=[Optional(), Length(max=40)],
+                              widget=GovTextInput(), description="For example, household")
+    object_id = StringField("Record number", validators=[Optional(), Length(max=40)],
+                            widget=GovTextInput())
+    date_from = StringField("From", validators=[Optional(), _day], widget=GovTextInput(),
+                            description="A date like 2027-03-01")
+    date_to = StringField("To", validators=[Optional(), _day], widget=GovTextInput(),
+                          description="A date like 2027-03-31")
+    submit = submit_button("Search")
