@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from carers.clocks.workdays import add_working_days, describe_working_days, fmt_day
+from carers.core.numbers import plural
 
 __all__ = [
     "APPLICATION_TO_PANEL_MONTHS",
@@ -174,10 +175,6 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit if n == 1 else unit + 's'}"
-
-
 def make_clock(key: str, label: str, start: date | None, today: date, *,
                working_days: int | None = None, days: int | None = None,
                weeks: int | None = None, months: int | None = None,
@@ -206,7 +203,7 @@ def make_clock(key: str, label: str, start: date | None, today: date, *,
         else:
             due = start + timedelta(days=amount * (7 if unit == "weeks" else 1))
         name = {"days": "calendar day", "weeks": "week", "months": "calendar month"}[unit]
-        how = f"{_plural(amount, name)} from {fmt_day(start)}: {fmt_day(due)}"
+        how = f"{plural(amount, name)} from {fmt_day(start)}: {fmt_day(due)}"
     explanation = f"Due {fmt_day(due)}: {how}." + (f" {note}" if note else "")
     return Clock(key, label, start, due, met_on, clock_status(due, today, met_on, soon),
                  explanation)
@@ -342,6 +339,6 @@ def reg24_clock(approved_on: date | None, today: date, extensions: Sequence[int]
     due = approved_on + timedelta(weeks=base + extra)
     soon = clock_setting(settings, "due_soon_working_days")
     explanation = (f"Due {fmt_day(due)}: {base} weeks from {fmt_day(approved_on)} "
-                   f"plus an extension of {_plural(extra, 'week')} under CPPCR reg 25.")
+                   f"plus an extension of {plural(extra, 'week')} under CPPCR reg 25.")
     return Clock("reg24", label, approved_on, due, ended_on,
                  clock_status(due, today, ended_on, soon), explanation)

@@ -1,4 +1,5 @@
-"""Whole numbers read from what a browser sends (page numbers, form versions, ids)."""
+"""Whole numbers: read from what a browser sends (page numbers, form versions, ids), and
+stated in sentences."""
 
 import re
 
@@ -17,3 +18,8 @@ def plain_number(raw: str | None, below: int = INTEGER_LIMIT) -> int | None:
         return None
     value = int(raw)
     return value if value < below else None
+
+
+def plural(n: int, unit: str) -> str:
+    """``n`` and its unit, singular for one: "1 working day", "10 working days"."""
+    return f"{n} {unit if n == 1 else unit + 's'}"

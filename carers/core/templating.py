@@ -4,6 +4,7 @@ from flask_login import current_user
 from carers.auth.roles import FOSTERING_TEAM, RoleKey
 from carers.cases.access import CASE_READERS
 from carers.core.dates import format_date, format_datetime
+from carers.core.numbers import plural
 from carers.core.security import INIT_SCRIPT, JS_ENABLED_SCRIPT
 from carers.pipeline import Stage
 from carers.settings.registry import agency_settings
@@ -68,6 +69,7 @@ def init_app(app):
     app.add_template_global(staff_navigation)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(plural, "plural")
 
     @app.context_processor
     def globals_():

@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from carers.core.dates import utcnow
+from carers.core.numbers import plural
 from carers.panel.operations import build_due_packs
 
 panel_cli = AppGroup("panel", help="The fostering panel.")
@@ -15,4 +16,4 @@ def build_packs_command(limit):
     for pack in built:
         click.echo(f"Built pack {pack.job_id} for meeting {pack.meeting_id}: {pack.pages} "
                    f"pages, {pack.copies} {'copy' if pack.copies == 1 else 'copies'}.")
-    click.echo(f"Built {len(built)} pack{'s' if len(built) != 1 else ''}.")
+    click.echo(f"Built {plural(len(built), 'pack')}.")

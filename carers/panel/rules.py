@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS
 from carers.clocks.workdays import add_working_days
+from carers.core.numbers import plural
 
 __all__ = [
     "PANEL_DEFAULTS",
@@ -105,10 +106,6 @@ class Quorum:
     problems: tuple[str, ...]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def quorum(roles: Iterable[PanelRole], settings: Mapping[str, object] | None = None) -> Quorum:
     """Whether the members attending (their panel roles) make a quorum, and if not, why."""
     roles = [PanelRole(r) for r in roles]
@@ -119,18 +116,18 @@ def quorum(roles: Iterable[PanelRole], settings: Mapping[str, object] | None = N
     need_ind = panel_setting(settings, "panel_quorum_independent")
     found = []
     if len(voting) < need_members:
-        found.append(f"{_plural(len(voting), 'member')} attending; the quorum is "
+        found.append(f"{plural(len(voting), 'member')} attending; the quorum is "
                      f"{need_members} (advisers and the minute taker do not count).")
     chairs = sum(r.chairs for r in voting)
     if chairs < need_chairs:
         found.append("Neither the chair nor a vice chair is attending.")
     sw = sum(r is PanelRole.SOCIAL_WORKER for r in voting)
     if sw < need_sw:
-        found.append(f"{_plural(sw, 'social worker member')} attending; the quorum needs "
+        found.append(f"{plural(sw, 'social worker member')} attending; the quorum needs "
                      f"{need_sw}.")
     ind = sum(r is PanelRole.INDEPENDENT for r in voting)
     if ind < need_ind:
-        found.append(f"{_plural(ind, 'independent member')} attending; the quorum needs "
+        found.append(f"{plural(ind, 'independent member')} attending; the quorum needs "
                      f"{need_ind}.")
     return Quorum(not found, len(voting), tuple(found))
 
