@@ -454,11 +454,11 @@ def init_app(app):
 @limiter.limit(sign_in_limit, methods=["POST"])
 def set_password(token):
     """The link in a staff invitation: the new member of staff chooses their password."""
-    from carers.staff.operations import accept_invite, find_invited
+    from carers.staff.operations import INVITE_DAYS, accept_invite, find_invited
 
     user = find_invited(token)
     if user is None:
-        return render_template("auth/invite_closed.html"), 404
+        return render_template("auth/invite_closed.html", invite_days=INVITE_DAYS), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         problem = password_problem(form.new_password.data, user.email)

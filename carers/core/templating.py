@@ -3,9 +3,11 @@ from flask_login import current_user
 
 from carers.auth.roles import FOSTERING_TEAM, RoleKey
 from carers.cases.access import CASE_READERS
+from carers.clocks.statutory import APPLICATION_TO_PANEL_MONTHS, PANEL_PAPERS_WORKING_DAYS
 from carers.core.dates import format_date, format_datetime
 from carers.core.numbers import plural
 from carers.core.security import INIT_SCRIPT, JS_ENABLED_SCRIPT
+from carers.panel.rules import SOCIAL_WORKER_MEMBER_YEARS
 from carers.pipeline import Stage
 from carers.settings.registry import agency_settings
 
@@ -17,6 +19,13 @@ CLOCK_TAG_CLASSES = {
     "overdue": "govuk-tag--red",
     "met": "govuk-tag--green",
     "met_late": "govuk-tag--orange",
+}
+
+# Figures set in law ([V]) that pages state: the constants the code applies, never settings.
+LAW = {
+    "application_to_panel_months": APPLICATION_TO_PANEL_MONTHS,
+    "panel_papers_working_days": PANEL_PAPERS_WORKING_DAYS,
+    "social_worker_member_years": SOCIAL_WORKER_MEMBER_YEARS,
 }
 
 # Staff navigation: (label, endpoint, roles that see it). Features add their own entries.
@@ -67,6 +76,7 @@ def init_app(app):
     app.add_template_global(stage_label)
     app.add_template_filter(stage_label, "stage_label")
     app.add_template_global(staff_navigation)
+    app.add_template_global(LAW, "law")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(plural, "plural")

@@ -19,6 +19,7 @@ from carers.core.numbers import plural
 
 __all__ = [
     "PANEL_DEFAULTS",
+    "SOCIAL_WORKER_MEMBER_YEARS",
     "PanelRole",
     "Quorum",
     "access_ends_on",
@@ -62,6 +63,9 @@ _ROLE_LABELS = {
     PanelRole.PANEL_ADVISER: "Panel adviser",
     PanelRole.MINUTE_TAKER: "Minute taker",
 }
+
+# [V] FSR 2011 reg 23: a social worker member has at least 3 years' post-qualifying experience.
+SOCIAL_WORKER_MEMBER_YEARS = 3
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def invite():
         else:
             flash(f"Invitation sent to {user.email}")
             return redirect(url_for("staff.index"))
-    return render_template("staff/invite.html", form=form)
+    return render_template("staff/invite.html", form=form, invite_days=operations.INVITE_DAYS)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])

@@ -392,7 +392,8 @@ def calendar_feed():
                    + url_for("visits.feed", token=token))
     feed_row = db.session.get(CalendarFeed, current_user.id)
     return render_template("visits/feed.html", form=form, revoke_form=revoke_form,
-                           feed_row=feed_row, address=address)
+                           feed_row=feed_row, address=address,
+                           past_days=operations.FEED_PAST_DAYS)
 
 
 @bp.post("/staff/calendar-feed/revoke")
