@@ -29,6 +29,9 @@ __all__ = [
     "PREVIOUS_PROVIDER_RECORDS_WORKING_DAYS",
     "REG25_EXTENSION_MAX_WEEKS",
     "REG25_MAX_TOTAL_WEEKS",
+    "RETENTION_APPROVED_CARER_YEARS",
+    "RETENTION_CONNECTED_PERSON_YEARS",
+    "RETENTION_REFUSED_WITHDRAWN_YEARS",
     "Clock",
     "ClockSetting",
     "ClockStatus",
@@ -57,6 +60,10 @@ REG25_MAX_TOTAL_WEEKS = 24  # CPPCR 2010 reg 25: 16 + 8 weeks at most in total
 FIRST_REVIEW_MONTHS = 12  # FSR 2011 reg 28: first review within a year of approval
 IRM_PAPERS_WORKING_DAYS = 10  # FSR 2011 reg 29: papers to the IRM within 10 working days
 PREVIOUS_PROVIDER_RECORDS_WORKING_DAYS = 15  # FSR 2011 reg 32(6): access to earlier records
+# FSR 2011 regs 30-32: the least time records are kept; an agency may set longer (settings).
+RETENTION_APPROVED_CARER_YEARS = 10  # from the end of approval
+RETENTION_CONNECTED_PERSON_YEARS = 10  # a regulation 24 carer's, from the placement's end
+RETENTION_REFUSED_WITHDRAWN_YEARS = 3  # from refusal or withdrawal
 
 
 @dataclass(frozen=True)
@@ -232,7 +239,8 @@ def initial_visit_clock(enquiry_received: date | None, today: date,
 def application_to_panel_clock(application_received: date | None, today: date,
                                recommended_on: date | None = None,
                                settings: Mapping[str, object] | None = None) -> Clock:
-    return make_clock("application_to_panel", "Panel recommendation within 8 months",
+    return make_clock("application_to_panel",
+                      f"Panel recommendation within {APPLICATION_TO_PANEL_MONTHS} months",
                       application_received, today, months=APPLICATION_TO_PANEL_MONTHS,
                       met_on=recommended_on, settings=settings, note="NMS 14.4.")
 
