@@ -76,7 +76,7 @@ def _refresh_checks(now):
 
 
 JOBS: list[Job] = [
-    Job("send_outbox", "Send queued emails and text messages", send_due, every=10),
+    Job("send_outbox", "Send queued emails", send_due, every=10),
     Job("clock_digest", "Morning digest of deadlines due soon or overdue", send_clock_digests,
         daily="07:00"),
     Job("visit_reminders", "Remind households and workers of visits", send_visit_reminders,
