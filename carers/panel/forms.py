@@ -228,7 +228,3 @@ class DecisionForm(_Terms, VersionedForm):
         widget=GovTextArea(),
         description="If you depart from the panel's recommendation, say why.")
     submit = submit_button("Record the decision")
-
-
-class EmptyForm(GovForm):
-    pass

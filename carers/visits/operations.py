@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
-from carers.cases.models import CaseEvent, Household, HouseholdMember
+from carers.cases.models import CaseEvent, Household
 from carers.core.dates import london, utcnow
 from carers.extensions import db
 from carers.notifications.operations import queue_email
@@ -486,7 +486,3 @@ def feed_visits(user, now: datetime | None = None, limit: int = 1000) -> list[Vi
                Visit.starts_at >= now - timedelta(days=FEED_PAST_DAYS),
                Visit.starts_at < now + timedelta(days=366))
         .order_by(Visit.starts_at).limit(limit)))
-
-
-def household_members(household: Household) -> list[HouseholdMember]:
-    return list(household.members)
