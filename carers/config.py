@@ -16,7 +16,6 @@ ENV_KEYS = (
     "PUBLIC_BASE_URL",
     "NOTIFY_API_KEY",
     "NOTIFY_EMAIL_TEMPLATE_ID",
-    "NOTIFY_SMS_TEMPLATE_ID",
     "PROXY_FIX_X_FOR",
     "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST",
@@ -56,12 +55,10 @@ class Defaults:
     # dead one.
     OUTBOX_STALE_CLAIM_SECONDS = 120
     OUTBOX_BATCH = 50  # messages claimed at a time by one dispatcher
-    # GOV.UK Notify: used instead of SMTP when an API key is set. Each template is a generic
-    # one whose personalisation holds our text: ((subject)) and ((body)) for email, ((body))
-    # for text messages.
+    # GOV.UK Notify: used instead of SMTP when an API key is set. The template is a generic
+    # one whose personalisation holds our text: ((subject)) and ((body)).
     NOTIFY_API_KEY = None
     NOTIFY_EMAIL_TEMPLATE_ID = None
-    NOTIFY_SMS_TEMPLATE_ID = None
     NOTIFY_BASE_URL = None
     # The scheduler process: job name -> seconds, to change an interval job's period.
     SCHEDULER_INTERVALS: dict = {}

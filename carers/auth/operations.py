@@ -23,6 +23,9 @@ from carers.core.dates import utcnow
 from carers.core.numbers import plain_number
 from carers.extensions import db
 
+# How long a staff invitation's link works.
+INVITE_DAYS = 7
+
 LOCKED_MESSAGE = ("There have been too many attempts to sign in with this email address. "
                   "Wait {minutes} minutes, then try again.")
 WRONG_MESSAGE = "Enter a correct email address and password"

@@ -367,7 +367,7 @@ def set_password(token):
     """The link in a staff invitation: the new member of staff chooses their password."""
     user = operations.find_invited(token)
     if user is None:
-        return render_template("auth/invite_closed.html"), 404
+        return render_template("auth/invite_closed.html", invite_days=operations.INVITE_DAYS), 404
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:

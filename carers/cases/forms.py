@@ -22,6 +22,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from carers.clocks.statutory import REG25_EXTENSION_MAX_WEEKS
 from carers.core.forms import (
     ChoiceCheckboxesField,
     ChoiceRadioField,
@@ -70,7 +71,8 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
             "Extension in weeks", validators=[
                 InputRequired("Enter the length of the extension in weeks"),
                 NumberRange(min=1, max=52, message="Extension must be between 1 and 52 weeks")],
-            description="Regulation 25 allows one extension of up to 8 weeks.")
+            description="Regulation 25 allows one extension of up to "
+                        f"{REG25_EXTENSION_MAX_WEEKS} weeks.")
         for name, label in [
             ("placement_reconsidered", "The placement was reconsidered and is still the most "
              "appropriate"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from carers.clocks.words import plural
 from carers.clocks.workdays import add_working_days, describe_working_days, fmt_day
 
 __all__ = [
@@ -28,6 +29,9 @@ __all__ = [
     "PREVIOUS_PROVIDER_RECORDS_WORKING_DAYS",
     "REG25_EXTENSION_MAX_WEEKS",
     "REG25_MAX_TOTAL_WEEKS",
+    "RETENTION_APPROVED_CARER_YEARS",
+    "RETENTION_CONNECTED_PERSON_YEARS",
+    "RETENTION_REFUSED_WITHDRAWN_YEARS",
     "Clock",
     "ClockSetting",
     "ClockStatus",
@@ -56,6 +60,10 @@ REG25_MAX_TOTAL_WEEKS = 24  # CPPCR 2010 reg 25: 16 + 8 weeks at most in total
 FIRST_REVIEW_MONTHS = 12  # FSR 2011 reg 28: first review within a year of approval
 IRM_PAPERS_WORKING_DAYS = 10  # FSR 2011 reg 29: papers to the IRM within 10 working days
 PREVIOUS_PROVIDER_RECORDS_WORKING_DAYS = 15  # FSR 2011 reg 32(6): access to earlier records
+# FSR 2011 regs 30-32: the least time records are kept; an agency may set longer (settings).
+RETENTION_APPROVED_CARER_YEARS = 10  # from the end of approval
+RETENTION_CONNECTED_PERSON_YEARS = 10  # a regulation 24 carer's, from the placement's end
+RETENTION_REFUSED_WITHDRAWN_YEARS = 3  # from refusal or withdrawal
 
 
 @dataclass(frozen=True)
@@ -174,10 +182,6 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
-def _plural(n: int, unit: str) -> str:
-    return f"{n} {unit if n == 1 else unit + 's'}"
-
-
 def make_clock(key: str, label: str, start: date | None, today: date, *,
                working_days: int | None = None, days: int | None = None,
                weeks: int | None = None, months: int | None = None,
@@ -206,7 +210,7 @@ def make_clock(key: str, label: str, start: date | None, today: date, *,
         else:
             due = start + timedelta(days=amount * (7 if unit == "weeks" else 1))
         name = {"days": "calendar day", "weeks": "week", "months": "calendar month"}[unit]
-        how = f"{_plural(amount, name)} from {fmt_day(start)}: {fmt_day(due)}"
+        how = f"{plural(amount, name)} from {fmt_day(start)}: {fmt_day(due)}"
     explanation = f"Due {fmt_day(due)}: {how}." + (f" {note}" if note else "")
     return Clock(key, label, start, due, met_on, clock_status(due, today, met_on, soon),
                  explanation)
@@ -235,7 +239,8 @@ def initial_visit_clock(enquiry_received: date | None, today: date,
 def application_to_panel_clock(application_received: date | None, today: date,
                                recommended_on: date | None = None,
                                settings: Mapping[str, object] | None = None) -> Clock:
-    return make_clock("application_to_panel", "Panel recommendation within 8 months",
+    return make_clock("application_to_panel",
+                      f"Panel recommendation within {APPLICATION_TO_PANEL_MONTHS} months",
                       application_received, today, months=APPLICATION_TO_PANEL_MONTHS,
                       met_on=recommended_on, settings=settings, note="NMS 14.4.")
 
@@ -342,6 +347,6 @@ def reg24_clock(approved_on: date | None, today: date, extensions: Sequence[int]
     due = approved_on + timedelta(weeks=base + extra)
     soon = clock_setting(settings, "due_soon_working_days")
     explanation = (f"Due {fmt_day(due)}: {base} weeks from {fmt_day(approved_on)} "
-                   f"plus an extension of {_plural(extra, 'week')} under CPPCR reg 25.")
+                   f"plus an extension of {plural(extra, 'week')} under CPPCR reg 25.")
     return Clock("reg24", label, approved_on, due, ended_on,
                  clock_status(due, today, ended_on, soon), explanation)

@@ -20,6 +20,8 @@ from datetime import date, timedelta
 
 import holidays
 
+from carers.clocks.words import plural
+
 __all__ = [
     "add_working_days",
     "describe_working_days",
@@ -180,7 +182,7 @@ def describe_working_days(start: date, n: int, result: date) -> str:
     ``10 working days from Thu 25 Mar 2027, skipping Good Friday and Easter Monday:
     Mon 12 Apr 2027``; ``5 working days before Mon 12 Apr 2027: Mon 5 Apr 2027``.
     """
-    days = f"{abs(n)} working day{'' if abs(n) == 1 else 's'}"
+    days = plural(abs(n), "working day")
     if n >= 0:
         head = f"{days} from {fmt_day(start)}"
         skipped = holidays_between(start, result)

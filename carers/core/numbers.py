@@ -1,4 +1,5 @@
-"""Whole numbers read from what a browser sends (page numbers, form versions, ids)."""
+"""Whole numbers: read from what a browser sends (page numbers, form versions, ids), and
+stated in sentences."""
 
 import re
 

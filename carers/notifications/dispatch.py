@@ -82,8 +82,6 @@ class SmtpBackend:
             self.connection.quit()
 
     def send(self, message) -> None:
-        if message.channel != "email":
-            raise MessageRejected("Text messages need GOV.UK Notify (set NOTIFY_API_KEY)")
         sender = self.config["MAIL_DEFAULT_SENDER"]
         try:
             self.connection.sendmail(sender, [message.to_address],
@@ -150,8 +148,8 @@ def mime_bytes(message, sender: str, domain: str = "carers.invalid") -> bytes:
 
 
 class NotifyBackend:
-    """GOV.UK Notify, for email and text messages, through one generic template of each kind
-    whose personalisation carries our own rendered text (``subject`` and ``body``)."""
+    """GOV.UK Notify, through one generic email template whose personalisation carries our
+    own rendered text (``subject`` and ``body``)."""
 
     name = "GOV.UK Notify"
 
@@ -173,18 +171,11 @@ class NotifyBackend:
         from requests import RequestException
 
         try:
-            if message.channel == "sms":
-                self.client.send_sms_notification(
-                    phone_number=message.to_address,
-                    template_id=self.config["NOTIFY_SMS_TEMPLATE_ID"],
-                    personalisation={"body": message.body_text},
-                    reference=message.idempotency_key[:100])
-            else:
-                self.client.send_email_notification(
-                    email_address=message.to_address,
-                    template_id=self.config["NOTIFY_EMAIL_TEMPLATE_ID"],
-                    personalisation={"subject": message.subject, "body": message.body_text},
-                    reference=message.idempotency_key[:100])
+            self.client.send_email_notification(
+                email_address=message.to_address,
+                template_id=self.config["NOTIFY_EMAIL_TEMPLATE_ID"],
+                personalisation={"subject": message.subject, "body": message.body_text},
+                reference=message.idempotency_key[:100])
         except HTTPError as error:
             status = getattr(error, "status_code", 0) or 0
             if status == 429 or status >= 500:
@@ -246,10 +237,10 @@ def due_ids(now, limit: int) -> list[int]:
 
 # What a backend needs to send a message: read once per batch as plain rows, so that marking
 # one message sent never reloads the others.
-SEND_COLUMNS = (OutboxMessage.id, OutboxMessage.message_uuid, OutboxMessage.channel,
-                OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
-                OutboxMessage.body_html, OutboxMessage.attachments,
-                OutboxMessage.idempotency_key, OutboxMessage.attempts, OutboxMessage.claimed_by)
+SEND_COLUMNS = (OutboxMessage.id, OutboxMessage.message_uuid, OutboxMessage.to_address,
+                OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html,
+                OutboxMessage.attachments, OutboxMessage.idempotency_key,
+                OutboxMessage.attempts, OutboxMessage.claimed_by)
 
 
 def claim_batch(now, size: int = BATCH) -> list:
@@ -275,17 +266,6 @@ def claim_batch(now, size: int = BATCH) -> list:
 def _mine(message):
     """This claim of this message (a stale claim taken over by another dispatcher is not)."""
     return (OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by)
-
-
-def claim(message_id: int, now) -> bool:
-    """Claim one message (kept for callers that send a single message)."""
-    result = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id,
-                                    _claimable(now, _stale_after()))
-        .values(status=OutboxMessage.SENDING, claimed_at=now,
-                claimed_by=secrets.token_hex(16)))
-    db.session.commit()
-    return result.rowcount == 1
 
 
 def _backend_state(app) -> dict:

@@ -25,21 +25,6 @@ def render_email(template: str, **context) -> dict:
     }
 
 
-def queue_sms(to_number: str, template: str, idempotency_key: str, **context) -> OutboxMessage:
-    """Add a text message (templates/notifications/<name>.sms.txt) to the outbox in the
-    caller's transaction. Sent through GOV.UK Notify."""
-    existing = db.session.scalar(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key)
-    )
-    if existing is not None:
-        return existing
-    message = OutboxMessage(
-        idempotency_key=idempotency_key, channel="sms", to_address=to_number, subject="",
-        body_text=render_template(f"notifications/{template}.sms.txt", **context).strip())
-    db.session.add(message)
-    return message
-
-
 def queue_email(to_address: str, template: str, idempotency_key: str, attachments=None,
                 **context) -> OutboxMessage:
     """Add an email to the outbox in the caller's transaction (the caller commits).

@@ -1,6 +1,7 @@
 import click
 from flask.cli import AppGroup
 
+from carers.clocks.words import plural
 from carers.core.dates import utcnow
 from carers.panel.operations import build_due_packs
 
@@ -15,4 +16,4 @@ def build_packs_command(limit):
     for pack in built:
         click.echo(f"Built pack {pack.job_id} for meeting {pack.meeting_id}: {pack.pages} "
                    f"pages, {pack.copies} {'copy' if pack.copies == 1 else 'copies'}.")
-    click.echo(f"Built {len(built)} pack{'s' if len(built) != 1 else ''}.")
+    click.echo(f"Built {plural(len(built), 'pack')}.")

@@ -20,6 +20,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from carers.clocks.statutory import clock_setting
+from carers.clocks.words import plural
 from carers.core.forms import (
     ChoiceCheckboxesField,
     ChoiceRadioField,
@@ -34,8 +36,9 @@ from carers.core.forms import (
 )
 from carers.enquiries.choices import FOSTERING_TYPES
 from carers.panel.models import PanelDecision
-from carers.panel.rules import PanelRole
+from carers.panel.rules import SOCIAL_WORKER_MEMBER_YEARS, PanelRole
 from carers.pipeline import Recommendation
+from carers.settings.registry import agency_settings
 
 # Types a panel can recommend (not "I'm not sure yet", which only an enquirer says).
 FOSTERING_TYPE_LABELS = {key: label for key, label, _ in FOSTERING_TYPES if key != "not_sure"}
@@ -91,8 +94,9 @@ class MemberForm(GovForm):
         InputRequired("Select their role on the panel")], widget=GovRadioInput())
     qualified_on = GovDateField("Date they qualified as a social worker", subject="The date "
                                 "they qualified",
-                                description="For social worker members: at least 3 years' "
-                                "post-qualifying experience is needed. For example, 27 3 2015")
+                                description="For social worker members: at least "
+                                f"{SOCIAL_WORKER_MEMBER_YEARS} years' post-qualifying experience "
+                                "is needed. For example, 27 3 2015")
     joined_on = GovDateField("Date they joined the central list", subject="The date they "
                              "joined", validators=[DateRequired("Enter the date they joined "
                                                                 "the central list")])
@@ -198,17 +202,20 @@ class MinutesForm(VersionedForm):
     submit = submit_button("Save minutes")
 
 
-DECISIONS = [
-    (PanelDecision.APPROVE, "Approve"),
-    (PanelDecision.QUALIFYING_DETERMINATION,
-     "Propose not to approve (qualifying determination: 28 days for representations or the "
-     "Independent Review Mechanism)"),
-    (PanelDecision.NOT_APPROVE, "Final decision not to approve (after the 28 days)"),
-]
+def _decisions() -> list[tuple[str, str]]:
+    """The choices, stating the agency's time for representations (a setting)."""
+    days = plural(clock_setting(agency_settings(), "qd_response_days"), "day")
+    return [
+        (PanelDecision.APPROVE, "Approve"),
+        (PanelDecision.QUALIFYING_DETERMINATION,
+         f"Propose not to approve (qualifying determination: {days} for representations or "
+         "the Independent Review Mechanism)"),
+        (PanelDecision.NOT_APPROVE, f"Final decision not to approve (after the {days})"),
+    ]
 
 
 class DecisionForm(_Terms, VersionedForm):
-    decision = ChoiceRadioField("Decision", choices=DECISIONS, validators=[
+    decision = ChoiceRadioField("Decision", choices=_decisions, validators=[
         InputRequired("Select the decision")], widget=GovRadioInput())
     on = GovDateField("Date of the decision", subject="The date of the decision", validators=[
         DateRequired("Enter the date of the decision"),
@@ -219,7 +226,3 @@ class DecisionForm(_Terms, VersionedForm):
         widget=GovTextArea(),
         description="If you depart from the panel's recommendation, say why.")
     submit = submit_button("Record the decision")
-
-
-class EmptyForm(GovForm):
-    pass

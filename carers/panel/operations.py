@@ -35,7 +35,7 @@ from carers.panel.models import (
     PanelMember,
     PanelRecommendation,
 )
-from carers.panel.rules import PanelRole, papers_fingerprint
+from carers.panel.rules import SOCIAL_WORKER_MEMBER_YEARS, PanelRole, papers_fingerprint
 from carers.pipeline import Action, Recommendation, Stage, TransitionFacts, TransitionRefused
 from carers.settings.registry import agency_settings
 
@@ -107,12 +107,12 @@ def update_member(by: User, member: PanelMember, panel_role: PanelRole,
 
 def _check_member(panel_role, qualified_on, on: date) -> None:
     if PanelRole(panel_role) is PanelRole.SOCIAL_WORKER:
-        # FSR 23: the social worker member has 3+ years' post-qualifying experience.
         if qualified_on is None:
             raise PanelRefused(["Enter the date the social worker member qualified."])
-        if qualified_on > _years_before(on, 3):
-            raise PanelRefused(["A social worker member needs at least 3 years' "
-                                "post-qualifying experience (FSR 23)."])
+        if qualified_on > _years_before(on, SOCIAL_WORKER_MEMBER_YEARS):
+            raise PanelRefused(["A social worker member needs at least "
+                                f"{SOCIAL_WORKER_MEMBER_YEARS} years' post-qualifying "
+                                "experience (FSR 23)."])
 
 
 def _years_before(d: date, years: int) -> date:

@@ -14,10 +14,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS
+from carers.clocks.words import plural
 from carers.clocks.workdays import add_working_days
 
 __all__ = [
     "PANEL_DEFAULTS",
+    "SOCIAL_WORKER_MEMBER_YEARS",
     "PanelRole",
     "Quorum",
     "access_ends_on",
@@ -62,6 +64,9 @@ _ROLE_LABELS = {
     PanelRole.MINUTE_TAKER: "Minute taker",
 }
 
+# [V] FSR 2011 reg 23: a social worker member has at least 3 years' post-qualifying experience.
+SOCIAL_WORKER_MEMBER_YEARS = 3
+
 
 @dataclass(frozen=True)
 class PanelSetting:
@@ -105,10 +110,6 @@ class Quorum:
     problems: tuple[str, ...]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def quorum(roles: Iterable[PanelRole], settings: Mapping[str, object] | None = None) -> Quorum:
     """Whether the members attending (their panel roles) make a quorum, and if not, why."""
     roles = [PanelRole(r) for r in roles]
@@ -119,18 +120,18 @@ def quorum(roles: Iterable[PanelRole], settings: Mapping[str, object] | None = N
     need_ind = panel_setting(settings, "panel_quorum_independent")
     found = []
     if len(voting) < need_members:
-        found.append(f"{_plural(len(voting), 'member')} attending; the quorum is "
+        found.append(f"{plural(len(voting), 'member')} attending; the quorum is "
                      f"{need_members} (advisers and the minute taker do not count).")
     chairs = sum(r.chairs for r in voting)
     if chairs < need_chairs:
         found.append("Neither the chair nor a vice chair is attending.")
     sw = sum(r is PanelRole.SOCIAL_WORKER for r in voting)
     if sw < need_sw:
-        found.append(f"{_plural(sw, 'social worker member')} attending; the quorum needs "
+        found.append(f"{plural(sw, 'social worker member')} attending; the quorum needs "
                      f"{need_sw}.")
     ind = sum(r is PanelRole.INDEPENDENT for r in voting)
     if ind < need_ind:
-        found.append(f"{_plural(ind, 'independent member')} attending; the quorum needs "
+        found.append(f"{plural(ind, 'independent member')} attending; the quorum needs "
                      f"{need_ind}.")
     return Quorum(not found, len(voting), tuple(found))
 

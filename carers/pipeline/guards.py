@@ -15,6 +15,7 @@ from carers.clocks.statutory import (
     clock_setting,
     reg24_due,
 )
+from carers.clocks.words import plural
 from carers.clocks.workdays import add_working_days, fmt_day
 from carers.pipeline.actions import Action, Transition
 from carers.pipeline.stages import WITHDRAWAL_REASONS, Pathway, Recommendation
@@ -234,7 +235,8 @@ def _qd_window(case: CaseState, facts: TransitionFacts, settings: Settings) -> l
 
 def _not_approve(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[str]:
     if not case.qd_issued_on:
-        return ["Issue a qualifying determination first: the applicant then has 28 days to "
+        days = plural(clock_setting(settings, "qd_response_days"), "day")
+        return [f"Issue a qualifying determination first: the applicant then has {days} to "
                 "make representations or apply to the IRM."]
     return _qd_window(case, facts, settings)
 

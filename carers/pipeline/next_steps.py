@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 from carers.clocks.statutory import (
+    APPLICATION_TO_PANEL_MONTHS,
     PANEL_PAPERS_WORKING_DAYS,
+    REG25_EXTENSION_MAX_WEEKS,
+    RETENTION_REFUSED_WITHDRAWN_YEARS,
     Clock,
     ClockStatus,
     add_months,
@@ -22,6 +25,7 @@ from carers.clocks.statutory import (
     reg24_clock,
     stage1_notice_clock,
 )
+from carers.clocks.words import plural
 from carers.clocks.workdays import fmt_day
 from carers.pipeline.stages import Pathway, Stage
 from carers.pipeline.state import CaseState
@@ -188,9 +192,12 @@ def next_actions(case: CaseState, today: date, settings: Settings = None) -> lis
                 steps.append("Send the written notice with reasons. There is no IRM review of a "
                              "Stage 1 decision; only the complaints procedure.")
             if c.closed_on:
-                keep = add_months(c.closed_on, 36)
-                steps.append(f"Keep the record until at least {fmt_day(keep)} (3 years, FSR "
-                             "30-32).")
+                # The agency's period, which the settings page keeps at or above the law's.
+                years = int((settings or {}).get("retention_refused_withdrawn_years",
+                                                 RETENTION_REFUSED_WITHDRAWN_YEARS))
+                keep = add_months(c.closed_on, 12 * years)
+                steps.append(f"Keep the record until at least {fmt_day(keep)} "
+                             f"({plural(years, 'year')}, FSR 30-32).")
         case S.CLOSED_BEFORE_APPLICATION:
             steps.append("Follow the agency's retention policy for enquiries that did not become "
                          "applications; keep in touch only with their consent.")
@@ -201,8 +208,8 @@ def next_actions(case: CaseState, today: date, settings: Settings = None) -> lis
 def _panel_deadline(clocks: dict[str, Clock]) -> list[str]:
     clock = clocks.get("application_to_panel")
     if clock and clock.is_open:
-        return [_clock_line(clock, "Panel should recommend (8 months from application, "
-                                   "NMS 14.4)")]
+        return [_clock_line(clock, f"Panel should recommend ({APPLICATION_TO_PANEL_MONTHS} "
+                                   "months from application, NMS 14.4)")]
     return []
 
 
@@ -243,7 +250,8 @@ def _reg24_steps(case: CaseState, clocks: dict[str, Clock], today: date) -> list
                  "4 weeks (CPPCR 28(4)).")
     # An extension needs panel views and a nominated officer, so raise it in good time.
     if not case.reg24_extension_weeks and today <= clock.due <= today + timedelta(weeks=4):
-        steps.append("If the assessment will not finish in time, extend once by up to 8 weeks: "
-                     "reconsider the placement, seek the panel's views, inform the IRO and get "
-                     "the nominated officer's approval (CPPCR reg 25).")
+        steps.append("If the assessment will not finish in time, extend once by up to "
+                     f"{REG25_EXTENSION_MAX_WEEKS} weeks: reconsider the placement, seek the "
+                     "panel's views, inform the IRO and get the nominated officer's approval "
+                     "(CPPCR reg 25).")
     return steps

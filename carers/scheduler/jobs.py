@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from carers.checks import operations as checks
+from carers.clocks.words import plural
 from carers.enquiries.operations import delete_abandoned_drafts
 from carers.notifications.dispatch import send_due
 from carers.panel.operations import build_due_packs
@@ -48,9 +49,9 @@ class Job:
             return f"Every day at {self.daily}"
         seconds = self.seconds(config)
         if seconds % 3600 == 0:
-            return f"Every {seconds // 3600} hour{'s' if seconds != 3600 else ''}"
+            return f"Every {plural(seconds // 3600, 'hour')}"
         if seconds % 60 == 0:
-            return f"Every {seconds // 60} minute{'s' if seconds != 60 else ''}"
+            return f"Every {plural(seconds // 60, 'minute')}"
         return f"Every {seconds:g} second{'s' if seconds != 1 else ''}"
 
 
@@ -75,7 +76,7 @@ def _refresh_checks(now):
 
 
 JOBS: list[Job] = [
-    Job("send_outbox", "Send queued emails and text messages", send_due, every=10),
+    Job("send_outbox", "Send queued emails", send_due, every=10),
     Job("clock_digest", "Morning digest of deadlines due soon or overdue", send_clock_digests,
         daily="07:00"),
     Job("visit_reminders", "Remind households and workers of visits", send_visit_reminders,

@@ -13,7 +13,12 @@ from carers.checks.rules import (
     REG24_CHECKS_SETTING,
     CheckKind,
 )
-from carers.clocks.statutory import CLOCK_DEFAULTS
+from carers.clocks.statutory import (
+    CLOCK_DEFAULTS,
+    RETENTION_APPROVED_CARER_YEARS,
+    RETENTION_CONNECTED_PERSON_YEARS,
+    RETENTION_REFUSED_WITHDRAWN_YEARS,
+)
 from carers.extensions import db
 from carers.panel.rules import PANEL_DEFAULTS
 from carers.settings.models import AgencySetting
@@ -115,15 +120,20 @@ SETTINGS += [
     Setting("carer_resignation_days", "A carer's resignation takes effect after (days)", 28,
             "[S]"),
     Setting("retention_approved_carer_years",
-            "Keep an approved carer's records after approval ends (years)", 10, "[V] minimum",
-            "At least 10 years from the end of approval (FSR 32).", minimum=10),
+            "Keep an approved carer's records after approval ends (years)",
+            RETENTION_APPROVED_CARER_YEARS, "[V] minimum",
+            f"At least {RETENTION_APPROVED_CARER_YEARS} years from the end of approval (FSR 32).",
+            minimum=RETENTION_APPROVED_CARER_YEARS),
     Setting("retention_connected_person_years",
-            "Keep a regulation 24 carer's records after the placement ends (years)", 10,
-            "[V] minimum", "At least 10 years from the end of the placement (FSR 32).",
-            minimum=10),
+            "Keep a regulation 24 carer's records after the placement ends (years)",
+            RETENTION_CONNECTED_PERSON_YEARS, "[V] minimum",
+            f"At least {RETENTION_CONNECTED_PERSON_YEARS} years from the end of the placement "
+            "(FSR 32).", minimum=RETENTION_CONNECTED_PERSON_YEARS),
     Setting("retention_refused_withdrawn_years",
-            "Keep refused or withdrawn applicants' records (years)", 3, "[V] minimum",
-            "At least 3 years from refusal or withdrawal (FSR 32).", minimum=3),
+            "Keep refused or withdrawn applicants' records (years)",
+            RETENTION_REFUSED_WITHDRAWN_YEARS, "[V] minimum",
+            f"At least {RETENTION_REFUSED_WITHDRAWN_YEARS} years from refusal or withdrawal "
+            "(FSR 32).", minimum=RETENTION_REFUSED_WITHDRAWN_YEARS),
     Setting("retention_audit_years", "Keep the audit trail (years)", 10, "product",
             "As long as the longest record it describes.", minimum=1),
 ]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from carers.audit.operations import record as audit
 from carers.auth import second_factor
 from carers.auth.models import Role, User
-from carers.auth.operations import create_user, invite_token_hash
+from carers.auth.operations import INVITE_DAYS, create_user, invite_token_hash
 from carers.auth.roles import RoleKey
 from carers.core.changes import Refusal
 from carers.core.database import transaction
@@ -18,8 +18,6 @@ from carers.core.dates import format_date, utcnow
 from carers.extensions import db
 from carers.notifications.operations import queue_email
 from carers.settings.registry import agency_settings
-
-INVITE_DAYS = 7
 
 
 class AccountExists(Refusal):

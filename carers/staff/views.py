@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from carers.auth.forms import ConfirmForm
+from carers.auth.operations import INVITE_DAYS
 from carers.auth.roles import ROLE_NAMES
 from carers.staff import operations, queries
 from carers.staff.forms import InviteForm, StaffForm
@@ -34,7 +35,7 @@ def invite():
         else:
             flash(f"Invitation sent to {user.email}")
             return redirect(url_for("staff.index"))
-    return render_template("staff/invite.html", form=form)
+    return render_template("staff/invite.html", form=form, invite_days=INVITE_DAYS)
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])

@@ -35,8 +35,6 @@ visit_worker = Table(
     Column("blocks", Boolean, nullable=False, default=False, server_default=false()),
 )
 
-NO_OVERLAP = "ex_visit_worker_no_overlap"
-
 visit_member = Table(
     "visit_member",
     db.metadata,

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
 from carers.auth.models import User
-from carers.cases.models import CaseEvent, Household, HouseholdMember
+from carers.cases.models import CaseEvent, Household
 from carers.core.changes import Changed, Refusal
 from carers.core.dates import london, utcnow
 from carers.extensions import db
@@ -59,6 +59,7 @@ __all__ = [
 
 VISIT_EVENT = "visit"
 MAX_CLASHES = 20
+FEED_PAST_DAYS = 90  # a calendar feed shows visits this far back, and up to a year ahead
 
 
 class VisitChanged(Changed):
@@ -497,15 +498,11 @@ def feed_owner(token: str):
 
 
 def feed_visits(user, now: datetime | None = None, limit: int = 1000) -> list[Visit]:
-    """The worker's visits from 90 days ago to a year ahead (bounded)."""
+    """The worker's visits from FEED_PAST_DAYS ago to a year ahead (bounded)."""
     now = now or utcnow()
     return list(db.session.scalars(
         select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
         .where(visit_worker.c.user_id == user.id,
-               Visit.starts_at >= now - timedelta(days=90),
+               Visit.starts_at >= now - timedelta(days=FEED_PAST_DAYS),
                Visit.starts_at < now + timedelta(days=366))
         .order_by(Visit.starts_at).limit(limit)))
-
-
-def household_members(household: Household) -> list[HouseholdMember]:
-    return list(household.members)

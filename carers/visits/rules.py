@@ -191,7 +191,3 @@ class Clash:
     def text(self) -> str:
         return (f"{self.worker} already has {KINDS.get(self.kind, 'a visit').lower()} "
                 f"({self.household}) on {format_when(self.starts_at, self.minutes)}")
-
-
-def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    return a_start < b_end and b_start < a_end

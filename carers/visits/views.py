@@ -328,7 +328,8 @@ def calendar_feed():
         address = (current_app.config["PUBLIC_BASE_URL"].rstrip("/")
                    + url_for("visits.feed", token=token))
     return render_template("visits/feed.html", form=form, revoke_form=revoke_form,
-                           feed_row=queries.calendar_feed(current_user), address=address)
+                           feed_row=queries.calendar_feed(current_user), address=address,
+                           past_days=operations.FEED_PAST_DAYS)
 
 
 @bp.post("/staff/calendar-feed/revoke")

@@ -325,30 +325,24 @@ class FakeNotify:
         self.server.server_close()
 
 
-def test_gov_uk_notify_sends_email_and_text_messages_with_our_texts(app):
-    from carers.notifications.operations import queue_sms
-
+def test_gov_uk_notify_sends_email_with_our_texts(app):
     notify = FakeNotify()
     service, secret = "26785a09-ab16-4eb0-8407-a37497a57506", \
         "3d844edf-8d35-48ac-975b-e847b4f122b0"
     app.config.update(NOTIFY_API_KEY=f"carers_test-{service}-{secret}",
-                      NOTIFY_EMAIL_TEMPLATE_ID="e1", NOTIFY_SMS_TEMPLATE_ID="s1",
+                      NOTIFY_EMAIL_TEMPLATE_ID="e1",
                       NOTIFY_BASE_URL=notify.url)
-    app.jinja_loader.loaders[0].searchpath.append(str(ROOT / "tests" / "templates"))
     try:
         queue_email("carer@example.com", "clock_digest", "notify:email", name="Jo",
                     sections=[], on=TODAY, horizon=TODAY, base="", settings={})
-        queue_sms("07700900123", "test_text", "notify:sms", name="Jo")
         db.session.commit()
-        assert send_due()["sent"] == 2
-        (email_path, email, token), (sms_path, sms, _) = notify.requests
+        assert send_due()["sent"] == 1
+        (email_path, email, token), = notify.requests
         assert email_path == "/v2/notifications/email" and token.startswith("Bearer ")
         assert email["template_id"] == "e1" and email["email_address"] == "carer@example.com"
         assert email["personalisation"]["subject"].startswith("Deadlines for 10 March 2027")
         assert email["personalisation"]["body"].startswith("Good morning Jo")
         assert email["reference"] == "notify:email"
-        assert sms_path == "/v2/notifications/sms" and sms["phone_number"] == "07700900123"
-        assert sms["personalisation"] == {"body": "Hello Jo, this is a test."}
 
         # Notify down (500): nobody is charged an attempt. Notify refusing (400): retried.
         queue_email("b@example.com", "clock_digest", "notify:down", name="B", sections=[],
@@ -365,7 +359,6 @@ def test_gov_uk_notify_sends_email_and_text_messages_with_our_texts(app):
         assert message.attempts == 1 and "refused" in message.last_error
     finally:
         notify.stop()
-        app.jinja_loader.loaders[0].searchpath.pop()
 
 
 def test_the_digest_runs_the_same_number_of_queries_for_10_cases_or_1000(agency):

@@ -15,7 +15,6 @@ from carers.visits.rules import (
     TimeProblem,
     format_when,
     local_start,
-    overlaps,
     parse_time,
     repeated_choices,
     week_bounds,
@@ -92,13 +91,6 @@ def test_weeks_start_on_monday_and_span_the_clock_change():
     assert end - start == timedelta(hours=167)
     start, end = week_bounds(date(2027, 10, 25))
     assert end - start == timedelta(hours=169)
-
-
-def test_overlaps_are_strict():
-    at = datetime(2027, 1, 4, 10, tzinfo=UTC)
-    hour = timedelta(hours=1)
-    assert overlaps(at, at + hour, at + hour / 2, at + 2 * hour)
-    assert not overlaps(at, at + hour, at + hour, at + 2 * hour)
 
 
 def fake_visit(**fields):
