@@ -4,6 +4,7 @@ from flask_login import current_user
 from carers.audit.chain import append
 from carers.audit.models import AuditEvent
 from carers.core.dates import utcnow
+from carers.extensions import db
 
 
 def record(action: str, object_type: str, object_id=None, detail=None, user=None) -> AuditEvent:
@@ -21,3 +22,12 @@ def record(action: str, object_type: str, object_id=None, detail=None, user=None
         detail=detail,
     )
     return append(event)
+
+
+def record_view(action: str, object_type: str, object_id=None, detail=None,
+                user=None) -> AuditEvent:
+    """Record that a page was seen or a file downloaded, and commit: a GET view's only
+    write, made through the same path as every other change."""
+    event = record(action, object_type, object_id, detail, user)
+    db.session.commit()
+    return event

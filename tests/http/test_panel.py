@@ -194,7 +194,7 @@ def test_attending_needs_an_invitation_and_a_stale_form_is_refused(app, frozen, 
     r = post(client, url, {"invited": ["999999"], "version": str(meeting.version)})
     assert r.status_code == 200 and "govuk-error-summary" in text_of(r)
     r = post(client, url, {"invited": [str(panel["sw"].id)], "version": "0"})
-    assert r.status_code == 200 and "This meeting changed since you opened this page" in \
+    assert r.status_code == 409 and "This meeting changed since you opened this page" in \
         text_of(r)  # shown again, with what was chosen
     assert [s.member_id for s in db.session.scalars(select(MeetingSeat))] == [panel["chair"].id]
 
@@ -589,7 +589,7 @@ def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
     opened_at = str(meeting.version)
     r = post(client, url, {"minutes": "A long second draft.", "final": "draft",
                            "version": opened_at})
-    assert r.status_code == 200 and "This changed since you opened it" in text_of(r)
+    assert r.status_code == 409 and "This meeting changed since you opened" in text_of(r)
     assert "A long second draft." in text_of(r)
     db.session.refresh(meeting)
     assert meeting.minutes == "Draft: heard <b>the case</b>."
