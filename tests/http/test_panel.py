@@ -525,6 +525,26 @@ def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message
     assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
 
 
+def test_a_decision_on_a_case_changed_meanwhile_keeps_what_was_typed(app, frozen, panel):
+    case = ready_case("Juniper Household")
+    meeting = meeting_with(panel["invited"], [case], attended=True)
+    assert recommend(app, panel, meeting, case, recommendation="not_suitable",
+                     reasons="Not yet.").status_code == 302
+    assert finalise_minutes(app, panel, meeting).status_code == 302
+    household = db.session.get(Household, case.id)
+    db.session.refresh(household)
+    _client, r = decide(app, case, decision="qualifying_determination",
+                        reasons="Our long and careful reasons.",
+                        version=str(household.version - 1))
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    summary = html.split('data-module="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "This changed since you opened it" in summary
+    assert "Our long and careful reasons." in html
+    assert f'value="{household.version}"' in html  # saving again is a choice made after a look
+    assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
+
+
 def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, panel):
     from carers.reports import operations as report_ops
     from carers.reports import structure
