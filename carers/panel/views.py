@@ -197,13 +197,22 @@ def _meeting_page(meeting, issue_form=None) -> dict:
         "access_ends": access_ends_on(meeting.meets_on, settings)}
 
 
+def _show_meeting(meeting, refusal: Refusal | None = None, form=None):
+    """The meeting page; with ``refusal``, shown again after a button on it (``form``) was
+    refused, the reason in its error summary."""
+    if refusal is None:
+        page = render_template("panel/meeting.html", **_meeting_page(meeting))
+    else:
+        page = refused(refusal, "panel/meeting.html", form=form,
+                       **_meeting_page(meeting, issue_form=form))
+    # Recorded after the page is made: the commit expires what the page loaded.
+    record_view("view", "panel_meeting", meeting.id)
+    return page
+
+
 @bp.get("/staff/panel/meetings/<int:meeting_id>")
 def meeting(meeting_id):
-    meeting = queries.get_meeting(meeting_id)
-    page = render_template("panel/meeting.html", **_meeting_page(meeting))
-    # Recorded after the page is made: the commit expires what the page loaded.
-    record_view("view", "panel_meeting", meeting_id)
-    return page
+    return _show_meeting(queries.get_meeting(meeting_id))
 
 
 @bp.route("/staff/panel/meetings/<int:meeting_id>/members", methods=["GET", "POST"])
@@ -266,8 +275,7 @@ def remove_agenda_item(meeting_id, item_id):
     try:
         ops.remove_from_agenda(current_user, meeting, item, form.seen_version())
     except Refusal as error:
-        return refused(error, "panel/meeting.html", form=form,
-                       **_meeting_page(meeting, issue_form=form))
+        return _show_meeting(meeting, error, form)
     flash("Case taken off the agenda")
     return redirect(url_for("panel.meeting", meeting_id=meeting_id))
 
@@ -281,8 +289,7 @@ def issue_papers(meeting_id):
     try:
         ops.issue_papers(current_user, meeting, form.seen_version())
     except Refusal as error:
-        return refused(error, "panel/meeting.html", form=form,
-                       **_meeting_page(meeting, issue_form=form))
+        return _show_meeting(meeting, error, form)
     flash("Papers issued. Each member's pack is being built and will be ready shortly.")
     return redirect(url_for("panel.meeting", meeting_id=meeting_id))
 

@@ -235,6 +235,18 @@ def issue(app, meeting, admin=None):
     return client
 
 
+def test_issuing_papers_too_soon_shows_the_meeting_again_with_the_reasons(app, frozen, panel):
+    meeting = meeting_with([], [])
+    client = client_for(app, make_staff("panel_administrator"))
+    url = f"/staff/panel/meetings/{meeting.id}"
+    r = post(client, f"{url}/issue", {"version": str(meeting.version)}, page=url)
+    assert r.status_code == 200
+    summary = r.get_data(as_text=True).split('data-module="govuk-error-summary"')[1]
+    assert "Add at least one case to the agenda" in summary.split("</ul>")[0]
+    assert "Invite the panel members" in summary.split("</ul>")[0]
+    assert db.session.scalar(select(func.count(PackJob.id))) == 0
+
+
 def test_issuing_papers_queues_one_pack_and_the_sweep_builds_it_once(app, frozen, panel):
     cases = [ready_case("Alder Household", date(2027, 3, 8)),
              ready_case("Birch Household", date(2027, 3, 8))]
