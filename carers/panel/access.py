@@ -8,46 +8,23 @@
 - The agency decision maker decides.
 """
 
-from datetime import date
-
-from flask import abort
-from sqlalchemy import select
-
 from carers.auth.policy import record_rule, staff
 from carers.auth.roles import CASE_READERS, DECISION_MAKERS, PANEL_ADMINS
 from carers.cases.access import CASE, can_read
-from carers.cases.models import Household
 from carers.core.dates import today
-from carers.extensions import db
-from carers.panel.models import AgendaItem, MeetingSeat, PanelDecision, PanelMeeting, PanelMember
-from carers.panel.rules import PanelRole, can_see_meeting
+from carers.panel.models import PanelMeeting, PanelMember
+from carers.panel.queries import (
+    decision_case,
+    get_agenda_item,
+    get_decision,
+    get_meeting,
+    get_member,
+    membership,
+    seat_for,
+    visible_meeting,
+)
+from carers.panel.rules import PanelRole
 from carers.settings.registry import agency_settings
-
-
-def membership(user) -> PanelMember | None:
-    if not user.is_authenticated:
-        return None
-    return db.session.scalar(select(PanelMember).where(PanelMember.user_id == user.id))
-
-
-def seat_for(meeting: PanelMeeting, member: PanelMember | None) -> MeetingSeat | None:
-    if member is None:
-        return None
-    return next((s for s in meeting.seats if s.member_id == member.id), None)
-
-
-def visible_meeting(meeting_id: int, user, today: date, settings) -> tuple[PanelMeeting,
-                                                                           PanelMember]:
-    """The meeting and the user's membership, or 404: not invited and expired meetings
-    look the same as meetings that do not exist."""
-    member = membership(user)
-    meeting = db.session.get(PanelMeeting, meeting_id)
-    if member is None or meeting is None:
-        abort(404)
-    seat = seat_for(meeting, member)
-    if not can_see_meeting(seat is not None, meeting.meets_on, today, settings):
-        abort(404)
-    return meeting, member
 
 
 def chairs_meeting(meeting: PanelMeeting, member: PanelMember) -> bool:
@@ -73,13 +50,6 @@ PANEL_MEMBER = "panel_member"  # the panel member named by <member_id>
 DECISION = "decision"  # the agency decision <decision_id>: whoever may read its case
 
 
-def meeting_exists(meeting_id) -> PanelMeeting:
-    meeting = db.session.get(PanelMeeting, meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
 @record_rule(PANEL_MEMBERSHIP)
 def _on_the_panel(user, args) -> bool:
     return membership(user) is not None
@@ -102,7 +72,7 @@ def may_record_recommendation(user, args) -> bool:
 @record_rule(PANEL_MINUTES)
 def may_write_minutes(user, args) -> bool:
     if user.has_role(*PANEL_ADMINS):
-        meeting_exists(args.get("meeting_id"))
+        get_meeting(args.get("meeting_id"))
         return True
     meeting, member = visible_meeting(args.get("meeting_id"), user, today(), agency_settings())
     return writes_minutes(meeting, member, user)
@@ -110,31 +80,25 @@ def may_write_minutes(user, args) -> bool:
 
 @record_rule(MEETING)
 def _meeting(user, args) -> bool:
-    meeting_exists(args.get("meeting_id"))
+    get_meeting(args.get("meeting_id"))
     return True  # panel administrators manage every meeting
 
 
 @record_rule(AGENDA_ITEM)
 def _agenda_item(user, args) -> bool:
-    item = db.session.get(AgendaItem, args.get("item_id"))
-    if item is None or item.meeting_id != args.get("meeting_id"):
-        abort(404)
+    get_agenda_item(get_meeting(args.get("meeting_id")), args.get("item_id"))
     return True
 
 
 @record_rule(PANEL_MEMBER)
 def _panel_member(user, args) -> bool:
-    if db.session.get(PanelMember, args.get("member_id")) is None:
-        abort(404)
+    get_member(args.get("member_id"))
     return True
 
 
 @record_rule(DECISION)
 def _decision(user, args) -> bool:
-    decision = db.session.get(PanelDecision, args.get("decision_id"))
-    if decision is None:
-        abort(404)
-    return can_read(user, db.session.get(Household, decision.household_id))
+    return can_read(user, decision_case(get_decision(args.get("decision_id"))))
 
 
 ROUTES = {

@@ -34,14 +34,11 @@ from carers.core.forms import (
     WholeNumberField,
     submit_button,
 )
-from carers.enquiries.choices import FOSTERING_TYPES
-from carers.panel.models import PanelDecision
+from carers.panel.models import FOSTERING_TYPE_LABELS, PanelDecision
 from carers.panel.rules import SOCIAL_WORKER_MEMBER_YEARS, PanelRole
 from carers.pipeline import Recommendation
 from carers.settings.registry import agency_settings
 
-# Types a panel can recommend (not "I'm not sure yet", which only an enquirer says).
-FOSTERING_TYPE_LABELS = {key: label for key, label, _ in FOSTERING_TYPES if key != "not_sure"}
 ROLE_CHOICES = [(r.value, r.label) for r in PanelRole]
 _TIME = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
 
@@ -226,3 +223,28 @@ class DecisionForm(_Terms, VersionedForm):
         widget=GovTextArea(),
         description="If you depart from the panel's recommendation, say why.")
     submit = submit_button("Record the decision")
+
+    def validate(self, extra_validators=None) -> bool:
+        """An approval needs its terms: the number of children, their ages and the types of
+        fostering (each optional on its own, since other decisions have none)."""
+        if not super().validate(extra_validators):
+            return False
+        if self.decision.data == PanelDecision.APPROVE:
+            if not self.children.data:
+                self.children.errors.append("Enter the number of children")
+            if self.age_from.data is None or self.age_to.data is None:
+                self.age_from.errors.append("Enter the age range")
+            elif self.age_from.data > self.age_to.data:
+                self.age_from.errors.append("The youngest age must not be more than the oldest")
+            if not self.fostering_types.data:
+                self.fostering_types.errors.append("Choose the types of fostering")
+        return not self.errors
+
+    def terms(self) -> dict | None:
+        """The terms of approval as typed (None for the other decisions)."""
+        if self.decision.data != PanelDecision.APPROVE:
+            return None
+        return {"children": self.children.data, "age_from": self.age_from.data,
+                "age_to": self.age_to.data,
+                "fostering_types": list(self.fostering_types.data or [])}
+

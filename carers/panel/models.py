@@ -21,8 +21,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from carers.core.dates import utcnow
+from carers.enquiries.choices import FOSTERING_TYPES
 from carers.extensions import db
 from carers.panel.rules import PanelRole
+
+# The types of fostering a panel recommends and an approval's terms name (stored in their
+# ``fostering_types``): not "I'm not sure yet", which only an enquirer says.
+FOSTERING_TYPE_LABELS = {key: label for key, label, _ in FOSTERING_TYPES if key != "not_sure"}
 
 
 class PanelMember(db.Model):

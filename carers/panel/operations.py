@@ -8,8 +8,10 @@ stale), so two scheduler processes never build the same pack.
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,15 +19,20 @@ from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
 from carers.auth.models import User
 from carers.cases import operations as cases
 from carers.cases.models import Household
+from carers.clocks.statutory import FIRST_REVIEW_MONTHS, add_months, clock_setting
+from carers.core.changes import Changed, Refusal
+from carers.core.database import transaction
 from carers.core.dates import london, today, utcnow
 from carers.extensions import db
 from carers.panel import pdfs
 from carers.panel.models import (
+    FOSTERING_TYPE_LABELS,
     AgendaItem,
     MeetingSeat,
     PackCopy,
@@ -41,6 +48,8 @@ from carers.settings.registry import agency_settings
 
 __all__ = [
     "CLAIM_STALE_AFTER",
+    "CaseChangedMeanwhile",
+    "MeetingChanged",
     "PanelRefused",
     "add_member",
     "add_to_agenda",
@@ -60,49 +69,79 @@ CLAIM_STALE_AFTER = timedelta(minutes=30)
 MAX_ATTEMPTS = 3
 
 
-class PanelRefused(ValueError):
+class PanelRefused(Refusal):
     """The change may not be made; ``reasons`` says why in plain English."""
 
     def __init__(self, reasons: list[str]) -> None:
-        super().__init__("; ".join(reasons))
-        self.reasons = reasons
+        super().__init__(*reasons)
 
 
-class MeetingChanged(Exception):
+class MeetingChanged(Changed):
     """Someone else changed the meeting after this form was opened."""
+
+    message = ("This meeting changed since you opened this page. Check the latest details, "
+               "then save again: what you typed is below.")
+
+
+class CaseChangedMeanwhile(Changed):
+    """Someone else changed a case this change moves after the form was opened."""
+
+    message = ("This changed since you opened it, so nothing was saved. What you typed is "
+               "kept below: check the latest details, then save again.")
 
 
 def _check_version(meeting: PanelMeeting, seen_version: int | None) -> None:
     if seen_version is not None and meeting.version != seen_version:
-        raise MeetingChanged
+        raise MeetingChanged(version=meeting.version)
+
+
+@contextmanager
+def _change(meeting: PanelMeeting | None = None, household: Household | None = None):
+    """One change, all or nothing (``transaction``), with what can refuse it on the way turned
+    into the panel's refusals: a pipeline rule (TransitionRefused), the case changed since the
+    form was opened (CaseChanged), or a write over someone else's (StaleDataError: the
+    meeting's, when the change is to a meeting). The refusal carries the record's version
+    now, read after the rollback."""
+    try:
+        with transaction():
+            yield
+    except TransitionRefused as refused:
+        raise PanelRefused(refused.reasons) from None
+    except cases.CaseChanged:
+        raise CaseChangedMeanwhile(version=household.version if household else None) from None
+    except StaleDataError:
+        db.session.rollback()
+        if meeting is not None:
+            raise MeetingChanged(version=meeting.version) from None
+        raise CaseChangedMeanwhile(version=household.version if household else None) from None
 
 
 # --- the central list ---
 
 def add_member(by: User, user: User, panel_role: PanelRole, joined_on: date,
                qualified_on: date | None = None) -> PanelMember:
-    if db.session.scalar(select(PanelMember.id).where(PanelMember.user_id == user.id)):
-        raise PanelRefused([f"{user.name} is already on the central list."])
-    _check_member(panel_role, qualified_on, joined_on)
-    member = PanelMember(user_id=user.id, panel_role=PanelRole(panel_role).value,
-                         joined_on=joined_on, qualified_on=qualified_on)
-    db.session.add(member)
-    db.session.flush()
-    audit("create", "panel_member", member.id, {"role": member.panel_role}, user=by)
-    db.session.commit()
+    with transaction():
+        if db.session.scalar(select(PanelMember.id).where(PanelMember.user_id == user.id)):
+            raise PanelRefused([f"{user.name} is already on the central list."])
+        _check_member(panel_role, qualified_on, joined_on)
+        member = PanelMember(user_id=user.id, panel_role=PanelRole(panel_role).value,
+                             joined_on=joined_on, qualified_on=qualified_on)
+        db.session.add(member)
+        db.session.flush()
+        audit("create", "panel_member", member.id, {"role": member.panel_role}, user=by)
     return member
 
 
 def update_member(by: User, member: PanelMember, panel_role: PanelRole,
                   qualified_on: date | None, left_on: date | None) -> None:
-    _check_member(panel_role, qualified_on, member.joined_on)
-    if left_on is not None and left_on < member.joined_on:
-        raise PanelRefused(["The date they leave the list cannot be before they joined."])
-    member.panel_role = PanelRole(panel_role).value
-    member.qualified_on = qualified_on
-    member.left_on = left_on
-    audit("update", "panel_member", member.id, {"role": member.panel_role}, user=by)
-    db.session.commit()
+    with transaction():
+        _check_member(panel_role, qualified_on, member.joined_on)
+        if left_on is not None and left_on < member.joined_on:
+            raise PanelRefused(["The date they leave the list cannot be before they joined."])
+        member.panel_role = PanelRole(panel_role).value
+        member.qualified_on = qualified_on
+        member.left_on = left_on
+        audit("update", "panel_member", member.id, {"role": member.panel_role}, user=by)
 
 
 def _check_member(panel_role, qualified_on, on: date) -> None:
@@ -126,117 +165,117 @@ def _years_before(d: date, years: int) -> date:
 
 def create_meeting(by: User, meets_on: date, starts_at: time, place: str | None,
                    online_link: str | None) -> PanelMeeting:
-    meeting = PanelMeeting(meets_on=meets_on, starts_at=starts_at, place=place or None,
-                           online_link=online_link or None)
-    db.session.add(meeting)
-    db.session.flush()
-    audit("create", "panel_meeting", meeting.id, None, user=by)
-    db.session.commit()
+    with transaction():
+        meeting = PanelMeeting(meets_on=meets_on, starts_at=starts_at, place=place or None,
+                               online_link=online_link or None)
+        db.session.add(meeting)
+        db.session.flush()
+        audit("create", "panel_meeting", meeting.id, None, user=by)
     return meeting
 
 
 def update_meeting(by: User, meeting: PanelMeeting, seen_version: int | None, *,
                    meets_on: date, starts_at: time, place: str | None,
                    online_link: str | None) -> None:
-    _check_version(meeting, seen_version)
-    meeting.meets_on, meeting.starts_at = meets_on, starts_at
-    meeting.place, meeting.online_link = place or None, online_link or None
-    audit("update", "panel_meeting", meeting.id, None, user=by)
-    _commit()
+    with _change(meeting):
+        _check_version(meeting, seen_version)
+        meeting.meets_on, meeting.starts_at = meets_on, starts_at
+        meeting.place, meeting.online_link = place or None, online_link or None
+        audit("update", "panel_meeting", meeting.id, None, user=by)
 
 
 def set_seats(by: User, meeting: PanelMeeting, invited_ids: set[int], attended_ids: set[int],
               seen_version: int | None) -> None:
     """Who is invited and who attended. Only invited members can have attended."""
-    _check_version(meeting, seen_version)
-    if attended_ids - invited_ids:
-        raise PanelRefused(["Only members invited to the meeting can be recorded as "
-                            "attending."])
-    members = {m.id: m for m in db.session.scalars(
-        select(PanelMember).where(PanelMember.id.in_(invited_ids)))} if invited_ids else {}
-    if set(members) != invited_ids:
-        raise PanelRefused(["Choose members from the central list."])
-    gone = [m.user.name for m in members.values() if not m.is_current(meeting.meets_on)]
-    if gone:
-        raise PanelRefused([f"Not on the central list on the meeting date: {', '.join(gone)}."])
-    seats = {s.member_id: s for s in meeting.seats}
-    if invited_ids - set(seats) and meeting.papers_issued_at and not meeting.minutes_final_on:
-        # Papers already issued: a member invited now gets their copy of a pack built again.
-        db.session.add(PackJob(meeting_id=meeting.id, queued_at=utcnow(), queued_by_id=by.id))
-    for member_id in set(seats) - invited_ids:
-        meeting.seats.remove(seats[member_id])
-    for member_id in invited_ids:
-        seat = seats.get(member_id) or MeetingSeat(member_id=member_id)
-        seat.attended = member_id in attended_ids
-        if member_id not in seats:
-            meeting.seats.append(seat)
-    _bump(meeting)
-    audit("update", "panel_meeting", meeting.id,
-          {"invited": sorted(invited_ids), "attended": sorted(attended_ids)}, user=by)
-    _commit()
+    with _change(meeting):
+        _check_version(meeting, seen_version)
+        if attended_ids - invited_ids:
+            raise PanelRefused(["Only members invited to the meeting can be recorded as "
+                                "attending."])
+        members = {m.id: m for m in db.session.scalars(
+            select(PanelMember).where(PanelMember.id.in_(invited_ids)))} if invited_ids else {}
+        if set(members) != invited_ids:
+            raise PanelRefused(["Choose members from the central list."])
+        gone = [m.user.name for m in members.values() if not m.is_current(meeting.meets_on)]
+        if gone:
+            raise PanelRefused([f"Not on the central list on the meeting date: {', '.join(gone)}."])
+        seats = {s.member_id: s for s in meeting.seats}
+        if invited_ids - set(seats) and meeting.papers_issued_at and not meeting.minutes_final_on:
+            # Papers already issued: a member invited now gets their copy of a pack built again.
+            db.session.add(PackJob(meeting_id=meeting.id, queued_at=utcnow(), queued_by_id=by.id))
+        for member_id in set(seats) - invited_ids:
+            meeting.seats.remove(seats[member_id])
+        for member_id in invited_ids:
+            seat = seats.get(member_id) or MeetingSeat(member_id=member_id)
+            seat.attended = member_id in attended_ids
+            if member_id not in seats:
+                meeting.seats.append(seat)
+        _bump(meeting)
+        audit("update", "panel_meeting", meeting.id,
+              {"invited": sorted(invited_ids), "attended": sorted(attended_ids)}, user=by)
 
 
 def add_to_agenda(by: User, meeting: PanelMeeting, household: Household, slot_at: time,
                   minutes_slot: int, seen_version: int | None) -> AgendaItem:
-    _check_version(meeting, seen_version)
-    if household.stage != Stage.READY_FOR_PANEL.value:
-        raise PanelRefused([f"{household.reference} is not ready for panel: it is at "
-                            f"'{Stage(household.stage).label}'."])
-    if any(item.household_id == household.id for item in meeting.agenda):
-        raise PanelRefused([f"{household.reference} is already on this agenda."])
-    clash = [item for item in meeting.agenda if item.slot_at == slot_at]
-    if clash:
-        raise PanelRefused([f"{clash[0].household.reference} already has the "
-                            f"{slot_at:%H:%M} slot."])
-    item = AgendaItem(household_id=household.id, slot_at=slot_at, minutes_slot=minutes_slot)
-    meeting.agenda.append(item)
-    _bump(meeting)
-    audit("update", "panel_meeting", meeting.id, {"agenda_add": household.reference}, user=by)
-    _commit()
+    with _change(meeting):
+        _check_version(meeting, seen_version)
+        if household.stage != Stage.READY_FOR_PANEL.value:
+            raise PanelRefused([f"{household.reference} is not ready for panel: it is at "
+                                f"'{Stage(household.stage).label}'."])
+        if any(item.household_id == household.id for item in meeting.agenda):
+            raise PanelRefused([f"{household.reference} is already on this agenda."])
+        clash = [item for item in meeting.agenda if item.slot_at == slot_at]
+        if clash:
+            raise PanelRefused([f"{clash[0].household.reference} already has the "
+                                f"{slot_at:%H:%M} slot."])
+        item = AgendaItem(household_id=household.id, slot_at=slot_at, minutes_slot=minutes_slot)
+        meeting.agenda.append(item)
+        _bump(meeting)
+        audit("update", "panel_meeting", meeting.id, {"agenda_add": household.reference}, user=by)
     return item
 
 
 def remove_from_agenda(by: User, meeting: PanelMeeting, item: AgendaItem,
                        seen_version: int | None) -> None:
-    _check_version(meeting, seen_version)
-    if db.session.scalar(select(PanelRecommendation.id).where(
-            PanelRecommendation.meeting_id == meeting.id,
-            PanelRecommendation.household_id == item.household_id)):
-        raise PanelRefused(["The panel has made a recommendation on this case; it stays on "
-                            "the agenda."])
-    reference = item.household.reference
-    meeting.agenda.remove(item)
-    _bump(meeting)
-    audit("update", "panel_meeting", meeting.id, {"agenda_remove": reference}, user=by)
-    _commit()
+    with _change(meeting):
+        _check_version(meeting, seen_version)
+        if db.session.scalar(select(PanelRecommendation.id).where(
+                PanelRecommendation.meeting_id == meeting.id,
+                PanelRecommendation.household_id == item.household_id)):
+            raise PanelRefused(["The panel has made a recommendation on this case; it stays on "
+                                "the agenda."])
+        reference = item.household.reference
+        meeting.agenda.remove(item)
+        _bump(meeting)
+        audit("update", "panel_meeting", meeting.id, {"agenda_remove": reference}, user=by)
 
 
 def issue_papers(by: User, meeting: PanelMeeting, seen_version: int | None,
                  now: datetime | None = None) -> PackJob:
     """Issue the papers: queue the pack build (same transaction) and record the papers as
     sent on every case on the agenda."""
-    _check_version(meeting, seen_version)
-    now = now or utcnow()
-    problems = []
-    if not meeting.agenda:
-        problems.append("Add at least one case to the agenda before issuing the papers.")
-    if not meeting.seats:
-        problems.append("Invite the panel members before issuing the papers.")
-    if meeting.minutes_final_on:
-        problems.append("The minutes of this meeting are final; its papers cannot change.")
-    if problems:
-        raise PanelRefused(problems)
-    job = PackJob(meeting_id=meeting.id, queued_at=now, queued_by_id=by.id)
-    db.session.add(job)
-    meeting.papers_issued_at = now
-    _bump(meeting)
-    on = london(now).date()
-    for item in meeting.agenda:
-        household = item.household
-        if household.stage == Stage.READY_FOR_PANEL.value:
-            cases.record_panel_papers_sent(household, by, on)
-    audit("update", "panel_meeting", meeting.id, {"papers_issued": True}, user=by)
-    _commit()
+    with _change(meeting):
+        _check_version(meeting, seen_version)
+        now = now or utcnow()
+        problems = []
+        if not meeting.agenda:
+            problems.append("Add at least one case to the agenda before issuing the papers.")
+        if not meeting.seats:
+            problems.append("Invite the panel members before issuing the papers.")
+        if meeting.minutes_final_on:
+            problems.append("The minutes of this meeting are final; its papers cannot change.")
+        if problems:
+            raise PanelRefused(problems)
+        job = PackJob(meeting_id=meeting.id, queued_at=now, queued_by_id=by.id)
+        db.session.add(job)
+        meeting.papers_issued_at = now
+        _bump(meeting)
+        on = london(now).date()
+        for item in meeting.agenda:
+            household = item.household
+            if household.stage == Stage.READY_FOR_PANEL.value:
+                cases.record_panel_papers_sent(household, by, on)
+        audit("update", "panel_meeting", meeting.id, {"papers_issued": True}, user=by)
     return job
 
 
@@ -244,16 +283,6 @@ def _bump(meeting: PanelMeeting) -> None:
     # Changing a seat or agenda row does not touch the meeting row; this does, so the
     # version rises and a form opened before the change is refused.
     flag_modified(meeting, "created_at")
-
-
-def _commit() -> None:
-    from sqlalchemy.orm.exc import StaleDataError
-
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise MeetingChanged from None
 
 
 # --- the pack sweep ---
@@ -315,7 +344,7 @@ def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
                                           issued_on),
                            title=f"Panel pack {meeting.meets_on:%Y-%m-%d}",
                            author=settings["agency_name"])
-    pages = len(PdfReader(_bytes_io(base)).pages)
+    pages = len(PdfReader(io.BytesIO(base)).pages)
     papers_sha256 = hashlib.sha256(base).hexdigest()
     on = london(now).date()
     seats = list(meeting.seats)
@@ -340,12 +369,6 @@ def _build(job_id: int, token: str, now: datetime) -> BuiltPack:
     return BuiltPack(job_id, meeting.id, pages, copies)
 
 
-def _bytes_io(data: bytes):
-    import io
-
-    return io.BytesIO(data)
-
-
 # --- recommendation, minutes, decision ---
 
 def _facts(by: User, on: date, **kwargs) -> TransitionFacts:
@@ -358,80 +381,75 @@ def record_recommendation(by: User, meeting: PanelMeeting, household: Household,
                           fostering_types: list[str], seen_version: int) -> PanelRecommendation:
     """The chair records the panel's recommendation on a case it heard; the case moves to
     'Panel recommendation made' in the same transaction."""
-    if not any(item.household_id == household.id for item in meeting.agenda):
-        raise PanelRefused([f"{household.reference} is not on this meeting's agenda."])
-    problems = []
-    if recommendation is Recommendation.SUITABLE:
-        if not children:
-            problems.append("Enter the number of children the approval is for.")
-        if age_from is None or age_to is None:
-            problems.append("Enter the age range of children.")
-        elif age_from > age_to:
-            problems.append("The youngest age must not be more than the oldest age.")
-        if not fostering_types:
-            problems.append("Choose the types of fostering.")
-    if problems:
-        raise PanelRefused(problems)
-    suitable = recommendation is Recommendation.SUITABLE
-    row = PanelRecommendation(
-        meeting_id=meeting.id, household_id=household.id, recommendation=recommendation.value,
-        children=children if suitable else None, age_from=age_from if suitable else None,
-        age_to=age_to if suitable else None, fostering_types=fostering_types if suitable
-        else None, reasons=reasons, recorded_by_id=by.id)
-    db.session.add(row)
-    try:
+    with _change(household=household):
+        if not any(item.household_id == household.id for item in meeting.agenda):
+            raise PanelRefused([f"{household.reference} is not on this meeting's agenda."])
+        problems = []
+        if recommendation is Recommendation.SUITABLE:
+            if not children:
+                problems.append("Enter the number of children the approval is for.")
+            if age_from is None or age_to is None:
+                problems.append("Enter the age range of children.")
+            elif age_from > age_to:
+                problems.append("The youngest age must not be more than the oldest age.")
+            if not fostering_types:
+                problems.append("Choose the types of fostering.")
+        if problems:
+            raise PanelRefused(problems)
+        suitable = recommendation is Recommendation.SUITABLE
+        row = PanelRecommendation(
+            meeting_id=meeting.id, household_id=household.id,
+            recommendation=recommendation.value, children=children if suitable else None,
+            age_from=age_from if suitable else None, age_to=age_to if suitable else None,
+            fostering_types=fostering_types if suitable else None, reasons=reasons,
+            recorded_by_id=by.id)
+        db.session.add(row)
         cases.move(household, Action.RECORD_RECOMMENDATION,
                    _facts(by, meeting.meets_on, recommendation=recommendation, reason=""),
                    by, seen_version, commit=False)
-        cases.commit_changes()
-    except (TransitionRefused, cases.CaseChanged):
-        db.session.rollback()
-        raise
     return row
+
+
+def recommended_cases(meeting: PanelMeeting) -> set[int]:
+    """The ids of the cases the meeting has made its recommendation on."""
+    return set(db.session.scalars(select(PanelRecommendation.household_id)
+                                  .where(PanelRecommendation.meeting_id == meeting.id)))
 
 
 def save_minutes(by: User, meeting: PanelMeeting, text: str, final: bool, on: date,
                  seen_version: int | None) -> int:
     """Save the draft minutes, or make them final. Final minutes send every case the panel
     recommended on to the agency decision maker (one transaction). Returns cases sent."""
-    _check_version(meeting, seen_version)
-    if meeting.minutes_final_on:
-        raise PanelRefused(["The minutes are already final."])
-    meeting.minutes = text
     sent = 0
-    if final:
-        if on < meeting.meets_on:
-            raise PanelRefused(["The minutes cannot be final before the meeting."])
-        recommended = {r.household_id for r in db.session.scalars(select(PanelRecommendation)
-                       .where(PanelRecommendation.meeting_id == meeting.id))}
-        waiting = [i.household.reference for i in meeting.agenda
-                   if i.household_id not in recommended]
-        if waiting:
-            db.session.rollback()
-            raise PanelRefused([f"Record the panel's recommendation on {', '.join(waiting)} "
-                                "(or take the case off the agenda) before the minutes are "
-                                "final."])
-        meeting.minutes_final_on = on
-        try:
+    with _change(meeting):
+        _check_version(meeting, seen_version)
+        if meeting.minutes_final_on:
+            raise PanelRefused(["The minutes are already final."])
+        meeting.minutes = text
+        if final:
+            if on < meeting.meets_on:
+                raise PanelRefused(["The minutes cannot be final before the meeting."])
+            recommended = recommended_cases(meeting)
+            waiting = [i.household.reference for i in meeting.agenda
+                       if i.household_id not in recommended]
+            if waiting:
+                raise PanelRefused([f"Record the panel's recommendation on "
+                                    f"{', '.join(waiting)} (or take the case off the agenda) "
+                                    "before the minutes are final."])
+            meeting.minutes_final_on = on
             for item in meeting.agenda:
                 household = item.household
                 if household.stage == Stage.PANEL_RECOMMENDED.value:
                     cases.move(household, Action.REFER_TO_DECISION_MAKER, _facts(by, on), by,
                                household.version, commit=False)
                     sent += 1
-        except TransitionRefused:
-            db.session.rollback()
-            raise
-    audit("update", "panel_meeting", meeting.id, {"minutes_final": final}, user=by)
-    _commit()
+        audit("update", "panel_meeting", meeting.id, {"minutes_final": final}, user=by)
     return sent
 
 
 def terms_text(terms: dict | None) -> str:
     if not terms:
         return ""
-    from carers.panel.forms import FOSTERING_TYPE_LABELS
-
     kinds = ", ".join(FOSTERING_TYPE_LABELS.get(t, t) for t in terms.get("fostering_types")
                       or [])
     n = terms.get("children")
@@ -451,32 +469,23 @@ def record_decision(by: User, household: Household, kind: str, *, on: date, reas
         raise PanelRefused(["Choose the decision."])
     if kind == PanelDecision.APPROVE and not terms:
         raise PanelRefused(["Enter the terms of approval."])
-    decision = PanelDecision(household_id=household.id, kind=kind, decided_on=on,
-                             terms=terms if kind == PanelDecision.APPROVE else None,
-                             reasons=reasons, decided_by_id=by.id)
-    try:
+    with _change(household=household):
+        decision = PanelDecision(household_id=household.id, kind=kind, decided_on=on,
+                                 terms=terms if kind == PanelDecision.APPROVE else None,
+                                 reasons=reasons, decided_by_id=by.id)
         cases.move(household, action, _facts(by, on, reason=reasons), by, seen_version,
                    commit=False)
-    except (TransitionRefused, cases.CaseChanged):
-        db.session.rollback()
-        raise
-    settings = agency_settings()
-    letter_kind = {PanelDecision.APPROVE: "approval",
-                   PanelDecision.QUALIFYING_DETERMINATION: "qualifying_determination",
-                   PanelDecision.NOT_APPROVE: "refusal"}[kind]
-    from carers.clocks.statutory import FIRST_REVIEW_MONTHS, add_months, clock_setting
-
-    with db.session.no_autoflush:
-        pdf = pdfs.letter_pdf(
-            household, letter_kind, decided_on=on, signed_by=by.name, reasons=reasons,
-            terms=terms_text(decision.terms), qd_issued_on=household.qd_issued_on,
-            first_review_by=add_months(on, FIRST_REVIEW_MONTHS),
-            respond_by=on + timedelta(days=clock_setting(settings, "qd_response_days")))
-    decision.letter_pdf = pdf
-    decision.letter_size = len(pdf)
-    db.session.add(decision)
-    try:
-        cases.commit_changes()
-    except cases.CaseChanged:
-        raise
+        settings = agency_settings()
+        letter_kind = {PanelDecision.APPROVE: "approval",
+                       PanelDecision.QUALIFYING_DETERMINATION: "qualifying_determination",
+                       PanelDecision.NOT_APPROVE: "refusal"}[kind]
+        with db.session.no_autoflush:
+            pdf = pdfs.letter_pdf(
+                household, letter_kind, decided_on=on, signed_by=by.name, reasons=reasons,
+                terms=terms_text(decision.terms), qd_issued_on=household.qd_issued_on,
+                first_review_by=add_months(on, FIRST_REVIEW_MONTHS),
+                respond_by=on + timedelta(days=clock_setting(settings, "qd_response_days")))
+        decision.letter_pdf = pdf
+        decision.letter_size = len(pdf)
+        db.session.add(decision)
     return decision

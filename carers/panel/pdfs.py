@@ -25,10 +25,12 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
 )
+from weasyprint import HTML
 
-from carers.core.dates import format_date
+from carers.core.dates import format_date, today
 from carers.documents.pdf import PRINT_BASE_URL, StaticOnlyFetcher, render_pdf
 from carers.reports import document as reports
+from carers.settings.registry import agency_settings
 
 __all__ = ["copy_line", "letter_pdf", "member_report_pdf", "outstanding_checks", "pack_html",
            "render_pdf", "report_pdf", "stamp_overlays", "stamped_copies", "stamped_copy"]
@@ -69,8 +71,6 @@ def stamp_overlays(lines: list[str], note: str | None = None) -> PdfReader:
     """One A4 page per line, each carrying its line where the document template prints its
     copy line: every member's stamp in a single render, sharing one font subset. Not tagged:
     the stamp is drawn into the pack as an artifact."""
-    from weasyprint import HTML
-
     html = render_template("panel/pdf/stamp.html", lines=lines, note=note)
     pdf = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
     return PdfReader(io.BytesIO(pdf))
@@ -174,9 +174,6 @@ def letter_pdf(household, kind: str, **ctx) -> bytes:
 
 
 def _refusal_html(household, title: str, ctx: dict) -> str:
-    from carers.core.dates import today
-    from carers.settings.registry import agency_settings
-
     settings = agency_settings()
     applicants = [m.name for m in household.members if m.is_applicant] or [household.name]
     context = {"letter_date": today(), "signed_by": settings["agency_name"], **ctx}

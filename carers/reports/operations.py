@@ -1,8 +1,10 @@
 """Changes to a case's assessment report. Each function is one transaction: it changes the
-rows, adds the audit entries and commits."""
+rows, adds the audit entries and commits; or it rolls back and raises a refusal."""
 
 from carers.audit.operations import record as audit
 from carers.cases.models import CaseEvent
+from carers.core.changes import Changed, Refusal
+from carers.core.database import transaction
 from carers.core.dates import today, utcnow
 from carers.extensions import db
 from carers.reports import structure
@@ -10,21 +12,30 @@ from carers.reports.document import freeze_facts, latest_report
 from carers.reports.models import AssessmentReport, ReportSection, TrainingRecord
 
 
-class ReportLocked(Exception):
+class ReportLocked(Refusal):
     """The latest version is signed off: start a new version to change it."""
 
+    status = 409
+    message = ("This version has been signed off and can no longer be changed. Start a new "
+               "version to change the report.")
 
-class SectionChanged(Exception):
+
+class SectionChanged(Changed):
     """Someone saved this section after the page was opened."""
 
     def __init__(self, section: ReportSection):
-        super().__init__(section.key)
+        title = structure.narrative_section(section.report.form, section.key).title
+        super().__init__(f"Someone else saved “{title}” after you opened this page, so your "
+                         "text for it was not saved. Copy your text, reload the page and add "
+                         "it again.", version=section.revision)
         self.section = section
 
 
-class NotReady(Exception):
+class NotReady(Refusal):
+    """The report cannot be signed off yet: ``problems`` are (section key, message)."""
+
     def __init__(self, problems):
-        super().__init__("; ".join(m for _, m in problems))
+        super().__init__(*(m for _, m in problems))
         self.problems = problems
 
 
@@ -44,7 +55,7 @@ def draft_for_change(household, user) -> AssessmentReport:
         db.session.flush()
         audit("create", "assessment_report", report.id, {"number": 1}, user=user)
     elif not report.is_draft:
-        raise ReportLocked()
+        raise ReportLocked
     return report
 
 
@@ -69,117 +80,121 @@ def _write(report, key, body, seen_revision, user) -> ReportSection | None:
 
 def save_section(household, key: str, body: str, seen_revision: int | None,
                  user) -> ReportSection:
-    report = draft_for_change(household, user)
-    if key not in structure.narrative_keys(report.form):
-        raise KeyError(key)
-    section = _write(report, key, body, seen_revision, user)
-    if section is not None:
-        db.session.flush()
-        audit("update", "report_section", section.id,
-              {"report": report.id, "key": key, "revision": section.revision}, user=user)
-    db.session.commit()
+    with transaction():
+        report = draft_for_change(household, user)
+        if key not in structure.narrative_keys(report.form):
+            raise KeyError(key)
+        section = _write(report, key, body, seen_revision, user)
+        if section is not None:
+            db.session.flush()
+            audit("update", "report_section", section.id,
+                  {"report": report.id, "key": key, "revision": section.revision}, user=user)
     return section or report.section(key)
 
 
-def save_sections(household, texts: dict[str, tuple[str, int | None]], user) -> list[str]:
+def save_sections(household, texts: dict[str, tuple[str, int | None]],
+                  user) -> list[SectionChanged]:
     """Save every section posted (the form without JavaScript). Sections changed by someone
-    else since the page was opened are not saved: their keys are returned, the rest are."""
-    report = draft_for_change(household, user)
-    conflicts, changed = [], []
-    for key in structure.narrative_keys(report.form):
-        if key not in texts:
-            continue
-        body, revision = texts[key]
-        try:
-            section = _write(report, key, body, revision, user)
-        except SectionChanged:
-            conflicts.append(key)
-            continue
-        if section is not None:
-            changed.append(section)
-    db.session.flush()
-    for section in changed:
-        audit("update", "report_section", section.id,
-              {"report": report.id, "key": section.key, "revision": section.revision},
-              user=user)
-    db.session.commit()
+    else since the page was opened are not saved, the rest are: the refusals of those not
+    saved are returned."""
+    with transaction():
+        report = draft_for_change(household, user)
+        conflicts, changed = [], []
+        for key in structure.narrative_keys(report.form):
+            if key not in texts:
+                continue
+            body, revision = texts[key]
+            try:
+                section = _write(report, key, body, revision, user)
+            except SectionChanged as conflict:
+                conflicts.append(conflict)
+                continue
+            if section is not None:
+                changed.append(section)
+        db.session.flush()
+        for section in changed:
+            audit("update", "report_section", section.id,
+                  {"report": report.id, "key": section.key, "revision": section.revision},
+                  user=user)
     return conflicts
 
 
 def set_recommendation(household, recommendation: str, terms: str | None, user):
-    report = draft_for_change(household, user)
-    report.recommendation = recommendation
-    report.terms = terms or None
-    report.updated_at = utcnow()
-    audit("update", "assessment_report", report.id,
-          {"recommendation": recommendation}, user=user)
-    db.session.commit()
+    with transaction():
+        report = draft_for_change(household, user)
+        report.recommendation = recommendation
+        report.terms = terms or None
+        report.updated_at = utcnow()
+        audit("update", "assessment_report", report.id,
+              {"recommendation": recommendation}, user=user)
     return report
 
 
 def record_comments(household, shared_on, received_on, comments, user):
     """The applicants' comments: allowed on a signed-off version too (they are the
     applicants' words, kept beside the report, not a change to it)."""
-    report = latest_report(household)
-    if report is None:
-        report = draft_for_change(household, user)
-    report.shared_on = shared_on
-    report.comments_received_on = received_on
-    report.applicant_comments = comments or None
-    audit("update", "assessment_report", report.id, {"applicant_comments": True}, user=user)
-    db.session.commit()
+    with transaction():
+        report = latest_report(household)
+        if report is None:
+            report = draft_for_change(household, user)
+        report.shared_on = shared_on
+        report.comments_received_on = received_on
+        report.applicant_comments = comments or None
+        audit("update", "assessment_report", report.id, {"applicant_comments": True},
+              user=user)
     return report
 
 
 def add_training(household, user, **fields) -> TrainingRecord:
-    item = TrainingRecord(household_id=household.id, **fields)
-    db.session.add(item)
-    db.session.flush()
-    audit("create", "training_record", item.id, {"household": household.id}, user=user)
-    db.session.commit()
+    with transaction():
+        item = TrainingRecord(household_id=household.id, **fields)
+        db.session.add(item)
+        db.session.flush()
+        audit("create", "training_record", item.id, {"household": household.id}, user=user)
     return item
 
 
 def remove_training(household, item: TrainingRecord, user):
-    audit("delete", "training_record", item.id, {"household": household.id}, user=user)
-    db.session.delete(item)
-    db.session.commit()
+    with transaction():
+        audit("delete", "training_record", item.id, {"household": household.id}, user=user)
+        db.session.delete(item)
 
 
 def sign_off(household, user) -> AssessmentReport:
-    report = latest_report(household)
-    if report is None:
-        raise NotReady([("recommendation", "Write the report before signing it off")])
-    if not report.is_draft:
-        raise ReportLocked()
-    texts = {s.key: s.body for s in report.sections}
-    problems = structure.sign_off_problems(report.form, texts, report.recommendation)
-    if problems:
-        raise NotReady(problems)
-    report.signed_off_at = utcnow()
-    report.signed_off_by_id = user.id
-    report.facts = freeze_facts(household)
-    audit("update", "assessment_report", report.id, {"signed_off": True}, user=user)
-    _event(household, user, f"Assessment report version {report.number} signed off")
-    db.session.commit()
+    with transaction():
+        report = latest_report(household)
+        if report is None:
+            raise NotReady([("recommendation", "Write the report before signing it off")])
+        if not report.is_draft:
+            raise ReportLocked("This version is already signed off")
+        texts = {s.key: s.body for s in report.sections}
+        problems = structure.sign_off_problems(report.form, texts, report.recommendation)
+        if problems:
+            raise NotReady(problems)
+        report.signed_off_at = utcnow()
+        report.signed_off_by_id = user.id
+        report.facts = freeze_facts(household)
+        audit("update", "assessment_report", report.id, {"signed_off": True}, user=user)
+        _event(household, user, f"Assessment report version {report.number} signed off")
     return report
 
 
 def new_version(household, user) -> AssessmentReport:
     """A new draft copied from the signed-off version, which stays as it was."""
-    old = latest_report(household)
-    if old is None or old.is_draft:
-        raise ReportLocked()
-    report = AssessmentReport(
-        household_id=household.id, number=old.number + 1, form=old.form,
-        recommendation=old.recommendation, terms=old.terms, author_id=user.id,
-        shared_on=None, comments_received_on=None, applicant_comments=None)
-    db.session.add(report)
-    for section in old.sections:
-        report.sections.append(ReportSection(key=section.key, body=section.body, revision=0,
-                                             updated_by_id=section.updated_by_id))
-    db.session.flush()
-    audit("create", "assessment_report", report.id, {"number": report.number}, user=user)
-    _event(household, user, f"Assessment report version {report.number} started")
-    db.session.commit()
+    with transaction():
+        old = latest_report(household)
+        if old is None or old.is_draft:
+            raise ReportLocked("The report is still a draft: change it directly")
+        report = AssessmentReport(
+            household_id=household.id, number=old.number + 1, form=old.form,
+            recommendation=old.recommendation, terms=old.terms, author_id=user.id,
+            shared_on=None, comments_received_on=None, applicant_comments=None)
+        db.session.add(report)
+        for section in old.sections:
+            report.sections.append(ReportSection(key=section.key, body=section.body,
+                                                 revision=0,
+                                                 updated_by_id=section.updated_by_id))
+        db.session.flush()
+        audit("create", "assessment_report", report.id, {"number": report.number}, user=user)
+        _event(household, user, f"Assessment report version {report.number} started")
     return report

@@ -2,7 +2,8 @@
 
 Who: anyone who may read case pages reads the report and downloads the PDF; the case's
 allocated workers and their team managers change it; only a team manager (or administrator)
-for the case signs it off. Every view, change and download is in the audit trail.
+for the case signs it off (declared in carers/reports/access.py). Every view, change and
+download is in the audit trail. A refused change shows the editor again with the reason.
 """
 
 from flask import (
@@ -16,15 +17,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 
-from carers.audit.operations import record as audit
-from carers.cases.access import can_change, can_read, is_manager
+from carers.audit.operations import record_view
+from carers.cases.access import can_change, is_manager
 from carers.cases.queries import get_case
+from carers.core.changes import Refusal, refused
 from carers.core.dates import format_datetime
 from carers.core.numbers import plain_number
-from carers.extensions import db
-from carers.reports import operations, structure
+from carers.reports import operations, queries, structure
 from carers.reports.document import (
     latest_report,
     outstanding_checks,
@@ -39,36 +39,17 @@ from carers.reports.forms import (
     TrainingForm,
     sections_form,
 )
-from carers.reports.models import TrainingRecord
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/cases/<reference>")
-
-LOCKED_MESSAGE = ("This version has been signed off and can no longer be changed. Start a new "
-                  "version to change the report.")
-CONFLICT_MESSAGE = ("Someone else saved “{title}” after you opened this page, so your text "
-                    "for it was not saved. Copy your text, reload the page and add it again.")
-
-
-def _changer(reference):
-    household = get_case(reference)
-    if not can_change(current_user, household):
-        abort(403)
-    return household
-
-
-def _reader(reference):
-    household = get_case(reference)
-    if not can_read(current_user, household):
-        abort(403)
-    return household
 
 
 def _revision(raw) -> int | None:
     return plain_number((raw or "").strip())
 
 
-def _editor(household, *, sections=None, recommendation=None, training=None, comments=None,
-            status=200):
+def _editor_page(household, *, sections=None, recommendation=None, training=None,
+                 comments=None) -> dict:
+    """What the editor shows: the latest version, with any of its forms as posted."""
     report = latest_report(household)
     form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
     changer = can_change(current_user, household)
@@ -83,39 +64,48 @@ def _editor(household, *, sections=None, recommendation=None, training=None, com
         recommendation = RecommendationForm(formdata=None, obj=report)
     if comments is None:
         comments = CommentsForm(formdata=None, obj=report)
-    training_items = list(db.session.scalars(
-        select(TrainingRecord).where(TrainingRecord.household_id == household.id)
-        .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
     errors = []
     for form in (sections, recommendation, training, comments):
         if form is not None and form.errors:
             errors.extend(form.error_list())
-    page = render_template(
-        "reports/editor.html", household=household, report=report, form_kind=form_kind,
+    return dict(
+        household=household, report=report, form_kind=form_kind,
         structure=structure, sections=sections, recommendation_form=recommendation,
         training_form=training or TrainingForm(formdata=None), comments_form=comments,
-        button_form=ButtonForm(formdata=None), training=training_items, can_change=changer,
+        button_form=ButtonForm(formdata=None), training=queries.training_for(household),
+        can_change=changer,
         outstanding=outstanding_checks(household) if report and report.is_draft else [],
         editable=editable, can_sign_off=editable and report is not None and is_manager(
             current_user), outline=report_outline(household, report), errors=errors,
         problems=structure.sign_off_problems(
             form_kind, {s.key: s.body for s in report.sections} if report else {},
             report.recommendation if report else None))
-    audit("view", "assessment_report", report.id if report else None,
-          {"household": household.id})
-    db.session.commit()
-    return page, status
+
+
+def _editor(household, refusal: Refusal | None = None, form=None, **forms):
+    """The editor page; with ``refusal``, shown again with ``form`` as it was posted and the
+    refusal's reasons in the error summary. Every showing is in the audit trail."""
+    context = _editor_page(household, **forms)
+    report = context["report"]
+    if refusal is None:
+        page = render_template("reports/editor.html", **context)
+    else:
+        page = refused(refusal, "reports/editor.html", form=form, **context)
+    # Recorded after the page is made: the commit expires what the page loaded.
+    record_view("view", "assessment_report", report.id if report else None,
+                {"household": household.id})
+    return page
 
 
 @bp.get("/report")
 def editor(reference):
-    return _editor(_reader(reference))
+    return _editor(get_case(reference))
 
 
 @bp.post("/report")
 def save(reference):
     """The whole report, posted without JavaScript."""
-    household = _changer(reference)
+    household = get_case(reference)
     report = latest_report(household)
     form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
     form = sections_form(form_kind)()
@@ -125,13 +115,10 @@ def save(reference):
              for key in structure.narrative_keys(form_kind)}
     try:
         conflicts = operations.save_sections(household, texts, current_user)
-    except operations.ReportLocked:
-        db.session.rollback()
-        flash(LOCKED_MESSAGE, "warning")
-        return redirect(url_for("reports.editor", reference=reference))
-    for key in conflicts:
-        flash(CONFLICT_MESSAGE.format(
-            title=structure.narrative_section(form_kind, key).title), "warning")
+    except Refusal as error:
+        return _editor(household, error, form, sections=form)
+    for conflict in conflicts:
+        flash(conflict.reasons[0], "warning")
     if not conflicts:
         flash("Report saved")
     return redirect(url_for("reports.editor", reference=reference))
@@ -141,8 +128,6 @@ def save(reference):
 def autosave(reference, key):
     """One section, saved as the worker types (carers/static/report-autosave.js)."""
     household = get_case(reference)
-    if not can_change(current_user, household):
-        return jsonify(error="You cannot change this report"), 403
     report = latest_report(household)
     form_kind = report.form if report else structure.form_for(household.pathway)
     section = structure.narrative_section(form_kind, key)
@@ -155,36 +140,30 @@ def autosave(reference, key):
     try:
         saved = operations.save_section(household, key, form.body.data or "",
                                         _revision(form.revision.data), current_user)
-    except operations.ReportLocked:
-        db.session.rollback()
-        return jsonify(error=LOCKED_MESSAGE), 409
-    except operations.SectionChanged:
-        db.session.rollback()
-        return jsonify(error=CONFLICT_MESSAGE.format(title=section.title)), 409
+    except Refusal as error:
+        return jsonify(error=error.reasons[0]), 409
     return jsonify(saved=True, revision=saved.revision,
                    message=f"Saved {format_datetime(saved.updated_at)}")
 
 
 @bp.post("/report/recommendation")
 def recommendation(reference):
-    household = _changer(reference)
+    household = get_case(reference)
     form = RecommendationForm()
     if not form.validate():
         return _editor(household, recommendation=form)
     try:
         operations.set_recommendation(household, form.recommendation.data, form.terms.data,
                                       current_user)
-    except operations.ReportLocked:
-        db.session.rollback()
-        flash(LOCKED_MESSAGE, "warning")
-    else:
-        flash("Recommendation saved")
+    except Refusal as error:
+        return _editor(household, error, form, recommendation=form)
+    flash("Recommendation saved")
     return redirect(url_for("reports.editor", reference=reference, _anchor="recommendation"))
 
 
 @bp.post("/report/comments")
 def comments(reference):
-    household = _changer(reference)
+    household = get_case(reference)
     form = CommentsForm()
     if not form.validate():
         return _editor(household, comments=form)
@@ -196,7 +175,7 @@ def comments(reference):
 
 @bp.post("/report/training")
 def add_training(reference):
-    household = _changer(reference)
+    household = get_case(reference)
     form = TrainingForm()
     if not form.validate():
         return _editor(household, training=form)
@@ -210,62 +189,53 @@ def add_training(reference):
 
 @bp.post("/report/training/<int:training_id>/remove")
 def remove_training(reference, training_id):
-    household = _changer(reference)
-    item = db.session.get(TrainingRecord, training_id)
-    if item is None or item.household_id != household.id:
-        abort(404)
+    household = get_case(reference)
+    item = queries.get_training(household, training_id)
     if not ButtonForm().validate():
         abort(400)
+    course = item.course
     operations.remove_training(household, item, current_user)
-    flash(f"Removed training: {item.course}")
+    flash(f"Removed training: {course}")
     return redirect(url_for("reports.editor", reference=reference, _anchor="training"))
 
 
 @bp.post("/report/sign-off")
 def sign_off(reference):
-    household = _changer(reference)
-    if not is_manager(current_user):
-        abort(403)
-    if not ButtonForm().validate():
+    household = get_case(reference)
+    form = ButtonForm()
+    if not form.validate():
         abort(400)
     try:
         report = operations.sign_off(household, current_user)
-    except operations.ReportLocked:
-        db.session.rollback()
-        flash("This version is already signed off", "warning")
-    except operations.NotReady as not_ready:
-        db.session.rollback()
-        for _, message in not_ready.problems:
-            flash(message, "warning")
-    else:
-        flash(f"Version {report.number} signed off. It is no longer a draft.")
+    except Refusal as error:
+        return _editor(household, error, form)
+    flash(f"Version {report.number} signed off. It is no longer a draft.")
     return redirect(url_for("reports.editor", reference=reference))
 
 
 @bp.post("/report/new-version")
 def new_version(reference):
-    household = _changer(reference)
-    if not ButtonForm().validate():
+    household = get_case(reference)
+    form = ButtonForm()
+    if not form.validate():
         abort(400)
     try:
         report = operations.new_version(household, current_user)
-    except operations.ReportLocked:
-        db.session.rollback()
-        flash("The report is still a draft: change it directly", "warning")
-    else:
-        flash(f"Version {report.number} started as a draft")
+    except Refusal as error:
+        return _editor(household, error, form)
+    flash(f"Version {report.number} started as a draft")
     return redirect(url_for("reports.editor", reference=reference))
 
 
 @bp.get("/report.pdf")
 def pdf(reference):
-    household = _reader(reference)
+    household = get_case(reference)
     report = latest_report(household)
     content, stored = report_pdf(household, report)
-    audit("download", "assessment_report", report.id if report else None,
-          {"household": household.id, "stored": stored})
-    db.session.commit()
-    return pdf_response(content, f"{household.reference}-assessment-report.pdf")
+    response = pdf_response(content, f"{household.reference}-assessment-report.pdf")
+    record_view("download", "assessment_report", report.id if report else None,
+                {"household": household.id, "stored": stored})
+    return response
 
 
 def pdf_response(content: bytes, filename: str):

@@ -194,7 +194,7 @@ def test_attending_needs_an_invitation_and_a_stale_form_is_refused(app, frozen, 
     r = post(client, url, {"invited": ["999999"], "version": str(meeting.version)})
     assert r.status_code == 200 and "govuk-error-summary" in text_of(r)
     r = post(client, url, {"invited": [str(panel["sw"].id)], "version": "0"})
-    assert r.status_code == 200 and "This meeting changed since you opened this page" in \
+    assert r.status_code == 409 and "This meeting changed since you opened this page" in \
         text_of(r)  # shown again, with what was chosen
     assert [s.member_id for s in db.session.scalars(select(MeetingSeat))] == [panel["chair"].id]
 
@@ -233,6 +233,18 @@ def issue(app, meeting, admin=None):
              {"version": str(meeting.version)}, page=f"/staff/panel/meetings/{meeting.id}")
     assert r.status_code == 302
     return client
+
+
+def test_issuing_papers_too_soon_shows_the_meeting_again_with_the_reasons(app, frozen, panel):
+    meeting = meeting_with([], [])
+    client = client_for(app, make_staff("panel_administrator"))
+    url = f"/staff/panel/meetings/{meeting.id}"
+    r = post(client, f"{url}/issue", {"version": str(meeting.version)}, page=url)
+    assert r.status_code == 200
+    summary = r.get_data(as_text=True).split('data-module="govuk-error-summary"')[1]
+    assert "Add at least one case to the agenda" in summary.split("</ul>")[0]
+    assert "Invite the panel members" in summary.split("</ul>")[0]
+    assert db.session.scalar(select(func.count(PackJob.id))) == 0
 
 
 def test_issuing_papers_queues_one_pack_and_the_sweep_builds_it_once(app, frozen, panel):
@@ -525,6 +537,26 @@ def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message
     assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
 
 
+def test_a_decision_on_a_case_changed_meanwhile_keeps_what_was_typed(app, frozen, panel):
+    case = ready_case("Juniper Household")
+    meeting = meeting_with(panel["invited"], [case], attended=True)
+    assert recommend(app, panel, meeting, case, recommendation="not_suitable",
+                     reasons="Not yet.").status_code == 302
+    assert finalise_minutes(app, panel, meeting).status_code == 302
+    household = db.session.get(Household, case.id)
+    db.session.refresh(household)
+    _client, r = decide(app, case, decision="qualifying_determination",
+                        reasons="Our long and careful reasons.",
+                        version=str(household.version - 1))
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    summary = html.split('data-module="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "This changed since you opened it" in summary
+    assert "Our long and careful reasons." in html
+    assert f'value="{household.version}"' in html  # saving again is a choice made after a look
+    assert db.session.scalar(select(func.count(PanelDecision.id))) == 0
+
+
 def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, panel):
     from carers.reports import operations as report_ops
     from carers.reports import structure
@@ -589,7 +621,7 @@ def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
     opened_at = str(meeting.version)
     r = post(client, url, {"minutes": "A long second draft.", "final": "draft",
                            "version": opened_at})
-    assert r.status_code == 200 and "This changed since you opened it" in text_of(r)
+    assert r.status_code == 409 and "This meeting changed since you opened" in text_of(r)
     assert "A long second draft." in text_of(r)
     db.session.refresh(meeting)
     assert meeting.minutes == "Draft: heard <b>the case</b>."

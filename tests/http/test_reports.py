@@ -192,9 +192,12 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
     # Locked: autosave and the form are refused, the recommendation too.
     locked = autosave(worker_client, household, "history", "Changed", 1, token)
     assert locked.status_code == 409 and "signed off" in locked.json["error"]
+    # The refusal shows the editor again (no redirect), the reason in its error summary.
     response = worker_client.post(f"{url}/recommendation", data={
-        "csrf_token": token, "recommendation": "not_suitable"}, follow_redirects=True)
-    assert "can no longer be changed" in html_of(response)
+        "csrf_token": token, "recommendation": "not_suitable"})
+    assert response.status_code == 409
+    summary = html_of(response).split('data-module="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "can no longer be changed" in summary
     page = html_of(worker_client.get(url))
     assert "<textarea" not in page.split('id="comments"')[0]
     assert "Start a new version" in page
