@@ -18,7 +18,6 @@ from tests.http.journey import complete_journey
 pytestmark = pytest.mark.browser
 
 
-
 def answers_for(n: int) -> dict:
     """A complete set of stored answers, as the journey saves them, for enquirer n."""
     return {

@@ -103,7 +103,6 @@ def test_the_pipeline_filters_fit_the_page_on_a_small_laptop(page, axe, busy_age
     axe(page)
 
 
-
 def test_long_words_people_type_wrap_rather_than_widen_the_page(page, axe, busy_agency):
     household = make_household("mainstream", "stage1", workers=[busy_agency],
                                name=f"Siobhán {LONG_WORD}")

@@ -22,7 +22,6 @@ from tests.http.journey import complete_journey
 pytestmark = pytest.mark.browser
 
 
-
 def advance(page: Page, axe, button: str, stage_after: str | None = None, reason: str = "",
             check_form: bool = False, fill=None):
     """Press a 'move the case on' button, confirm the form, and land back on the case."""

@@ -16,7 +16,6 @@ from tests.http.visit_data import visit_case
 pytestmark = pytest.mark.browser
 
 
-
 def test_a_worker_books_a_visit_and_sees_it_in_their_diary(page, axe):
     _, worker, household = visit_case()
     when = week_start(today()) + timedelta(days=8)  # Tuesday next week

@@ -342,7 +342,6 @@ def test_two_workers_withdraw_the_same_case_and_the_second_keeps_what_they_typed
     assert withdrawals == ["They moved away"]
 
 
-
 @pytest.mark.parametrize("version", ["²", "٣", "9" * 40])
 def test_a_version_that_is_not_a_plain_number_is_read_as_none_not_a_server_error(
         app, case, sam, version):
