@@ -2,7 +2,6 @@
 Alembic once per run, a real SMTP server, and the Flask app with CSRF on."""
 
 import os
-import re
 import socket
 from pathlib import Path
 
@@ -12,6 +11,8 @@ from sqlalchemy import create_engine, text
 
 from carers import create_app
 from carers.extensions import db
+from tests.factories import PASSWORD, make_staff
+from tests.helpers import Browserless, isolated_client, sign_in
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 KEPT_TABLES = {"alembic_version", "role"}  # seeded by migrations
@@ -114,36 +115,16 @@ def _empty_tables():
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser on the app. Each request runs in a context of its own, with its own
+    database session, as on a server (see ``IsolatedClient``): the test's ``db.session``
+    does not see a request's changes to rows it has already loaded until it expires them
+    (``db.session.expire_all()``) or commits."""
+    return isolated_client(app)
 
 
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                  r'type="hidden" name="csrf_token" value="([^"]+)"')
-
-
-def csrf_token(html: str) -> str:
-    match = CSRF.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1) or match.group(2)
-
-
-class Browserless:
-    """Posts forms the way a browser would: fetches the page for its CSRF token first."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def submit(self, url, data, follow=False, from_page=None):
-        page = self.client.get(from_page or url)
-        assert page.status_code == 200, f"GET {from_page or url} gave {page.status_code}"
-        fields = {"csrf_token": csrf_token(page.get_data(as_text=True))}
-        fields.update(data)
-        return self.client.post(url, data=fields, follow_redirects=follow)
 
 
 @pytest.fixture
@@ -153,27 +134,25 @@ def forms(client):
 
 @pytest.fixture
 def make_user(app):
-    from carers.auth.operations import create_user
+    """``make_staff`` with the role's title for a name, as a fixture."""
 
-    def make(role="recruitment_officer", email=None, password="correct horse battery"):
-        email = email or f"{role}-{os.urandom(3).hex()}@example.gov.uk"
-        user = create_user(email, role.replace("_", " ").title(), password, [role])
-        db.session.commit()
-        return user
+    def make(role="recruitment_officer", email=None, password=PASSWORD):
+        return make_staff(role, name=role.replace("_", " ").title(), email=email,
+                          password=password)
 
     return make
 
 
 @pytest.fixture
-def signed_in(client, forms, make_user):
-    def sign_in(role="recruitment_officer"):
+def signed_in(client, make_user):
+    """Signs a new member of staff with the given role in on ``client``; returns them."""
+
+    def sign_in_new(role="recruitment_officer"):
         user = make_user(role)
-        response = forms.submit("/staff/sign-in", {"email": user.email,
-                                                   "password": "correct horse battery"})
-        assert response.status_code == 302
+        sign_in(client, user)
         return user
 
-    return sign_in
+    return sign_in_new
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,10 @@
-"""Test data in one line: staff, teams, enquiries, households (cases), their events and tasks.
+"""Test data in one line, a builder for each kind of record the tests make: staff, teams,
+enquiries and their drafts, households (cases) with their members, events, tasks,
+addresses, referees and checks, visits, the panel (members, meetings with their seats and
+agenda, decisions), reports and training, queued email and agency settings.
 
-Every ``make_*`` helper adds its rows and commits, so the data is visible to requests made
+Every ``make_*`` helper takes keyword arguments for any column, fills the rest with
+sensible defaults, adds its rows and commits, so the data is visible to requests made
 with the test client; ``bulk_*`` helpers insert thousands of rows in a single statement
 each, for tests that need a big table quickly (query counts, pagination).
 
@@ -11,27 +15,33 @@ its travelled "today"); pass keyword arguments to set any column, for example
 from __future__ import annotations
 
 import itertools
-import re
 import secrets
+import uuid
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
-from flask.testing import FlaskClient
 from sqlalchemy import insert, select
 
 from carers.auth.models import User
 from carers.auth.operations import create_user
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task, Team, case_worker
 from carers.cases.state import next_due
+from carers.checks.models import Address, Check, Referee
 from carers.core.dates import today, utcnow
-from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryPerson
+from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
 from carers.extensions import db
+from carers.notifications.models import OutboxMessage
+from carers.panel.models import AgendaItem, MeetingSeat, PanelDecision, PanelMeeting, PanelMember
+from carers.panel.rules import PanelRole
 from carers.pipeline import Pathway, Stage
+from carers.reports.models import TrainingRecord
+from carers.settings.models import AgencySetting
 from carers.settings.registry import agency_settings
+from carers.visits.models import Visit
+from carers.visits.operations import VisitDetails, book_visit
+from carers.visits.rules import local_start
 
 PASSWORD = "correct horse battery"
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                   r'type="hidden" name="csrf_token" value="([^"]+)"')
 
 _counter = itertools.count(1)
 
@@ -63,36 +73,17 @@ def make_staff(role: str | Sequence[str] = "recruitment_officer", *, name: str |
     return user
 
 
-def csrf_token(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    match = _CSRF.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1) or match.group(2)
+def _saved(row):
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
-def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
-    """Sign ``user`` in on ``client`` through the sign-in form (CSRF token and all)."""
-    page = client.get("/staff/sign-in")
-    response = client.post("/staff/sign-in", data={
-        "csrf_token": csrf_token(page.get_data(as_text=True)),
-        "email": user.email, "password": password})
-    assert response.status_code == 302, "sign in failed"
+# --- agency settings ---
 
-
-class ContextPerRequestClient(FlaskClient):
-    """A test client whose every request runs in its own application context, as in
-    production: a fresh database session and ``g`` per request, removed afterwards.
-
-    (The ordinary test client reuses the test's application context, so requests share one
-    SQLAlchemy session and its identity map with the test and with each other.)"""
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def isolated_client(app) -> ContextPerRequestClient:
-    return ContextPerRequestClient(app, app.response_class, use_cookies=True)
+def set_setting(key: str, value) -> AgencySetting:
+    """An agency setting changed from its default (or changed again)."""
+    return _saved(db.session.merge(AgencySetting(key=key, value=value)))
 
 
 # --- enquiries ---
@@ -123,6 +114,12 @@ def make_enquiry(people: Iterable[dict] = (), **overrides) -> Enquiry:
     db.session.add(enquiry)
     db.session.commit()
     return enquiry
+
+
+def make_draft(draft_id: str | None = None, **fields) -> EnquiryDraft:
+    """Answers saved part way through the public form (none by default)."""
+    return _saved(EnquiryDraft(**{"id": draft_id or secrets.token_urlsafe(16), "answers": {},
+                                  "raw": {}, **fields}))
 
 
 # --- households (cases) ---
@@ -174,6 +171,121 @@ def make_household(pathway: str | Pathway = Pathway.MAINSTREAM,
     db.session.add(household)
     db.session.commit()
     return household
+
+
+def make_member(household: Household, name: str = "Sam Shah",
+                relationship: str = "partner", **fields) -> HouseholdMember:
+    """Someone else in the household, after those already there."""
+    fields = {"position": len(household.members), "name": name,
+              "relationship_to_applicant": relationship, "date_of_birth": date(1985, 4, 2),
+              "is_applicant": False, **fields}
+    member = HouseholdMember(**fields)
+    household.members.append(member)
+    db.session.commit()
+    return member
+
+
+def make_event(household: Household, user: User | None = None, kind: str = CaseEvent.NOTE,
+               **fields) -> CaseEvent:
+    """A line on the case's timeline (a note unless ``kind`` says otherwise)."""
+    return _saved(CaseEvent(**{"household_id": household.id, "happened_on": today(),
+                               "user_id": user.id if user else None, "kind": kind,
+                               "summary": "Phoned the family", **fields}))
+
+
+def make_task(household: Household, owner: User, **fields) -> Task:
+    """An open task on the case for ``owner``, due in a week."""
+    return _saved(Task(**{"household_id": household.id, "title": "Call the family",
+                          "owner_id": owner.id, "due_on": today() + timedelta(days=7),
+                          "created_by_id": owner.id, **fields}))
+
+
+def make_address(household: Household, **fields) -> Address:
+    """Where the household lives now (``lived_to`` None), in the agency's own area."""
+    return _saved(Address(**{"household_id": household.id, "line_1": "1 High Street",
+                             "town": "Northmoor", "local_authority": "Northmoor", **fields}))
+
+
+def make_referee(household: Household, name: str = "Pat Friend", **fields) -> Referee:
+    """A personal referee, not yet invited."""
+    return _saved(Referee(**{"household_id": household.id, "name": name,
+                             "relationship_to_applicant": "Friend", **fields}))
+
+
+def make_check(household: Household, kind: str = "dbs", **fields) -> Check:
+    """One row of the checks ledger, required and not yet requested. (Cases normally get
+    theirs from ``carers.checks.operations.sync_required_checks``.)"""
+    return _saved(Check(**{"household_id": household.id, "key": f"{kind}:{_unique()}",
+                           "kind": kind, "subject": household.name, "created_on": today(),
+                           **fields}))
+
+
+def make_training(household: Household, **fields) -> TrainingRecord:
+    """Preparation training the applicants attended."""
+    return _saved(TrainingRecord(**{"household_id": household.id, "course": "Skills to Foster",
+                                    "attended_by": "Both applicants",
+                                    "completed_on": today(), **fields}))
+
+
+def visit_details(day: date, at: time, workers: Iterable[User], minutes: int = 90,
+                  place: str = "home", kind: str = "assessment_session",
+                  **extra) -> VisitDetails:
+    """What a worker types into the visit form: a day and a London time, and the rest."""
+    return VisitDetails(kind=kind, starts_at=local_start(day, at), duration_minutes=minutes,
+                        place=place, workers=list(workers), **extra)
+
+
+def make_visit(household: Household, worker: User, day: date | None = None,
+               at: time = time(10, 0), accept_clashes: bool = False, **extra) -> Visit:
+    """A visit booked by ``worker`` the way staff book one (by default a week today at ten,
+    at the family's home, for 90 minutes); ``extra`` goes to ``visit_details``."""
+    details = visit_details(day or today() + timedelta(days=7), at, [worker], **extra)
+    return book_visit(household, worker, details, accept_clashes=accept_clashes)
+
+
+# --- the panel ---
+
+def make_panel_member(role: PanelRole | str = PanelRole.INDEPENDENT, user: User | None = None,
+                      *, name: str | None = None, **fields) -> PanelMember:
+    """Someone on the central list (a new member of staff with the panel member role unless
+    ``user`` is given); a social worker member is qualified long enough ago."""
+    role = PanelRole(role)
+    user = user or make_staff("panel_member", name=name)
+    qualified = date(2010, 1, 1) if role is PanelRole.SOCIAL_WORKER else None
+    return _saved(PanelMember(**{"user_id": user.id, "panel_role": role.value,
+                                 "joined_on": date(2020, 1, 1), "qualified_on": qualified,
+                                 **fields}))
+
+
+def make_meeting(members: Iterable[PanelMember] = (), households: Iterable[Household] = (),
+                 meets_on: date | None = None, *, attended: bool = False,
+                 first_slot: time = time(10, 0), **fields) -> PanelMeeting:
+    """A panel meeting (today at ten, in the Town Hall) with ``members`` invited and
+    ``households`` on the agenda an hour apart from ``first_slot``."""
+    meeting = PanelMeeting(**{"meets_on": meets_on or today(), "starts_at": time(10, 0),
+                              "place": "Town Hall", **fields})
+    meeting.seats = [MeetingSeat(member_id=m.id, attended=attended) for m in members]
+    meeting.agenda = [
+        AgendaItem(household_id=h.id, minutes_slot=45,
+                   slot_at=time(first_slot.hour + i, first_slot.minute))
+        for i, h in enumerate(households)]
+    return _saved(meeting)
+
+
+def make_decision(household: Household, kind: str = PanelDecision.APPROVE, **fields
+                  ) -> PanelDecision:
+    """The agency decision maker's decision on the case, made today."""
+    return _saved(PanelDecision(**{"household_id": household.id, "kind": kind,
+                                   "decided_on": today(), "reasons": "Suitable", **fields}))
+
+
+# --- email ---
+
+def make_message(to_address: str = "someone@example.com", **fields) -> OutboxMessage:
+    """An email waiting in the outbox, due now."""
+    return _saved(OutboxMessage(**{"idempotency_key": f"test:{uuid.uuid4()}",
+                                   "to_address": to_address, "subject": "A message",
+                                   "body_text": "Hello", **fields}))
 
 
 def bulk_households(count: int, pathway: str | Pathway = Pathway.MAINSTREAM,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from carers.pipeline import Pathway, Stage
-from tests.browser.test_pipeline_browser import sign_in
+from tests.browser.helpers import sign_in
 from tests.factories import make_household, make_staff, make_team
 from tests.http.journey import ABOUT_YOU, ADDRESS, CHILD_LIVING, CONSENT, CONTACT, HEARD, HOME
 
@@ -91,10 +91,8 @@ def test_the_childs_details_page_on_a_kinship_case(page, axe):
 
 def test_staff_see_their_own_page_after_too_many_failed_sign_ins(page, axe, console_errors):
     for _ in range(4):
-        page.goto("/staff/sign-in")
-        page.get_by_label("Email address").fill("nobody@example.gov.uk")
-        page.get_by_label("Password", exact=True).fill("not the password at all")
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, "nobody@example.gov.uk", "not the password at all",
+                expect_signed_in=False)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     main = page.locator("main")
     expect(main).not_to_contain_text("answers have been saved")

@@ -5,18 +5,17 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from carers.core.dates import utcnow
 from carers.enquiries.models import Enquiry
 from carers.enquiries.operations import enquiry_from_answers
 from carers.extensions import db
+from tests.browser.helpers import sign_in
 from tests.http.journey import complete_journey
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
 
 
 def answers_for(n: int) -> dict:
@@ -52,13 +51,6 @@ def make_enquiries(count: int) -> list[Enquiry]:
     return enquiries
 
 
-def sign_in(page: Page, email: str, password: str = PASSWORD):
-    """Fill in and send the sign-in form on the current page."""
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_staff_sign_in_shows_an_accessible_error_for_a_wrong_password(page, axe, make_user):
     user = make_user("recruitment_officer")
     page.goto("/staff/enquiries/")
@@ -66,7 +58,7 @@ def test_staff_sign_in_shows_an_accessible_error_for_a_wrong_password(page, axe,
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     axe(page)
 
-    sign_in(page, user.email, "not my password")
+    sign_in(page, user, "not my password", open_form=False, expect_signed_in=False)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text("Enter a correct email address and password")
@@ -74,7 +66,7 @@ def test_staff_sign_in_shows_an_accessible_error_for_a_wrong_password(page, axe,
     expect(page.get_by_label("Password", exact=True)).to_have_value("")
     axe(page)
 
-    sign_in(page, user.email)
+    sign_in(page, user, open_form=False)
     expect(page.get_by_role("heading", level=1)).to_have_text("Enquiries")
     expect(page.get_by_text(f"Signed in as {user.name}")).to_be_visible()
 
@@ -83,7 +75,7 @@ def test_the_inbox_lists_enquiries_newest_first_over_several_pages(page, axe, ma
     user = make_user("recruitment_officer")
     newest = make_enquiries(27)[-1]
     page.goto("/staff/enquiries/")  # signing in brings you back here
-    sign_in(page, user.email)
+    sign_in(page, user, open_form=False)
 
     table = page.get_by_role("table")
     expect(table.locator("caption")).to_have_text("27 enquiries")
@@ -112,7 +104,7 @@ def test_staff_open_an_enquiry_and_record_the_first_response(page, axe, forms, m
     user = make_user("recruitment_officer")
 
     page.goto("/staff/enquiries/")
-    sign_in(page, user.email)
+    sign_in(page, user, open_form=False)
     page.get_by_role("link", name=reference).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Siân O'Brien")

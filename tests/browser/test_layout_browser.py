@@ -7,23 +7,15 @@ from playwright.sync_api import Page, expect
 
 from carers.checks import operations as checks
 from carers.extensions import db
+from tests.browser.helpers import sign_in
 from tests.factories import make_enquiry, make_household, make_staff, make_team
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 # Long words people type: a hyphenated surname, an email address with no spaces.
 LONG_NAME = "Household Featherstonehaugh-Cholmondeley-Worthington-Smythe"
 LONG_WORD = "Featherstonehaughcholmondeleyworthingtonsmythe"
 LONG_EMAIL = "siobhan.featherstonehaugh-cholmondeley.worthington@example-council.gov.uk"
-
-
-def sign_in(page: Page, email: str):
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
 @pytest.fixture
@@ -109,7 +101,6 @@ def test_the_pipeline_filters_fit_the_page_on_a_small_laptop(page, axe, busy_age
     }""")
     assert not overflowing, f"filters spill out of their place: {overflowing}"
     axe(page)
-
 
 
 def test_long_words_people_type_wrap_rather_than_widen_the_page(page, axe, busy_agency):

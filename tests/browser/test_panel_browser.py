@@ -9,48 +9,26 @@ from playwright.sync_api import Page, expect
 from carers.cases.models import Household
 from carers.core.dates import today
 from carers.extensions import db
-from carers.panel.models import AgendaItem, MeetingSeat, PanelMeeting, PanelMember
 from carers.panel.rules import PanelRole
 from carers.pipeline import Stage
-from tests.factories import PASSWORD, make_household, make_staff
+from tests.browser.helpers import sign_in
+from tests.factories import make_household, make_meeting, make_panel_member, make_staff
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page: Page, email: str):
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-
-
-def member(role: PanelRole, name: str) -> PanelMember:
-    user = make_staff("panel_member", name=name)
-    m = PanelMember(user_id=user.id, panel_role=role.value, joined_on=date(2020, 1, 1),
-                    qualified_on=date(2010, 1, 1) if role is PanelRole.SOCIAL_WORKER else None)
-    db.session.add(m)
-    db.session.commit()
-    return m
-
-
 def setup_meeting(on: date, attended: bool = True):
-    chair = member(PanelRole.CHAIR, "Priya Chair")
-    others = [member(PanelRole.SOCIAL_WORKER, "Sam Social"),
-              member(PanelRole.INDEPENDENT, "Iris Independent")]
+    chair = make_panel_member(PanelRole.CHAIR, name="Priya Chair")
+    others = [make_panel_member(PanelRole.SOCIAL_WORKER, name="Sam Social"),
+              make_panel_member(PanelRole.INDEPENDENT, name="Iris Independent")]
     start = on - timedelta(days=40)
     case = make_household("mainstream", Stage.READY_FOR_PANEL, name="Elm Household",
                           stage_since=start, received_on=start - timedelta(days=200),
                           application_received_on=start - timedelta(days=150),
                           stage2_started_on=start - timedelta(days=100),
                           assessment_completed_on=start, panel_date=on)
-    meeting = PanelMeeting(meets_on=on, starts_at=time(10, 0), place="Town Hall")
-    for m in [chair, *others]:
-        meeting.seats.append(MeetingSeat(member_id=m.id, attended=attended))
-    meeting.agenda.append(AgendaItem(household_id=case.id, slot_at=time(10, 30),
-                                     minutes_slot=45))
-    db.session.add(meeting)
-    db.session.commit()
+    meeting = make_meeting([chair, *others], [case], on, attended=attended,
+                           first_slot=time(10, 30))
     return chair, case, meeting
 
 

@@ -8,26 +8,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from carers.cases.models import Household, Team
+from carers.cases.models import Household
 from carers.checks import operations as checks
-from carers.checks.models import Check, Referee
+from carers.checks.models import Check
 from carers.clocks.workdays import add_working_days
 from carers.core.dates import today
 from carers.enquiries.models import Enquiry
 from carers.extensions import db
+from tests.browser.helpers import fill_date, sign_in
+from tests.factories import make_referee, make_team
 from tests.http.journey import complete_journey
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-def sign_in(page: Page, email: str):
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
 def advance(page: Page, axe, button: str, stage_after: str | None = None, reason: str = "",
@@ -48,18 +40,9 @@ def advance(page: Page, axe, button: str, stage_after: str | None = None, reason
         expect(page.locator(".govuk-body-l").first).to_contain_text(stage_after)
 
 
-def fill_date(group, when):
-    group.get_by_label("Day").fill(str(when.day))
-    group.get_by_label("Month").fill(str(when.month))
-    group.get_by_label("Year").fill(str(when.year))
-
-
 def in_a_team(user, name: str):
     """Every case belongs to a team, so whoever opens one is in a team."""
-    team = Team(name=name)
-    db.session.add(team)
-    db.session.flush()
-    user.team_id = team.id
+    user.team_id = make_team(name).id
     db.session.commit()
     return user
 
@@ -70,9 +53,7 @@ def receive_all_checks(reference: str, user, *, reg24_only: bool = False):
     household = db.session.scalar(select(Household).where(Household.reference == reference))
     if not reg24_only:
         for name in ("Pat Friend", "Lee Neighbour"):
-            db.session.add(Referee(household_id=household.id, name=name,
-                                   relationship_to_applicant="Friend", interviewed_on=today()))
-        db.session.commit()
+            make_referee(household, name, interviewed_on=today())
     checks.sync_required_checks(household, user)
     db.session.commit()
     wanted = Check.reg24.is_(True) if reg24_only else Check.required.is_(True)

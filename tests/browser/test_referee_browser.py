@@ -15,6 +15,8 @@ from carers.clocks.workdays import add_working_days
 from carers.core.dates import format_date, today
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
+from tests.browser.helpers import sign_in
+from tests.factories import make_referee
 from tests.http.test_checks import make_case, receive_everything
 
 pytestmark = pytest.mark.browser
@@ -34,9 +36,7 @@ def test_a_referee_completes_their_reference_once_and_the_stage1_clock_starts(
     household = make_case(worker, stage_since=today() - timedelta(days=60),
                           application_received_on=today() - timedelta(days=60))
     for name, email in (("Pat Friend", "pat@example.com"), ("Lee Neighbour", None)):
-        db.session.add(Referee(household_id=household.id, name=name, email=email,
-                               relationship_to_applicant="Friend"))
-    db.session.commit()
+        make_referee(household, name, email=email)
     pat = db.session.scalar(select(Referee).where(Referee.name == "Pat Friend"))
     receive_everything(household, worker, on=today() - timedelta(days=3),
                        except_keys={f"reference:r{pat.id}"})
@@ -93,10 +93,7 @@ def test_a_referee_completes_their_reference_once_and_the_stage1_clock_starts(
     console_errors.clear()
 
     # The caseworker sees the reference received and the Stage 1 clock running.
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(worker.email)
-    page.get_by_label("Password", exact=True).fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, worker)
     page.goto(f"/staff/cases/{household.reference}/checks")
     heading(page, "Checks and references")
     row = page.get_by_role("row").filter(has_text="Pat Friend")
@@ -123,10 +120,7 @@ def test_the_ledger_pages_for_staff_are_accessible(page, axe, make_user):
                           application_received_on=today() - timedelta(days=30))
     operations.sync_required_checks(household, worker)
     db.session.commit()
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(worker.email)
-    page.get_by_label("Password", exact=True).fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, worker)
 
     page.goto(f"/staff/cases/{household.reference}")
     page.get_by_role("link", name="Checks and references").first.click()

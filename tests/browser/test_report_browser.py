@@ -11,7 +11,7 @@ from sqlalchemy import select
 from carers.extensions import db
 from carers.reports.models import AssessmentReport
 from carers.reports.sample import assessed_household
-from tests.browser.test_pipeline_browser import fill_date, sign_in
+from tests.browser.helpers import fill_date, sign_in
 from tests.factories import make_staff, make_team
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,8 @@ from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
 from carers.scheduler.jobs import job
 from carers.scheduler.runner import run_job
-from tests.browser.test_pipeline_browser import sign_in
+from tests.browser.helpers import sign_in
+from tests.factories import make_message
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +21,9 @@ def test_an_administrator_sees_the_jobs_and_resends_a_failed_message(page, axe, 
     admin = make_user("administrator")
     run_job(job("retention"))
     run_job(job("send_outbox"))
-    db.session.add(OutboxMessage(
-        idempotency_key="browser:1", to_address="carer@example.com",
-        subject="Your initial visit", body_text="See you on Tuesday.", status="failed",
-        attempts=5, last_error="451 Temporary local problem"))
-    db.session.commit()
+    make_message("carer@example.com", idempotency_key="browser:1",
+                 subject="Your initial visit", body_text="See you on Tuesday.",
+                 status="failed", attempts=5, last_error="451 Temporary local problem")
 
     sign_in(page, admin.email)
     page.get_by_role("link", name="Jobs", exact=True).click()

@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import sign_in
 from tests.factories import PASSWORD, make_staff
 from tests.http.test_sign_in_hardening import code_for
 
@@ -19,13 +20,6 @@ def app_config(app_config):
                                                            "agency_decision_maker")}
 
 
-def password_step(page: Page, email: str, password: str = PASSWORD):
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def sign_out(page: Page):
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/staff/sign-in"))
@@ -33,7 +27,7 @@ def sign_out(page: Page):
 
 def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(page, axe, app):
     admin = make_staff("administrator", name="Ada Admin")
-    password_step(page, admin.email)
+    sign_in(page, admin.email, expect_signed_in=False)
     expect(page).to_have_url(re.compile(r"/staff/account/two-step/set-up"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step sign in")
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
@@ -56,7 +50,7 @@ def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(page, axe, app
     sign_out(page)
 
     # Signing in with a code from the app.
-    password_step(page, admin.email)
+    sign_in(page, admin.email, expect_signed_in=False)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Enter the code from your authenticator app")
     axe(page)
@@ -71,7 +65,7 @@ def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(page, axe, app
     sign_out(page)
 
     # Signing in with a recovery code instead.
-    password_step(page, admin.email)
+    sign_in(page, admin.email, expect_signed_in=False)
     page.get_by_role("link", name="Use a recovery code instead").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Use a recovery code")
     axe(page)
@@ -86,15 +80,15 @@ def test_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(page, axe, app
 def test_repeated_wrong_passwords_lock_the_address_with_a_clear_message(page, axe, app):
     user = make_staff("team_manager")
     for _ in range(4):
-        password_step(page, user.email, "not my password")
+        sign_in(page, user.email, "not my password", expect_signed_in=False)
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             "Enter a correct email address and password")
-    password_step(page, user.email, "not my password")
+    sign_in(page, user.email, "not my password", expect_signed_in=False)
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("too many attempts to sign in with this email address")
     expect(summary).to_contain_text("Wait 15 minutes, then try again")
     axe(page)
     # Even the right password is refused while the lock lasts.
-    password_step(page, user.email)
+    sign_in(page, user.email, expect_signed_in=False)
     expect(page.locator(".govuk-error-summary")).to_contain_text("too many attempts")

@@ -5,23 +5,15 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from carers.core.dates import today
 from carers.visits.rules import week_start
-from tests.http.visit_data import book, visit_case
+from tests.browser.helpers import sign_in
+from tests.factories import make_visit
+from tests.http.visit_data import visit_case
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery"
-
-
-def sign_in(page: Page, email: str):
-    page.goto("/staff/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
 
 
 def test_a_worker_books_a_visit_and_sees_it_in_their_diary(page, axe):
@@ -79,8 +71,8 @@ def test_a_worker_books_a_visit_and_sees_it_in_their_diary(page, axe):
 
 def test_a_worker_rearranges_cancels_and_writes_up_visits(page, axe):
     _, worker, household = visit_case()
-    upcoming = book(household, worker, today() + timedelta(days=10), time(10, 0))
-    earlier = book(household, worker, today() - timedelta(days=3), time(14, 0))
+    upcoming = make_visit(household, worker, today() + timedelta(days=10), time(10, 0))
+    earlier = make_visit(household, worker, today() - timedelta(days=3), time(14, 0))
     sign_in(page, worker.email)
 
     page.goto(f"/staff/cases/{household.reference}/visits")

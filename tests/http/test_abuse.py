@@ -1,17 +1,15 @@
 """Bots and scripts: the honeypot field and the rate limits on the public journey."""
 
-import contextvars
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from carers.enquiries.models import Enquiry, EnquiryDraft
 from carers.extensions import db
 from carers.notifications.models import OutboxMessage
-from tests.conftest import csrf_token
+from tests.helpers import assert_in_service_style, csrf_token
 from tests.http.journey import (
     ABOUT_YOU,
     ADDRESS,
@@ -41,31 +39,9 @@ PAGES = [
 ]
 
 
-
-class IsolatedClient(FlaskClient):
-    """Runs each request in a fresh context, as a server would. The ``app`` fixture keeps an
-    app context pushed for the whole test, and a request reuses it: without this, ``g``
-    (where Flask-Login keeps the signed-in user) and the database session would carry over
-    from one request, or one client, to the next."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = IsolatedClient
-    return app.test_client()
-
-
 def count(model) -> int:
     db.session.expire_all()
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def assert_in_service_style(html: str):
-    assert 'class="govuk-template__header"' in html and 'class="govuk-footer"' in html
-    assert "Northmoor Council Fostering" in html and "/assets/application.css" in html
 
 
 def assert_looks_like_success(client, response):

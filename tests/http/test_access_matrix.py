@@ -17,7 +17,7 @@ import hashlib
 import importlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,8 @@ import carers
 from carers.auth import policy
 from carers.auth.roles import RoleKey
 from carers.cases.access import CASE, CASE_CHANGE, CASE_READERS, TASK
-from carers.cases.models import Task
 from carers.checks import operations as checks
-from carers.checks.models import Address, Check
+from carers.checks.models import Check
 from carers.core.dates import today, utcnow
 from carers.extensions import db
 from carers.notifications.operations import queue_email
@@ -44,29 +43,28 @@ from carers.panel.access import (
     PANEL_MINUTES,
 )
 from carers.panel.models import (
-    AgendaItem,
-    MeetingSeat,
     PackCopy,
     PackJob,
-    PanelDecision,
-    PanelMeeting,
-    PanelMember,
 )
 from carers.panel.rules import PanelRole
 from carers.reports import structure
-from carers.reports.models import TrainingRecord
-from carers.settings.models import AgencySetting
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
 from carers.visits.operations import create_feed
 from tests.factories import (
-    isolated_client,
+    make_address,
+    make_decision,
     make_enquiry,
     make_household,
+    make_meeting,
+    make_panel_member,
     make_staff,
+    make_task,
     make_team,
-    sign_in,
+    make_training,
+    make_visit,
+    set_setting,
 )
-from tests.http.visit_data import book
+from tests.helpers import isolated_client, sign_in
 
 REFUSED, ALLOWED = "refused", "allowed"
 # A panel meeting a member may not open answers 404, as if it did not exist.
@@ -99,13 +97,8 @@ def world(app):
     household = make_household("mainstream", "stage1", team=team, workers=[worker])
     enquiry = make_enquiry()
     member = household.members[0]
-    address = Address(household_id=household.id, member_id=member.id, line_1="1 High St",
-                      town="Northmoor", local_authority="Northmoor")
-    db.session.add(address)
-    task = Task(household_id=household.id, title="Call", owner_id=worker.id, due_on=today(),
-                created_by_id=worker.id)
-    db.session.add(task)
-    db.session.commit()
+    address = make_address(household, member_id=member.id)
+    task = make_task(household, worker, due_on=today())
     referee = checks.save_referee(household, worker, None, {
         "name": "Rhys Own", "email": "rhys@example.com", "relationship_to_applicant": "Friend",
         "is_family": False, "known_since_years": 5}, None)
@@ -130,11 +123,9 @@ def world(app):
     values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
 
     # Visits, the calendar feed, the report's training, a message in the outbox.
-    visit = book(household, worker, today() + timedelta(days=7), time(10, 0), place="office")
+    visit = make_visit(household, worker, today() + timedelta(days=7), time(10, 0), place="office")
     feed_token = create_feed(worker)
-    training = TrainingRecord(household_id=household.id, course="Skills to Foster",
-                              attended_by="Both applicants", completed_on=today())
-    db.session.add(training)
+    training = make_training(household)
     message = queue_email("matrix@example.com", "clock_digest", "matrix:1", name="X",
                           sections=[], on=today(), horizon=today(), base="", settings={})
     # The panel: a member invited to the meeting, the chair, and a member not invited; the
@@ -142,18 +133,10 @@ def world(app):
     panel_users, members = {}, {}
     for relation, role in (("invited", PanelRole.INDEPENDENT), ("chair", PanelRole.CHAIR),
                            ("uninvited", PanelRole.INDEPENDENT)):
-        user = make_staff("panel_member")
-        members[relation] = PanelMember(user_id=user.id, panel_role=role.value,
-                                        joined_on=date(2026, 1, 1))
-        panel_users[relation] = user
-        db.session.add(members[relation])
-    db.session.flush()
-    meeting = PanelMeeting(meets_on=today(), starts_at=time(10, 0), place="Town Hall")
-    meeting.seats.extend(MeetingSeat(member_id=members[r].id) for r in ("invited", "chair"))
-    item = AgendaItem(household_id=household.id, slot_at=time(10, 0), minutes_slot=45)
-    meeting.agenda.append(item)
-    db.session.add(meeting)
-    db.session.flush()
+        members[relation] = make_panel_member(role)
+        panel_users[relation] = members[relation].user
+    meeting = make_meeting([members["invited"], members["chair"]], [household])
+    [item] = meeting.agenda
     job = PackJob(meeting_id=meeting.id, built_at=utcnow(), pages=1)
     db.session.add(job)
     db.session.flush()
@@ -161,11 +144,8 @@ def world(app):
         pdf = b"%PDF-1.4 pack"
         db.session.add(PackCopy(job_id=job.id, member_id=members[relation].id, size=len(pdf),
                                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf))
-    decision = PanelDecision(household_id=household.id, kind=PanelDecision.APPROVE,
-                             decided_on=today(), reasons="Suitable", letter_pdf=b"%PDF-1.4",
-                             letter_size=8)
-    db.session.add(decision)
     db.session.commit()
+    decision = make_decision(household, letter_pdf=b"%PDF-1.4", letter_size=8)
     values |= {"visit_id": visit.id, "meeting_id": meeting.id, "item_id": item.id,
                "decision_id": decision.id, "training_id": training.id,
                "message_id": message.id, "meeting": meeting,
@@ -353,8 +333,7 @@ def test_the_access_matrix(app, world):
 
 
 def test_the_access_matrix_without_team_wide_reading(app, world):
-    db.session.add(AgencySetting(key="team_read_access", value=False))
-    db.session.commit()
+    set_setting("team_read_access", False)
     failures = run_matrix(app, world, team_read=False)
     assert not failures, "\n".join(failures)
 

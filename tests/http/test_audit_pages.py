@@ -6,7 +6,8 @@ import io
 from carers.administration.export import safe_cell
 from carers.audit.operations import record
 from carers.extensions import db
-from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
+from tests.factories import make_household, make_staff, make_team
+from tests.helpers import isolated_client, sign_in
 
 
 def test_csv_cells_that_could_be_formulas_are_neutralised():

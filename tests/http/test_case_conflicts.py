@@ -21,18 +21,11 @@ from carers.audit.models import AuditEvent
 from carers.auth.models import User
 from carers.cases.models import CaseEvent, Household, case_worker
 from carers.cases.operations import CaseChanged
-from carers.checks.models import Referee
 from carers.core.dates import LONDON, today
 from carers.extensions import db
 from carers.pipeline import TransitionFacts
-from tests.factories import (
-    csrf_token,
-    isolated_client,
-    make_household,
-    make_staff,
-    make_team,
-    sign_in,
-)
+from tests.factories import make_household, make_referee, make_staff, make_team
+from tests.helpers import client_for, csrf_token
 
 CHANGED = "This case changed since you opened it."
 
@@ -64,12 +57,6 @@ def case(team, sam, alex):
     return make_household("mainstream", "initial_contact", team=team, workers=[sam, alex],
                           received_on=date(2027, 5, 4), stage_since=date(2027, 5, 5),
                           first_response_on=date(2027, 5, 5))
-
-
-def client_for(app, user):
-    client = isolated_client(app)
-    sign_in(client, user)
-    return client
 
 
 def text_of(response) -> str:
@@ -355,16 +342,12 @@ def test_two_workers_withdraw_the_same_case_and_the_second_keeps_what_they_typed
     assert withdrawals == ["They moved away"]
 
 
-
 @pytest.mark.parametrize("version", ["²", "٣", "9" * 40])
 def test_a_version_that_is_not_a_plain_number_is_read_as_none_not_a_server_error(
         app, case, sam, version):
     """A tampered version field ("²" is a digit to Python but not a number to int(), and 40
     digits overflow the column) counts as no version, as if the field were missing."""
-    referee = Referee(household_id=case.id, name="Pat Friend",
-                      relationship_to_applicant="Friend")
-    db.session.add(referee)
-    db.session.commit()
+    referee = make_referee(case)
     sams = client_for(app, sam)
     page = text_of(sams.get(f"/staff/cases/{case.reference}/checks"))
     response = sams.post(f"/staff/cases/{case.reference}/referees/{referee.id}/withdraw",

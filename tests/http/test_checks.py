@@ -7,12 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from flask import g
-from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
 from carers.audit.models import AuditEvent
-from carers.cases.models import CaseEvent, Household, HouseholdMember, Team
+from carers.cases.models import CaseEvent, Household, HouseholdMember
 from carers.cases.operations import new_case_reference
 from carers.checks import operations, rules
 from carers.checks.models import Address, Check, CheckDocument, Referee, ReferenceResponse
@@ -20,11 +18,18 @@ from carers.core.dates import today
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
-from carers.settings.models import AgencySetting
 from carers.settings.registry import load_settings
-from tests.conftest import Browserless, csrf_token
-from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
-from tests.http.test_bad_input import assert_error_page, html_of
+from tests.factories import (
+    make_address,
+    make_household,
+    make_member,
+    make_referee,
+    make_staff,
+    make_team,
+    set_setting,
+)
+from tests.helpers import Browserless, client_for, csrf_token, html_of, isolated_client, sign_in
+from tests.http.test_bad_input import assert_error_page
 from tests.http.test_settings import all_settings
 
 # Time is frozen in the tests that need exact dates: a Monday with no bank holiday near.
@@ -61,8 +66,11 @@ def make_case(worker, *, stage="stage1", pathway="mainstream", name="Jo Bloggs",
 
 
 def checks_of(household) -> dict[str, Check]:
+    """The case's current checks as stored now (requests change them in sessions of their
+    own, so rows this test already loaded are read again)."""
     rows = db.session.scalars(select(Check).where(Check.household_id == household.id,
-                                                  Check.superseded.is_(False)))
+                                                  Check.superseded.is_(False))
+                              .execution_options(populate_existing=True))
     return {row.key: row for row in rows}
 
 
@@ -91,8 +99,7 @@ def receive_everything(household, user, on=TODAY, except_keys=(), stage1_only=Fa
     two referees first if there are none."""
     if not db.session.scalar(select(Referee.id).where(Referee.household_id == household.id)):
         for name in ("Pat Friend", "Lee Neighbour"):
-            db.session.add(Referee(household_id=household.id, name=name,
-                                   relationship_to_applicant="Friend"))
+            make_referee(household, name)
     operations.sync_required_checks(household, user)
     db.session.commit()
     for referee in db.session.scalars(select(Referee).where(
@@ -145,6 +152,7 @@ def test_people_addresses_and_pets_keep_the_required_checks_current(client, form
     household = make_case(worker)
     base = f"/staff/cases/{household.reference}"
     page(client, f"{base}/checks")
+    db.session.refresh(household)  # viewing the checks synced them, a change to the case
 
     response = forms.submit(f"{base}/people/new", {
         "name": "Sam Bloggs", "relationship_to_applicant": "child", "is_applicant": "no",
@@ -408,26 +416,6 @@ def test_stage1_completes_only_when_every_item_is_received_and_the_clock_starts(
     assert household.stage == "stage2" and household.stage1_completed_on == TODAY
 
 
-class OwnUserClient(FlaskClient):
-    """A test client whose requests load their own signed-in user and CSRF token. (The tests
-    hold an app context open, so what Flask-Login and Flask-WTF cache on ``g`` would
-    otherwise carry over from another client's request.)"""
-
-    def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
-        return super().open(*args, **kwargs)
-
-
-def sign_in_as(app, user):
-    """A browser of its own for this user."""
-    browser = Browserless(OwnUserClient(app, app.response_class, use_cookies=True))
-    response = browser.submit("/staff/sign-in", {"email": user.email,
-                                                 "password": "correct horse battery"})
-    assert response.status_code == 302
-    return browser
-
-
 def test_panel_booking_is_refused_with_checks_outstanding_unless_a_manager_overrides(
         app, make_user, frozen):
     worker = make_user("assessing_social_worker")
@@ -438,7 +426,7 @@ def test_panel_booking_is_refused_with_checks_outstanding_unless_a_manager_overr
     panel = ["29", "3", "2027"]
 
     # The allocated worker is refused.
-    as_worker = sign_in_as(app, worker)
+    as_worker = Browserless(client_for(app, worker))
     refused = move(as_worker, household, "book_panel", panel_date=panel)
     html = html_of(refused)
     assert "Required checks are outstanding: Home health and safety check: the home" in html
@@ -447,7 +435,7 @@ def test_panel_booking_is_refused_with_checks_outstanding_unless_a_manager_overr
     assert household.stage == "stage2"
 
     # A team manager gives a reason: booked, and the override is on the timeline.
-    as_manager = sign_in_as(app, make_user("team_manager"))
+    as_manager = Browserless(client_for(app, make_user("team_manager")))
     booked = move(as_manager, household, "book_panel", panel_date=panel,
                   override_reason="Safety check booked for 3 March; panel date is scarce")
     assert booked.status_code == 302, html_of(booked)
@@ -513,12 +501,9 @@ def test_temporary_approval_waits_for_the_connected_person_checks(client, forms,
     assert household.reg24_approved_on == TODAY
 
 
-
 def test_an_agency_can_place_on_police_checks_with_the_dbs_still_to_come(
         client, forms, signed_in, frozen):
-    db.session.add(AgencySetting(key="reg24_required_checks",
-                                 value=["la_check", "accommodation"]))
-    db.session.commit()
+    set_setting("reg24_required_checks", ["la_check", "accommodation"])
     worker = signed_in("team_manager")
     household = make_case(
         worker, stage="viability_assessment", pathway="connected_person", name="Grace Smith",
@@ -526,9 +511,7 @@ def test_an_agency_can_place_on_police_checks_with_the_dbs_still_to_come(
         application_received_on=None, child_name="Amy Smith",
         child_date_of_birth=date(2019, 5, 2), child_la_reference="LA-1",
         child_relationship="Maternal grandmother")
-    db.session.add(Address(household_id=household.id, line_1="1 High Street", town="Northmoor",
-                           local_authority="Northmoor", lived_from=date(2010, 1, 1)))
-    db.session.commit()
+    make_address(household, lived_from=date(2010, 1, 1))
     operations.sync_required_checks(household, worker)
     db.session.commit()
     reg24 = {key: row for key, row in checks_of(household).items() if row.reg24}
@@ -572,12 +555,6 @@ def invite(forms, household, referee):
     assert response.status_code == 302
 
 
-def fresh_csrf(client) -> str:
-    """A CSRF token for this client's session now (not one cached on ``g``)."""
-    g.pop("csrf_token", None)
-    return csrf_token(page(client, "/enquiry/about-you"))
-
-
 def referee_answers(**changes):
     return {"relationship_to_applicant": "Friend from work", "years_known": "8",
             "observations": "Kind and patient with my children.", "has_concerns": "no",
@@ -588,10 +565,7 @@ def test_a_referee_reads_of_a_joint_application_in_plain_english(app, client, fo
                                                                  mailbox, frozen):
     worker = signed_in("assessing_social_worker")
     household = make_case(worker, name="Priya Shah and Raj Shah")
-    household.members.append(HouseholdMember(position=1, name="Raj Shah",
-                                             relationship_to_applicant="partner",
-                                             date_of_birth=date(1984, 1, 1), is_applicant=True))
-    db.session.commit()
+    make_member(household, "Raj Shah", date_of_birth=date(1984, 1, 1), is_applicant=True)
     pat = add_referee(forms, household, "Pat Friend", "pat@example.com")
     invite(forms, household, pat)
     assert send_due()["sent"] == 1
@@ -655,8 +629,8 @@ def test_a_referee_gets_a_single_use_link_by_email(app, client, forms, signed_in
     again = client.get(path)
     assert again.status_code == 410
     assert "This reference has already been sent" in html_of(again)
-    replay = client.post(path, data={**referee_answers(),
-                                     "csrf_token": fresh_csrf(client)})
+    token = csrf_token(page(client, "/enquiry/about-you"))
+    replay = client.post(path, data={**referee_answers(), "csrf_token": token})
     assert replay.status_code == 410
     assert db.session.scalar(select(func.count(ReferenceResponse.id))) == 1
     assert client.get("/reference/not-a-real-token").status_code == 404
@@ -693,7 +667,7 @@ def test_an_expired_link_is_refused_with_a_clear_page(client, forms, signed_in, 
     assert response.status_code == 410
     html = html_of(response)
     assert "This link has expired" in html and "0300 123 4567" in html
-    token_field = {"csrf_token": fresh_csrf(client)}
+    token_field = {"csrf_token": csrf_token(page(client, "/enquiry/about-you"))}
     assert client.post(f"/reference/{token}",
                        data={**referee_answers(), **token_field}).status_code == 410
 
@@ -810,10 +784,8 @@ def approved_carer(worker, received_on, name="Jo Bloggs", team=None):
     household = make_case(worker, stage="approved", name=name, team=team,
                           decided_on=date(2024, 6, 1), stage1_completed_on=date(2024, 1, 10))
     for referee in ("Pat Friend", "Lee Neighbour"):
-        db.session.add(Referee(household_id=household.id, name=referee,
-                               relationship_to_applicant="Friend", interviewed_on=received_on))
-    db.session.add(Address(household_id=household.id, line_1="1 High Street", town="Northmoor",
-                           local_authority="Northmoor Council", lived_from=date(2010, 1, 1)))
+        make_referee(household, referee, interviewed_on=received_on)
+    make_address(household, local_authority="Northmoor Council", lived_from=date(2010, 1, 1))
     operations.sync_required_checks(household, worker)
     db.session.commit()
     for row in checks_of(household).values():
@@ -881,9 +853,7 @@ def test_the_team_list_filters_and_pages(client, signed_in, make_user, frozen, a
     app.config["PAGE_SIZE"] = 5
     me = signed_in("team_manager")
     colleague = make_user("assessing_social_worker")
-    east = Team(name="East")
-    db.session.add(east)
-    db.session.commit()
+    east = make_team("East")
     mine = make_case(me, name="Mine Family")
     theirs = make_case(colleague, name="Their Family", team=east)
     closed = make_case(me, name="Closed Family", stage="withdrawn")
@@ -943,9 +913,8 @@ def test_closing_a_case_takes_its_checks_off_the_team_list(client, forms, signed
 
 
 def count_queries(client, url) -> int:
-    """Statements run by one request, with the signed-in user loaded afresh each time."""
-    g.pop("_login_user", None)
-    db.session.expire_all()
+    """Statements run by one request (which loads the signed-in user afresh, as each
+    request has its own context)."""
     statements = []
 
     def before(conn, cursor, statement, *args):
@@ -997,8 +966,7 @@ def test_the_settings_page_lists_the_checks_settings(client, signed_in):
 
 
 def test_a_setting_asks_for_a_family_referee(client, forms, signed_in, frozen):
-    db.session.add(AgencySetting(key="family_referee_required", value=1))
-    db.session.commit()
+    set_setting("family_referee_required", 1)
     worker = signed_in("assessing_social_worker")
     household = make_case(worker)
     html = page(client, f"/staff/cases/{household.reference}/checks")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from carers import config, create_app
 from carers.auth import policy
 from carers.extensions import db
-from tests.conftest import csrf_token
+from tests.helpers import assert_in_service_style, csrf_token, isolated_client
 
 
 @pytest.fixture
@@ -22,11 +22,6 @@ def clean_env(monkeypatch):
     # Where a production service is reached: required outside development (tested below).
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://fostering.example.gov.uk")
     return monkeypatch
-
-
-def assert_in_service_style(html: str):
-    assert 'class="govuk-template__header"' in html and 'class="govuk-footer"' in html
-    assert "Northmoor Council Fostering" in html and "/assets/application.css" in html
 
 
 # --- configuration ---
@@ -77,7 +72,7 @@ def test_email_links_use_the_public_address_not_the_address_asked_on(clean_env, 
     from sqlalchemy import select
 
     from carers.notifications.models import OutboxMessage
-    from tests.conftest import Browserless
+    from tests.helpers import Browserless
     from tests.http.journey import complete_journey
 
     url = f"sqlite:///{tmp_path / 'public.sqlite'}"
@@ -88,7 +83,7 @@ def test_email_links_use_the_public_address_not_the_address_asked_on(clean_env, 
         from flask_migrate import upgrade
 
         upgrade()
-        client = app.test_client()
+        client = isolated_client(app)
         client.environ_base["HTTP_HOST"] = "10.0.0.7:8000"
         forms = Browserless(client)
         complete_journey(forms)
@@ -219,7 +214,7 @@ def test_a_post_without_a_csrf_token_gets_the_timed_out_page(client, url, data):
 
 
 def test_a_post_with_a_token_from_another_session_gets_the_timed_out_page(app, client):
-    other = app.test_client()
+    other = isolated_client(app)
     token = csrf_token(other.get("/enquiry/about-you").get_data(as_text=True))
     client.get("/enquiry/about-you")
     response = client.post("/enquiry/about-you", data={"csrf_token": token})
@@ -231,6 +226,9 @@ def test_a_forged_token_gets_the_timed_out_page(client):
     client.get("/enquiry/about-you")
     response = client.post("/enquiry/about-you", data={"csrf_token": "forged.token.value"})
     assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Your page timed out" in html
+    assert_in_service_style(html)
 
 
 def test_an_unknown_page_is_a_404_in_the_service_style(client):

@@ -1,12 +1,10 @@
 """The demo agency: staff of every role who can sign in, two teams, cases moved along both
 pathways by real transitions, and a second load that changes nothing."""
 
-import contextvars
 import time
 
 import pyotp
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from carers.auth.models import User
@@ -25,41 +23,29 @@ from carers.demo.data import (
 )
 from carers.extensions import db
 from carers.pipeline import PATHWAY_STAGES, Pathway, Stage
-from tests.conftest import csrf_token
+from tests.helpers import IsolatedClient, isolated_client, post_form, sign_in
 
 HOUSEHOLDS = 60  # the real demo has 300; this is enough for every kind of case
 
 
-class IsolatedClient(FlaskClient):
-    """Runs each request in a fresh context, as a server would, so one person's sign-in
-    never carries over to the next client through the test's app context."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
 @pytest.fixture
 def demo(app):
-    app.test_client_class = IsolatedClient
     staff = load_demo(households=HOUSEHOLDS)
     assert staff is not None
     return staff
 
 
-def sign_in(app, email: str) -> FlaskClient:
-    client = app.test_client()
-    token = csrf_token(client.get("/staff/sign-in").get_data(as_text=True))
-    response = client.post("/staff/sign-in", data={"csrf_token": token, "email": email,
-                                                   "password": DEMO_PASSWORD})
-    assert response.status_code == 302, f"{email} could not sign in"
-    # Every demo account has two-step sign in, with the published key.
+def demo_client(app, email: str) -> IsolatedClient:
+    """A browser of its own with a demo account signed in. Every demo account has two-step
+    sign in, with the published key."""
+    client = isolated_client(app)
+    response = sign_in(client, email, DEMO_PASSWORD)
     assert response.headers["Location"].endswith("/staff/sign-in/code")
     db.session.expire_all()
     last = db.session.scalar(select(User.totp_last_step).where(User.email == email))
     step = max(int(time.time() // 30), (last or 0) + 1)
-    token = csrf_token(client.get("/staff/sign-in/code").get_data(as_text=True))
-    response = client.post("/staff/sign-in/code", data={
-        "csrf_token": token, "code": pyotp.TOTP(DEMO_TOTP_SECRET).at(step * 30)})
+    response = post_form(client, "/staff/sign-in/code",
+                         {"code": pyotp.TOTP(DEMO_TOTP_SECRET).at(step * 30)})
     assert response.status_code == 302, f"{email} could not enter the demo code"
     return client
 
@@ -90,7 +76,7 @@ def test_staff_of_every_role_sign_in_and_see_the_pipeline(app, demo):
     for person in people:
         first_in_role.setdefault(person.roles[0], person.email)
     assert len({users[p.email].password_hash for p in people}) == 1
-    clients = {role: sign_in(app, email) for role, email in first_in_role.items()}
+    clients = {role: demo_client(app, email) for role, email in first_in_role.items()}
 
     # The board and a case at every stage render for a manager, with the demo's data.
     manager = clients[RoleKey.TEAM_MANAGER]
@@ -210,9 +196,9 @@ def test_reports_and_the_panel_are_ready_to_try(app, demo):
     assert report.recommendation and report.terms
 
     # The team manager downloads a Ready-for-panel household's signed-off report.
-    manager = sign_in(app, "kinship.manager@demo.carers.example"
-                      if signed.pathway == Pathway.CONNECTED_PERSON
-                      else "manager@demo.carers.example")
+    manager = demo_client(app, "kinship.manager@demo.carers.example"
+                          if signed.pathway == Pathway.CONNECTED_PERSON
+                          else "manager@demo.carers.example")
     response = manager.get(f"/staff/cases/{signed.reference}/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages)
@@ -245,13 +231,13 @@ def test_reports_and_the_panel_are_ready_to_try(app, demo):
     assert len(set(slots)) == len(slots)
 
     # The panel administrator sees the central list and the meetings.
-    admin = sign_in(app, "panel.admin@demo.carers.example")
+    admin = demo_client(app, "panel.admin@demo.carers.example")
     assert "Margaret Hughes" in admin.get("/staff/panel/members").get_data(as_text=True)
     for meeting in (held[-1], coming[0]):
         assert admin.get(f"/staff/panel/meetings/{meeting.id}").status_code == 200
 
     # A demo panel member sees the coming meeting with its agenda, and a case's report.
-    member = sign_in(app, "panel.member@demo.carers.example")
+    member = demo_client(app, "panel.member@demo.carers.example")
     listing = member.get("/panel/meetings").get_data(as_text=True)
     assert f"/panel/meetings/{coming[0].id}" in listing
     page = member.get(f"/panel/meetings/{coming[0].id}")

@@ -3,11 +3,11 @@ from email.message import EmailMessage
 
 from sqlalchemy import func, select
 
-from carers.cases.models import Team
 from carers.enquiries.models import Enquiry, EnquiryDraft
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
+from tests.factories import make_team
 from tests.http.journey import (
     ABOUT_YOU,
     ADDRESS,
@@ -103,8 +103,8 @@ def test_kinship_enquiry_is_routed_to_the_kinship_pathway(client, forms, mailbox
 
 def test_a_grandmother_gets_kinship_questions_and_a_kinship_reply(client, forms, mailbox,
                                                                  runner):
-    db.session.add_all([Team(name="Recruitment"), Team(name="Kinship")])
-    db.session.commit()
+    make_team("Recruitment")
+    make_team("Kinship")
     result = runner.invoke(args=["teams", "inbox", "Kinship", "--pathway", "connected_person",
                                  "--email", "kinship@example.gov.uk"])
     assert "alerts go to kinship@example.gov.uk" in result.output, result.output
@@ -231,7 +231,8 @@ def test_a_child_cannot_apply_to_foster(client, forms):
 
 
 def test_the_kinship_team_sees_kinship_enquiries_in_its_inbox(client):
-    from tests.factories import make_enquiry, make_staff, make_team, sign_in
+    from tests.factories import make_enquiry, make_staff, make_team
+    from tests.helpers import sign_in
 
     kinship_team = make_team("Kinship")
     kinship_team.pathway = "connected_person"

@@ -10,13 +10,8 @@ from sqlalchemy import update
 from carers.enquiries.models import Enquiry
 from carers.enquiries.operations import FirstResponseRecorded, record_first_response
 from carers.extensions import db
-from tests.factories import csrf_token, isolated_client, make_enquiry, make_staff, sign_in
-
-
-def client_for(app, user):
-    client = isolated_client(app)
-    sign_in(client, user)
-    return client
+from tests.factories import make_enquiry, make_staff
+from tests.helpers import client_for, csrf_token
 
 
 def test_the_second_to_record_is_told_and_keeps_their_note(app):

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carers.enquiries.journey import PAGES
-from tests.factories import csrf_token, isolated_client, make_staff, sign_in
+from tests.factories import make_staff
+from tests.helpers import csrf_token, isolated_client, sign_in
 from tests.http.test_access_matrix import app_endpoints, url_for_rule, world  # noqa: F401
 
 SCRIPT = "<script>alert(1)</script>"

@@ -3,7 +3,8 @@ that the Content-Security-Policy would have to allow with 'unsafe-inline'."""
 
 import pytest
 
-from tests.factories import isolated_client, make_household, make_staff, sign_in
+from tests.factories import make_household, make_staff
+from tests.helpers import isolated_client, sign_in
 from tests.http.test_config import INLINE_SCRIPT, sha256_source
 
 STAFF_PAGES = ["/staff/pipeline", "/staff/my-work", "/staff/checks", "/staff/enquiries/",

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from carers.audit.models import AuditEvent
 from carers.checks.models import Address
 from carers.extensions import db
-from tests.factories import csrf_token, isolated_client, make_staff, make_team, sign_in
+from tests.factories import make_staff, make_team
+from tests.helpers import client_for, csrf_token
 from tests.http.test_checks import make_case
 
 ADDRESS = {"line_1": "9 Low Road", "line_2": "", "town": "Leeds", "postcode": "ls1 4ap",
@@ -31,12 +32,6 @@ def open_form(client, url) -> dict:
     page = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     return {"csrf_token": csrf_token(page), "version": version}
-
-
-def client_for(app, user):
-    client = isolated_client(app)
-    sign_in(client, user)
-    return client
 
 
 def test_looking_at_and_changing_addresses_and_household_details_is_audited(app):

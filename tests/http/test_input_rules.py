@@ -13,11 +13,11 @@ from carers.enquiries.forms import AddressForm, normalise_postcode
 from carers.enquiries.models import EnquiryDraft
 from carers.extensions import db
 from carers.settings.registry import load_settings
-from tests.factories import isolated_client, make_staff, sign_in
+from tests.factories import make_staff
+from tests.helpers import isolated_client, post_form, sign_in
 from tests.http.journey import ABOUT_YOU, ADDRESS
 from tests.http.test_checks import PDF, checks_of, make_case
 from tests.http.test_settings import all_settings
-from tests.http.test_staff_admin import post
 
 
 def draft() -> EnquiryDraft:
@@ -46,7 +46,7 @@ def test_settings_refuse_blank_names_zero_periods_and_unreal_email(client, forms
 def test_a_staff_name_of_only_spaces_is_refused(app):
     client = isolated_client(app)
     sign_in(client, make_staff("administrator"))
-    response = post(client, "/staff/admin/staff/invite", {
+    response = post_form(client, "/staff/admin/staff/invite", {
         "name": "    ", "email": "new.person@example.gov.uk", "roles": ["recruitment_officer"]})
     assert "Enter their full name" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.email == "new.person@example.gov.uk")) \

@@ -1,19 +1,18 @@
 """A panel meeting saved over someone else's change: the form again, with what was typed."""
 
 import re
-from datetime import date, time
+from datetime import date
 
 from markupsafe import escape
 
 from carers.extensions import db
 from carers.panel.models import PanelMeeting
-from tests.factories import csrf_token, isolated_client, make_staff, sign_in
+from tests.factories import make_meeting, make_staff
+from tests.helpers import csrf_token, isolated_client, sign_in
 
 
 def test_the_second_to_save_a_meeting_keeps_what_they_typed(app):
-    meeting = PanelMeeting(meets_on=date(2030, 3, 5), starts_at=time(10, 0), place="Town Hall")
-    db.session.add(meeting)
-    db.session.commit()
+    meeting = make_meeting(meets_on=date(2030, 3, 5))
     url = f"/staff/panel/meetings/{meeting.id}/edit"
     clients = []
     for _ in range(2):

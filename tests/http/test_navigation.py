@@ -2,30 +2,25 @@
 enquiry page offers to its case."""
 
 import re
-from datetime import date
 
 import pytest
 
 from carers.auth.roles import RoleKey
-from carers.extensions import db
-from carers.panel.models import PanelMember
 from carers.panel.rules import PanelRole
 from tests.factories import (
-    isolated_client,
     make_enquiry,
     make_household,
+    make_panel_member,
     make_staff,
     make_team,
-    sign_in,
 )
+from tests.helpers import isolated_client, sign_in
 
 SERVICE_LINK = re.compile(r'<a href="([^"]+)" class="govuk-service-navigation__link">')
 
 
 def on_the_panel_list(user):
-    db.session.add(PanelMember(user_id=user.id, panel_role=PanelRole.INDEPENDENT.value,
-                               joined_on=date(2026, 1, 1)))
-    db.session.commit()
+    make_panel_member(PanelRole.INDEPENDENT, user)
     return user
 
 

@@ -5,13 +5,13 @@ from sqlalchemy import func, select
 
 from carers.cases.models import Household
 from carers.extensions import db
-from tests.factories import csrf_token, isolated_client, make_enquiry, make_staff, make_team
-from tests.factories import sign_in as sign_in_as
+from tests.factories import make_enquiry, make_staff, make_team
+from tests.helpers import csrf_token, isolated_client, sign_in
 
 
 def open_case(app, user, enquiry):
     client = isolated_client(app)
-    sign_in_as(client, user)
+    sign_in(client, user)
     token = csrf_token(client.get("/staff/account").get_data(as_text=True))
     return client, client.post(f"/staff/enquiries/{enquiry.reference}/open-case",
                                data={"csrf_token": token})

@@ -16,7 +16,8 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 from carers.auth.roles import RoleKey
-from tests.factories import isolated_client, make_staff, sign_in
+from tests.factories import make_staff
+from tests.helpers import isolated_client, sign_in
 from tests.http.test_access_matrix import url_for_rule, world  # noqa: F401  (the fixture)
 
 # Elements a <label for> can name (HTML's "labelable elements").

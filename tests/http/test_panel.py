@@ -24,12 +24,11 @@ from carers.panel.models import (
     PackJob,
     PanelDecision,
     PanelMeeting,
-    PanelMember,
 )
 from carers.panel.rules import PanelRole
 from carers.pipeline import Stage, case_clocks
-from tests.conftest import csrf_token
-from tests.factories import isolated_client, make_household, make_staff, sign_in
+from tests.factories import make_household, make_meeting, make_panel_member, make_staff
+from tests.helpers import client_for, post_form
 
 NOW = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)  # a Monday, no bank holiday near
 TODAY = date(2027, 3, 1)
@@ -41,16 +40,6 @@ def frozen():
         yield traveller
 
 
-def member(role: PanelRole, name: str, **kwargs) -> PanelMember:
-    user = make_staff("panel_member", name=name)
-    m = PanelMember(user_id=user.id, panel_role=role.value, joined_on=date(2026, 1, 1),
-                    qualified_on=date(2010, 1, 1) if role is PanelRole.SOCIAL_WORKER else None,
-                    **kwargs)
-    db.session.add(m)
-    db.session.commit()
-    return m
-
-
 def ready_case(name: str, meets_on: date = TODAY) -> Household:
     return make_household("mainstream", Stage.READY_FOR_PANEL, name=name,
                           stage_since=date(2027, 1, 4), received_on=date(2026, 6, 1),
@@ -59,39 +48,16 @@ def ready_case(name: str, meets_on: date = TODAY) -> Household:
                           assessment_completed_on=date(2027, 1, 4), panel_date=meets_on)
 
 
-def meeting_with(seats, cases, meets_on: date = TODAY, attended=False) -> PanelMeeting:
-    meeting = PanelMeeting(meets_on=meets_on, starts_at=time(10, 0), place="Town Hall")
-    for m in seats:
-        meeting.seats.append(MeetingSeat(member_id=m.id, attended=attended))
-    for i, household in enumerate(cases):
-        meeting.agenda.append(AgendaItem(household_id=household.id,
-                                         slot_at=time(10 + i, 0), minutes_slot=45))
-    db.session.add(meeting)
-    db.session.commit()
-    return meeting
-
-
 @pytest.fixture
 def panel(app, frozen):
-    chair = member(PanelRole.CHAIR, "Priya Chair")
-    sw = member(PanelRole.SOCIAL_WORKER, "Sam Social")
-    ind1 = member(PanelRole.INDEPENDENT, "Iris Independent")
-    ind2 = member(PanelRole.INDEPENDENT, "Ivan Independent")
-    ind3 = member(PanelRole.INDEPENDENT, "Ines Independent")
-    outsider = member(PanelRole.INDEPENDENT, "Olga Outsider")
+    chair = make_panel_member(PanelRole.CHAIR, name="Priya Chair")
+    sw = make_panel_member(PanelRole.SOCIAL_WORKER, name="Sam Social")
+    ind1 = make_panel_member(PanelRole.INDEPENDENT, name="Iris Independent")
+    ind2 = make_panel_member(PanelRole.INDEPENDENT, name="Ivan Independent")
+    ind3 = make_panel_member(PanelRole.INDEPENDENT, name="Ines Independent")
+    outsider = make_panel_member(PanelRole.INDEPENDENT, name="Olga Outsider")
     return {"chair": chair, "sw": sw, "ind1": ind1, "ind2": ind2, "ind3": ind3,
             "outsider": outsider, "invited": [chair, sw, ind1, ind2, ind3]}
-
-
-def client_for(app, user):
-    client = isolated_client(app)
-    sign_in(client, user)
-    return client
-
-
-def post(client, url, data, page=None):
-    html = client.get(page or url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_token(html), **data})
 
 
 def text_of(response) -> str:
@@ -104,18 +70,18 @@ def test_the_panel_administrator_adds_members_and_a_meeting(app, frozen):
     admin = make_staff("panel_administrator")
     person = make_staff("panel_member", name="Noor Newmember")
     client = client_for(app, admin)
-    r = post(client, "/staff/panel/members/new", {
+    r = post_form(client, "/staff/panel/members/new", {
         "user": str(person.id), "panel_role": "social_worker",
         "qualified_on": ["1", "3", "2025"], "joined_on": ["1", "3", "2027"]})
     assert r.status_code == 200
     assert "at least 3 years&#39; post-qualifying experience" in r.get_data(as_text=True)
-    r = post(client, "/staff/panel/members/new", {
+    r = post_form(client, "/staff/panel/members/new", {
         "user": str(person.id), "panel_role": "social_worker",
         "qualified_on": ["1", "3", "2015"], "joined_on": ["1", "3", "2027"]})
     assert r.status_code == 302
     assert "Noor Newmember" in text_of(client.get("/staff/panel/members"))
 
-    r = post(client, "/staff/panel/meetings/new", {
+    r = post_form(client, "/staff/panel/meetings/new", {
         "meets_on": ["15", "3", "2027"], "starts_at": "10:30", "place": "",
         "online_link": "https://meet.example.org/panel"})
     assert r.status_code == 302
@@ -142,7 +108,7 @@ def test_the_panel_administrator_adds_members_and_a_meeting(app, frozen):
 ])
 def test_bad_meeting_input_gets_a_govuk_error_summary(app, frozen, data, message):
     client = client_for(app, make_staff("panel_administrator"))
-    r = post(client, "/staff/panel/meetings/new", data)
+    r = post_form(client, "/staff/panel/meetings/new", data)
     assert r.status_code == 200
     html = text_of(r)
     assert "govuk-error-summary" in html and message in html
@@ -161,22 +127,22 @@ def test_only_the_panel_administrator_manages_the_panel(app, frozen, panel):
 
 def test_the_quorum_warning_follows_the_members_attending(app, frozen, panel):
     admin = make_staff("panel_administrator")
-    meeting = meeting_with([panel["chair"], panel["ind1"]], [], meets_on=date(2027, 3, 15))
+    meeting = make_meeting([panel["chair"], panel["ind1"]], [], meets_on=date(2027, 3, 15))
     client = client_for(app, admin)
     page = text_of(client.get(f"/staff/panel/meetings/{meeting.id}"))
     assert "The members invited do not make a quorum." in page
     assert "0 social worker members attending; the quorum needs 1." in page
     ids = [str(m.id) for m in panel["invited"]]
-    r = post(client, f"/staff/panel/meetings/{meeting.id}/members",
-             {"invited": ids, "attended": ids[:4], "version": str(meeting.version)})
+    r = post_form(client, f"/staff/panel/meetings/{meeting.id}/members",
+                  {"invited": ids, "attended": ids[:4], "version": str(meeting.version)})
     assert r.status_code == 302
     page = text_of(client.get(f"/staff/panel/meetings/{meeting.id}"))
     assert "The members attending do not make a quorum." in page
     assert "4 members attending; the quorum is 5" in page
     meeting = db.session.get(PanelMeeting, meeting.id)
     db.session.refresh(meeting)
-    r = post(client, f"/staff/panel/meetings/{meeting.id}/members",
-             {"invited": ids, "attended": ids, "version": str(meeting.version)})
+    r = post_form(client, f"/staff/panel/meetings/{meeting.id}/members",
+                  {"invited": ids, "attended": ids, "version": str(meeting.version)})
     assert r.status_code == 302
     page = text_of(client.get(f"/staff/panel/meetings/{meeting.id}"))
     assert "The members attending make a quorum (5 members)." in page
@@ -184,16 +150,16 @@ def test_the_quorum_warning_follows_the_members_attending(app, frozen, panel):
 
 def test_attending_needs_an_invitation_and_a_stale_form_is_refused(app, frozen, panel):
     admin = make_staff("panel_administrator")
-    meeting = meeting_with([panel["chair"]], [])
+    meeting = make_meeting([panel["chair"]], [])
     client = client_for(app, admin)
     url = f"/staff/panel/meetings/{meeting.id}/members"
-    r = post(client, url, {"invited": [str(panel["chair"].id)],
-                           "attended": [str(panel["sw"].id)], "version": str(meeting.version)})
+    r = post_form(client, url, {"invited": [str(panel["chair"].id)],
+                                "attended": [str(panel["sw"].id)], "version": str(meeting.version)})
     assert r.status_code == 200
     assert "Only members invited to the meeting can be recorded as attending" in text_of(r)
-    r = post(client, url, {"invited": ["999999"], "version": str(meeting.version)})
+    r = post_form(client, url, {"invited": ["999999"], "version": str(meeting.version)})
     assert r.status_code == 200 and "govuk-error-summary" in text_of(r)
-    r = post(client, url, {"invited": [str(panel["sw"].id)], "version": "0"})
+    r = post_form(client, url, {"invited": [str(panel["sw"].id)], "version": "0"})
     assert r.status_code == 409 and "This meeting changed since you opened this page" in \
         text_of(r)  # shown again, with what was chosen
     assert [s.member_id for s in db.session.scalars(select(MeetingSeat))] == [panel["chair"].id]
@@ -203,21 +169,21 @@ def test_only_cases_ready_for_panel_join_the_agenda(app, frozen, panel):
     admin = make_staff("panel_administrator")
     ready = ready_case("Ready Household")
     not_ready = make_household("mainstream", Stage.STAGE2, name="Stage Two Household")
-    meeting = meeting_with(panel["invited"], [], meets_on=date(2027, 3, 15))
+    meeting = make_meeting(panel["invited"], [], meets_on=date(2027, 3, 15))
     client = client_for(app, admin)
     url = f"/staff/panel/meetings/{meeting.id}/agenda"
     page = text_of(client.get(url))
     assert ready.reference in page and not_ready.reference not in page
-    r = post(client, url, {"household": not_ready.reference, "slot_at": "10:00",
-                           "minutes_slot": "45", "version": str(meeting.version)})
+    r = post_form(client, url, {"household": not_ready.reference, "slot_at": "10:00",
+                                "minutes_slot": "45", "version": str(meeting.version)})
     assert r.status_code == 200 and "Select a case that is ready for panel" in text_of(r)
-    r = post(client, url, {"household": ready.reference, "slot_at": "9.75",
-                           "minutes_slot": "lots", "version": str(meeting.version)})
+    r = post_form(client, url, {"household": ready.reference, "slot_at": "9.75",
+                                "minutes_slot": "lots", "version": str(meeting.version)})
     assert r.status_code == 200
     assert "Time slot must be a time in hours and minutes" in text_of(r)
     assert "Length (minutes) must be a whole number" in text_of(r)
-    r = post(client, url, {"household": ready.reference, "slot_at": "10:15",
-                           "minutes_slot": "45", "version": str(meeting.version)})
+    r = post_form(client, url, {"household": ready.reference, "slot_at": "10:15",
+                                "minutes_slot": "45", "version": str(meeting.version)})
     assert r.status_code == 302
     assert db.session.scalar(select(AgendaItem.slot_at)) == time(10, 15)
 
@@ -229,17 +195,17 @@ def issue(app, meeting, admin=None):
     client = client_for(app, admin)
     meeting = db.session.get(PanelMeeting, meeting.id)
     db.session.refresh(meeting)
-    r = post(client, f"/staff/panel/meetings/{meeting.id}/issue",
-             {"version": str(meeting.version)}, page=f"/staff/panel/meetings/{meeting.id}")
+    r = post_form(client, f"/staff/panel/meetings/{meeting.id}/issue",
+                  {"version": str(meeting.version)}, page=f"/staff/panel/meetings/{meeting.id}")
     assert r.status_code == 302
     return client
 
 
 def test_issuing_papers_too_soon_shows_the_meeting_again_with_the_reasons(app, frozen, panel):
-    meeting = meeting_with([], [])
+    meeting = make_meeting([], [])
     client = client_for(app, make_staff("panel_administrator"))
     url = f"/staff/panel/meetings/{meeting.id}"
-    r = post(client, f"{url}/issue", {"version": str(meeting.version)}, page=url)
+    r = post_form(client, f"{url}/issue", {"version": str(meeting.version)}, page=url)
     assert r.status_code == 200
     summary = r.get_data(as_text=True).split('data-module="govuk-error-summary"')[1]
     assert "Add at least one case to the agenda" in summary.split("</ul>")[0]
@@ -250,7 +216,7 @@ def test_issuing_papers_too_soon_shows_the_meeting_again_with_the_reasons(app, f
 def test_issuing_papers_queues_one_pack_and_the_sweep_builds_it_once(app, frozen, panel):
     cases = [ready_case("Alder Household", date(2027, 3, 8)),
              ready_case("Birch Household", date(2027, 3, 8))]
-    meeting = meeting_with(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
     issue(app, meeting)
     job = db.session.scalar(select(PackJob))
     assert job is not None and job.built_at is None
@@ -276,7 +242,7 @@ def test_each_members_pack_has_the_agenda_a_bookmark_per_case_and_their_name_on_
         app, frozen, panel):
     cases = [ready_case("Alder Household", date(2027, 3, 8)),
              ready_case("Birch Household", date(2027, 3, 8))]
-    meeting = meeting_with(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     client = client_for(app, panel["sw"].user)
@@ -309,7 +275,7 @@ def test_each_members_pack_has_the_agenda_a_bookmark_per_case_and_their_name_on_
 
 def test_a_member_not_invited_gets_no_pack_and_no_report(app, frozen, panel):
     case = ready_case("Cedar Household", date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"], [case], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     outsider = client_for(app, panel["outsider"].user)
@@ -339,7 +305,7 @@ def test_a_member_not_invited_gets_no_pack_and_no_report(app, frozen, panel):
 
 def test_after_the_access_period_an_invited_member_gets_nothing(app, frozen, panel):
     case = ready_case("Damson Household", date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"], [case], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     base = f"/panel/meetings/{meeting.id}"
@@ -359,31 +325,31 @@ def recommend(app, panel, meeting, case, **data):
     url = f"/panel/meetings/{meeting.id}/cases/{case.reference}/recommendation"
     household = db.session.get(Household, case.id)
     db.session.refresh(household)
-    return post(client, url, {"version": str(household.version), **data})
+    return post_form(client, url, {"version": str(household.version), **data})
 
 
 def finalise_minutes(app, panel, meeting):
     client = client_for(app, panel["chair"].user)
     meeting = db.session.get(PanelMeeting, meeting.id)
     db.session.refresh(meeting)
-    return post(client, f"/panel/meetings/{meeting.id}/minutes",
-                {"minutes": "The panel heard the case.", "final": "final",
-                 "version": str(meeting.version)})
+    return post_form(client, f"/panel/meetings/{meeting.id}/minutes",
+                     {"minutes": "The panel heard the case.", "final": "final",
+                      "version": str(meeting.version)})
 
 
 def decide(app, case, **data):
     client = client_for(app, make_staff("agency_decision_maker", name="Dana Decider"))
     household = db.session.get(Household, case.id)
     db.session.refresh(household)
-    return client, post(client, f"/staff/panel/decisions/{case.reference}",
-                        {"version": str(household.version), "on": ["1", "3", "2027"],
-                         **data})
+    return client, post_form(client, f"/staff/panel/decisions/{case.reference}",
+                             {"version": str(household.version), "on": ["1", "3", "2027"],
+                              **data})
 
 
 def test_recommendation_then_decision_approves_and_raises_the_first_review(app, frozen,
                                                                           panel):
     case = ready_case("Elm Household")
-    meeting = meeting_with(panel["invited"], [case], attended=True)
+    meeting = make_meeting(panel["invited"], [case], attended=True)
     r = recommend(app, panel, meeting, case, recommendation="suitable", reasons="Warm home.")
     assert r.status_code == 200
     assert "Enter the number of children" in text_of(r)
@@ -423,7 +389,7 @@ def test_recommendation_then_decision_approves_and_raises_the_first_review(app, 
 def test_a_proposed_refusal_issues_a_qualifying_determination_with_28_days(app, frozen,
                                                                          panel):
     case = ready_case("Fir Household")
-    meeting = meeting_with(panel["invited"], [case], attended=True)
+    meeting = make_meeting(panel["invited"], [case], attended=True)
     assert recommend(app, panel, meeting, case, recommendation="not_suitable",
                      reasons="Not ready.").status_code == 302
     assert finalise_minutes(app, panel, meeting).status_code == 302
@@ -449,7 +415,7 @@ def test_a_proposed_refusal_issues_a_qualifying_determination_with_28_days(app, 
 def test_only_the_chair_records_a_recommendation_and_final_minutes_need_every_case(
         app, frozen, panel):
     cases = [ready_case("Gorse Household"), ready_case("Hazel Household")]
-    meeting = meeting_with(panel["invited"], cases, attended=True)
+    meeting = make_meeting(panel["invited"], cases, attended=True)
     member_client = client_for(app, panel["ind1"].user)
     url = f"/panel/meetings/{meeting.id}/cases/{cases[0].reference}/recommendation"
     assert member_client.get(url).status_code == 403
@@ -472,7 +438,7 @@ def test_only_the_chair_records_a_recommendation_and_final_minutes_need_every_ca
 
 
 def test_a_change_to_the_members_raises_the_meeting_version(app, frozen, panel):
-    meeting = meeting_with([panel["chair"]], [])
+    meeting = make_meeting([panel["chair"]], [])
     before = meeting.version
     ops.set_seats(make_staff("panel_administrator"), meeting,
                   {panel["chair"].id, panel["sw"].id}, set(), before)
@@ -485,7 +451,7 @@ def test_two_sweeps_at_once_build_the_pack_once(app, frozen, panel):
     import threading
 
     case = ready_case("Juniper Household", date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     results, errors = [], []
 
@@ -525,7 +491,7 @@ def test_two_sweeps_at_once_build_the_pack_once(app, frozen, panel):
 ])
 def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message):
     case = ready_case("Ivy Household")
-    meeting = meeting_with(panel["invited"], [case], attended=True)
+    meeting = make_meeting(panel["invited"], [case], attended=True)
     assert recommend(app, panel, meeting, case, recommendation="not_suitable",
                      reasons="Not yet.").status_code == 302
     assert finalise_minutes(app, panel, meeting).status_code == 302
@@ -539,7 +505,7 @@ def test_bad_decision_input_gets_a_govuk_error(app, frozen, panel, data, message
 
 def test_a_decision_on_a_case_changed_meanwhile_keeps_what_was_typed(app, frozen, panel):
     case = ready_case("Juniper Household")
-    meeting = meeting_with(panel["invited"], [case], attended=True)
+    meeting = make_meeting(panel["invited"], [case], attended=True)
     assert recommend(app, panel, meeting, case, recommendation="not_suitable",
                      reasons="Not yet.").status_code == 302
     assert finalise_minutes(app, panel, meeting).status_code == 302
@@ -572,7 +538,7 @@ def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, pa
     report_ops.save_section(household, key, "Newer draft words.", 0, worker)
     household.stage, household.stage_since = Stage.READY_FOR_PANEL.value, date(2027, 1, 4)
     db.session.commit()
-    meeting = meeting_with(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     pdf = client_for(app, panel["chair"].user).get(f"/panel/meetings/{meeting.id}/pack.pdf")
@@ -589,7 +555,7 @@ def test_the_pack_prints_the_signed_off_report_not_a_newer_draft(app, frozen, pa
 
 def test_the_build_packs_command_runs_the_sweep(app, frozen, panel, runner):
     case = ready_case("Laurel Household", date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"][:1], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:1], [case], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     result = runner.invoke(args=["panel", "build-packs"])
     assert result.exit_code == 0, result.output
@@ -599,19 +565,19 @@ def test_the_build_packs_command_runs_the_sweep(app, frozen, panel, runner):
 
 def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
     case = ready_case("Maple Household")
-    meeting = meeting_with(panel["invited"], [case], attended=True)
+    meeting = make_meeting(panel["invited"], [case], attended=True)
     assert recommend(app, panel, meeting, case, recommendation="not_suitable",
                      reasons="Not yet.").status_code == 302
-    taker = member(PanelRole.MINUTE_TAKER, "Mo Minutes")
+    taker = make_panel_member(PanelRole.MINUTE_TAKER, name="Mo Minutes")
     meeting = db.session.get(PanelMeeting, meeting.id)
     meeting.seats.append(MeetingSeat(member_id=taker.id))
     db.session.commit()
     client = client_for(app, taker.user)
     url = f"/panel/meetings/{meeting.id}/minutes"
-    r = post(client, url, {"minutes": "  ", "final": "draft", "version": str(meeting.version)})
+    r = post_form(client, url, {"minutes": "  ", "final": "draft", "version": str(meeting.version)})
     assert r.status_code == 200 and "Enter the minutes" in text_of(r)
-    r = post(client, url, {"minutes": "Draft: heard <b>the case</b>.", "final": "draft",
-                           "version": str(meeting.version)})
+    r = post_form(client, url, {"minutes": "Draft: heard <b>the case</b>.", "final": "draft",
+                                "version": str(meeting.version)})
     assert r.status_code == 302
     household = db.session.get(Household, case.id)
     db.session.refresh(household)
@@ -619,8 +585,8 @@ def test_draft_minutes_change_nothing_until_they_are_final(app, frozen, panel):
     assert "Draft: heard &lt;b&gt;the case&lt;/b&gt;." in client.get(url).get_data(as_text=True)
     # Someone saving minutes on a page opened before that save loses nothing they typed.
     opened_at = str(meeting.version)
-    r = post(client, url, {"minutes": "A long second draft.", "final": "draft",
-                           "version": opened_at})
+    r = post_form(client, url, {"minutes": "A long second draft.", "final": "draft",
+                                "version": opened_at})
     assert r.status_code == 409 and "This meeting changed since you opened" in text_of(r)
     assert "A long second draft." in text_of(r)
     db.session.refresh(meeting)

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from carers.extensions import db
 from carers.panel import operations as ops
 from carers.panel.models import MeetingSeat, PanelMeeting
-from tests.factories import make_staff
+from tests.factories import make_meeting, make_staff
+from tests.helpers import client_for, post_form
 from tests.http import test_panel as base
-from tests.http.test_panel import NOW, client_for, issue, meeting_with, post, ready_case
+from tests.http.test_panel import NOW, issue, ready_case
 
 frozen = base.frozen
 panel = base.panel
@@ -26,7 +27,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def test_the_agenda_links_each_case_and_prints_typed_markup_as_text(app, frozen, panel):
     case = ready_case('Ash <b onmouseover="x()">Household</b>', date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"][:1], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:1], [case], meets_on=date(2027, 3, 8))
     admin = client_for(app, make_staff("panel_administrator"))
     html = admin.get(f"/staff/panel/meetings/{meeting.id}").get_data(as_text=True)
     assert f'<a class="govuk-link" href="/staff/cases/{case.reference}">{case.reference}</a>' \
@@ -37,7 +38,7 @@ def test_the_agenda_links_each_case_and_prints_typed_markup_as_text(app, frozen,
 
 def test_members_per_case_reports_are_stamped_and_nothing_is_cached(app, frozen, panel):
     case = ready_case("Elm Household", date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     client = client_for(app, panel["sw"].user)
@@ -54,15 +55,15 @@ def test_members_per_case_reports_are_stamped_and_nothing_is_cached(app, frozen,
 
 def test_a_member_invited_after_the_pack_was_built_gets_no_dead_link(app, frozen, panel):
     case = ready_case("Fir Household", date(2027, 3, 8))
-    meeting = meeting_with(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:2], [case], meets_on=date(2027, 3, 8))
     admin = issue(app, meeting)
     ops.build_due_packs(NOW)
     meeting = db.session.get(PanelMeeting, meeting.id)
     db.session.refresh(meeting)
     late = panel["ind1"]
     invited = [str(s.member_id) for s in meeting.seats] + [str(late.id)]
-    r = post(admin, f"/staff/panel/meetings/{meeting.id}/members",
-             {"version": str(meeting.version), "invited": invited})
+    r = post_form(admin, f"/staff/panel/meetings/{meeting.id}/members",
+                  {"version": str(meeting.version), "invited": invited})
     assert r.status_code == 302
     assert db.session.scalar(select(MeetingSeat.id).where(MeetingSeat.member_id == late.id))
     client = client_for(app, late.user)
@@ -99,7 +100,7 @@ def test_a_signed_off_report_keeps_the_facts_it_was_signed_with(app, frozen, pan
     from carers.reports.document import report_pdf
 
     household, worker = signed_off_case()
-    meeting = meeting_with(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:1], [household], meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     # The case changes after sign-off: new training, a new telephone number.
@@ -141,8 +142,8 @@ def test_a_superseded_referee_placeholder_cannot_be_recorded_and_never_prints(ap
     url = f"/staff/cases/{household.reference}/checks/{slot.id}"
     page = client.get(url).get_data(as_text=True)
     assert "no longer needed" in page
-    r = post(client, url, {"requested_on": ["3", "3", "2027"],
-                           "received_on": ["3", "3", "2027"], "outcome": "clear"}, page=url)
+    r = post_form(client, url, {"requested_on": ["3", "3", "2027"],
+                                "received_on": ["3", "3", "2027"], "outcome": "clear"}, page=url)
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "govuk-error-summary" in html and "named in its place" in html
@@ -162,7 +163,7 @@ def test_stamped_copies_stay_tagged_pdf_1_7_close_to_the_papers_size_and_show_th
     for case in cases:
         case.stage = "ready_for_panel"
     db.session.commit()
-    meeting = meeting_with(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:2], cases, meets_on=date(2027, 3, 8))
     issue(app, meeting)
     ops.build_due_packs(NOW)
     job = db.session.scalar(select(PackJob))
@@ -220,7 +221,7 @@ def test_outstanding_checks_are_warned_about_at_sign_off_on_the_agenda_and_in_th
     bare = ready_case("Jay Household", date(2027, 3, 8))
     household.stage = "ready_for_panel"
     db.session.commit()
-    meeting = meeting_with(panel["invited"][:1], [household, bare], meets_on=date(2027, 3, 8))
+    meeting = make_meeting(panel["invited"][:1], [household, bare], meets_on=date(2027, 3, 8))
     admin = issue(app, meeting)
     page = admin.get(f"/staff/panel/meetings/{meeting.id}").get_data(as_text=True)
     assert f'id="outstanding-{household.reference}"' in page

@@ -17,16 +17,8 @@ from carers.audit.models import AuditEvent
 from carers.cases.models import CaseEvent, Household, Task
 from carers.core.dates import LONDON
 from carers.extensions import db
-from tests.factories import (
-    bulk_households,
-    csrf_token,
-    isolated_client,
-    make_enquiry,
-    make_household,
-    make_staff,
-    make_team,
-    sign_in,
-)
+from tests.factories import bulk_households, make_enquiry, make_household, make_staff, make_team
+from tests.helpers import csrf_token, isolated_client, sign_in
 
 TODAY = date(2027, 6, 1)
 REASON_CODES_SENTENCE = "Choose the Ofsted withdrawal reason"
@@ -1416,14 +1408,14 @@ def test_recording_the_initial_visit_offers_the_booked_visit_and_keeps_the_link(
         client, sam, sams_case, app):
     from datetime import time
 
-    from tests.http.visit_data import book
+    from tests.factories import make_visit
 
     ref = sams_case("initial_contact", enquiry_received_on=date(2027, 5, 24),
                     first_response_on=date(2027, 5, 25), address="12 Chapel Street",
                     postcode="NM1 2AB")
     case = household(ref)
-    held = book(case, sam, date(2027, 5, 27), time(10), kind="initial_home_visit")
-    book(case, sam, date(2027, 5, 28), time(14), kind="assessment_session")  # not offered
+    held = make_visit(case, sam, date(2027, 5, 27), time(10), kind="initial_home_visit")
+    make_visit(case, sam, date(2027, 5, 28), time(14), kind="assessment_session")  # not offered
     url = f"/staff/cases/{ref}/move/record_initial_visit"
     page = text_of(client.get(url))
     assert "Which visit was it?" in page
@@ -1446,11 +1438,11 @@ def test_recording_the_initial_visit_offers_the_booked_visit_and_keeps_the_link(
 def test_an_initial_visit_not_on_the_system_can_still_be_recorded(client, sam, sams_case):
     from datetime import time
 
-    from tests.http.visit_data import book
+    from tests.factories import make_visit
 
     ref = sams_case("initial_contact", enquiry_received_on=date(2027, 5, 24),
                     first_response_on=date(2027, 5, 25), address="12 Chapel Street")
-    book(household(ref), sam, date(2027, 6, 9), time(10), kind="initial_home_visit")
+    make_visit(household(ref), sam, date(2027, 6, 9), time(10), kind="initial_home_visit")
     unanswered = post_move(client, ref, "record_initial_visit", date(2027, 5, 27))
     assert unanswered.status_code == 200
     assert errors(text_of(unanswered)) == ["Select the visit, or that it is not on the system"]

@@ -20,12 +20,11 @@ from tests.factories import (
     bulk_events,
     bulk_households,
     bulk_tasks,
-    isolated_client,
     make_household,
     make_staff,
     make_team,
-    sign_in,
 )
+from tests.helpers import isolated_client, sign_in
 
 # Days from today to each case's next deadline, in turn: every deadline filter (overdue, due
 # soon, on track, none) has cases even in the small data set.

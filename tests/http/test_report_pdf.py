@@ -26,7 +26,8 @@ from carers.reports.document import (
 )
 from carers.reports.models import StoredPdf
 from carers.reports.sample import assessed_household
-from tests.factories import make_staff, make_team, sign_in
+from tests.factories import make_staff, make_team
+from tests.helpers import client_for
 
 RECEIVED = date(2026, 9, 14)
 
@@ -228,8 +229,7 @@ def test_the_download_is_audited_and_served_as_an_attachment(app, worker):
     worker.team_id = team.id
     db.session.commit()
     household = assessed_household(worker, team=team)
-    client = app.test_client()
-    sign_in(client, worker)
+    client = client_for(app, worker)
     url = f"/staff/cases/{household.reference}/report.pdf"
     first = client.get(url)
     assert first.status_code == 200

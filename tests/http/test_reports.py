@@ -12,9 +12,9 @@ from carers.extensions import db
 from carers.reports.document import latest_report, report_body_html, signed_off_report
 from carers.reports.models import AssessmentReport, TrainingRecord
 from carers.reports.sample import assessed_household
-from tests.conftest import csrf_token
-from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
-from tests.http.test_bad_input import assert_error_page, html_of, summary_messages
+from tests.factories import make_household, make_staff, make_team
+from tests.helpers import client_for, csrf_token, html_of, isolated_client
+from tests.http.test_bad_input import assert_error_page, summary_messages
 
 
 @pytest.fixture
@@ -30,12 +30,6 @@ def worker(team):
 @pytest.fixture
 def manager(team):
     return make_staff("team_manager", name="Morgan Manager", team=team)
-
-
-def client_for(app, user):
-    client = isolated_client(app)
-    sign_in(client, user)
-    return client
 
 
 def editor_url(household):

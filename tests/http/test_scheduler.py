@@ -20,8 +20,16 @@ from carers.scheduler.digest import send_clock_digests
 from carers.scheduler.jobs import JOBS, Job, job
 from carers.scheduler.models import JobRun
 from carers.scheduler.runner import missed_today, run_job
-from tests.conftest import ROOT, csrf_token, free_port
-from tests.factories import isolated_client, make_household, make_staff, make_team, sign_in
+from tests.conftest import ROOT, free_port
+from tests.factories import (
+    make_household,
+    make_message,
+    make_staff,
+    make_task,
+    make_team,
+    set_setting,
+)
+from tests.helpers import csrf_token, isolated_client, sign_in
 
 # Wednesday 10 March 2027, 7am in London (GMT): the digest's time.
 MORNING = datetime(2027, 3, 10, 7, 0, tzinfo=UTC)
@@ -109,10 +117,9 @@ def test_the_morning_digest_goes_once_to_each_worker_and_manager_concerned(agenc
 
 
 def test_the_digest_follows_the_setting_and_skips_inactive_staff(agency, mailbox):
-    from carers.settings.models import AgencySetting
 
     people, cases = agency
-    db.session.add(AgencySetting(key="digest_working_days", value=10))
+    set_setting("digest_working_days", 10)
     people["bob"].active = False
     db.session.commit()
     with time_machine.travel(MORNING, tick=False):
@@ -451,11 +458,8 @@ def test_the_jobs_page_reads_the_same_whatever_the_length_of_the_job_log(app):
 
 
 def _queue(subject: str, to: str = "carer@example.com", **values) -> OutboxMessage:
-    message = OutboxMessage(idempotency_key=f"queue:{subject}", to_address=to, subject=subject,
-                            body_text=f"Body of {subject}", **values)
-    db.session.add(message)
-    db.session.commit()
-    return message
+    return make_message(to, idempotency_key=f"queue:{subject}", subject=subject,
+                        body_text=f"Body of {subject}", **values)
 
 
 def test_a_dead_dispatchers_claim_is_sent_again_within_two_minutes(app, mailbox):
@@ -553,9 +557,8 @@ def test_correcting_a_message_someone_else_sent_again_shows_the_reason(app, clie
 def test_the_digest_lists_tasks_overdue_or_due_today_and_todays_visits(agency, mailbox):
     from datetime import time
 
-    from carers.cases.models import Task
     from carers.visits.operations import cancel_visit
-    from tests.http.visit_data import book
+    from tests.factories import make_visit
 
     people, cases = agency
     ann, idle = people["ann"], people["idle"]
@@ -563,13 +566,12 @@ def test_the_digest_lists_tasks_overdue_or_due_today_and_todays_visits(agency, m
                              ("Ring the family", TODAY, None),
                              ("Already done", date(2027, 3, 1), MORNING),
                              ("Next week's job", date(2027, 3, 17), None)):
-        db.session.add(Task(household_id=cases["overdue"].id, title=title, owner_id=ann.id,
-                            due_on=due, done_at=done))
-    db.session.commit()
+        make_task(cases["overdue"], ann, title=title, due_on=due, done_at=done,
+                  created_by_id=None)
     with time_machine.travel(MORNING - timedelta(days=3), tick=False):
-        book(cases["later"], idle, TODAY, time(14, 30), minutes=60, place="office")
-        book(cases["later"], idle, TODAY + timedelta(days=1), time(9, 0), place="office")
-        gone = book(cases["later"], idle, TODAY, time(9, 0), place="office")
+        make_visit(cases["later"], idle, TODAY, time(14, 30), minutes=60, place="office")
+        make_visit(cases["later"], idle, TODAY + timedelta(days=1), time(9, 0), place="office")
+        gone = make_visit(cases["later"], idle, TODAY, time(9, 0), place="office")
         cancel_visit(gone, idle, "Family unwell")
         send_due()
     mailbox.messages.clear()

@@ -15,15 +15,12 @@ from carers.audit.models import AuditEvent
 from carers.auth.models import RecoveryCode, User
 from carers.cases.models import CaseEvent
 from carers.extensions import db
-from carers.settings.models import AgencySetting
-from tests.factories import PASSWORD, csrf_token, isolated_client, make_household, make_staff
+from tests.factories import PASSWORD, make_household, make_staff, set_setting
+from tests.helpers import csrf_token, html_of, isolated_client, post_form, sign_in
 from tests.http.test_sign_in_hardening import (
     REQUIRED,
     code_for,
     enrol,
-    html,
-    password_step,
-    post,
 )
 
 
@@ -45,8 +42,7 @@ def next_code(clock, user_id: int, secret: str) -> str:
 
 
 def agency_requires_it_of(everyone: bool) -> None:
-    db.session.add(AgencySetting(key="second_factor_for_case_readers", value=everyone))
-    db.session.commit()
+    set_setting("second_factor_for_case_readers", everyone)
 
 
 def test_every_role_that_reads_case_records_must_use_two_step_sign_in(app):
@@ -58,7 +54,7 @@ def test_every_role_that_reads_case_records_must_use_two_step_sign_in(app):
             agency_requires_it_of(False)
         for role in roles:
             client = isolated_client(app)
-            password_step(client, make_staff(role).email)
+            sign_in(client, make_staff(role).email, expect=None)
             home = client.get("/staff/")
             to_set_up = client.get(home.headers["Location"]).headers.get("Location", "") \
                 if home.status_code == 302 else ""
@@ -71,21 +67,22 @@ def test_entering_the_password_again_does_not_forgive_wrong_codes(app):
     admin = make_staff("administrator")
     enrol(isolated_client(app), admin)
     client = isolated_client(app)
-    assert password_step(client, admin.email).status_code == 302
+    sign_in(client, admin.email)
     for _ in range(4):
-        assert "The code is not right" in html(post(client, "/staff/sign-in/code",
-                                                    {"code": "000000"}))
+        assert "The code is not right" in html_of(post_form(client, "/staff/sign-in/code",
+                                                            {"code": "000000"}))
     # The password again: right, so on to the code, but the four wrong codes still count.
-    assert password_step(client, admin.email).headers["Location"].endswith("/sign-in/code")
-    assert "too many attempts" in html(post(client, "/staff/sign-in/code", {"code": "000000"}))
-    assert "too many attempts" in html(password_step(isolated_client(app), admin.email))
+    assert sign_in(client, admin.email).headers["Location"].endswith("/sign-in/code")
+    assert "too many attempts" in html_of(post_form(client, "/staff/sign-in/code",
+                                                    {"code": "000000"}))
+    assert "too many attempts" in html_of(sign_in(isolated_client(app), admin.email, expect=None))
 
 
 def signed_in_with_code(app, user, secret):
     client = isolated_client(app)
-    password_step(client, user.email)
-    assert post(client, "/staff/sign-in/code",
-                {"code": code_for(user.id, secret)}).status_code == 302
+    sign_in(client, user.email)
+    assert post_form(client, "/staff/sign-in/code",
+                     {"code": code_for(user.id, secret)}).status_code == 302
     return client
 
 
@@ -108,11 +105,11 @@ def test_a_copy_of_the_cookie_is_refused_after_signing_out(app):
     case_url = f"/staff/cases/{household.reference}"
     secret, _codes = enrol(isolated_client(app), worker)
     client = signed_in_with_code(app, worker, secret)
-    page = html(client.get(case_url))
+    page = html_of(client.get(case_url))
     assert household.reference in page
     thief = copy_of(client, app)
     assert thief.get(case_url).status_code == 200  # the copy works while the session lives
-    post(client, "/staff/sign-out", {}, page=case_url)
+    post_form(client, "/staff/sign-out", {}, page=case_url)
     assert client.get(case_url).headers["Location"].startswith("/staff/sign-in")
     refused = thief.get(case_url)
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/staff/sign-in")
@@ -124,11 +121,11 @@ def test_an_administrators_copied_cookie_cannot_replace_recovery_codes(app, cloc
     admin = make_staff("administrator")
     secret, _codes = enrol(isolated_client(app), admin)
     client = isolated_client(app)
-    password_step(client, admin.email)
-    post(client, "/staff/sign-in/code", {"code": next_code(clock, admin.id, secret)})
-    account = html(client.get("/staff/account"))
+    sign_in(client, admin.email)
+    post_form(client, "/staff/sign-in/code", {"code": next_code(clock, admin.id, secret)})
+    account = html_of(client.get("/staff/account"))
     thief = copy_of(client, app)
-    post(client, "/staff/sign-out", {}, page="/staff/account")
+    post_form(client, "/staff/sign-out", {}, page="/staff/account")
     before = set(db.session.scalars(select(RecoveryCode.code_hash)))
     thief.post("/staff/account/two-step/recovery-codes",
                data={"csrf_token": csrf_token(account), "current_password": PASSWORD,
@@ -153,8 +150,8 @@ def test_an_idle_session_ends_on_the_server(app):
 def test_the_set_up_secret_is_not_in_the_cookie(app):
     worker = make_staff("assessing_social_worker")
     client = isolated_client(app)
-    password_step(client, worker.email)
-    page = html(client.get("/staff/account/two-step/set-up"))
+    sign_in(client, worker.email)
+    page = html_of(client.get("/staff/account/two-step/set-up"))
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     cookie = app.session_interface.get_signing_serializer(app).loads(
         client.get_cookie("session").value)
@@ -162,7 +159,7 @@ def test_the_set_up_secret_is_not_in_the_cookie(app):
     done = client.post("/staff/account/two-step/set-up", data={
         "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
         "current_password": PASSWORD})
-    assert done.status_code == 200 and "recovery" in html(done).lower()
+    assert done.status_code == 200 and "recovery" in html_of(done).lower()
 
 
 def recovery_hashes(user) -> set[str]:
@@ -177,64 +174,65 @@ def test_changes_to_sign_in_ask_for_the_password_and_a_current_code(app, clock):
     client = signed_in_with_code(app, admin, secret)
     before = recovery_hashes(admin)
     url = "/staff/account/two-step/recovery-codes"
-    page = html(client.get(url))
+    page = html_of(client.get(url))
     assert "Current password" in page and "Code from your authenticator app" in page
     # The password alone is not enough, and what was typed is kept.
-    refused = html(post(client, url, {"current_password": PASSWORD, "current_code": ""}))
+    refused = html_of(post_form(client, url, {"current_password": PASSWORD, "current_code": ""}))
     assert "There is a problem" in refused and "Enter the 6-digit code" in refused
-    refused = html(post(client, url, {"current_password": PASSWORD, "current_code": "12 34"}))
+    refused = html_of(post_form(client, url, {"current_password": PASSWORD,
+                                              "current_code": "12 34"}))
     assert "The code is not right" in refused and 'value="12 34"' in refused
-    refused = html(post(client, url, {"current_password": "not my password",
-                                      "current_code": next_code(clock, admin.id, secret)}))
+    refused = html_of(post_form(client, url, {"current_password": "not my password",
+                                              "current_code": next_code(clock, admin.id, secret)}))
     assert "Your current password is not right" in refused
     assert recovery_hashes(admin) == before
-    done = post(client, url, {"current_password": PASSWORD,
-                              "current_code": next_code(clock, admin.id, secret)})
-    assert "Your recovery codes" in html(done) or "recovery codes" in html(done)
+    done = post_form(client, url, {"current_password": PASSWORD,
+                                   "current_code": next_code(clock, admin.id, secret)})
+    assert "Your recovery codes" in html_of(done) or "recovery codes" in html_of(done)
     assert recovery_hashes(admin).isdisjoint(before)
 
     # Changing the password asks for a code too.
-    password = post(client, "/staff/account/password",
-                    {"current_password": PASSWORD, "new_password": "purple tractor sandwich"})
-    assert "Enter the 6-digit code" in html(password)
+    password = post_form(client, "/staff/account/password",
+                         {"current_password": PASSWORD, "new_password": "purple tractor sandwich"})
+    assert "Enter the 6-digit code" in html_of(password)
     assert password.status_code == 200
 
 
 def test_wrong_current_passwords_lock_the_account_and_end_its_sessions(app):
     worker = make_staff("assessing_social_worker")
     client, other = isolated_client(app), isolated_client(app)
-    password_step(client, worker.email)
-    password_step(other, worker.email)
+    sign_in(client, worker.email)
+    sign_in(other, worker.email)
     for _ in range(4):
-        page = html(post(client, "/staff/account/password",
-                         {"current_password": "a guess at it", "new_password": "x" * 12}))
+        page = html_of(post_form(client, "/staff/account/password",
+                                 {"current_password": "a guess at it", "new_password": "x" * 12}))
         assert "Your current password is not right" in page
-    locked = post(client, "/staff/account/password",
-                  {"current_password": "a guess at it", "new_password": "x" * 12})
+    locked = post_form(client, "/staff/account/password",
+                       {"current_password": "a guess at it", "new_password": "x" * 12})
     assert locked.headers["Location"].startswith("/staff/sign-in")
-    assert "too many attempts" in html(client.get("/staff/sign-in"))
+    assert "too many attempts" in html_of(client.get("/staff/sign-in"))
     for c in (client, other):
         assert c.get("/staff/my-work").headers["Location"].startswith("/staff/sign-in")
-    assert "too many attempts" in html(password_step(isolated_client(app), worker.email))
+    assert "too many attempts" in html_of(sign_in(isolated_client(app), worker.email, expect=None))
 
 
 def test_turning_two_step_sign_in_off_asks_for_the_password_and_a_code(app):
     agency_requires_it_of(False)
     worker = make_staff("assessing_social_worker")
     client = isolated_client(app)
-    password_step(client, worker.email)
-    page = html(client.get("/staff/account/two-step/set-up"))
+    sign_in(client, worker.email)
+    page = html_of(client.get("/staff/account/two-step/set-up"))
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', page).group(1)
     client.post("/staff/account/two-step/set-up", data={
         "csrf_token": csrf_token(page), "code": pyotp.TOTP(secret).now(),
         "current_password": PASSWORD})
     url = "/staff/account/two-step/turn-off"
-    refused = post(client, url, {"current_password": PASSWORD, "current_code": "000000"})
-    assert "The code is not right" in html(refused)
+    refused = post_form(client, url, {"current_password": PASSWORD, "current_code": "000000"})
+    assert "The code is not right" in html_of(refused)
     db.session.expire_all()
     assert db.session.get(User, worker.id).has_second_factor
-    post(client, url, {"current_password": PASSWORD,
-                       "current_code": code_for(worker.id, secret)})
+    post_form(client, url, {"current_password": PASSWORD,
+                            "current_code": code_for(worker.id, secret)})
     db.session.expire_all()
     assert not db.session.get(User, worker.id).has_second_factor
 
@@ -245,7 +243,7 @@ def test_an_office_behind_one_address_can_all_sign_in_at_nine(app_config):
         for _ in range(25):
             client = isolated_client(office)
             user = make_staff("recruitment_officer")
-            assert password_step(client, user.email).status_code == 302
+            sign_in(client, user.email)
         db.session.remove()
 
 
@@ -256,21 +254,21 @@ def test_failures_from_one_address_get_the_staff_page_with_the_real_wait(app_con
         client = isolated_client(busy)
         for n in range(6):  # guesses at several accounts, none locked on its own
             email = user.email if n % 2 else f"someone-{n}@example.gov.uk"
-            assert password_step(client, email, "a wrong guess").status_code == 200
-        refused = password_step(client, user.email)
+            sign_in(client, email, "a wrong guess", expect=200)
+        refused = sign_in(client, user.email, expect=None)
         assert refused.status_code == 429
-        page = html(refused)
+        page = html_of(refused)
         assert "too many attempts from this network" in page and "Wait 15 minutes" in page
         assert "answers" not in page and "an hour" not in page
         assert refused.headers["Retry-After"] == "900"
         traveller.shift(timedelta(minutes=5))
-        assert password_step(client, user.email).headers["Retry-After"] == "600"
+        assert sign_in(client, user.email, expect=None).headers["Retry-After"] == "600"
         # Another address is not held up, and after the wait this one may sign in.
         elsewhere = isolated_client(busy)
         elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
-        assert password_step(elsewhere, user.email).status_code == 302
+        sign_in(elsewhere, user.email)
         traveller.shift(timedelta(minutes=11))
-        assert password_step(client, user.email).status_code == 302
+        sign_in(client, user.email)
         db.session.remove()
 
 
@@ -284,7 +282,7 @@ def _proxied_sign_in_failure(app):
     client = isolated_client(app)
     page = client.get("/staff/sign-in", environ_base=PROXIED, headers=FORWARDED)
     response = client.post("/staff/sign-in", environ_base=PROXIED, headers=FORWARDED, data={
-        "csrf_token": csrf_token(html(page)), "email": user.email, "password": "not it at all"})
+        "csrf_token": csrf_token(html_of(page)), "email": user.email, "password": "not it at all"})
     db.session.expire_all()
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in_failed")
                                .order_by(AuditEvent.id.desc())).first()

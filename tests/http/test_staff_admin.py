@@ -10,15 +10,11 @@ from carers.auth.models import User
 from carers.extensions import db
 from carers.notifications.dispatch import send_due
 from carers.settings.registry import load_settings
-from tests.factories import csrf_token, isolated_client, make_staff, make_team, sign_in
+from tests.factories import make_staff, make_team
+from tests.helpers import isolated_client, post_form, sign_in
 from tests.http.test_settings import all_settings
 
 LINK = re.compile(r"http://[^/\s]+(/staff/set-password/[A-Za-z0-9_\-]+)")
-
-
-def post(client, url, data, page=None):
-    token = csrf_token(client.get(page or url).get_data(as_text=True))
-    return client.post(url, data={"csrf_token": token, **data})
 
 
 def audited(action="update", object_type="user", object_id=None):
@@ -34,7 +30,7 @@ def test_an_invited_member_of_staff_sets_a_password_and_signs_in(app, mailbox):
     team = make_team("North team")
     client = isolated_client(app)
     sign_in(client, admin)
-    response = post(client, "/staff/admin/staff/invite", {
+    response = post_form(client, "/staff/admin/staff/invite", {
         "name": "Nia Jones", "email": "Nia.Jones@example.gov.uk",
         "roles": ["assessing_social_worker", "supervising_social_worker"],
         "team": str(team.id)})
@@ -49,13 +45,11 @@ def test_an_invited_member_of_staff_sets_a_password_and_signs_in(app, mailbox):
     assert audited("create", "user", user.id)
 
     newcomer = isolated_client(app)
-    refused = post(newcomer, path, {"new_password": "password123"})
+    refused = post_form(newcomer, path, {"new_password": "password123"})
     assert "too easy to guess" in refused.get_data(as_text=True)
-    assert post(newcomer, path, {"new_password": "heather moss lantern"}).status_code == 302
+    assert post_form(newcomer, path, {"new_password": "heather moss lantern"}).status_code == 302
     assert newcomer.get(path).status_code == 404  # the link works once
-    response = post(newcomer, "/staff/sign-in", {"email": "nia.jones@example.gov.uk",
-                                                 "password": "heather moss lantern"})
-    assert response.status_code == 302
+    sign_in(newcomer, "nia.jones@example.gov.uk", "heather moss lantern")
     assert newcomer.get("/staff/my-work").status_code == 200
 
 
@@ -64,12 +58,12 @@ def test_a_duplicate_invitation_is_an_error_not_a_crash(app):
     existing = make_staff("recruitment_officer")
     client = isolated_client(app)
     sign_in(client, admin)
-    response = post(client, "/staff/admin/staff/invite", {
+    response = post_form(client, "/staff/admin/staff/invite", {
         "name": "Again", "email": existing.email, "roles": ["recruitment_officer"]})
     html = response.get_data(as_text=True)
     assert "already an account" in html and "There is a problem" in html
     assert 'value="Again"' in html  # what was typed is kept
-    response = post(client, "/staff/admin/staff/invite", {"name": "", "email": "x"})
+    response = post_form(client, "/staff/admin/staff/invite", {"name": "", "email": "x"})
     html = response.get_data(as_text=True)
     assert "Enter their full name" in html and "Select at least one role" in html
 
@@ -81,14 +75,14 @@ def test_roles_and_team_changes_are_audited(app):
     client = isolated_client(app)
     sign_in(client, admin)
     url = f"/staff/admin/staff/{person.id}"
-    post(client, url, {"roles": ["team_manager"], "team": str(team.id)})
+    post_form(client, url, {"roles": ["team_manager"], "team": str(team.id)})
     db.session.expire_all()
     assert db.session.get(User, person.id).role_keys == {"team_manager"}
     [change] = audited("update", "user", person.id)
     assert change.detail["from"]["roles"] == ["recruitment_officer"]
     assert change.detail["to"] == {"roles": ["team_manager"], "team": team.id}
     # An administrator cannot remove their own administrator role.
-    refused = post(client, f"/staff/admin/staff/{admin.id}", {"roles": ["team_manager"]})
+    refused = post_form(client, f"/staff/admin/staff/{admin.id}", {"roles": ["team_manager"]})
     assert "cannot remove your own administrator role" in refused.get_data(as_text=True)
 
 
@@ -100,13 +94,11 @@ def test_deactivating_an_account_ends_its_sessions_at_once(app):
     assert theirs.get("/staff/my-work").status_code == 200
     client = isolated_client(app)
     sign_in(client, admin)
-    post(client, f"/staff/admin/staff/{person.id}/deactivate", {},
-         page=f"/staff/admin/staff/{person.id}")
+    post_form(client, f"/staff/admin/staff/{person.id}/deactivate", {},
+              page=f"/staff/admin/staff/{person.id}")
     assert theirs.get("/staff/my-work").headers["Location"].startswith("/staff/sign-in")
     assert audited("update", "user", person.id)[0].detail == {"active": False}
-    refused = post(isolated_client(app), "/staff/sign-in",
-                   {"email": person.email, "password": "correct horse battery"})
-    assert refused.status_code == 200
+    sign_in(isolated_client(app), person, expect=200)  # refused
 
 
 def test_only_administrators_manage_staff(app):
@@ -121,11 +113,11 @@ def test_retention_periods_cannot_go_below_the_law(app):
     sign_in(client, admin)
     page = client.get("/staff/admin/settings").get_data(as_text=True)
     assert "Keep an approved carer" in page and "[V] minimum" in page
-    response = post(client, "/staff/admin/settings",
-                    all_settings(retention_approved_carer_years=5))
+    response = post_form(client, "/staff/admin/settings",
+                         all_settings(retention_approved_carer_years=5))
     assert "must be between 10 and 1000" in response.get_data(as_text=True)
-    response = post(client, "/staff/admin/settings",
-                    all_settings(retention_approved_carer_years=15, team_read_access=False))
+    response = post_form(client, "/staff/admin/settings",
+                         all_settings(retention_approved_carer_years=15, team_read_access=False))
     assert response.status_code == 302
     settings = load_settings()
     assert settings["retention_approved_carer_years"] == 15

@@ -13,8 +13,8 @@ from carers.extensions import db
 from carers.scheduler.jobs import job
 from carers.scheduler.models import JobRun
 from carers.scheduler.runner import run_job
-from carers.settings.models import AgencySetting
-from tests.factories import isolated_client
+from tests.factories import make_draft, set_setting
+from tests.helpers import isolated_client
 from tests.http.journey import CONTACT
 
 
@@ -61,10 +61,8 @@ def test_unsent_drafts_are_deleted_after_the_agencys_period(app, forms):
     forms.submit("/enquiry/contact", CONTACT)
     other = isolated_client(app)
     other.get("/enquiry/contact")
-    [old, recent] = [EnquiryDraft(id="old", answers={}, raw={}),
-                     EnquiryDraft(id="recent", answers={}, raw={})]
-    db.session.add_all([old, recent])
-    db.session.commit()
+    make_draft("old")
+    make_draft("recent")
     now = utcnow()
     db.session.execute(EnquiryDraft.__table__.update().where(EnquiryDraft.id == "old")
                        .values(updated_at=now - timedelta(days=31)))
@@ -78,8 +76,7 @@ def test_unsent_drafts_are_deleted_after_the_agencys_period(app, forms):
     assert "recent" in {d.id for d in drafts()}
 
     # The agency shortens the period: the 29-day-old draft goes too; today's stays.
-    db.session.add(AgencySetting(key="enquiry_draft_days", value=7))
-    db.session.commit()
+    set_setting("enquiry_draft_days", 7)
     run_job(job("enquiry_drafts"), now)
     left = drafts()
     assert "recent" not in {d.id for d in left} and len(left) == 1
@@ -88,7 +85,7 @@ def test_unsent_drafts_are_deleted_after_the_agencys_period(app, forms):
 
 
 def test_a_body_that_is_not_utf8_gets_a_clear_error_and_keeps_the_other_answers(client):
-    from tests.conftest import csrf_token
+    from tests.helpers import csrf_token
     from tests.http.journey import ABOUT_YOU
 
     token = csrf_token(client.get("/enquiry/about-you").get_data(as_text=True))

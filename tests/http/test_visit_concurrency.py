@@ -14,8 +14,9 @@ from werkzeug.serving import make_server
 from carers import create_app
 from carers.extensions import db
 from carers.visits.models import Visit
-from tests.conftest import csrf_token, free_port
+from tests.conftest import free_port
 from tests.factories import PASSWORD, make_household
+from tests.helpers import csrf_token
 from tests.http.visit_data import visit_case
 
 PEOPLE = 6  # booking at the same moment
@@ -103,11 +104,11 @@ def test_on_postgresql_the_database_itself_refuses_one_worker_in_two_overlapping
 
     from carers.visits.models import visit_worker
     from carers.visits.operations import cancel_visit
-    from tests.http.visit_data import book
+    from tests.factories import make_visit
 
     team, worker, household = visit_case()
-    first = book(household, worker, date(2030, 6, 4), time(10, 0), minutes=60)
-    on_purpose = book(household, worker, date(2030, 6, 4), time(10, 30), accept_clashes=True)
+    first = make_visit(household, worker, date(2030, 6, 4), time(10, 0), minutes=60)
+    on_purpose = make_visit(household, worker, date(2030, 6, 4), time(10, 30), accept_clashes=True)
     rows = dict(db.session.execute(
         select(visit_worker.c.visit_id, visit_worker.c.blocks)).all())
     assert rows == {first.id: True, on_purpose.id: False}
@@ -119,6 +120,6 @@ def test_on_postgresql_the_database_itself_refuses_one_worker_in_two_overlapping
     cancel_visit(first, worker, "Moved")
     assert not db.session.scalar(select(visit_worker.c.blocks).where(
         visit_worker.c.visit_id == first.id))
-    later = book(household, worker, date(2030, 6, 4), time(10, 0), minutes=30)
+    later = make_visit(household, worker, date(2030, 6, 4), time(10, 0), minutes=30)
     assert db.session.scalar(select(visit_worker.c.blocks).where(
         visit_worker.c.visit_id == later.id))

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from carers.notifications.dispatch import send_due
 from carers.visits.operations import book_visit, cancel_visit, rearrange_visit
-from tests.http.visit_data import details, visit_case
+from tests.factories import visit_details
+from tests.http.visit_data import visit_case
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -45,7 +46,7 @@ def test_invitation_update_and_cancellation_reach_the_household_with_calendar_fi
         app, mailbox):
     _, worker, household = visit_case()
     with time_machine.travel(NOW, tick=False):
-        visit = book_visit(household, worker, details(
+        visit = book_visit(household, worker, visit_details(
             date(2027, 3, 29), time(10, 0), [worker], kind="initial_home_visit"))
         invited = deliver(mailbox, "shah.family@example.com")
         assert len(invited) == 1
@@ -73,8 +74,8 @@ def test_invitation_update_and_cancellation_reach_the_household_with_calendar_fi
         assert {a.params["RSVP"][0] for a in event.attendee_list} == {"TRUE"}
         assert event.status.value == "CONFIRMED"
 
-        rearrange_visit(visit, worker, details(date(2027, 11, 1), time(10, 0), [worker],
-                                               kind="initial_home_visit"))
+        rearrange_visit(visit, worker, visit_details(date(2027, 11, 1), time(10, 0), [worker],
+                                                     kind="initial_home_visit"))
         moved = deliver(mailbox, "shah.family@example.com")[1:]
         assert len(moved) == 1
         assert "rearranged" in moved[0]["Subject"]
@@ -111,7 +112,7 @@ def test_a_household_without_an_email_address_is_not_emailed(app, mailbox):
 
     db.session.commit()
     with time_machine.travel(NOW, tick=False):
-        book_visit(household, worker, details(date(2027, 3, 10), time(10, 0), [worker]))
+        book_visit(household, worker, visit_details(date(2027, 3, 10), time(10, 0), [worker]))
         send_due(limit=100)
     assert [m["To"] for m in mailbox.messages] == [worker.email]
 
@@ -119,9 +120,9 @@ def test_a_household_without_an_email_address_is_not_emailed(app, mailbox):
 def test_an_online_visit_carries_its_link(app, mailbox):
     _, worker, household = visit_case()
     with time_machine.travel(NOW, tick=False):
-        book_visit(household, worker, details(date(2027, 3, 10), time(10, 0), [worker],
-                                              place="online",
-                                              meeting_link="https://meet.example.com/abc"))
+        book_visit(household, worker, visit_details(date(2027, 3, 10), time(10, 0), [worker],
+                                                    place="online",
+                                                    meeting_link="https://meet.example.com/abc"))
         message = deliver(mailbox, worker.email)[0]
     _, cal, _ = calendar_of(message)
     assert cal.vevent.location.value == "https://meet.example.com/abc"
@@ -137,7 +138,7 @@ def test_message_ids_are_unique_to_each_message_and_the_same_on_every_retry(app,
     _, worker, household = visit_case()
     app.config["PUBLIC_BASE_URL"] = "https://fostering.example.gov.uk"
     with time_machine.travel(NOW, tick=False):
-        book_visit(household, worker, details(date(2027, 3, 29), time(10, 0), [worker]))
+        book_visit(household, worker, visit_details(date(2027, 3, 29), time(10, 0), [worker]))
         send_due(limit=100)
     ids = [m["Message-ID"] for m in mailbox.messages]
     assert len(ids) == 2 and len(set(ids)) == 2

@@ -14,15 +14,9 @@ from carers.extensions import db
 from carers.notifications.models import OutboxMessage
 from carers.visits.models import CalendarFeed, Visit
 from carers.visits.rules import week_start
-from tests.factories import (
-    csrf_token,
-    isolated_client,
-    make_household,
-    make_staff,
-    make_team,
-    sign_in,
-)
-from tests.http.visit_data import book, visit_case
+from tests.factories import make_household, make_staff, make_team, make_visit
+from tests.helpers import isolated_client, post_form, sign_in
+from tests.http.visit_data import visit_case
 
 
 def next_weekday(weekday: int, weeks: int = 1) -> date:
@@ -37,13 +31,6 @@ def booking(when: date, start="10:00", **extra) -> dict:
             "notes": ""}
     data.update(extra)
     return data
-
-
-def post(client, url, data):
-    page = client.get(url)
-    assert page.status_code == 200, page.status_code
-    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)),
-                                  **data})
 
 
 def errors(response) -> list[str]:
@@ -68,8 +55,9 @@ def test_booking_shows_errors_then_books_and_invites(client, case):
     assert page.status_code == 200
     assert "12 Chapel Street" in page.get_data(as_text=True)
 
-    response = post(client, url, {"kind": "", "day": ["31", "2", "2027"], "start_time": "25:00",
-                                  "duration": "lots", "place": "online", "meeting_link": ""})
+    response = post_form(client, url, {"kind": "", "day": ["31", "2", "2027"],
+                                       "start_time": "25:00", "duration": "lots",
+                                       "place": "online", "meeting_link": ""})
     assert response.status_code == 200
     found = errors(response)
     assert "Select the type of visit" in found
@@ -81,7 +69,7 @@ def test_booking_shows_errors_then_books_and_invites(client, case):
     assert "<title>Error:" in response.get_data(as_text=True)
 
     when = next_weekday(0)
-    response = post(client, url, booking(when, "2:30pm", workers=[str(worker.id)]))
+    response = post_form(client, url, booking(when, "2:30pm", workers=[str(worker.id)]))
     assert response.status_code == 302
     visit = db.session.scalar(select(Visit).where(Visit.household_id == household.id))
     assert visit.status == "booked"
@@ -100,7 +88,7 @@ def test_booking_shows_errors_then_books_and_invites(client, case):
 def test_a_time_the_clocks_skip_is_refused(client, case):
     _, worker, household = case
     url = f"/staff/cases/{household.reference}/visits/new"
-    response = post(client, url, booking(date(2030, 3, 31), "01:30", workers=[str(worker.id)]))
+    response = post_form(client, url, booking(date(2030, 3, 31), "01:30", workers=[str(worker.id)]))
     assert response.status_code == 200
     assert any("clocks go forward" in e for e in errors(response))
 
@@ -110,9 +98,9 @@ def test_a_clash_must_be_confirmed(client, case):
     when = next_weekday(2)
     other = make_household("mainstream", "stage1", team=case[0], workers=[worker],
                            name="The Okafor family", address="3 Mill Lane")
-    book(other, worker, when, time(10, 30))
+    make_visit(other, worker, when, time(10, 30))
     url = f"/staff/cases/{household.reference}/visits/new"
-    response = post(client, url, booking(when, "10:00", workers=[str(worker.id)]))
+    response = post_form(client, url, booking(when, "10:00", workers=[str(worker.id)]))
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "This clashes with another visit" in html
@@ -120,28 +108,28 @@ def test_a_clash_must_be_confirmed(client, case):
     assert any("confirm the clash" in e for e in errors(response))
     assert db.session.scalar(select(func.count(Visit.id))) == 1
 
-    response = post(client, url, booking(when, "10:00", workers=[str(worker.id)],
-                                         confirm_clash="y"))
+    response = post_form(client, url, booking(when, "10:00", workers=[str(worker.id)],
+                                              confirm_clash="y"))
     assert response.status_code == 302
     assert db.session.scalar(select(func.count(Visit.id))) == 2
 
     # Back to back is not a clash.
-    response = post(client, url, booking(when, "12:00", duration="60",
-                                         workers=[str(worker.id)]))
+    response = post_form(client, url, booking(when, "12:00", duration="60",
+                                              workers=[str(worker.id)]))
     assert response.status_code == 302
 
 
 def test_rearrange_cancel_and_write_up(client, case):
     _, worker, household = case
-    visit = book(household, worker, next_weekday(1), time(10, 0))
+    visit = make_visit(household, worker, next_weekday(1), time(10, 0))
     url = f"/staff/visits/{visit.id}/rearrange"
     page = client.get(url).get_data(as_text=True)
     assert 'value="10:00"' in page
     html = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', html).group(1)
     new_day = next_weekday(3)
-    response = post(client, url, booking(new_day, "11:15", workers=[str(worker.id)],
-                                         version=version))
+    response = post_form(client, url, booking(new_day, "11:15", workers=[str(worker.id)],
+                                              version=version))
     assert response.status_code == 302
     db.session.expire_all()
     visit = db.session.get(Visit, visit.id)
@@ -153,10 +141,10 @@ def test_rearrange_cancel_and_write_up(client, case):
     response = client.get(f"/staff/visits/{visit.id}/write-up")
     assert response.status_code == 302
 
-    response = post(client, f"/staff/visits/{visit.id}/cancel", {"reason": "",
-                                                                  "version": str(visit.version)})
+    response = post_form(client, f"/staff/visits/{visit.id}/cancel",
+                         {"reason": "", "version": str(visit.version)})
     assert errors(response) == ["Enter why the visit is cancelled"]
-    response = post(client, f"/staff/visits/{visit.id}/cancel", {
+    response = post_form(client, f"/staff/visits/{visit.id}/cancel", {
         "reason": "The applicant is in hospital", "version": str(visit.version)})
     assert response.status_code == 302
     db.session.expire_all()
@@ -164,8 +152,8 @@ def test_rearrange_cancel_and_write_up(client, case):
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
         OutboxMessage.subject.like("Cancelled%"))) == 2
 
-    past = book(household, worker, today() - timedelta(days=2), time(10, 0))
-    response = post(client, f"/staff/visits/{past.id}/write-up", {
+    past = make_visit(household, worker, today() - timedelta(days=2), time(10, 0))
+    response = post_form(client, f"/staff/visits/{past.id}/write-up", {
         "outcome": "took_place", "write_up": "Saw both applicants and the bedroom.",
         "version": str(past.version)})
     assert response.status_code == 302
@@ -177,10 +165,10 @@ def test_rearrange_cancel_and_write_up(client, case):
 
 def test_a_stale_rearrange_is_refused(client, case):
     _, worker, household = case
-    visit = book(household, worker, next_weekday(1), time(10, 0))
-    response = post(client, f"/staff/visits/{visit.id}/rearrange",
-                    booking(next_weekday(2), "10:00", workers=[str(worker.id)],
-                            version=str(visit.version - 1 or 99)))
+    visit = make_visit(household, worker, next_weekday(1), time(10, 0))
+    response = post_form(client, f"/staff/visits/{visit.id}/rearrange",
+                         booking(next_weekday(2), "10:00", workers=[str(worker.id)],
+                                 version=str(visit.version - 1 or 99)))
     # Nothing is saved, and the form comes back with what was typed and why.
     assert response.status_code == 409
     assert errors(response) == ["This visit changed since you opened it, so nothing was saved. "
@@ -195,12 +183,12 @@ def test_a_stale_rearrange_is_refused(client, case):
 
 def test_a_second_write_up_at_the_same_moment_keeps_its_text(client, case):
     _, worker, household = case
-    past = book(household, worker, today() - timedelta(days=2), time(10, 0))
+    past = make_visit(household, worker, today() - timedelta(days=2), time(10, 0))
     opened_at = str(past.version)
-    first = post(client, f"/staff/visits/{past.id}/write-up", {
+    first = post_form(client, f"/staff/visits/{past.id}/write-up", {
         "outcome": "took_place", "write_up": "Saw both applicants.", "version": opened_at})
     assert first.status_code == 302
-    second = post(client, f"/staff/visits/{past.id}/write-up", {
+    second = post_form(client, f"/staff/visits/{past.id}/write-up", {
         "outcome": "took_place", "write_up": "A long account of the bedroom and the garden.",
         "version": opened_at})
     assert second.status_code == 409
@@ -212,8 +200,8 @@ def test_a_second_write_up_at_the_same_moment_keeps_its_text(client, case):
 
 def test_the_diary_shows_the_week_in_london_time(client, case):
     _, worker, household = case
-    book(household, worker, date(2027, 3, 29), time(10, 0))
-    book(household, worker, date(2027, 3, 28), time(15, 0))
+    make_visit(household, worker, date(2027, 3, 29), time(10, 0))
+    make_visit(household, worker, date(2027, 3, 28), time(15, 0))
     html = client.get("/staff/diary?week=2027-03-31").get_data(as_text=True)
     assert "week of 29 March 2027" in html
     assert "10:00am to 11:30am" in html
@@ -231,7 +219,7 @@ def test_the_diary_shows_the_week_in_london_time(client, case):
 
 def test_staff_outside_the_team_cannot_see_or_book(client, app):
     team, worker, household = visit_case()
-    visit = book(household, worker, next_weekday(1), time(10, 0))
+    visit = make_visit(household, worker, next_weekday(1), time(10, 0))
     outsider = make_staff("assessing_social_worker", team=make_team())
     sign_in(client, outsider)
     for url in (f"/staff/cases/{household.reference}/visits",
@@ -244,7 +232,7 @@ def test_staff_outside_the_team_cannot_see_or_book(client, app):
 
 def test_a_team_colleague_can_read_but_not_change(client, app):
     team, worker, household = visit_case()
-    visit = book(household, worker, next_weekday(1), time(10, 0))
+    visit = make_visit(household, worker, next_weekday(1), time(10, 0))
     colleague = make_staff("assessing_social_worker", team=team)
     sign_in(client, colleague)
     assert client.get(f"/staff/cases/{household.reference}/visits").status_code == 200
@@ -261,8 +249,8 @@ def test_signed_out_people_are_sent_to_sign_in(client, app):
 
 def test_the_calendar_feed_can_be_made_read_and_revoked(client, case):
     _, worker, household = case
-    book(household, worker, next_weekday(1), time(10, 0))
-    response = post(client, "/staff/calendar-feed", {})
+    make_visit(household, worker, next_weekday(1), time(10, 0))
+    response = post_form(client, "/staff/calendar-feed", {})
     html = response.get_data(as_text=True)
     address = re.search(r'id="feed-address" type="text" readonly value="([^"]+)"', html).group(1)
     path = address.split("://", 1)[1].split("/", 1)[1]
@@ -305,7 +293,7 @@ def test_bad_input_never_gives_a_500(client, case, field, value):
     data = booking(next_weekday(1), workers=[str(worker.id)], place="online",
                    meeting_link="https://meet.example.com/x")
     data[field] = value
-    response = post(client, f"/staff/cases/{household.reference}/visits/new", data)
+    response = post_form(client, f"/staff/cases/{household.reference}/visits/new", data)
     assert response.status_code == 200
     assert errors(response)
 
@@ -323,8 +311,8 @@ def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(a
             other = make_household("mainstream", "stage2", team=team, workers=[worker],
                                    address=f"{i} High Street")
             for h in (household, other):
-                book(h, worker, monday + timedelta(days=i % 5), time(8 + i % 9, 0),
-                     minutes=30, accept_clashes=True)
+                make_visit(h, worker, monday + timedelta(days=i % 5), time(8 + i % 9, 0),
+                           minutes=30, accept_clashes=True)
 
     def statements(url):
         client.get(url)
@@ -345,7 +333,7 @@ def test_the_diary_and_the_visits_list_use_the_same_queries_for_3_or_30_visits(a
 def test_a_team_manager_sees_a_workers_diary_and_others_cannot(client, app):
     team, worker, household = visit_case()
     when = next_weekday(1)
-    book(household, worker, when, time(10, 0))
+    make_visit(household, worker, when, time(10, 0))
     week = week_start(when).isoformat()
     manager = make_staff("team_manager", team=team)
     sign_in(client, manager)
@@ -366,7 +354,7 @@ def test_a_team_manager_sees_a_workers_diary_and_others_cannot(client, app):
 def test_booking_says_the_invitations_are_on_their_way_not_already_sent(client, case):
     _, worker, household = case
     url = f"/staff/cases/{household.reference}/visits/new"
-    response = post(client, url, booking(next_weekday(0), "10:00", workers=[str(worker.id)]))
+    response = post_form(client, url, booking(next_weekday(0), "10:00", workers=[str(worker.id)]))
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Invitations will be sent to everyone attending" in html
     assert "has been sent" not in html
@@ -375,7 +363,7 @@ def test_booking_says_the_invitations_are_on_their_way_not_already_sent(client, 
 
 def test_whoever_may_see_a_visit_can_download_it_as_a_calendar_file(client, app):
     team, worker, household = visit_case()
-    visit = book(household, worker, date(2030, 6, 3), time(10, 0))
+    visit = make_visit(household, worker, date(2030, 6, 3), time(10, 0))
     colleague = make_staff("assessing_social_worker", team=team)
     sign_in(client, colleague)
     page = client.get(f"/staff/visits/{visit.id}").get_data(as_text=True)
@@ -402,7 +390,7 @@ def test_a_time_that_happens_twice_asks_which_and_keeps_what_was_typed(client, c
     url = f"/staff/cases/{household.reference}/visits/new"
     data = booking(date(2030, 10, 27), "01:30", duration="60", workers=[str(worker.id)],
                    notes="Night-time visit")
-    response = post(client, url, data)
+    response = post_form(client, url, data)
     assert response.status_code == 200
     assert any("01:30 happens twice" in e for e in errors(response))
     html = response.get_data(as_text=True)
@@ -410,7 +398,7 @@ def test_a_time_that_happens_twice_asks_which_and_keeps_what_was_typed(client, c
     assert 'value="01:30"' in html and "Night-time visit" in html
     assert db.session.scalar(select(func.count(Visit.id))) == 0
 
-    response = post(client, url, {**data, "which_time": "second"})
+    response = post_form(client, url, {**data, "which_time": "second"})
     assert response.status_code == 302
     visit = db.session.scalar(select(Visit))
     assert visit.starts_at_utc == datetime(2030, 10, 27, 1, 30, tzinfo=UTC)  # 01:30 GMT
@@ -426,8 +414,8 @@ def test_a_time_that_happens_twice_asks_which_and_keeps_what_was_typed(client, c
 def test_the_first_0130_for_an_hour_ends_at_the_second_not_1_30_to_1_30(client, case):
     _, worker, household = case
     url = f"/staff/cases/{household.reference}/visits/new"
-    response = post(client, url, booking(date(2030, 10, 27), "1:30am", duration="60",
-                                         workers=[str(worker.id)], which_time="first"))
+    response = post_form(client, url, booking(date(2030, 10, 27), "1:30am", duration="60",
+                                              workers=[str(worker.id)], which_time="first"))
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1:30am BST to 1:30am GMT" in page

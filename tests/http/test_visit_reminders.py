@@ -14,7 +14,8 @@ from carers.settings.operations import save_settings
 from carers.settings.registry import load_settings
 from carers.visits.models import Visit
 from carers.visits.operations import cancel_visit, rearrange_visit, send_visit_reminders
-from tests.http.visit_data import at_london, book, details, visit_case
+from tests.factories import make_visit, visit_details
+from tests.http.visit_data import at_london, visit_case
 
 BOOKED_AT = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -32,7 +33,7 @@ def utc(visit: Visit) -> datetime:
 def test_a_reminder_is_queued_once_24_hours_before_to_the_household_and_the_worker(app):
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        visit = book(household, worker, date(2027, 3, 10), time(10, 0))
+        visit = make_visit(household, worker, date(2027, 3, 10), time(10, 0))
     due = datetime(2027, 3, 9, 10, 0, tzinfo=UTC)  # GMT: London 10:00 is 10:00 UTC
 
     assert send_visit_reminders(due - timedelta(minutes=1))["reminded"] == 0
@@ -59,7 +60,7 @@ def test_the_claim_lets_only_one_sweep_send(app):
     """The second of two sweeps that saw the same due visit finds it already claimed."""
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        visit = book(household, worker, date(2027, 3, 10), time(10, 0))
+        visit = make_visit(household, worker, date(2027, 3, 10), time(10, 0))
     now = datetime(2027, 3, 9, 12, 0, tzinfo=UTC)
     from sqlalchemy import update
 
@@ -73,7 +74,7 @@ def test_the_claim_lets_only_one_sweep_send(app):
 def test_no_reminder_for_a_cancelled_visit(app):
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        visit = book(household, worker, date(2027, 3, 10), time(10, 0))
+        visit = make_visit(household, worker, date(2027, 3, 10), time(10, 0))
         cancel_visit(visit, worker, "The family are unwell")
     for now in (datetime(2027, 3, 9, 10, 0, tzinfo=UTC), datetime(2027, 3, 10, 9, 0, tzinfo=UTC)):
         assert send_visit_reminders(now)["reminded"] == 0
@@ -83,8 +84,8 @@ def test_no_reminder_for_a_cancelled_visit(app):
 def test_a_rearranged_visit_is_reminded_at_its_new_time_only(app):
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        visit = book(household, worker, date(2027, 3, 10), time(10, 0))
-        rearrange_visit(visit, worker, details(date(2027, 3, 12), time(14, 30), [worker]))
+        visit = make_visit(household, worker, date(2027, 3, 10), time(10, 0))
+        rearrange_visit(visit, worker, visit_details(date(2027, 3, 12), time(14, 30), [worker]))
     old_due = datetime(2027, 3, 9, 10, 0, tzinfo=UTC)
     new_due = datetime(2027, 3, 11, 14, 30, tzinfo=UTC)
     assert send_visit_reminders(old_due)["reminded"] == 0
@@ -101,11 +102,11 @@ def test_a_rearranged_visit_is_reminded_at_its_new_time_only(app):
 def test_a_visit_rearranged_after_its_reminder_is_reminded_again_for_the_new_time(app):
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        visit = book(household, worker, date(2027, 3, 10), time(10, 0))
+        visit = make_visit(household, worker, date(2027, 3, 10), time(10, 0))
     assert send_visit_reminders(datetime(2027, 3, 9, 10, 0, tzinfo=UTC))["reminded"] == 1
     with time_machine.travel(datetime(2027, 3, 9, 11, 0, tzinfo=UTC), tick=False):
         rearrange_visit(db.session.get(Visit, visit.id), worker,
-                        details(date(2027, 3, 17), time(10, 0), [worker]))
+                        visit_details(date(2027, 3, 17), time(10, 0), [worker]))
     assert send_visit_reminders(datetime(2027, 3, 10, 9, 0, tzinfo=UTC))["reminded"] == 0
     assert send_visit_reminders(datetime(2027, 3, 16, 10, 0, tzinfo=UTC))["reminded"] == 1
     subjects = [m.subject for m in reminders()]
@@ -116,7 +117,7 @@ def test_a_visit_rearranged_after_its_reminder_is_reminded_again_for_the_new_tim
 def test_no_reminder_once_the_visit_has_started(app):
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        book(household, worker, date(2027, 3, 10), time(10, 0))
+        make_visit(household, worker, date(2027, 3, 10), time(10, 0))
     assert send_visit_reminders(datetime(2027, 3, 10, 10, 0, tzinfo=UTC))["reminded"] == 0
 
 
@@ -125,7 +126,7 @@ def test_the_reminder_period_is_an_agency_setting(app):
     save_settings({**load_settings(), "visit_reminder_hours": 48}, worker)
     db.session.commit()
     with time_machine.travel(BOOKED_AT, tick=False):
-        book(household, worker, date(2027, 3, 10), time(10, 0))
+        make_visit(household, worker, date(2027, 3, 10), time(10, 0))
     assert send_visit_reminders(datetime(2027, 3, 8, 9, 59, tzinfo=UTC))["reminded"] == 0
     assert send_visit_reminders(datetime(2027, 3, 8, 10, 0, tzinfo=UTC))["reminded"] == 1
 
@@ -135,8 +136,8 @@ def test_london_times_are_right_across_the_march_clock_change(app):
     and its reminder, 24 hours before, is 10:00 on the Sunday (British Summer Time)."""
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
-        visit = book(household, worker, date(2027, 3, 29), time(10, 0))
-        before = book(household, worker, date(2027, 3, 26), time(10, 0), minutes=60)
+        visit = make_visit(household, worker, date(2027, 3, 29), time(10, 0))
+        before = make_visit(household, worker, date(2027, 3, 26), time(10, 0), minutes=60)
     assert utc(visit) == datetime(2027, 3, 29, 9, 0, tzinfo=UTC)
     assert utc(before) == datetime(2027, 3, 26, 10, 0, tzinfo=UTC)
     assert send_visit_reminders(datetime(2027, 3, 25, 9, 59, tzinfo=UTC))["reminded"] == 0
@@ -154,8 +155,8 @@ def test_london_times_are_right_across_the_october_clock_change(app):
     """Clocks go back on Sunday 31 October 2027: 10:00 on the Monday after is 10:00 UTC."""
     _, worker, household = visit_case()
     with time_machine.travel(datetime(2027, 10, 1, 9, 0, tzinfo=UTC), tick=False):
-        visit = book(household, worker, date(2027, 11, 1), time(10, 0))
-        before = book(household, worker, date(2027, 10, 29), time(10, 0), minutes=60)
+        visit = make_visit(household, worker, date(2027, 11, 1), time(10, 0))
+        before = make_visit(household, worker, date(2027, 10, 29), time(10, 0), minutes=60)
     assert utc(visit) == datetime(2027, 11, 1, 10, 0, tzinfo=UTC)
     assert utc(before) == datetime(2027, 10, 29, 9, 0, tzinfo=UTC)
     assert send_visit_reminders(datetime(2027, 10, 28, 9, 0, tzinfo=UTC))["reminded"] == 1
@@ -178,8 +179,8 @@ def test_two_sweeps_at_once_remind_each_visit_once(app, app_config):
     _, worker, household = visit_case()
     with time_machine.travel(BOOKED_AT, tick=False):
         for slot in range(20):  # 9:00 to 18:30 on one day, every half hour
-            book(household, worker, date(2027, 3, 10), time(9 + slot // 2, 30 * (slot % 2)),
-                 minutes=30)
+            make_visit(household, worker, date(2027, 3, 10), time(9 + slot // 2, 30 * (slot % 2)),
+                       minutes=30)
     now = datetime(2027, 3, 9, 20, 0, tzinfo=UTC)
     db.session.commit()
 

@@ -3,8 +3,6 @@
 from datetime import date, time
 
 from carers.core.dates import LONDON
-from carers.visits.operations import VisitDetails, book_visit
-from carers.visits.rules import local_start
 from tests.factories import make_household, make_staff, make_team
 
 
@@ -15,17 +13,6 @@ def visit_case(worker_role="assessing_social_worker"):
                                name="Priya and Sam Shah", email="shah.family@example.com",
                                address="12 Chapel Street, Northmoor", postcode="NM1 2AB")
     return team, worker, household
-
-
-def details(day: date, at: time, workers, minutes=90, place="home", kind="assessment_session",
-            **extra) -> VisitDetails:
-    return VisitDetails(kind=kind, starts_at=local_start(day, at), duration_minutes=minutes,
-                        place=place, workers=list(workers), **extra)
-
-
-def book(household, worker, day: date, at: time, accept_clashes=False, **extra):
-    return book_visit(household, worker, details(day, at, [worker], **extra),
-                      accept_clashes=accept_clashes)
 
 
 def at_london(day: date, at: time):

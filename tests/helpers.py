@@ -1,0 +1,102 @@
+"""Talking to the app over HTTP the way a browser does: a test client whose requests each run
+in a context of their own, the CSRF token of a page, forms posted with it, and staff sign in.
+
+Test data (staff, cases, panel meetings and the rest) is made by ``tests/factories.py``."""
+
+from __future__ import annotations
+
+import contextvars
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from carers.auth.models import User
+from tests.factories import PASSWORD
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                   r'type="hidden" name="csrf_token" value="([^"]+)"')
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs as it would on a server: in a fresh context,
+    so Flask pushes a new application context for it, with its own ``g`` and its own
+    database session, and removes them when the request ends.
+
+    The ``app`` fixture keeps an application context pushed for the whole test (so the test
+    can use ``db.session``), and Flask's plain test client would reuse it: requests would
+    then share the test's session and identity map, and ``g`` (where Flask-Login keeps the
+    signed-in user and Flask-WTF the CSRF token), with the test and with each other. That
+    hides bugs production would show, such as an object changed in one request being read
+    stale in the next. Running the request in an empty ``contextvars`` context is the same
+    as the test holding no context while it makes the request."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def isolated_client(app: Flask) -> IsolatedClient:
+    """Another browser: its own cookies, and its own context per request."""
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+def html_of(response: TestResponse) -> str:
+    return response.get_data(as_text=True)
+
+
+def assert_in_service_style(html: str) -> None:
+    """The page is in the service's own layout (header, footer, the agency's name and the
+    stylesheet), not a bare error page."""
+    assert 'class="govuk-template__header"' in html and 'class="govuk-footer"' in html
+    assert "Northmoor Council Fostering" in html and "/assets/application.css" in html
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = _CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client: FlaskClient, url: str, data: dict, *, page: str | None = None,
+              follow: bool = False) -> TestResponse:
+    """Post ``data`` to ``url`` as a browser would: open the form's page (``url`` itself
+    unless ``page`` is given) for its CSRF token first."""
+    opened = client.get(page or url)
+    assert opened.status_code == 200, f"GET {page or url} gave {opened.status_code}"
+    fields = {"csrf_token": csrf_token(html_of(opened)), **data}
+    return client.post(url, data=fields, follow_redirects=follow)
+
+
+class Browserless:
+    """``post_form`` bound to one client (the ``forms`` fixture)."""
+
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def submit(self, url, data, follow=False, from_page=None) -> TestResponse:
+        return post_form(self.client, url, data, page=from_page, follow=follow)
+
+
+def sign_in(client: FlaskClient, user: User | str, password: str = PASSWORD, *,
+            next_: str | None = None, expect: int | None = 302) -> TestResponse:
+    """Send the sign-in form for ``user`` (a User or an email address) on ``client``.
+
+    By default asserts it worked (a redirect: into the service, or on to the code step for
+    staff with two-step sign in); ``expect`` sets another status, or ``None`` to check
+    nothing. ``next_`` is the page asked for before signing in."""
+    email = user if isinstance(user, str) else user.email
+    url = "/staff/sign-in" + (f"?next={next_}" if next_ is not None else "")
+    response = post_form(client, url, {"email": email, "password": password})
+    if expect is not None:
+        assert response.status_code == expect, (
+            f"signing in {email} gave {response.status_code}, not {expect}")
+    return response
+
+
+def client_for(app: Flask, user: User | str, password: str = PASSWORD) -> IsolatedClient:
+    """A browser of its own with ``user`` signed in."""
+    client = isolated_client(app)
+    sign_in(client, user, password)
+    return client
