@@ -11,8 +11,8 @@ from markupsafe import escape
 from carers.cases.models import CaseEvent
 from carers.core.changes import CHANGED_MESSAGE
 from carers.core.dates import LONDON
-from tests.factories import csrf_token, isolated_client, make_household, make_staff, make_team
-from tests.factories import sign_in as sign_in_as
+from tests.factories import make_household, make_staff, make_team
+from tests.helpers import csrf_token, isolated_client, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def team():
 
 def client_for(app, user):
     client = isolated_client(app)
-    sign_in_as(client, user)
+    sign_in(client, user)
     return client
 
 

@@ -18,8 +18,8 @@ from carers.notifications.models import OutboxMessage
 from carers.panel.models import PanelDecision
 from carers.pipeline import Stage
 from carers.settings.operations import save_settings
-from tests.conftest import csrf_token
-from tests.factories import isolated_client, make_household, make_staff, sign_in
+from tests.factories import make_household, make_staff
+from tests.helpers import csrf_token, isolated_client, sign_in
 from tests.http.journey import complete_journey
 
 CHANGED = {
