@@ -81,6 +81,7 @@ def _trust_proxies(app):
 
 def _register_models():
     # Imported for their side effect: SQLAlchemy and Alembic see every table.
+    from carers.applicants import models as _applicants  # noqa: F401
     from carers.audit import models as _audit  # noqa: F401
     from carers.auth import models as _auth  # noqa: F401
     from carers.cases import models as _cases  # noqa: F401
@@ -98,6 +99,9 @@ def _register_features(app):
     """Every feature's blueprint and the access rules for its routes, and the public pages."""
     from carers.administration import access as administration_access
     from carers.administration import views as administration_views
+    from carers.applicants import access as applicants_access
+    from carers.applicants import navigation as applicant_navigation
+    from carers.applicants import views as applicants_views
     from carers.auth import access as auth_access
     from carers.auth import navigation, policy
     from carers.auth import views as auth_views
@@ -137,6 +141,7 @@ def _register_features(app):
         ((pages.bp,), None),
         ((enquiry_views.bp, inbox.bp), enquiries_access),
         ((auth_views.bp,), auth_access),
+        ((applicants_views.bp,), applicants_access),
         ((cases_views.bp,), cases_access),
         ((administration_views.settings_bp, administration_views.audit_bp),
          administration_access),
@@ -155,6 +160,10 @@ def _register_features(app):
     # What checks and visits tell a case about moving on (cases cannot import them).
     cases_hooks.register_readiness(checks_ledger.readiness_facts)
     cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
+
+    # The applicants' navigation, in this order; the first is their home page.
+    applicants_views.init_app(app)
+    applicant_navigation.init_app(app, [])
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [

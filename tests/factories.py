@@ -22,6 +22,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import insert, select
 
+from carers.applicants.models import Applicant
 from carers.auth.models import User
 from carers.auth.operations import create_user
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task, Team, case_worker
@@ -183,6 +184,18 @@ def make_member(household: Household, name: str = "Sam Shah",
     household.members.append(member)
     db.session.commit()
     return member
+
+
+def make_applicant(household: Household, member: HouseholdMember | None = None, *,
+                   role: str = Applicant.APPLICANT, **fields) -> Applicant:
+    """An applicant's account for ``household`` (by default its first applicant member)."""
+    if member is None and role == Applicant.APPLICANT:
+        member = next((m for m in household.members if m.is_applicant), None)
+    unique = _unique()
+    fields = {"name": member.name if member is not None else f"Adult {unique}",
+              "email": f"applicant-{unique.lower()}@example.com", "invited_at": utcnow(), **fields}
+    applicant = Applicant(household_id=household.id, member=member, role=role, **fields)
+    return _saved(applicant)
 
 
 def make_event(household: Household, user: User | None = None, kind: str = CaseEvent.NOTE,

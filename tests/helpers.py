@@ -95,6 +95,28 @@ def sign_in(client: FlaskClient, user: User | str, password: str = PASSWORD, *,
     return response
 
 
+def sign_in_applicant(client: FlaskClient, applicant) -> None:
+    """Sign ``client`` in as ``applicant`` (an Applicant), as their emailed code would."""
+    from carers.applicants import sessions
+    from carers.extensions import db
+
+    with client.application.test_request_context():
+        from flask import session
+
+        sessions.start(db.session.merge(applicant))
+        db.session.commit()
+        token = session[sessions.COOKIE_KEY]
+    with client.session_transaction() as cookie:
+        cookie[sessions.COOKIE_KEY] = token
+
+
+def applicant_client(app: Flask, applicant) -> IsolatedClient:
+    """A browser of its own with ``applicant`` signed in."""
+    client = isolated_client(app)
+    sign_in_applicant(client, applicant)
+    return client
+
+
 def client_for(app: Flask, user: User | str, password: str = PASSWORD) -> IsolatedClient:
     """A browser of its own with ``user`` signed in."""
     client = isolated_client(app)

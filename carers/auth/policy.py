@@ -36,6 +36,9 @@ REFEREE = "referee"  # anyone holding a referee's single-use link (the view chec
 LINK = "link"  # anyone holding another single-use link (a staff invitation)
 SIGNED_IN = "signed_in"  # any signed-in account, whatever its roles
 STAFF = "staff"  # signed-in accounts holding one of the rule's roles
+# A signed-in applicant (carers.applicants): never a staff account, and staff are never one.
+# Their record rules take the applicant in place of the user.
+APPLICANT = "applicant"
 
 # The one record rule auth itself knows; features register theirs (see ``record_rule``).
 SELF = "self"  # the signed-in account's own settings
@@ -68,6 +71,10 @@ def link() -> Rule:
 
 def signed_in(*, before_second_factor: bool = False) -> Rule:
     return Rule(SIGNED_IN, record=SELF, before_second_factor=before_second_factor)
+
+
+def applicant(*, record: str | None = None) -> Rule:
+    return Rule(APPLICANT, record=record)
 
 
 def staff(*role_sets: Iterable[str], record: str | None = None) -> Rule:
@@ -135,7 +142,9 @@ def may_use(user, endpoint: str, view_args: dict | None = None) -> bool:
         return False
     if rule.audience in (PUBLIC, REFEREE, LINK):
         return True
-    if not user.is_authenticated:
+    if (rule.audience == APPLICANT) != bool(getattr(user, "is_applicant", False)):
+        return False  # applicants' pages are for applicants only, and only theirs
+    if rule.audience != APPLICANT and not user.is_authenticated:
         return False
     if rule.audience == STAFF and not user.has_role(*rule.roles):
         return False
@@ -144,6 +153,12 @@ def may_use(user, endpoint: str, view_args: dict | None = None) -> bool:
     except NotFound:  # no such record, or one hidden from this user (a panel meeting)
         return False
 
+
+# The signed-in applicant for this request, or None: set by carers.applicants, which sits
+# above auth. With nothing set, no one reaches an applicant's page.
+applicant_loader: Callable[[], object | None] | None = None
+# Where an applicant who is not signed in is sent (an endpoint taking ``next``).
+APPLICANT_SIGN_IN = "applicants.sign_in"
 
 # Called before each request by the pending-second-factor check (sign-in hardening): returns
 # a response to send instead, or None. Set by carers.auth.views.
@@ -160,6 +175,8 @@ def enforce():
         abort(403)  # a route nobody has written a policy for is open to no one
     if rule.audience in (PUBLIC, REFEREE, LINK):
         return None
+    if rule.audience == APPLICANT:
+        return _enforce_applicant(rule)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
     if second_factor_gate is not None:
@@ -169,6 +186,15 @@ def enforce():
     if rule.audience == STAFF and not current_user.has_role(*rule.roles):
         abort(403)
     if rule.record and not RECORD_RULES[rule.record](current_user, request.view_args or {}):
+        abort(403)
+    return None
+
+
+def _enforce_applicant(rule: Rule):
+    person = applicant_loader() if applicant_loader is not None else None
+    if person is None:
+        return redirect(url_for(APPLICANT_SIGN_IN, next=request.full_path.rstrip("?")))
+    if rule.record and not RECORD_RULES[rule.record](person, request.view_args or {}):
         abort(403)
     return None
 

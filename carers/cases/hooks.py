@@ -16,8 +16,14 @@ Readiness = Callable[[Any, date, Any], dict]
 # provider takes the household and returns (visit, label) pairs.
 InitialVisits = Callable[[Any], list[tuple[Any, str]]]
 
+# Sections of the staff case page that features above cases fill (the applicants'
+# invitations, their application, documents, messages): each provider takes (household,
+# user) and returns a (template name, context) pair to include, or None for nothing.
+CaseSection = Callable[[Any, Any], tuple[str, dict] | None]
+
 readiness: list[Readiness] = []
 initial_visit_options: list[InitialVisits] = []
+case_page_sections: list[CaseSection] = []
 
 # With nothing registered, a case is held where it is: Stage 1 is not complete and the
 # required checks count as outstanding, so no gate opens on facts nobody has checked.
@@ -42,6 +48,16 @@ def register_readiness(provider: Readiness) -> None:
 
 def register_initial_visits(provider: InitialVisits) -> None:
     _register(initial_visit_options, provider)
+
+
+def register_case_section(provider: CaseSection) -> None:
+    _register(case_page_sections, provider)
+
+
+def case_sections(household, user) -> list[tuple[str, dict]]:
+    """What each registered feature shows on the case page, in registration order."""
+    return [section for provider in case_page_sections
+            if (section := provider(household, user)) is not None]
 
 
 def readiness_facts(household, today: date, settings) -> dict:

@@ -87,6 +87,7 @@ def case(reference):
         can_change=can_change(current_user, household), is_manager=is_manager(current_user),
         note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,
         child_problems=child_problems(household),
+        sections=hooks.case_sections(household, current_user),
     )
     # Record the view after rendering: a commit expires every loaded object, and the
     # template would then reload the case, its workers and each event and task one by one.
