@@ -82,6 +82,7 @@ def _trust_proxies(app):
 def _register_models():
     # Imported for their side effect: SQLAlchemy and Alembic see every table.
     from carers.applicants import models as _applicants  # noqa: F401
+    from carers.application import models as _application  # noqa: F401
     from carers.audit import models as _audit  # noqa: F401
     from carers.auth import models as _auth  # noqa: F401
     from carers.cases import models as _cases  # noqa: F401

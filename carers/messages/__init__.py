@@ -1,0 +1,1 @@
+"""Messages between a household and its allocated workers."""

@@ -1,0 +1,2 @@
+"""The applicant's own place beyond the application: their progress, their details, withdrawing,
+and their information."""

@@ -1,0 +1,1 @@
+"""Documents the team asks a household for, and the files applicants upload."""
