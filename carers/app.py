@@ -126,6 +126,8 @@ def _register_features(app):
     from carers.enquiries import views as enquiry_views
     from carers.panel import access as panel_access
     from carers.panel import views as panel_views
+    from carers.portal import access as portal_access
+    from carers.portal import views as portal_views
     from carers.reports import access as reports_access
     from carers.reports import views as reports_views
     from carers.scheduler import access as scheduler_access
@@ -152,6 +154,7 @@ def _register_features(app):
         ((visits_views.bp,), visits_access),
         ((reports_views.bp,), reports_access),
         ((panel_views.bp,), panel_access),
+        ((portal_views.bp,), portal_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -164,7 +167,10 @@ def _register_features(app):
 
     # The applicants' navigation, in this order; the first is their home page.
     applicants_views.init_app(app)
-    applicant_navigation.init_app(app, [])
+    applicant_navigation.init_app(app, [
+        ("Progress", "portal.progress"),
+        ("Your details", "portal.details"),
+    ])
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [
