@@ -52,6 +52,7 @@ from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
 from carers.visits.operations import create_feed
 from tests.factories import (
     make_address,
+    make_applicant,
     make_decision,
     make_enquiry,
     make_household,
@@ -64,9 +65,10 @@ from tests.factories import (
     make_visit,
     set_setting,
 )
-from tests.helpers import isolated_client, sign_in
+from tests.helpers import isolated_client, sign_in, sign_in_applicant
 
 REFUSED, ALLOWED = "refused", "allowed"
+APPLICANT = "applicant"  # the world's household's own applicant
 # A panel meeting a member may not open answers 404, as if it did not exist.
 HIDDEN = "not found"
 PANEL_ADMINS = {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}
@@ -120,7 +122,8 @@ def world(app):
         "task_id": task.id, "token": own_token, "slug": "about-you", "action": "start_stage2",
         "index": 0, "user_id": worker.id,
     }
-    values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
+    values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry,
+               "household": household}
 
     # Visits, the calendar feed, the report's training, a message in the outbox.
     visit = make_visit(household, worker, today() + timedelta(days=7), time(10, 0), place="office")
@@ -174,6 +177,11 @@ def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
              team_read: bool = True, meeting_over: bool = False) -> str:
     if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
         return ALLOWED
+    # Applicants' pages are for the household's applicants only (the world's records are
+    # theirs), and they reach no other page.
+    if rule.audience == policy.APPLICANT or relation == APPLICANT:
+        return ALLOWED if rule.audience == policy.APPLICANT and relation == APPLICANT \
+            else REFUSED
     if role is None:
         return REFUSED
     if rule.audience == policy.STAFF and role not in rule.roles:
@@ -241,6 +249,8 @@ def outcome(response, signed_in: bool, public: bool = False) -> str:
     location = response.headers.get("Location", "")
     if not signed_in and response.status_code == 302 and "/staff/sign-in" in location:
         return REFUSED
+    if response.status_code == 302 and "/apply/sign-in" in location:
+        return REFUSED  # an applicant's page asks whoever is not one to sign in as one
     if response.status_code == 403:
         return REFUSED
     if response.status_code == 404:
@@ -300,10 +310,13 @@ def run_matrix(app, world, team_read=True, meeting_over=False, prefix=""):
     failures = []
     routes = [(e, *url_for_rule(app, e, world)) for e in app_endpoints(app)
               if e != "static" and e.startswith(prefix)]
-    kinds = {"anonymous": (None, "none")} | STAFF_KINDS
+    kinds = {"anonymous": (None, "none"),
+             "applicant of the case's household": (None, APPLICANT)} | STAFF_KINDS
     for kind, (role, relation) in kinds.items():
         client = isolated_client(app)
-        if role is not None:
+        if relation == APPLICANT:
+            sign_in_applicant(client, make_applicant(world.values["household"]))
+        elif role is not None:
             team = {"team": world.values["team"], "allocated": world.values["team"],
                     "outside": world.values["other_team"]}.get(relation)
             if relation == "allocated":
