@@ -7,6 +7,14 @@ from carers.auth.policy import applicant, record_rule
 from carers.visits.queries import get_visit
 
 OWN_VISIT = "own_visit"  # the visit named by <visit_id>, one of the applicant's household's
+# Only a joint applicant may withdraw the household's application: another adult who lives
+# there gives their own details, but does not decide for the applicants.
+JOINT_APPLICANT = "joint_applicant"
+
+
+@record_rule(JOINT_APPLICANT)
+def _joint_applicant(person, args) -> bool:
+    return bool(person.is_joint_applicant)
 
 
 @record_rule(OWN_VISIT)
@@ -18,8 +26,8 @@ ROUTES = {
     "portal.progress": applicant(record=OWN),
     "portal.visit_calendar": applicant(record=OWN_VISIT),
     "portal.rearrange": applicant(record=OWN_VISIT),
-    "portal.withdraw": applicant(record=OWN),
-    "portal.confirm_withdraw": applicant(record=OWN),
+    "portal.withdraw": applicant(record=JOINT_APPLICANT),
+    "portal.confirm_withdraw": applicant(record=JOINT_APPLICANT),
     "portal.withdrawn": applicant(record=OWN),
     "portal.details": applicant(record=OWN),
     "portal.contact": applicant(record=OWN),

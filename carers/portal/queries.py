@@ -17,7 +17,7 @@ from carers.checks.ledger import case_ledger
 from carers.checks.models import Address
 from carers.core.dates import today, utcnow
 from carers.extensions import db
-from carers.pipeline import Pathway, Stage
+from carers.pipeline import PRE_APPLICATION_STAGES, Pathway, Stage
 from carers.portal import words
 from carers.settings.registry import agency_settings
 from carers.visits.models import Visit
@@ -48,6 +48,10 @@ class Progress:
     @property
     def ended(self) -> bool:
         return self.stage.is_closed
+
+    @property
+    def before_application(self) -> bool:
+        return self.stage in PRE_APPLICATION_STAGES
 
 
 def household_of(applicant) -> Household:
@@ -114,6 +118,8 @@ def outstanding_checks(household: Household, applicant, on: date, settings) -> t
         person = entry.required.person_id if entry.required else (
             entry.row.member_id if entry.row else None)
         own = applicant.member_id is not None and person == applicant.member_id
+        if not (own or applicant.is_joint_applicant):
+            continue  # another adult of the household sees only their own checks
         line = words.check_line(state, on, own)
         if line is None:
             done += 1

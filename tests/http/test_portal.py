@@ -257,6 +257,24 @@ def test_outstanding_checks_are_listed_in_plain_words_without_outcomes(app, team
     assert "already done" in page
 
 
+def test_another_adult_of_the_household_sees_only_their_own_checks_and_cannot_withdraw(
+        app, team, worker):
+    household, applicant = household_with_applicant("mainstream", "stage1", [worker], team)
+    son = make_member(household, "Dev Shah", "son", date_of_birth=date(2005, 1, 1))
+    checks.sync_required_checks(household)
+    db.session.commit()
+    adult = make_applicant(household, son, role=Applicant.ADULT, name="Dev Shah")
+    browser = applicant_client(app, adult)
+    page = text(browser.get("/apply/progress"))
+    assert "Your DBS check: we will ask for it soon" in page
+    assert "Priya Shah" not in page  # not the applicants' own checks
+    assert "Withdraw" not in page
+    assert browser.get("/apply/withdraw").status_code == 403
+    assert browser.post("/apply/withdraw/confirm").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Household, household.id).stage == "stage1"
+
+
 # --- withdrawing ---
 
 def withdraw(browser, code="AW3", details="My mother needs care at home"):
