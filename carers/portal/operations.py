@@ -6,7 +6,7 @@ named (``user`` None), and the timeline says the household did it."""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -30,7 +30,12 @@ from carers.pipeline import (
     TransitionRefused,
 )
 from carers.portal import words
-from carers.portal.queries import APPLICANT_EVENT, REARRANGE, current_addresses
+from carers.portal.queries import (
+    APPLICANT_EVENT,
+    REARRANGE,
+    current_addresses,
+    is_upcoming,
+)
 from carers.settings.registry import agency_settings
 from carers.visits.models import Visit
 from carers.visits.rules import KINDS, format_when
@@ -133,8 +138,7 @@ def ask_to_rearrange(applicant: Applicant, visit: Visit, reason: str,
     with _change():
         household = visit.household
         _open(household)
-        ends = visit.starts_at_utc + timedelta(minutes=visit.duration_minutes)
-        if not visit.is_active or ends < utcnow():
+        if not is_upcoming(visit):
             raise VisitGone()
         kind = KINDS.get(visit.kind, "Visit").lower()
         when = format_when(visit.starts_at_utc, visit.duration_minutes)

@@ -5,7 +5,7 @@ signed-in applicant's household; nothing takes a household from the URL."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -80,6 +80,12 @@ def upcoming_visits(household: Household) -> list[Visit]:
         select(Visit).where(Visit.household_id == household.id,
                             Visit.status.in_(Visit.ACTIVE), Visit.ends_at >= utcnow())
         .options(selectinload(Visit.workers)).order_by(Visit.starts_at, Visit.id)))
+
+
+def is_upcoming(visit: Visit) -> bool:
+    """Booked (or rearranged) and not over yet: a visit the household may ask to move."""
+    ends = visit.starts_at_utc + timedelta(minutes=visit.duration_minutes)
+    return visit.is_active and ends >= utcnow()
 
 
 def own_visit(applicant, visit_id) -> Visit:

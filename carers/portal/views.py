@@ -69,7 +69,7 @@ def rearrange(visit_id):
         return _ended_page(visit.household)
     form = forms.RearrangeForm()
     context = {"visit": visit, "asked": queries.rearrange_requests(visit.household)
-               .get(visit.id)}
+               .get(visit.id), "gone": not queries.is_upcoming(visit)}
     if request.method == "POST" and form.validate():
         try:
             operations.ask_to_rearrange(applicant, visit, form.reason.data,

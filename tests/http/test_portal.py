@@ -24,6 +24,7 @@ from carers.notifications.dispatch import send_due
 from carers.notifications.models import OutboxMessage
 from carers.pipeline import PATHWAY_STAGES, Pathway, Stage
 from carers.portal.words import long_day, stage_words
+from carers.visits.operations import cancel_visit
 from tests.factories import (
     make_address,
     make_applicant,
@@ -222,6 +223,10 @@ def test_asking_to_rearrange_a_visit_raises_a_task_for_the_allocated_worker(
     assert "My shift changed" in event.body and "Any weekday morning" in event.body
     page = text(browser.get("/apply/progress"))
     assert "You asked to rearrange this visit on 1 March 2027" in page
+    # A visit that has been cancelled can no longer be moved.
+    cancel_visit(visit, worker, "Worker unwell")
+    gone = browser.get(url)
+    assert "can no longer be rearranged" in text(gone) and 'name="reason"' not in html_of(gone)
     # The worker sees the request on the case and in their work.
     staff = client_for(app, worker)
     case = text(staff.get(f"/staff/cases/{household.reference}"))
