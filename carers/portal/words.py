@@ -221,9 +221,13 @@ def clock_line(clock: Clock) -> str | None:
 
 def clock_lines(case: CaseState, today: date,
                 settings: Mapping[str, object] | None = None) -> list[str]:
-    """What happens by when, from the pipeline's running clocks."""
-    return [line for clock in case_clocks(case, today, settings)
-            if (line := clock_line(clock)) is not None]
+    """What happens by when, from the pipeline's running clocks (and the panel's date)."""
+    lines = []
+    if case.stage is S.READY_FOR_PANEL and case.panel_date and case.panel_date >= today:
+        lines.append(f"Your assessment goes to the fostering panel on "
+                     f"{long_day(case.panel_date)}.")
+    return lines + [line for clock in case_clocks(case, today, settings)
+                    if (line := clock_line(clock)) is not None]
 
 
 # --- checks, without their outcomes ---

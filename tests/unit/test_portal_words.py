@@ -36,6 +36,13 @@ def test_the_panel_clock_is_said_as_when_the_assessment_should_finish():
     assert late[0].startswith("We aimed to finish your assessment by 3 August 2027.")
 
 
+def test_the_panel_date_is_said_once_booked():
+    case = CaseState(Pathway.CONNECTED_PERSON, Stage.READY_FOR_PANEL,
+                     panel_date=date(2027, 4, 14))
+    assert "Your assessment goes to the fostering panel on 14 April 2027." in \
+        words.clock_lines(case, TODAY)
+
+
 def test_checks_are_said_without_their_outcomes():
     waiting = CheckState(CheckKind.DBS, "Priya Shah", requested_on=date(2027, 2, 1))
     assert words.check_line(waiting, TODAY, own=True) == "Your DBS check: we are waiting for it"
