@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from carers.applicants.models import Applicant
 from carers.audit.operations import record as audit
@@ -205,6 +206,13 @@ def update_contact_details(applicant: Applicant, email: str, phone: str) -> None
     """The applicant's own email and phone; the household's contact too, if it was theirs
     (or had none)."""
     email = email.strip().lower()
+    try:
+        _save_contact_details(applicant, email, phone)
+    except IntegrityError:  # the same address saved by another account at the same moment
+        raise EmailTaken() from None
+
+
+def _save_contact_details(applicant: Applicant, email: str, phone: str) -> None:
     with _change():
         person = db.session.get(Applicant, applicant.id)
         household = db.session.get(Household, person.household_id)
