@@ -1,4 +1,5 @@
-"""An applicant in a real browser: their progress page (asking for a visit to be rearranged),
+"""An applicant in a real browser: their progress page (asking for a visit to be rearranged,
+and changing when a caseworker moves the case),
 telling the team about someone moving in and new contact details, and withdrawing. axe-core
 finds nothing on any page, error states included."""
 
@@ -15,7 +16,7 @@ from carers.checks import operations as checks
 from carers.checks.models import Check
 from carers.core.dates import today
 from carers.extensions import db
-from tests.browser.helpers import fill_date
+from tests.browser.helpers import fill_date, sign_in
 from tests.factories import (
     make_address,
     make_applicant,
@@ -174,4 +175,29 @@ def test_an_applicant_withdraws(page, app, live_server, axe, family):
     axe(page)
     page.goto("/apply/details")
     expect(page.get_by_role("button", name="Tell us about a change")).to_have_count(0)
+    axe(page)
+
+
+def test_the_progress_page_changes_when_a_caseworker_moves_the_case(
+        page, browser, app, live_server, axe, family):
+    household, applicant, worker, _ = family
+    household.stage = "application_received"
+    db.session.commit()
+    signed_in_as(page, app, live_server, applicant)
+    page.goto("/apply/progress")
+    expect(page.get_by_role("heading", name="We have your application")).to_be_visible()
+    axe(page)
+
+    staff = browser.new_context(base_url=live_server).new_page()
+    sign_in(staff, worker)
+    staff.goto(f"/staff/cases/{household.reference}")
+    staff.get_by_role("button", name="Start Stage 1 checks", exact=True).click()
+    staff.get_by_label("I have checked these details are correct").check()
+    staff.get_by_role("button", name="Confirm").click()
+    expect(staff.get_by_role("alert", name="Success")).to_contain_text("Start Stage 1 checks")
+    staff.context.close()
+
+    page.reload()
+    expect(page.get_by_role("heading", name="Checks and references (Stage 1)")).to_be_visible()
+    expect(page.get_by_role("heading", name="We have your application")).to_have_count(0)
     axe(page)
