@@ -1,7 +1,7 @@
 """An applicant in a real browser: their progress page (asking for a visit to be rearranged,
-and changing when a caseworker moves the case),
-telling the team about someone moving in and new contact details, and withdrawing. axe-core
-finds nothing on any page, error states included."""
+and the page changing when a caseworker moves the case), telling the team about someone moving
+in and new contact details, and withdrawing. axe-core finds nothing on any page, error states
+included."""
 
 from datetime import date, time, timedelta
 
