@@ -103,6 +103,8 @@ def _register_features(app):
     from carers.applicants import access as applicants_access
     from carers.applicants import navigation as applicant_navigation
     from carers.applicants import views as applicants_views
+    from carers.application import access as application_access
+    from carers.application import views as application_views
     from carers.auth import access as auth_access
     from carers.auth import navigation, policy
     from carers.auth import views as auth_views
@@ -143,6 +145,7 @@ def _register_features(app):
         ((enquiry_views.bp, inbox.bp), enquiries_access),
         ((auth_views.bp,), auth_access),
         ((applicants_views.bp,), applicants_access),
+        ((application_views.bp,), application_access),
         ((cases_views.bp,), cases_access),
         ((administration_views.settings_bp, administration_views.audit_bp),
          administration_access),
@@ -161,10 +164,14 @@ def _register_features(app):
     # What checks and visits tell a case about moving on (cases cannot import them).
     cases_hooks.register_readiness(checks_ledger.readiness_facts)
     cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
+    # The application's progress on the case page.
+    cases_hooks.register_case_section(application_views.case_section)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicants_views.init_app(app)
-    applicant_navigation.init_app(app, [])
+    applicant_navigation.init_app(app, [
+        ("Your application", "application.task_list"),
+    ])
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [
