@@ -191,6 +191,10 @@ def address_problems(addresses: list[dict], today: date) -> list[str]:
             overlap_end = min(end_or_today, next_end or today)
             problems.append(f"Your addresses overlap between {in_words(next_start)} and "
                             f"{in_words(overlap_end)}")
+    last_end = max(s[1] for s in spans) if not current else None
+    if last_end is not None and last_end + timedelta(days=1) < today:
+        problems.append(f"There is a gap between {in_words(last_end)} and "
+                        f"{in_words(today)}")
     for _, end, label in spans:
         if end is not None and end > today:
             problems.append(f"The date you moved out of {label}, {in_words(end)}, is in "
