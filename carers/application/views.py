@@ -59,17 +59,19 @@ def _form_class(page, application, me):
     return page.form
 
 
-def _params(form) -> dict:
-    """GOV.UK parameters per field: a page with one question makes it the page heading."""
+def _params(form, heading: bool = True) -> dict:
+    """GOV.UK parameters per field: a page with one question makes it the page heading
+    (unless the page has a heading of its own)."""
     fields = form.answer_fields()
+    single = heading and len(fields) == 1
     params = {}
     for fld in fields:
         is_group = isinstance(fld, (GovDateField, forms.ChoiceRadioField))
-        if len(fields) == 1 and is_group:
+        if single and is_group:
             params[fld.name] = {"fieldset": {"legend": {
                 "text": str(fld.label.text), "isPageHeading": True,
                 "classes": "govuk-fieldset__legend--l"}}}
-        elif len(fields) == 1:
+        elif single:
             params[fld.name] = {"label": {"text": str(fld.label.text), "isPageHeading": True,
                                           "classes": "govuk-label--l"}}
         elif is_group:
@@ -315,7 +317,8 @@ def item(task_key, slug, index):
     list_url = url_for("application.question", task_key=task_key, slug=page.slug)
 
     def context(form, current_row, saved=None):
-        return {"form": form, "page": page, "row": current_row, "params": _params(form),
+        return {"form": form, "page": page, "row": current_row,
+                "params": _params(form, heading=False),
                 "caption": _caption(application, current_row, me), "back": list_url,
                 "heading": f"{'Add' if index >= len(items) else 'Change'} {'an' if page.noun[0] in 'aeiou' else 'a'} {page.noun}",  # noqa: E501
                 "saved": saved}
