@@ -90,7 +90,7 @@ def _check(row: ApplicationTask, applicant: Applicant, seen_version: int | None)
     if not rules.editable(application.submitted_at is not None,
                           row.reopened_at is not None, row.status):
         raise ReadOnly()
-    if seen_version is not None and seen_version != row.version:
+    if seen_version != row.version:  # a page always carries it: None is a tampered form
         raise Conflict(row, applicant)
 
 
@@ -175,27 +175,45 @@ def mark(row, applicant, seen_version, completed: bool) -> ApplicationTask:
     return row
 
 
+def _declared(application_id: int) -> set[int]:
+    return set(db.session.scalars(select(Declaration.applicant_id).where(
+        Declaration.application_id == application_id)))
+
+
 def declare(applicant: Applicant) -> Application:
     """Record this joint applicant's declaration. When every joint applicant has declared
     and every required task of everyone is complete, the last declaration sends the
-    application (``submission.submit_application``), all in one transaction."""
+    application (``submission.submit_application``), all in one transaction. Two joint
+    applicants declaring at once queue on the application's row, so one of them sends it."""
+    for _attempt in range(2):
+        try:
+            return _declare(applicant)
+        except IntegrityError:
+            continue  # the same person's declaration, sent twice at once: look again
+    raise Refusal("Your declaration could not be saved. Try again")
+
+
+def _declare(applicant: Applicant) -> Application:
     with transaction():
-        application = db.session.scalar(select(Application).where(
-            Application.household_id == applicant.household_id).with_for_update())
+        application = db.session.scalar(
+            select(Application).where(Application.household_id == applicant.household_id)
+            .with_for_update().execution_options(populate_existing=True))
         if application is None:
             raise Refusal("Start your application first")
         if not applicant.is_joint_applicant:
             raise Refusal("Only the people applying make the declaration")
         if application.submitted_at is not None:
             raise ReadOnly("Your application has already been sent")
+        db.session.refresh(application, ["tasks"])
         missing = queries.missing_for_submission(application)
         if missing:
             raise Refusal(*(f"Complete “{m}” first" for m in missing))
-        if applicant.id not in queries.declared_ids(application):
-            application.declarations.append(Declaration(applicant_id=applicant.id))
+        if applicant.id not in _declared(application.id):
+            db.session.add(Declaration(application_id=application.id,
+                                       applicant_id=applicant.id))
             db.session.flush()
         joint = {p.id for p in queries.joint_applicants(application.household_id)}
-        if joint <= queries.declared_ids(application):
+        if joint <= _declared(application.id):
             submission.submit_application(application, applicant)
     return application
 

@@ -63,7 +63,7 @@ def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app,
     page.get_by_role("button", name="Continue").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter your full name")
-    expect(page).to_have_title("Error: What is your full name? – " + page.title().split(" – ", 1)[1])
+    assert page.title().startswith("Error: What is your full name?")
     check(page, axe)
     page.get_by_label("What is your full name?").fill("Alex Jordan Shah")
     page.get_by_role("button", name="Continue").click()

@@ -6,13 +6,14 @@ read-only afterwards, and a caseworker reopening a task with a reason the applic
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from carers.applicants.models import Applicant
-from carers.application import rules
+from carers.application import journey, rules
 from carers.application.models import Application, ApplicationTask, Declaration
 from carers.core.dates import today
 from carers.extensions import db
@@ -405,3 +406,56 @@ def test_an_applicant_of_another_household_cannot_read_or_change_answers(app):
     # Someone not signed in is sent to sign in.
     anonymous = app.test_client()
     assert "/apply/sign-in" in anonymous.get("/apply/application").headers["Location"]
+
+
+def test_first_visits_at_once_make_one_application(app):
+    household, alex, sam = couple()
+    clients = [applicant_client(app, alex), applicant_client(app, sam)]
+    start = threading.Barrier(len(clients))
+    statuses = []
+
+    def visit(client):
+        start.wait()
+        statuses.append(client.get("/apply/application").status_code)
+
+    threads = [threading.Thread(target=visit, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200, 200]
+    db.session.expire_all()
+    assert len(db.session.scalars(select(Application)).all()) == 1
+    household_rows = db.session.scalars(select(ApplicationTask).where(
+        ApplicationTask.applicant_id.is_(None))).all()
+    assert sorted(t.task for t in household_rows) == ["home", "household", "referees"]
+
+
+def test_no_answer_on_any_page_reaches_an_error_page(app):
+    """Tampered and nonsense answers on every page of every task: refused on the page,
+    never a server error, and nothing stored that the page would not store."""
+    household, alex, _sam = couple()
+    client = applicant_client(app, alex)
+    client.get("/apply/application")
+    junk = MultiDict([("version", "abc"), ("remove", "x"), ("add", "maybe"),
+                      ("completed", "perhaps"), ("date_of_birth", "99"),
+                      ("lived_from", "1"), ("lived_from", "2"), ("lived_from", "3"),
+                      ("lived_from", "4"), ("bedrooms", "9" * 30), ("tenure", "castle"),
+                      ("full_name", "x" * 5000), ("known_years", "-1"), ("year", "1e9"),
+                      ("income_annual", "lots"), ("dbs", "yes"), ("has_partner", "yes")])
+    token = csrf_token(html_of(client.get("/apply/tasks/about_you/full-name")))
+    for key, pages in journey.PAGES.items():
+        urls = [f"/apply/tasks/{key}/check-answers", "/apply/declaration"]
+        for p in pages:
+            urls.append(f"/apply/tasks/{key}/{p.slug}")
+            if p.is_list:
+                urls += [f"/apply/tasks/{key}/{p.slug}/0", f"/apply/tasks/{key}/{p.slug}/9"]
+        for url in urls:
+            response = client.post(url, data=MultiDict([("csrf_token", token),
+                                                        *junk.items(multi=True)]))
+            assert response.status_code < 500, (url, response.status_code)
+    # A stale or missing version is a conflict, never a silent overwrite.
+    response = client.post("/apply/tasks/about_you/full-name", data={
+        "csrf_token": token, "full_name": "Alex Shah"})
+    assert response.status_code == 409
+    assert row(household, "about_you", alex).answers.get("full_name") is None
