@@ -23,9 +23,14 @@ class RequestForm(GovForm):
                      hint="The household sees this beside the request")
     submit = submit_button("Ask for this document")
 
-    def validate_description(self, field):
-        if self.kind.data == DocumentKind.OTHER and not field.data and not field.errors:
-            raise ValidationError("Enter which document you need")
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # An optional field's own validators stop at Optional when it is empty.
+        if self.kind.data == DocumentKind.OTHER and not self.description.data \
+                and not self.description.errors:
+            self.description.errors = [*self.description.errors, "Enter which document you need"]
+            valid = False
+        return valid
 
 
 class UploadForm(GovForm):
