@@ -16,6 +16,8 @@ def household_requests(household_id: int) -> list[DocumentRequest]:
         .outerjoin(HouseholdMember, HouseholdMember.id == DocumentRequest.member_id)
         .where(DocumentRequest.household_id == household_id)
         .options(selectinload(DocumentRequest.member),
+                 selectinload(DocumentRequest.requested_by),
+                 selectinload(DocumentRequest.fulfilled_by),
                  selectinload(DocumentRequest.uploads)
                  .selectinload(UploadedDocument.uploaded_by))
         .order_by(HouseholdMember.position, DocumentRequest.requested_at,

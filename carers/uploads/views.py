@@ -58,7 +58,7 @@ def _applicant_page(applicant, failed: UploadForm | None = None, failed_id=None)
     items = queries.household_requests(applicant.household_id)
     forms = {item.id: (failed if item.id == failed_id else
                        UploadForm(formdata=None, prefix=f"request-{item.id}"))
-             for item in items if rules.may_upload(item.status)}
+             for item in items if rules.may_upload(item.status) or item.id == failed_id}
     html = render_template("uploads/index.html", groups=queries.by_person(items),
                            forms=forms, form=failed, limit_mb=limit_mb())
     record_view("view", "household_documents", applicant.household_id,
