@@ -93,6 +93,7 @@ def _register_models():
     from carers.reports import models as _reports  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
+    from carers.uploads import models as _uploads  # noqa: F401
     from carers.visits import models as _visits  # noqa: F401
 
 
@@ -120,6 +121,7 @@ def _register_features(app):
     from carers.cases import hooks as cases_hooks
     from carers.cases import views as cases_views
     from carers.checks import access as checks_access
+    from carers.checks import hooks as checks_hooks
     from carers.checks import ledger as checks_ledger
     from carers.checks import views as checks_views
     from carers.core import pages
@@ -134,6 +136,9 @@ def _register_features(app):
     from carers.scheduler import views as scheduler_views
     from carers.staff import access as staff_access
     from carers.staff import views as staff_views
+    from carers.uploads import access as uploads_access
+    from carers.uploads import sections as uploads_sections
+    from carers.uploads import views as uploads_views
     from carers.visits import access as visits_access
     from carers.visits import operations as visits_operations
     from carers.visits import views as visits_views
@@ -155,6 +160,7 @@ def _register_features(app):
         ((visits_views.bp,), visits_access),
         ((reports_views.bp,), reports_access),
         ((panel_views.bp,), panel_access),
+        ((uploads_views.bp,), uploads_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -166,11 +172,15 @@ def _register_features(app):
     cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
     # The application's progress on the case page.
     cases_hooks.register_case_section(application_views.case_section)
+    # The household's documents on the case page and beside its checks on the ledger.
+    cases_hooks.register_case_section(uploads_sections.case_section)
+    checks_hooks.register_ledger_section(uploads_sections.ledger_section)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicants_views.init_app(app)
     applicant_navigation.init_app(app, [
         ("Your application", "application.task_list"),
+        ("Documents", "uploads.index"),
     ])
 
     # The staff navigation, in this order; the first page a person may open is their home.

@@ -21,6 +21,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 import carers
@@ -48,6 +49,8 @@ from carers.panel.models import (
 )
 from carers.panel.rules import PanelRole
 from carers.reports import structure
+from carers.uploads import storage
+from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
 from carers.visits.operations import create_feed
 from tests.factories import (
@@ -150,6 +153,18 @@ def world(app):
                "decision_id": decision.id, "training_id": training.id,
                "message_id": message.id, "meeting": meeting,
                "key": structure.narrative_keys(structure.form_for(household.pathway))[0]}
+    # A document asked of the household, and a file it sent (kept where uploads are kept).
+    asked = DocumentRequest(household_id=household.id, member_id=member.id, kind="identity")
+    db.session.add(asked)
+    db.session.flush()
+    with current_app.test_request_context():
+        stored_name = storage.save(b"%PDF-1.4")
+    sent = UploadedDocument(household_id=household.id, request_id=asked.id,
+                            original_name="passport.pdf", stored_name=stored_name,
+                            content_type="application/pdf", size=8, sha256="0" * 64)
+    db.session.add(sent)
+    db.session.commit()
+    values |= {"request_id": asked.id, "upload_id": sent.id}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
                        "visits.feed": {"token": feed_token}}
     return World(values, own_token, used_token, household.name, panel_users, endpoint_values)
