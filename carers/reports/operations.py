@@ -7,10 +7,9 @@ from carers.applicants.models import Applicant
 from carers.audit.operations import record as audit
 from carers.cases.models import CaseEvent
 from carers.clocks.statutory import final_report_comments_clock
-from carers.clocks.workdays import fmt_day
 from carers.core.changes import Changed, Refusal
 from carers.core.database import transaction
-from carers.core.dates import today, utcnow
+from carers.core.dates import format_date, today, utcnow
 from carers.extensions import db
 from carers.notifications.operations import public_url, queue_email
 from carers.reports import structure
@@ -204,14 +203,14 @@ def share_with_applicants(household, user) -> AssessmentReport:
         audit("update", "assessment_report", report.id, {"shared": True,
                                                          "number": report.number}, user=user)
         _event(household, user, f"Assessment report version {report.number} shared with the "
-                                f"applicants; their comments are due by {fmt_day(due)}")
+                                f"applicants; their comments are due by {format_date(due)}")
         stamp = report.shared_at.strftime("%Y%m%d%H%M%S%f")
         for person in db.session.scalars(select(Applicant).where(
                 Applicant.household_id == household.id, Applicant.active.is_(True),
                 Applicant.role == Applicant.APPLICANT).order_by(Applicant.id)):
             queue_email(person.email, "report_shared",
                         f"report-shared:{report.id}:{stamp}:{person.id}", name=person.name,
-                        link=public_url("shared_report.read"), due=fmt_day(due),
+                        link=public_url("shared_report.read"), due=format_date(due),
                         settings=agency_settings())
     return report
 
