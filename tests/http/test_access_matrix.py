@@ -174,8 +174,8 @@ def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
              team_read: bool = True, meeting_over: bool = False) -> str:
     if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
         return ALLOWED
-    if role is None:
-        return REFUSED
+    if role is None or rule.audience == policy.APPLICANT:
+        return REFUSED  # no kind of user here is a signed-in applicant
     if rule.audience == policy.STAFF and role not in rule.roles:
         return REFUSED
     # The panel member's own pages: on the panel list, invited, and within the access period.
@@ -241,6 +241,8 @@ def outcome(response, signed_in: bool, public: bool = False) -> str:
     location = response.headers.get("Location", "")
     if not signed_in and response.status_code == 302 and "/staff/sign-in" in location:
         return REFUSED
+    if response.status_code == 302 and "/apply/sign-in" in location:
+        return REFUSED  # an applicant's page, and no applicant signed in
     if response.status_code == 403:
         return REFUSED
     if response.status_code == 404:
