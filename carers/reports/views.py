@@ -317,4 +317,4 @@ def comments_online():
     else:
         due = operations.comments_clock(report).due
         flash(f"Your comments are saved as a draft. Send them by {format_date(due)}.")
-    return redirect(url_for("shared_report.read", _anchor="comments"))
+    return redirect(url_for("shared_report.read", _anchor="your-comments"))
