@@ -167,6 +167,7 @@ def _register_features(app):
     cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
     # The household's messages on the staff case page, with the reader's unread count.
     cases_hooks.register_case_section(messages_views.case_section)
+    cases_hooks.register_case_list_notes(messages_views.case_list_notes)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicants_views.init_app(app)

@@ -79,3 +79,9 @@ def case_section(household, user):
     count."""
     return "messages/_case_section.html", {
         "unread": queries.unread_count(household.id, user)}
+
+
+def case_list_notes(household_ids, user) -> dict[int, str]:
+    """"2 unread messages" beside each of a page of cases on My work."""
+    return {household_id: f"{count} unread message{'s' if count != 1 else ''}"
+            for household_id, count in queries.unread_by_case(household_ids, user).items()}

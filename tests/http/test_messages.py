@@ -74,8 +74,10 @@ def test_both_sides_write_and_read_with_unread_counts(app, case, frozen):
     # The worker's case page counts it as unread; reading the thread clears the count.
     case_page = html_of(staff.get(f"/staff/cases/{household.reference}"))
     assert "Messages with the household" in case_page and "1 unread" in case_page
+    assert re.search(r">\s*1 unread message\s*<", html_of(staff.get("/staff/my-work")))
     thread = html_of(staff.get(staff_url))
     assert SECRET in thread and "Priya" in thread
+    assert "unread message" not in html_of(staff.get("/staff/my-work"))
     assert "1 unread" not in html_of(staff.get(f"/staff/cases/{household.reference}"))
     # The staff reading is in the audit trail.
     assert db.session.scalar(select(AuditEvent).where(
