@@ -1,7 +1,7 @@
 """The messages' rules, plain Python: how long a message may be and how often a reader is
 emailed about new ones."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 # Long enough for a real letter, short enough to read on a phone; a longer message is
 # refused with the GOV.UK character count's own wording.
@@ -11,10 +11,6 @@ MAX_MESSAGE_CHARS = 5000
 # per hour, however many messages are written in that hour. A busy exchange is one email,
 # not one per line; the thread itself always shows everything.
 NOTIFY_AT_MOST_EVERY = timedelta(hours=1)
-
-
-def may_notify(last_notified_at: datetime | None, now: datetime) -> bool:
-    return last_notified_at is None or now - last_notified_at >= NOTIFY_AT_MOST_EVERY
 
 
 def unread_label(label: str, unread: int) -> str:
