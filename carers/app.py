@@ -88,6 +88,7 @@ def _register_models():
     from carers.cases import models as _cases  # noqa: F401
     from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
+    from carers.messages import models as _messages  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.panel import models as _panel  # noqa: F401
     from carers.reports import models as _reports  # noqa: F401
@@ -128,6 +129,8 @@ def _register_features(app):
     from carers.enquiries import access as enquiries_access
     from carers.enquiries import inbox
     from carers.enquiries import views as enquiry_views
+    from carers.messages import access as messages_access
+    from carers.messages import views as messages_views
     from carers.panel import access as panel_access
     from carers.panel import views as panel_views
     from carers.reports import access as reports_access
@@ -158,7 +161,8 @@ def _register_features(app):
         ((staff_views.bp,), staff_access),
         ((scheduler_views.bp,), scheduler_access),
         ((visits_views.bp,), visits_access),
-        ((reports_views.bp,), reports_access),
+        ((reports_views.bp, reports_views.shared_bp), reports_access),
+        ((messages_views.bp,), messages_access),
         ((panel_views.bp,), panel_access),
         ((uploads_views.bp,), uploads_access),
     ]:
@@ -175,12 +179,17 @@ def _register_features(app):
     # The household's documents on the case page and beside its checks on the ledger.
     cases_hooks.register_case_section(uploads_sections.case_section)
     checks_hooks.register_ledger_section(uploads_sections.ledger_section)
+    # The household's messages on the staff case page, with the reader's unread count.
+    cases_hooks.register_case_section(messages_views.case_section)
+    cases_hooks.register_case_list_notes(messages_views.case_list_notes)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicants_views.init_app(app)
     applicant_navigation.init_app(app, [
         ("Your application", "application.task_list"),
         ("Documents", "uploads.index"),
+        (messages_views.navigation_label, "messages.thread"),
+        ("Your assessment report", "shared_report.read"),
     ])
 
     # The staff navigation, in this order; the first page a person may open is their home.
