@@ -88,11 +88,13 @@ def _register_models():
     from carers.cases import models as _cases  # noqa: F401
     from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
+    from carers.messages import models as _messages  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.panel import models as _panel  # noqa: F401
     from carers.reports import models as _reports  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
+    from carers.uploads import models as _uploads  # noqa: F401
     from carers.visits import models as _visits  # noqa: F401
 
 
@@ -103,6 +105,8 @@ def _register_features(app):
     from carers.applicants import access as applicants_access
     from carers.applicants import navigation as applicant_navigation
     from carers.applicants import views as applicants_views
+    from carers.application import access as application_access
+    from carers.application import views as application_views
     from carers.auth import access as auth_access
     from carers.auth import navigation, policy
     from carers.auth import views as auth_views
@@ -118,12 +122,15 @@ def _register_features(app):
     from carers.cases import hooks as cases_hooks
     from carers.cases import views as cases_views
     from carers.checks import access as checks_access
+    from carers.checks import hooks as checks_hooks
     from carers.checks import ledger as checks_ledger
     from carers.checks import views as checks_views
     from carers.core import pages
     from carers.enquiries import access as enquiries_access
     from carers.enquiries import inbox
     from carers.enquiries import views as enquiry_views
+    from carers.messages import access as messages_access
+    from carers.messages import views as messages_views
     from carers.panel import access as panel_access
     from carers.panel import views as panel_views
     from carers.portal import access as portal_access
@@ -134,6 +141,9 @@ def _register_features(app):
     from carers.scheduler import views as scheduler_views
     from carers.staff import access as staff_access
     from carers.staff import views as staff_views
+    from carers.uploads import access as uploads_access
+    from carers.uploads import sections as uploads_sections
+    from carers.uploads import views as uploads_views
     from carers.visits import access as visits_access
     from carers.visits import operations as visits_operations
     from carers.visits import views as visits_views
@@ -145,6 +155,7 @@ def _register_features(app):
         ((enquiry_views.bp, inbox.bp), enquiries_access),
         ((auth_views.bp,), auth_access),
         ((applicants_views.bp,), applicants_access),
+        ((application_views.bp,), application_access),
         ((cases_views.bp,), cases_access),
         ((administration_views.settings_bp, administration_views.audit_bp),
          administration_access),
@@ -152,8 +163,10 @@ def _register_features(app):
         ((staff_views.bp,), staff_access),
         ((scheduler_views.bp,), scheduler_access),
         ((visits_views.bp,), visits_access),
-        ((reports_views.bp,), reports_access),
+        ((reports_views.bp, reports_views.shared_bp), reports_access),
+        ((messages_views.bp,), messages_access),
         ((panel_views.bp,), panel_access),
+        ((uploads_views.bp,), uploads_access),
         ((portal_views.bp,), portal_access),
     ]:
         for bp in blueprints:
@@ -164,11 +177,23 @@ def _register_features(app):
     # What checks and visits tell a case about moving on (cases cannot import them).
     cases_hooks.register_readiness(checks_ledger.readiness_facts)
     cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
+    # The application's progress on the case page.
+    cases_hooks.register_case_section(application_views.case_section)
+    # The household's documents on the case page and beside its checks on the ledger.
+    cases_hooks.register_case_section(uploads_sections.case_section)
+    checks_hooks.register_ledger_section(uploads_sections.ledger_section)
+    # The household's messages on the staff case page, with the reader's unread count.
+    cases_hooks.register_case_section(messages_views.case_section)
+    cases_hooks.register_case_list_notes(messages_views.case_list_notes)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicants_views.init_app(app)
     applicant_navigation.init_app(app, [
         ("Progress", "portal.progress"),
+        ("Your application", "application.task_list"),
+        ("Documents", "uploads.index"),
+        (messages_views.navigation_label, "messages.thread"),
+        ("Your assessment report", "shared_report.read"),
         ("Your details", "portal.details"),
     ])
 

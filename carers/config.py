@@ -20,6 +20,7 @@ ENV_KEYS = (
     "PROXY_FIX_X_PROTO",
     "PROXY_FIX_X_HOST",
     "AUDIT_ANCHOR_KEY",
+    "UPLOAD_FOLDER",
 )
 INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST"}
 
@@ -92,6 +93,9 @@ class Defaults:
     # Secure cookies: None means "when PUBLIC_BASE_URL is https" (so local http still works).
     SESSION_COOKIE_SECURE = None
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Where applicants' uploaded files are kept, outside the web root. None: "uploads" in the
+    # instance folder. Back it up with the database: the rows name files kept here.
+    UPLOAD_FOLDER = None
     # The largest request body: a 10MB document upload and its form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     # Behind reverse proxies: how many of them set X-Forwarded-For, -Proto and -Host. The

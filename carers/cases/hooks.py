@@ -21,9 +21,15 @@ InitialVisits = Callable[[Any], list[tuple[Any, str]]]
 # user) and returns a (template name, context) pair to include, or None for nothing.
 CaseSection = Callable[[Any, Any], tuple[str, dict] | None]
 
+# Short notes beside each case in a list of someone's cases ("2 unread messages" on My
+# work): each provider takes (household ids, user) and returns {household id: note}, in one
+# query for the whole page of cases.
+CaseListNotes = Callable[[list[int], Any], dict[int, str]]
+
 readiness: list[Readiness] = []
 initial_visit_options: list[InitialVisits] = []
 case_page_sections: list[CaseSection] = []
+case_list_notes: list[CaseListNotes] = []
 
 # With nothing registered, a case is held where it is: Stage 1 is not complete and the
 # required checks count as outstanding, so no gate opens on facts nobody has checked.
@@ -52,6 +58,21 @@ def register_initial_visits(provider: InitialVisits) -> None:
 
 def register_case_section(provider: CaseSection) -> None:
     _register(case_page_sections, provider)
+
+
+def register_case_list_notes(provider: CaseListNotes) -> None:
+    _register(case_list_notes, provider)
+
+
+def notes_for_cases(household_ids: list[int], user) -> dict[int, list[str]]:
+    """Every registered feature's notes for these cases, by household id."""
+    notes: dict[int, list[str]] = {}
+    if not household_ids:
+        return notes
+    for provider in case_list_notes:
+        for household_id, note in provider(household_ids, user).items():
+            notes.setdefault(household_id, []).append(note)
+    return notes
 
 
 def case_sections(household, user) -> list[tuple[str, dict]]:

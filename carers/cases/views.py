@@ -66,7 +66,8 @@ def my_work():
     query, count_query = queries.my_cases(current_user)
     page = paginate(query, count_query, current_app.config["PAGE_SIZE"])
     return render_template("cases/my_work.html", tasks=tasks, page=page, today=today(),
-                           done_form=DoneForm())
+                           done_form=DoneForm(), notes=hooks.notes_for_cases(
+                               [h.id for h in page.items], current_user))
 
 
 @bp.get("/cases/<reference>")

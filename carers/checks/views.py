@@ -20,7 +20,7 @@ from carers.audit.operations import record_view
 from carers.cases.access import can_change, readable_cases
 from carers.cases.models import HouseholdMember
 from carers.cases.queries import get_case
-from carers.checks import operations, queries, rules
+from carers.checks import hooks, operations, queries, rules
 from carers.checks.forms import (
     RELATIONSHIP_LABELS,
     ActionForm,
@@ -115,6 +115,7 @@ def case_checks(reference):
         kinship=household.pathway == Pathway.CONNECTED_PERSON.value, stage1_due=stage1_due,
         action_form=ActionForm(formdata=None, version=str(household.version)),
         lapsed=household.stage == Stage.APPROVED.value and bool(ledger.lapsed),
+        sections=hooks.ledger_sections(household, current_user),
     )
     record_view("view", "household_checks", household.id)
     return html

@@ -42,6 +42,7 @@ __all__ = [
     "clock_setting",
     "clock_status",
     "first_annual_review_clock",
+    "final_report_comments_clock",
     "first_response_clock",
     "initial_visit_clock",
     "make_clock",
@@ -261,6 +262,16 @@ def brief_report_comments_clock(shared_on: date | None, today: date,
     n = clock_setting(settings, "brief_report_comment_working_days")
     return make_clock("brief_report_comments", "Applicant's comments on brief report", shared_on,
                       today, working_days=n, met_on=comments_on, settings=settings)
+
+
+def final_report_comments_clock(shared_on: date | None, today: date,
+                                comments_on: date | None = None,
+                                settings: Mapping[str, object] | None = None) -> Clock:
+    """The applicants' time to comment on the assessment report, from the day it is shared
+    with them (docs/domain.md: no statutory period found; 10 working days is common)."""
+    n = clock_setting(settings, "final_report_comment_working_days")
+    return make_clock("final_report_comments", "Applicants' comments on the assessment report",
+                      shared_on, today, working_days=n, met_on=comments_on, settings=settings)
 
 
 def panel_papers_clock(meeting: date | None, today: date, sent_on: date | None = None,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
+from carers.application.queries import outstanding_tasks
 from carers.cases.models import CaseEvent, Household, HouseholdMember
 from carers.cases.state import case_state
 from carers.checks.ledger import case_ledger
@@ -68,10 +69,9 @@ def is_ended(household: Household) -> bool:
 
 
 def tasks_to_do(applicant) -> list:
-    """The application's tasks this applicant still has to do. The application feature
-    provides them (``carers.application.queries.outstanding_tasks``); until it does there
-    are none to show."""
-    return []
+    """The application's tasks this applicant still has to do (their own, not completed),
+    each with its title, status and link, from the application feature."""
+    return outstanding_tasks(applicant)
 
 
 def upcoming_visits(household: Household) -> list[Visit]:

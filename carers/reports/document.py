@@ -162,6 +162,43 @@ def thaw_facts(frozen: dict) -> Facts:
                  workers=facts.workers)
 
 
+def shared_report(household_id: int) -> AssessmentReport | None:
+    """The latest version shared with the applicants in their portal, if any."""
+    return db.session.scalar(
+        select(AssessmentReport).where(AssessmentReport.household_id == household_id,
+                                       AssessmentReport.shared_at.is_not(None))
+        .order_by(AssessmentReport.number.desc()).limit(1))
+
+
+def applicants_copy(household, report: AssessmentReport) -> dict:
+    """What the applicants read when ``report`` is shared with them, as plain JSON kept on
+    the version: its text and the facts about their own household as they stand now (or as
+    signed off). Never third parties' data: no referee's words or concerns, no check's
+    outcome (a check may hold what someone else said), no interview notes, no panel."""
+    facts = report.facts if report.facts is not None else freeze_facts(household)
+    return {
+        "number": report.number,
+        "form": report.form,
+        "recommendation": report.recommendation,
+        "terms": report.terms,
+        "sections": {key: report.text(key) for key in structure.narrative_keys(report.form)},
+        "household": facts["household"],
+        "people": facts["people"],
+        "addresses": facts["addresses"],
+        "checks": [{"label": c["label"], "received_on": c["received_on"]}
+                   for c in facts["checks"]],
+        "referees": [{"name": r["name"], "relationship_to_applicant":
+                      r["relationship_to_applicant"]} for r in facts["referees"]],
+        "training": facts["training"],
+        "workers": facts["workers"],
+    }
+
+
+def thaw_copy(copy: dict):
+    """The applicants' copy with its dates as dates, for the page."""
+    return _thaw(copy)
+
+
 def outstanding_checks(household) -> list[str]:
     """The required checks and references not yet complete, by name: warned about wherever a
     report is signed off or goes to panel."""

@@ -1,7 +1,7 @@
 """Forms for the report editor: narrative sections, the recommendation, training, the
 applicant's comments, and the plain buttons (sign off, new version)."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovTextArea
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -103,3 +103,29 @@ class CommentsForm(GovForm):
 
 class ButtonForm(GovForm):
     """Sign off, start a new version, remove a training record: a CSRF token and a button."""
+
+
+class ApplicantCommentsForm(GovForm):
+    """The applicants' comments on the report shared with them: saved as a draft, or sent."""
+
+    comments = TextAreaField(
+        "Your comments on the report",
+        validators=[Optional(), Length(max=MAX_COMMENTS, message=(
+            f"Your comments must be {MAX_COMMENTS:,} characters or fewer"))],
+        description="Say what you agree with, anything that is wrong or missing, and "
+                    "anything you would like the panel to know.",
+        widget=GovCharacterCount())
+    version = HiddenField()
+    save_draft = submit_button("Save as draft")
+    send = submit_button("Send your comments")
+
+    def seen_revision(self) -> int | None:
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if ok and self.send.data and not (self.comments.data or "").strip():
+            self.comments.errors.append("Enter your comments before sending them")
+            return False
+        return ok

@@ -44,6 +44,19 @@ class AssessmentReport(db.Model):
     shared_on: Mapped[date | None] = mapped_column(Date)
     comments_received_on: Mapped[date | None] = mapped_column(Date)
     applicant_comments: Mapped[str | None] = mapped_column(Text)
+    # Shared in the applicants' portal: the version's text and facts as they stood when it
+    # was shared (what the applicants read, whatever is written after), and the applicants'
+    # comments as they write them online (a draft, then submitted into the report).
+    shared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    shared_content: Mapped[dict | None] = deferred(mapped_column(JSON))
+    comments_draft: Mapped[str | None] = mapped_column(Text)
+    # Rises with every save of the draft: a joint applicant's save from an older page is
+    # refused, never written over the other's.
+    comments_revision: Mapped[int] = mapped_column(Integer, default=0)
+    comments_submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    comments_submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applicant.id", ondelete="SET NULL"))
 
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -53,9 +66,15 @@ class AssessmentReport(db.Model):
 
     author = relationship("User", foreign_keys=[author_id])
     signed_off_by = relationship("User", foreign_keys=[signed_off_by_id])
+    shared_by = relationship("User", foreign_keys=[shared_by_id])
     household = relationship("Household")
     sections: Mapped[list["ReportSection"]] = relationship(
         back_populates="report", cascade="all, delete-orphan", order_by="ReportSection.id")
+
+    @property
+    def is_shared(self) -> bool:
+        """Shared with the applicants in their portal (not only recorded as shared)."""
+        return self.shared_at is not None
 
     @property
     def is_draft(self) -> bool:

@@ -1,15 +1,21 @@
 """Changes to a case's assessment report. Each function is one transaction: it changes the
 rows, adds the audit entries and commits; or it rolls back and raises a refusal."""
 
+from sqlalchemy import select
+
+from carers.applicants.models import Applicant
 from carers.audit.operations import record as audit
 from carers.cases.models import CaseEvent
+from carers.clocks.statutory import final_report_comments_clock
 from carers.core.changes import Changed, Refusal
 from carers.core.database import transaction
-from carers.core.dates import today, utcnow
+from carers.core.dates import format_date, today, utcnow
 from carers.extensions import db
+from carers.notifications.operations import public_url, queue_email
 from carers.reports import structure
-from carers.reports.document import freeze_facts, latest_report
+from carers.reports.document import applicants_copy, freeze_facts, latest_report, shared_report
 from carers.reports.models import AssessmentReport, ReportSection, TrainingRecord
+from carers.settings.registry import agency_settings
 
 
 class ReportLocked(Refusal):
@@ -40,8 +46,35 @@ class NotReady(Refusal):
 
 
 def _event(household, user, summary):
-    db.session.add(CaseEvent(household_id=household.id, happened_on=today(), user_id=user.id,
+    db.session.add(CaseEvent(household_id=household.id, happened_on=today(),
+                             user_id=user.id if user is not None else None,
                              kind=CaseEvent.NOTE, summary=summary))
+
+
+class NotShareable(Refusal):
+    """The report cannot be shared with the applicants as it stands."""
+
+
+class CommentsChanged(Changed):
+    """Another applicant of the household saved the comments after this page was opened."""
+
+    message = ("Someone else in your household saved these comments after you opened this "
+               "page, so your text was not saved. Your text is below: check the comments "
+               "saved now, then save again.")
+
+
+class CommentsAlreadySent(Refusal):
+    status = 409
+    message = "Your household has already sent its comments on this report."
+
+
+def comments_clock(report: AssessmentReport | None, settings=None):
+    """The applicants' comments clock for a version shared with them: from the share date,
+    met on the day their comments were received."""
+    return final_report_comments_clock(
+        report.shared_on if report is not None and report.is_shared else None, today(),
+        report.comments_received_on if report is not None else None,
+        settings if settings is not None else agency_settings())
 
 
 def draft_for_change(household, user) -> AssessmentReport:
@@ -142,6 +175,71 @@ def record_comments(household, shared_on, received_on, comments, user):
         report.applicant_comments = comments or None
         audit("update", "assessment_report", report.id, {"applicant_comments": True},
               user=user)
+    return report
+
+
+def share_with_applicants(household, user) -> AssessmentReport:
+    """Share the latest version with the household's applicants in their portal: a copy of
+    it as it stands now (what they read, whatever is written after), the comments clock
+    starting today, a case event and an email to each applicant saying it is ready (never
+    any of the report's text). Sharing again, before they have commented, shares the
+    version as it stands then and starts the clock again."""
+    with transaction():
+        report = latest_report(household)
+        if report is None:
+            raise NotShareable("Write the report before sharing it with the applicants")
+        problems = structure.sign_off_problems(
+            report.form, {s.key: s.body for s in report.sections}, report.recommendation)
+        if problems:
+            raise NotShareable(*(f"Before sharing: {m[0].lower()}{m[1:]}" for _, m in problems))
+        if report.comments_submitted_at is not None:
+            raise NotShareable("The applicants have already sent their comments on this "
+                               "version: start a new version to share the report again")
+        report.shared_content = applicants_copy(household, report)
+        report.shared_at = utcnow()
+        report.shared_on = today()
+        report.shared_by_id = user.id
+        due = comments_clock(report).due
+        audit("update", "assessment_report", report.id, {"shared": True,
+                                                         "number": report.number}, user=user)
+        _event(household, user, f"Assessment report version {report.number} shared with the "
+                                f"applicants; their comments are due by {format_date(due)}")
+        stamp = report.shared_at.strftime("%Y%m%d%H%M%S%f")
+        for person in db.session.scalars(select(Applicant).where(
+                Applicant.household_id == household.id, Applicant.active.is_(True),
+                Applicant.role == Applicant.APPLICANT).order_by(Applicant.id)):
+            queue_email(person.email, "report_shared",
+                        f"report-shared:{report.id}:{stamp}:{person.id}", name=person.name,
+                        link=public_url("shared_report.read"), due=format_date(due),
+                        settings=agency_settings())
+    return report
+
+
+def save_applicant_comments(applicant, text: str, seen_revision: int | None,
+                            send: bool) -> AssessmentReport:
+    """An applicant saves the household's comments on the shared report as a draft, or
+    sends them: sent, they become the applicants' own section of the report (as
+    ``record_comments`` records comments given on paper), received today."""
+    with transaction():
+        report = shared_report(applicant.household_id)
+        if report is None:
+            raise NotShareable("The report has not been shared with you")
+        if report.comments_submitted_at is not None:
+            raise CommentsAlreadySent
+        if seen_revision != (report.comments_revision or 0):
+            raise CommentsChanged(version=report.comments_revision or 0)
+        report.comments_draft = text.replace("\r\n", "\n")
+        report.comments_revision = (report.comments_revision or 0) + 1
+        detail = {"applicant": applicant.id, "sent": send}
+        if send:
+            report.applicant_comments = report.comments_draft
+            report.comments_received_on = today()
+            report.comments_submitted_at = utcnow()
+            report.comments_submitted_by_id = applicant.id
+            _event(applicant.household, None,
+                   f"{applicant.name} sent the applicants' comments on the assessment report "
+                   f"(version {report.number})")
+        audit("update", "assessment_report", report.id, detail, user=None)
     return report
 
 

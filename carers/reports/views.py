@@ -18,20 +18,27 @@ from flask import (
 )
 from flask_login import current_user
 
+from carers.applicants.sessions import current_applicant
 from carers.audit.operations import record_view
 from carers.cases.access import can_change, is_manager
 from carers.cases.queries import get_case
+from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.core.changes import Refusal, refused
-from carers.core.dates import format_datetime
+from carers.core.dates import format_date, format_datetime
 from carers.core.numbers import plain_number
+from carers.pipeline import Recommendation
 from carers.reports import operations, queries, structure
 from carers.reports.document import (
     latest_report,
     outstanding_checks,
     report_outline,
     report_pdf,
+    shared_report,
+    thaw_copy,
 )
 from carers.reports.forms import (
+    MAX_COMMENTS,
+    ApplicantCommentsForm,
     AutosaveForm,
     ButtonForm,
     CommentsForm,
@@ -41,6 +48,8 @@ from carers.reports.forms import (
 )
 
 bp = Blueprint("reports", __name__, url_prefix="/staff/cases/<reference>")
+# The applicants' own reading of the version shared with them (carers/reports/access.py).
+shared_bp = Blueprint("shared_report", __name__, url_prefix="/apply")
 
 
 def _revision(raw) -> int | None:
@@ -73,7 +82,7 @@ def _editor_page(household, *, sections=None, recommendation=None, training=None
         structure=structure, sections=sections, recommendation_form=recommendation,
         training_form=training or TrainingForm(formdata=None), comments_form=comments,
         button_form=ButtonForm(formdata=None), training=queries.training_for(household),
-        can_change=changer,
+        can_change=changer, comments_clock=operations.comments_clock(report),
         outstanding=outstanding_checks(household) if report and report.is_draft else [],
         editable=editable, can_sign_off=editable and report is not None and is_manager(
             current_user), outline=report_outline(household, report), errors=errors,
@@ -227,6 +236,22 @@ def new_version(reference):
     return redirect(url_for("reports.editor", reference=reference))
 
 
+@bp.post("/report/share")
+def share(reference):
+    household = get_case(reference)
+    form = ButtonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        report = operations.share_with_applicants(household, current_user)
+    except Refusal as error:
+        return _editor(household, error, form)
+    due = operations.comments_clock(report).due
+    flash(f"Version {report.number} is shared with the applicants. Their comments are due "
+          f"by {format_date(due)}.")
+    return redirect(url_for("reports.editor", reference=reference, _anchor="comments"))
+
+
 @bp.get("/report.pdf")
 def pdf(reference):
     household = get_case(reference)
@@ -246,3 +271,50 @@ def pdf_response(content: bytes, filename: str):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- the applicants' pages ---
+
+def _shared_page(person, form=None, refusal: Refusal | None = None):
+    report = shared_report(person.household_id)
+    if form is None:
+        form = ApplicantCommentsForm(formdata=None)
+        form.comments.data = report.comments_draft or ""
+        form.version.data = str(report.comments_revision or 0)
+    copy = thaw_copy(report.shared_content or {})
+    context = dict(
+        report=report, copy=copy, clock=operations.comments_clock(report),
+        sections=[s for s in structure.sections(report.form)
+                  if s.kind not in (structure.Kind.SIGN_OFF, structure.Kind.COMMENTS)],
+        title=structure.TITLES[structure.Form(report.form)],
+        recommendation_label=(Recommendation(copy.recommendation).label
+                              if copy.recommendation else ""),
+        relationship_labels=RELATIONSHIP_LABELS, max_comments=MAX_COMMENTS, person=person)
+    if refusal is not None:
+        return refused(refusal, "reports/shared.html", form=form, **context)
+    return render_template("reports/shared.html", form=form, **context)
+
+
+@shared_bp.get("/report")
+def read():
+    return _shared_page(current_applicant())
+
+
+@shared_bp.post("/report")
+def comments_online():
+    person = current_applicant()
+    form = ApplicantCommentsForm()
+    if not form.validate():
+        return _shared_page(person, form)
+    send = bool(form.send.data)
+    try:
+        report = operations.save_applicant_comments(person, form.comments.data or "",
+                                                    form.seen_revision(), send)
+    except Refusal as error:
+        return _shared_page(person, form, error)
+    if send:
+        flash("Your comments have been sent. They are now part of your assessment report.")
+    else:
+        due = operations.comments_clock(report).due
+        flash(f"Your comments are saved as a draft. Send them by {format_date(due)}.")
+    return redirect(url_for("shared_report.read", _anchor="your-comments"))

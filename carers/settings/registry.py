@@ -146,6 +146,13 @@ SETTINGS += [
             "As long as the longest record it describes.", minimum=1),
 ]
 
+# Applicants' uploads (carers.uploads): a phone photo or a scanned letter is well under it.
+SETTINGS += [
+    Setting("upload_max_mb", "Largest file applicants may upload (MB)", 10, "product",
+            "Applicants are told the limit beside each upload, and a larger file is refused "
+            "before it is read.", minimum=1),
+]
+
 BY_KEY = {s.key: s for s in SETTINGS}
 
 

@@ -21,6 +21,7 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 import carers
@@ -48,6 +49,8 @@ from carers.panel.models import (
 )
 from carers.panel.rules import PanelRole
 from carers.reports import structure
+from carers.uploads import storage
+from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
 from carers.visits.operations import create_feed
 from tests.factories import (
@@ -120,7 +123,7 @@ def world(app):
         "reference": household.reference, "check_id": check.id, "document_id": document.id,
         "member_id": member.id, "address_id": address.id, "referee_id": referee.id,
         "task_id": task.id, "token": own_token, "slug": "about-you", "action": "start_stage2",
-        "index": 0, "user_id": worker.id,
+        "index": 0, "user_id": worker.id, "task_key": "about_you",
     }
     values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry,
                "household": household}
@@ -153,6 +156,18 @@ def world(app):
                "decision_id": decision.id, "training_id": training.id,
                "message_id": message.id, "meeting": meeting,
                "key": structure.narrative_keys(structure.form_for(household.pathway))[0]}
+    # A document asked of the household, and a file it sent (kept where uploads are kept).
+    asked = DocumentRequest(household_id=household.id, member_id=member.id, kind="identity")
+    db.session.add(asked)
+    db.session.flush()
+    with current_app.test_request_context():
+        stored_name = storage.save(b"%PDF-1.4")
+    sent = UploadedDocument(household_id=household.id, request_id=asked.id,
+                            original_name="passport.pdf", stored_name=stored_name,
+                            content_type="application/pdf", size=8, sha256="0" * 64)
+    db.session.add(sent)
+    db.session.commit()
+    values |= {"request_id": asked.id, "upload_id": sent.id}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
                        "visits.feed": {"token": feed_token}}
     return World(values, own_token, used_token, household.name, panel_users, endpoint_values)
@@ -250,7 +265,7 @@ def outcome(response, signed_in: bool, public: bool = False) -> str:
     if not signed_in and response.status_code == 302 and "/staff/sign-in" in location:
         return REFUSED
     if response.status_code == 302 and "/apply/sign-in" in location:
-        return REFUSED  # an applicant's page asks whoever is not one to sign in as one
+        return REFUSED  # an applicant's page sends everyone else to the applicants' sign-in
     if response.status_code == 403:
         return REFUSED
     if response.status_code == 404:

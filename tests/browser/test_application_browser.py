@@ -1,0 +1,122 @@
+"""An applicant runs "About you" through in a real browser on a narrow phone: the task list,
+each one-question page (a mistake first), an "add another" list, the task's answers and
+"Have you completed this section?". axe checks every page, the error state included, and
+no page scrolls sideways at 320 CSS pixels."""
+
+from datetime import date
+
+import pytest
+from flask import session
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from carers.applicants import sessions
+from carers.application.models import ApplicationTask
+from carers.extensions import db
+from tests.browser.helpers import fill_date
+from tests.factories import make_applicant, make_household, make_member
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in_applicant(page: Page, app, live_server: str, applicant) -> None:
+    """Put the applicant's session in the browser's cookie, as their emailed code would."""
+    with app.test_request_context():
+        sessions.start(db.session.merge(applicant))
+        db.session.commit()
+        token = session[sessions.COOKIE_KEY]
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {sessions.COOKIE_KEY: token})
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
+                               "url": live_server}])
+
+
+def fits(page: Page) -> None:
+    assert not page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"), \
+        f"{page.url} scrolls sideways at 320px"
+
+
+def check(page: Page, axe) -> None:
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    fits(page)
+    axe(page)
+
+
+def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app, live_server):
+    household = make_household("mainstream", "initial_visit")
+    partner = make_member(household, "Sam Shah", "partner", is_applicant=True)
+    alex = make_applicant(household, name="Alex Shah")
+    make_applicant(household, partner, name="Sam Shah")
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in_applicant(page, app, live_server, alex)
+
+    page.goto("/apply/application")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apply to foster")
+    expect(page.get_by_role("link", name="Your application")).to_be_visible()
+    check(page, axe)
+    page.get_by_role("link", name="About you – Alex Shah").click()
+
+    # A mistake: the error summary links to the question, which keeps its label.
+    expect(page.get_by_role("heading", level=1)).to_have_text("What is your full name?")
+    check(page, axe)
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter your full name")
+    assert page.title().startswith("Error: What is your full name?")
+    check(page, axe)
+    page.get_by_label("What is your full name?").fill("Alex Jordan Shah")
+    page.get_by_role("button", name="Continue").click()
+
+    # Previous names: add one through the "add another" pattern.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Previous names")
+    check(page, axe)
+    page.get_by_role("group", name="Have you been known by any other names?") \
+        .get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a name")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the name")
+    check(page, axe)
+    page.get_by_label("Previous name").fill("Alex Brown")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Alex Brown")).to_be_visible()
+    check(page, axe)
+    page.get_by_role("group", name="Do you need to add another name?").get_by_label("No").check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("What is your date of birth?")
+    fill_date(page, date(1985, 3, 27))
+    check(page, axe)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Female").check()
+    check(page, axe)
+    page.get_by_role("button", name="Continue").click()
+    for label, value in [("What is your nationality?", "British"),
+                         ("Which languages do you speak?", "English and Gujarati"),
+                         ("What is your religion, if you have one? (optional)", ""),
+                         ("What is your ethnic group? (optional)", ""),
+                         ("What is your email address?", "alex@example.com"),
+                         ("What is your telephone number?", "07700 900 982")]:
+        page.get_by_label(label).fill(value)
+        page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(page.get_by_text("27 March 1985")).to_be_visible()
+    check(page, axe)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select whether you have completed this section")
+    check(page, axe)
+    page.get_by_label("Yes, I've completed this section").check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apply to foster")
+    item = page.locator(".govuk-task-list__item", has_text="About you – Alex Shah")
+    expect(item.locator(".govuk-task-list__status")).to_have_text("Completed")
+    check(page, axe)
+    db.session.expire_all()
+    row = db.session.scalar(select(ApplicationTask).where(
+        ApplicationTask.task == "about_you", ApplicationTask.applicant_id == alex.id))
+    assert row.answers["previous_names"] == ["Alex Brown"]
+    assert row.answers["date_of_birth"] == "1985-03-27" and row.status == "completed"
