@@ -3,18 +3,14 @@ No page takes a household from its URL; the visit pages name a visit, which must
 their household's (another household's is refused, a missing one is not found)."""
 
 from carers.applicants.access import OWN
+from carers.application.access import JOINT_APPLICANT
 from carers.auth.policy import applicant, record_rule
 from carers.visits.queries import get_visit
 
 OWN_VISIT = "own_visit"  # the visit named by <visit_id>, one of the applicant's household's
-# Only a joint applicant may withdraw the household's application: another adult who lives
-# there gives their own details, but does not decide for the applicants.
-JOINT_APPLICANT = "joint_applicant"
-
-
-@record_rule(JOINT_APPLICANT)
-def _joint_applicant(person, args) -> bool:
-    return bool(person.is_joint_applicant)
+# Only a joint applicant may withdraw the household's application (the application's
+# JOINT_APPLICANT rule): another adult who lives there gives their own details, but does not
+# decide for the applicants.
 
 
 @record_rule(OWN_VISIT)

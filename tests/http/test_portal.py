@@ -169,6 +169,15 @@ def test_kinship_temporary_approval_shows_when_it_ends(app):
     assert f"Your temporary approval lasts until {ends}." in page
 
 
+def test_the_tasks_still_to_do_come_from_the_application(app):
+    household, applicant = household_with_applicant("mainstream", "initial_visit")
+    response = applicant_client(app, applicant).get("/apply/progress")
+    page = text(response)
+    assert "Tasks you still have to do" in page
+    assert "About you Not started" in page and "Consent to checks" in page
+    assert 'href="/apply/tasks/about_you"' in html_of(response)
+
+
 # --- visits ---
 
 def test_only_the_households_own_upcoming_visits_are_listed_with_calendar_files(
