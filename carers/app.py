@@ -42,11 +42,13 @@ def create_app(test_config=None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=shipped("migrations"),
                      render_as_batch=True)
+    from carers.applicants import views as applicants_views
     from carers.auth import policy
     from carers.auth import views as auth_views
 
-    auth_views.init_app(app)  # idle timeout first, then the access policy,
-    policy.init_app(app)  # then CSRF: a refused request is refused before anything else
+    auth_views.init_app(app)  # idle timeouts first (staff, then applicants), then the access
+    applicants_views.init_app(app)  # policy, then CSRF: a refused request is refused before
+    policy.init_app(app)  # anything else
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -163,8 +165,9 @@ def _register_features(app):
     cases_hooks.register_initial_visits(visits_operations.initial_visit_options)
 
     # The applicants' navigation, in this order; the first is their home page.
-    applicants_views.init_app(app)
     applicant_navigation.init_app(app, [])
+    # The case page's section listing who in the household is invited to sign in.
+    cases_hooks.register_case_section(applicants_views.case_section)
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [
