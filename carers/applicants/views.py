@@ -133,13 +133,12 @@ def _invitations_page(household, form=None, refusal=None):
     if refusal is not None:
         return refused(refusal, "applicants/invitations.html", form or ResendForm(),
                        **_invitations_context(household))
-    return render_template("applicants/invitations.html", resend_form=ResendForm(),
-                           **_invitations_context(household))
+    return render_template("applicants/invitations.html", **_invitations_context(household))
 
 
 def _invitations_context(household) -> dict:
     return {"household": household, "people": queries.invitees(household),
-            "refusal": operations.invitation_refusal(household),
+            "blocked": operations.invitation_refusal(household),
             "can_change": can_change(current_user, household), "resend_form": ResendForm()}
 
 
@@ -155,7 +154,7 @@ def invite(reference, member_id):
     if request.method == "GET" and member is first_applicant:
         form.email.data = household.email  # the address the enquiry gave
     context = {"household": household, "member": member,
-               "refusal": operations.invitation_refusal(household)
+               "blocked": operations.invitation_refusal(household)
                or operations.member_refusal(member)}
     if form.validate_on_submit():
         try:
@@ -185,7 +184,7 @@ def case_section(household, user):
     """The case page's section: who in the household signs in, and where each stands."""
     return "applicants/_case_section.html", {
         "people": queries.invitees(household),
-        "refusal": operations.invitation_refusal(household),
+        "blocked": operations.invitation_refusal(household),
         "can_change": can_change(user, household)}
 
 
