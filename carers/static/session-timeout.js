@@ -1,4 +1,4 @@
-// Idle timeout warning for signed-in staff: shows a warning before the session ends and
+// Idle timeout warning for signed-in staff and applicants: shows a warning before the session
 // lets the person stay signed in. The server ends idle sessions whether or not this runs.
 const banner = document.querySelector('[data-module="carers-idle-warning"]')
 if (banner) {
