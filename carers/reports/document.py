@@ -29,7 +29,12 @@ from carers.documents.pdf import render_pdf
 from carers.extensions import db
 from carers.pipeline import Pathway, Recommendation
 from carers.reports import structure
-from carers.reports.models import AssessmentReport, StoredPdf, TrainingRecord
+from carers.reports.models import (
+    ApplicationFacts,
+    AssessmentReport,
+    StoredPdf,
+    TrainingRecord,
+)
 from carers.settings.registry import agency_settings
 
 LETTER_KINDS = {
@@ -81,6 +86,8 @@ class Facts:
     referees: list
     training: list
     workers: str
+    # What the household said in its application (``ApplicationFacts``), or None.
+    application: object = None
 
 
 # What each factual row prints: the frozen copy keeps exactly these (dates as ISO text).
@@ -106,10 +113,20 @@ def _facts(household) -> Facts:
     training = list(db.session.scalars(
         select(TrainingRecord).where(TrainingRecord.household_id == household.id)
         .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
+    application = _application_facts(household)
     return Facts(
         household=household, people=list(household.members), addresses=addresses,
         checks=checks, referees=active_referees(household), training=training,
-        workers=", ".join(w.name for w in household.workers))
+        workers=", ".join(w.name for w in household.workers),
+        application=_thaw(application) if application else None)
+
+
+def _application_facts(household) -> dict | None:
+    """The application's facts as plain JSON, with the date it was submitted, or None."""
+    row = db.session.get(ApplicationFacts, household.id)
+    if row is None:
+        return None
+    return {**row.facts, "submitted_on": _plain(row.submitted_on)}
 
 
 def _plain(value):
@@ -139,6 +156,7 @@ def freeze_facts(household) -> dict:
             for r in facts.referees],
         "training": [_row(t, _TRAINING_FIELDS) for t in facts.training],
         "workers": facts.workers,
+        "application": _application_facts(household),
     }
 
 
@@ -157,9 +175,10 @@ def _thaw(value, key: str = ""):
 
 def thaw_facts(frozen: dict) -> Facts:
     facts = _thaw(frozen)
+    # Versions signed off before applications fed the report have no application facts.
     return Facts(household=facts.household, people=facts.people, addresses=facts.addresses,
                  checks=facts.checks, referees=facts.referees, training=facts.training,
-                 workers=facts.workers)
+                 workers=facts.workers, application=getattr(facts, "application", None))
 
 
 def outstanding_checks(household) -> list[str]:
