@@ -369,6 +369,12 @@ def _addresses(household: Household, people: list[_Person], answers: Answers,
     if current is not None:  # where the applicants live now is the case's address
         household.address = f"{current['line_1']}, {current['town']}"[:400]
         household.postcode = current["postcode"]
+    first = next((p for p in people if p.applicant.is_joint_applicant), None)
+    if first is not None:  # how to reach them, if the case has no way yet
+        household.email = household.email or clean((first.about or {}).get("email"), 254) \
+            or first.applicant.email
+        household.phone = household.phone or clean((first.about or {}).get("phone"), 30) \
+            or first.applicant.phone
 
 
 def _details(household: Household, people: list[_Person], answers: Answers) -> None:

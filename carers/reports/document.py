@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from flask import render_template
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.checks.ledger import active_referees, case_ledger
@@ -96,7 +97,7 @@ _HOUSEHOLD_FIELDS = ("name", "address", "postcode", "phone", "email", "applicati
                      "child_relationship")
 _PERSON_FIELDS = ("name", "is_applicant", "relationship_to_applicant", "date_of_birth",
                   "age_at_enquiry", "lives_in_household", "employer", "school")
-_ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to")
+_ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to", "person_name")
 _CHECK_FIELDS = ("label", "requested_on", "received_on", "interviewed_on", "expires_on")
 _REFEREE_FIELDS = ("name", "relationship_to_applicant", "is_family", "interviewed_on")
 _TRAINING_FIELDS = ("course", "provider", "attended_by", "completed_on")
@@ -109,6 +110,7 @@ def _facts(household) -> Facts:
               and not superseded_placeholder(e.state)]
     addresses = list(db.session.scalars(
         select(Address).where(Address.household_id == household.id)
+        .options(selectinload(Address.member))
         .order_by(Address.lived_to.is_(None).desc(), Address.lived_to.desc(), Address.id)))
     training = list(db.session.scalars(
         select(TrainingRecord).where(TrainingRecord.household_id == household.id)
@@ -181,6 +183,21 @@ def thaw_facts(frozen: dict) -> Facts:
                  workers=facts.workers, application=getattr(facts, "application", None))
 
 
+def address_rows(addresses) -> list[SimpleNamespace]:
+    """The addresses table's rows: joint applicants who lived somewhere together share one
+    row, with both their names."""
+    rows: dict[tuple, SimpleNamespace] = {}
+    for a in addresses:
+        key = (a.one_line.casefold(), a.local_authority, a.lived_from, a.lived_to)
+        row = rows.setdefault(key, SimpleNamespace(
+            one_line=a.one_line, local_authority=a.local_authority, lived_from=a.lived_from,
+            lived_to=a.lived_to, people=[]))
+        name = getattr(a, "person_name", "")  # versions signed off before it was kept
+        if name and name not in row.people:
+            row.people.append(name)
+    return list(rows.values())
+
+
 def outstanding_checks(household) -> list[str]:
     """The required checks and references not yet complete, by name: warned about wherever a
     report is signed off or goes to panel."""
@@ -213,6 +230,7 @@ def report_body_html(household, *, draft: bool | None = None,
         title=f"{structure.TITLES[form]}: {household.name}", doc_id=_anchor_prefix(household),
         facts=report_facts(household, report),
         relationship_labels=RELATIONSHIP_LABELS, with_contents=contents,
+        address_rows=address_rows,
         recommendation_label=(Recommendation(report.recommendation).label
                               if report and report.recommendation else ""),
         kinship=household.pathway == Pathway.CONNECTED_PERSON.value)

@@ -302,6 +302,7 @@ def test_the_report_prints_the_application_s_facts(app, frozen):
         # the household and addresses
         "Jordan Smith", "Casey Smith", "Robin Smith", "15 November 2007", "22 Canal Road",
         "9 Park Street", "From the application submitted on 1 March 2027",
+        "Alex Smith, Sam Smith",  # the home they share is one row, with both names
         # about the applicants
         "Alex Jones", "12 June 1980", "Christian",
         # employment
