@@ -19,6 +19,7 @@ from typing import Any
 RELATIONSHIP_KEYS = frozenset({"applicant", "partner", "child", "parent", "relative", "lodger",
                                "ex_partner", "other"})
 _RELATIONSHIP_WORDS = (
+    ("relative", ("in-law", "in law")),  # before "mother": a mother-in-law is a relative
     ("ex_partner", ("ex partner", "ex-partner", "former partner", "ex husband", "ex-husband",
                     "ex wife", "ex-wife")),
     ("child", ("son", "daughter", "child", "stepson", "stepdaughter", "stepchild", "step son",

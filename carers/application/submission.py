@@ -120,6 +120,7 @@ def submit_application(application: Application, applicant: Applicant,
     _move_on(household, action, submitted_by, on)
     _members(household, people, answers, on)
     _addresses(household, people, answers, on)
+    _contact(household, people)
     _details(household, people, answers)
     referees = _referees(household, answers)
     sync_required_checks(household, None, on=on)
@@ -285,14 +286,18 @@ def _members(household: Household, people: list[_Person], answers: Answers,
                 member.employer = clean(work.get("employer_name"), 200) if employed else None
         person.member = member
 
-    adults = {}
+    adults, joint = {}, set()
     for person in people:
-        if not person.applicant.is_joint_applicant:
-            adults[name_key(person.name)] = adults[name_key(person.applicant.name)] = \
-                person.member
+        names = {name_key(person.name), name_key(person.applicant.name)}
+        if person.applicant.is_joint_applicant:
+            joint |= names
+        else:
+            adults.update(dict.fromkeys(names, person.member))
     for key, lives_here in (("people", True), ("children_elsewhere", False)):
         for entry in items(household_answers, key):
             name = clean(entry.get("name"), 200)
+            if name_key(name) in joint:
+                continue  # an applicant listed themselves: they are on the case already
             relationship = feed.relationship_key(entry.get("relationship"),
                                                  "other" if lives_here else "child")
             born = _date(entry.get("date_of_birth"))
@@ -369,11 +374,16 @@ def _addresses(household: Household, people: list[_Person], answers: Answers,
     if current is not None:  # where the applicants live now is the case's address
         household.address = f"{current['line_1']}, {current['town']}"[:400]
         household.postcode = current["postcode"]
+
+
+def _contact(household: Household, people: list[_Person]) -> None:
+    """How to reach the applicants, if the case has no way yet."""
     first = next((p for p in people if p.applicant.is_joint_applicant), None)
-    if first is not None:  # how to reach them, if the case has no way yet
-        household.email = household.email or clean((first.about or {}).get("email"), 254) \
+    if first is not None:
+        about = first.about or {}
+        household.email = household.email or clean(about.get("email"), 254) \
             or first.applicant.email
-        household.phone = household.phone or clean((first.about or {}).get("phone"), 30) \
+        household.phone = household.phone or clean(about.get("phone"), 30) \
             or first.applicant.phone
 
 
