@@ -1,6 +1,7 @@
 """State changes on the checks ledger. Each public function is one transaction and commits it
 (rolled back when it refuses, with one of the refusals below or the case's ``CaseChanged``),
-except ``sync_required_checks``, which works inside the caller's transaction.
+except ``sync_required_checks``, ``add_referee`` and ``request_reference``, which work inside
+the caller's transaction (a submitted application feeds them all at once).
 
 Whenever the household changes (people, addresses, referees, pets, previous fostering) the
 required checks are synced: missing ones are added, ones no longer needed are marked so, and
