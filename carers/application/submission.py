@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from carers.applicants.models import Applicant
 from carers.application import feed
@@ -114,7 +115,19 @@ def submit_application(application: Application, applicant: Applicant,
     if problems.found:
         raise CannotSubmit(*problems.found)
 
-    # Nothing below refuses: from here on everything is written, in one transaction.
+    # Everything is checked: from here on it is all written, in the caller's transaction.
+    try:
+        _feed(application, applicant, household, action, people, answers, on)
+    except StaleDataError:
+        # The case changed under us: the other applicant sent it at the same moment, or a
+        # worker moved the case. The caller's transaction is rolled back with this refusal.
+        raise CannotSubmit("Your application could not be sent because your case changed "
+                           "at the same moment. Check your application and send it again "
+                           "if it has not been sent.") from None
+
+
+def _feed(application: Application, applicant: Applicant, household: Household,
+          action: Action | None, people: list[_Person], answers: Answers, on: date) -> None:
     submitted_by = applicant.name
     application.submitted_at = utcnow()
     _move_on(household, action, submitted_by, on)

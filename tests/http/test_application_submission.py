@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from carers.applicants.models import Applicant
 from carers.application.submission import CannotSubmit, submit_application
-from carers.cases.models import CaseEvent, HouseholdDetails, HouseholdMember
+from carers.cases.models import CaseEvent, Household, HouseholdDetails, HouseholdMember
 from carers.cases.state import case_state
 from carers.checks.models import Address, Check, Referee
 from carers.clocks.statutory import add_months
@@ -421,6 +421,21 @@ def test_nothing_is_saved_when_the_rest_of_the_transaction_fails(app, frozen):
     db.session.expire_all()
     assert application.submitted_at is None and household.stage == "initial_visit"
     assert case_counts(household) == before
+
+
+def test_a_case_changed_at_the_same_moment_is_a_clear_refusal(app, frozen):
+    household, worker, alex, sam = couple()
+    application = make_application(household, full_answers(alex, sam), [alex, sam])
+    before = case_counts(household)
+    with pytest.raises(CannotSubmit, match="your case changed at the same moment"), \
+            transaction():
+        # The other applicant's submission (or a worker's change) lands first.
+        db.session.execute(update(Household).where(Household.id == household.id)
+                           .values(version=Household.version + 1)
+                           .execution_options(synchronize_session=False))
+        submit_application(application, alex, TODAY)
+    db.session.expire_all()
+    assert application.submitted_at is None and case_counts(household) == before
 
 
 @pytest.mark.parametrize(("stage", "reason"), [
