@@ -12,7 +12,7 @@ from carers.cases.models import CaseEvent
 from carers.core.changes import CHANGED_MESSAGE
 from carers.core.dates import LONDON
 from tests.factories import make_household, make_staff, make_team
-from tests.helpers import csrf_token, isolated_client, sign_in
+from tests.helpers import client_for, csrf_token
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +24,6 @@ def tuesday_1_june_2027():
 @pytest.fixture
 def team():
     return make_team("North team")
-
-
-def client_for(app, user):
-    client = isolated_client(app)
-    sign_in(client, user)
-    return client
 
 
 def opened(client, url: str) -> dict:
