@@ -42,11 +42,13 @@ def create_app(test_config=None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=shipped("migrations"),
                      render_as_batch=True)
+    from carers.applicants import views as applicants_views
     from carers.auth import policy
     from carers.auth import views as auth_views
 
-    auth_views.init_app(app)  # idle timeout first, then the access policy,
-    policy.init_app(app)  # then CSRF: a refused request is refused before anything else
+    auth_views.init_app(app)  # idle timeouts first (staff, then applicants), then the access
+    applicants_views.init_app(app)  # policy, then CSRF: a refused request is refused before
+    policy.init_app(app)  # anything else
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -103,9 +105,11 @@ def _register_features(app):
     from carers.administration import access as administration_access
     from carers.administration import views as administration_views
     from carers.applicants import access as applicants_access
+    from carers.applicants import hooks as applicants_hooks
     from carers.applicants import navigation as applicant_navigation
     from carers.applicants import views as applicants_views
     from carers.application import access as application_access
+    from carers.application import operations as application_operations
     from carers.application import views as application_views
     from carers.auth import access as auth_access
     from carers.auth import navigation, policy
@@ -187,7 +191,6 @@ def _register_features(app):
     cases_hooks.register_case_list_notes(messages_views.case_list_notes)
 
     # The applicants' navigation, in this order; the first is their home page.
-    applicants_views.init_app(app)
     applicant_navigation.init_app(app, [
         ("Progress", "portal.progress"),
         ("Your application", "application.task_list"),
@@ -196,6 +199,10 @@ def _register_features(app):
         ("Your assessment report", "shared_report.read"),
         ("Your details", "portal.details"),
     ])
+    # The case page's section listing who in the household is invited to sign in.
+    cases_hooks.register_case_section(applicants_views.case_section)
+    # An invitation makes the household's application, with the new person's tasks.
+    applicants_hooks.register_on_invited(application_operations.prepare_application)
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [

@@ -87,6 +87,11 @@ class Defaults:
     # Failed sign-ins (any account) from one network address before it must wait the same
     # SIGN_IN_LOCKOUT_MINUTES. Successful sign-ins are not counted.
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 30
+    # Applicants' emailed sign-in codes: codes one email address may ask for, and code requests
+    # and wrong codes from one network address, within the period; then they wait it out.
+    APPLICANT_CODES_PER_ADDRESS = 5
+    APPLICANT_SIGN_IN_PER_NETWORK = 30
+    APPLICANT_SIGN_IN_PERIOD_MINUTES = 15
     # Signed out after this long without a request; warned 5 minutes before.
     SESSION_IDLE_MINUTES = 30
     SESSION_IDLE_WARNING_MINUTES = 5

@@ -1,7 +1,8 @@
 """Test data in one line, a builder for each kind of record the tests make: staff, teams,
-enquiries and their drafts, households (cases) with their members, events, tasks,
-addresses, referees and checks, visits, the panel (members, meetings with their seats and
-agenda, decisions), reports and training, queued email and agency settings.
+enquiries and their drafts, households (cases) with their members, applicants and their
+applications, events, tasks, addresses, referees and checks, visits, the panel (members,
+meetings with their seats and agenda, decisions), reports and training, queued email and
+agency settings.
 
 Every ``make_*`` helper takes keyword arguments for any column, fills the rest with
 sensible defaults, adds its rows and commits, so the data is visible to requests made
@@ -23,6 +24,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import insert, select
 
 from carers.applicants.models import Applicant
+from carers.application.models import Application, ApplicationTask
 from carers.auth.models import User
 from carers.auth.operations import create_user
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task, Team, case_worker
@@ -196,6 +198,30 @@ def make_applicant(household: Household, member: HouseholdMember | None = None, 
               "email": f"applicant-{unique.lower()}@example.com", "invited_at": utcnow(), **fields}
     applicant = Applicant(household_id=household.id, member=member, role=role, **fields)
     return _saved(applicant)
+
+
+def make_application(household: Household, answers_by_task: dict | None = None,
+                     applicants: Iterable[Applicant] = (), *, form: str | None = None,
+                     status: str = ApplicationTask.COMPLETED) -> Application:
+    """The household's application with its tasks' answers. ``answers_by_task`` maps a task
+    key to its answers: a household task's answers as a dict, a personal task's as a dict
+    from each Applicant to their answers, e.g. ``{"home": {...}, "about_you": {alex: {...},
+    sam: {...}}}``. ``applicants`` are the people it is for: each gets a row (empty unless
+    answered) for every personal task named."""
+    kinship = household.pathway == Pathway.CONNECTED_PERSON.value
+    application = Application(household_id=household.id,
+                              form=form or ("kinship" if kinship else "foster"))
+    people = list(applicants)
+    for task, answers in (answers_by_task or {}).items():
+        if answers and all(isinstance(key, Applicant) for key in answers):
+            for person in dict.fromkeys([*people, *answers]):
+                application.tasks.append(ApplicationTask(
+                    task=task, applicant_id=person.id, answers=answers.get(person, {}),
+                    status=status if person in answers else ApplicationTask.NOT_STARTED))
+        else:
+            application.tasks.append(ApplicationTask(task=task, applicant_id=None,
+                                                     answers=answers, status=status))
+    return _saved(application)
 
 
 def make_event(household: Household, user: User | None = None, kind: str = CaseEvent.NOTE,

@@ -57,6 +57,18 @@ def _sync_rows(application: Application) -> None:
                                                      answers={}))
 
 
+def prepare_application(applicant: Applicant) -> None:
+    """On an invitation, in its transaction: the household's application and the new
+    person's task rows, so they are there before anyone signs in."""
+    db.session.flush()  # the new applicant is one of the household's people
+    application = queries.application_for(applicant.household_id)
+    if application is None:
+        application = Application(household_id=applicant.household_id,
+                                  form=queries.form_for_pathway(applicant.household.pathway))
+        db.session.add(application)
+    _sync_rows(application)
+
+
 def ensure_application(applicant: Applicant) -> Application:
     """The household's application, made (with all its task rows) the first time one of
     its people opens it; rows are added for people invited since. Two first visits at once

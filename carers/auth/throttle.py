@@ -4,7 +4,10 @@ so neither says which addresses have accounts.
 
 Failures are also counted per network address, with a higher limit, so one machine cannot
 guess at many accounts; successful sign-ins are never counted, so an office behind one
-address can all sign in at nine o'clock."""
+address can all sign in at nine o'clock.
+
+Other sign-ins (applicants' emailed codes) count their own events with ``hit`` and ``wait``
+under a purpose of their own: the same table, the same hashing, the same lockout."""
 
 import hashlib
 from datetime import UTC, datetime, timedelta
@@ -17,12 +20,18 @@ from carers.core.dates import utcnow
 from carers.extensions import db
 
 
+def key(purpose: str, value: str | None) -> str:
+    """The stored key for ``value`` (an email or network address) counted for ``purpose``:
+    hashed, so the table holds no addresses."""
+    return hashlib.sha256(f"{purpose}:{value or ''}".encode()).hexdigest()
+
+
 def _key(email: str) -> str:
-    return hashlib.sha256(("sign-in:" + email.strip().lower()).encode()).hexdigest()
+    return key("sign-in", email.strip().lower())
 
 
 def _address_key(address: str | None) -> str:
-    return hashlib.sha256(("address:" + (address or "")).encode()).hexdigest()
+    return key("address", address)
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -45,11 +54,31 @@ def locked(email: str, now: datetime | None = None) -> bool:
     return _locked_until(_key(email), now) is not None
 
 
+def _wait(key_: str, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    until = _locked_until(key_, now)
+    return 0 if until is None else max(1, int((until - now).total_seconds() + 0.999))
+
+
 def address_wait(address: str | None, now: datetime | None = None) -> int:
     """Seconds until this network address may try to sign in again (0: it may now)."""
-    now = now or utcnow()
-    until = _locked_until(_address_key(address), now)
-    return 0 if until is None else max(1, int((until - now).total_seconds() + 0.999))
+    return _wait(_address_key(address), now)
+
+
+def wait(purpose: str, value: str | None, now: datetime | None = None) -> int:
+    """Seconds until ``value`` may be counted for ``purpose`` again (0: it may now)."""
+    return _wait(key(purpose, value), now)
+
+
+def hit(purpose: str, value: str | None, limit: int, period: timedelta,
+        now: datetime | None = None) -> bool:
+    """Count one event for ``value`` (the caller commits): after ``limit`` of them within
+    ``period`` it is locked for ``period``. Returns True when it is now locked."""
+    return _count(key(purpose, value), limit, period, now or utcnow())
+
+
+def clear(purpose: str, value: str | None) -> None:
+    db.session.execute(delete(SignInThrottle).where(SignInThrottle.key == key(purpose, value)))
 
 
 def failed(email: str, now: datetime | None = None, address: str | None = None) -> bool:

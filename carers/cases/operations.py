@@ -156,12 +156,15 @@ def transition_facts(household: Household, user, data: dict) -> TransitionFacts:
 
 
 def move(household: Household, action: str, facts: TransitionFacts, user,
-         seen_version: int, commit: bool = True, visit=None) -> TransitionRecord:
+         seen_version: int, commit: bool = True, visit=None,
+         summary: str | None = None) -> TransitionRecord:
     """Apply a pipeline transition. Raises TransitionRefused (nothing written) or CaseChanged.
 
     With ``commit=False`` the caller commits, so several changes (a panel's minutes moving
     every case it heard) make one transaction; the caller turns StaleDataError into
-    CaseChanged with ``commit_changes()``."""
+    CaseChanged with ``commit_changes()``. ``summary`` replaces the timeline's headline when
+    the change is not a worker's (an applicant submitting their application); ``user`` is
+    then None."""
     try:
         _unchanged(household, seen_version)
         record = apply_transition(case_state(household), action, facts, agency_settings())
@@ -176,8 +179,8 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
         details["visit_id"] = str(visit.id)
     _touch(household, seen_version)
     # The reason goes in the event's body, so the headline leaves it out.
-    headline = record.summary.removesuffix(f": {record.reason}") if record.reason \
-        else record.summary
+    headline = summary or (record.summary.removesuffix(f": {record.reason}") if record.reason
+                           else record.summary)
     _event(household, user, CaseEvent.TRANSITION, headline, on=record.on,
            action=str(record.action), from_stage=record.from_stage.value,
            to_stage=record.to_stage.value, body=record.reason or None,

@@ -56,6 +56,11 @@ class Address(db.Model):
     def one_line(self) -> str:
         return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
 
+    @property
+    def person_name(self) -> str:
+        """Whose address history it is part of ("" for the household's)."""
+        return self.member.name if self.member_id and self.member else ""
+
 
 class Referee(db.Model):
     """A personal referee. The link to their online form is single use and expires; only a

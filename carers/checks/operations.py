@@ -1,6 +1,7 @@
 """State changes on the checks ledger. Each public function is one transaction and commits it
 (rolled back when it refuses, with one of the refusals below or the case's ``CaseChanged``),
-except ``sync_required_checks``, which works inside the caller's transaction.
+except ``sync_required_checks``, ``add_referee`` and ``request_reference``, which work inside
+the caller's transaction (a submitted application feeds them all at once).
 
 Whenever the household changes (people, addresses, referees, pets, previous fostering) the
 required checks are synced: missing ones are added, ones no longer needed are marked so, and
@@ -47,6 +48,7 @@ __all__ = [
     "PlaceholderClosed",
     "ReferenceClosed",
     "add_document",
+    "add_referee",
     "find_referee",
     "invite_referee",
     "link_problem",
@@ -55,6 +57,7 @@ __all__ = [
     "refresh_all_checks",
     "refresh_checks",
     "remove_address",
+    "request_reference",
     "save_address",
     "save_details",
     "save_person",
@@ -375,19 +378,27 @@ def save_referee(household: Household, user, referee: Referee | None, fields: di
                  seen_version: int | None) -> Referee:
     with transaction():
         _touch(household, seen_version)
-        if referee is None:
-            referee = Referee(household_id=household.id, **fields)
-            db.session.add(referee)
-            db.session.flush()
-            _event(household, user, CHECKS_EVENT, f"Personal referee added: {referee.name}")
-            audit("create", "referee", referee.id, {"household": household.id}, user=user)
-        else:
-            for name, value in fields.items():
-                setattr(referee, name, value)
-            audit("update", "referee", referee.id, {"household": household.id}, user=user)
-        sync_required_checks(household, user)
+        referee = add_referee(household, user, referee, fields)
         _commit()
         return referee
+
+
+def add_referee(household: Household, user, referee: Referee | None, fields: dict) -> Referee:
+    """``save_referee`` in the caller's transaction (an application feeding several referees
+    at once): add or change the referee and sync the checks; the caller commits. ``user``
+    None: not a member of staff (the applicants named them)."""
+    if referee is None:
+        referee = Referee(household_id=household.id, **fields)
+        db.session.add(referee)
+        db.session.flush()
+        _event(household, user, CHECKS_EVENT, f"Personal referee added: {referee.name}")
+        audit("create", "referee", referee.id, {"household": household.id}, user=user)
+    else:
+        for name, value in fields.items():
+            setattr(referee, name, value)
+        audit("update", "referee", referee.id, {"household": household.id}, user=user)
+    sync_required_checks(household, user)
+    return referee
 
 
 def withdraw_referee(referee: Referee, user, seen_version: int | None) -> None:
@@ -406,33 +417,40 @@ def invite_referee(referee: Referee, user, now: datetime | None = None) -> str:
     """Email the referee a single-use link to the reference form. Returns the token (only
     its hash is stored). A new invitation replaces any earlier link."""
     with transaction():
-        now = now or utcnow()
-        if not referee.email:
-            raise CannotInvite("Add the referee's email address first")
-        if referee.token_used_at is not None:
-            raise CannotInvite(f"{referee.name} has already sent their reference")
-        settings = agency_settings()
-        household = referee.household
-        token = secrets.token_urlsafe(32)
-        referee.token_hash = token_hash(token)
-        referee.previous_token_hash = None
-        referee.invited_at = now
-        referee.token_expires_at = now + timedelta(
-            days=rules.check_setting(settings, "reference_link_days"))
-        referee.reminder_sent_at = None
-        row = _row_for(household, f"reference:r{referee.id}", user)
-        row.requested_on = london(now).date()
-        row.requested_from = referee.email
-        _derive(row)
-        queue_email(referee.email, "reference_request",
-                    f"reference-request:{referee.id}:{referee.token_hash[:16]}",
-                    referee=referee, applicant=household.name, joint=household.joint_application,
-                    link=reference_link(token),
-                    expires=format_date(referee.token_expires_at), settings=settings)
-        _event(household, user, CHECKS_EVENT, f"Reference request emailed to {referee.name}")
-        audit("update", "referee", referee.id, {"invited": True}, user=user)
+        token = request_reference(referee, user, now)
         _commit()
         return token
+
+
+def request_reference(referee: Referee, user, now: datetime | None = None) -> str:
+    """``invite_referee`` in the caller's transaction: the link's email is queued in the
+    outbox with the rest of the caller's changes, or not at all. Raises CannotInvite."""
+    now = now or utcnow()
+    if not referee.email:
+        raise CannotInvite("Add the referee's email address first")
+    if referee.token_used_at is not None:
+        raise CannotInvite(f"{referee.name} has already sent their reference")
+    settings = agency_settings()
+    household = referee.household
+    token = secrets.token_urlsafe(32)
+    referee.token_hash = token_hash(token)
+    referee.previous_token_hash = None
+    referee.invited_at = now
+    referee.token_expires_at = now + timedelta(
+        days=rules.check_setting(settings, "reference_link_days"))
+    referee.reminder_sent_at = None
+    row = _row_for(household, f"reference:r{referee.id}", user)
+    row.requested_on = london(now).date()
+    row.requested_from = referee.email
+    _derive(row)
+    queue_email(referee.email, "reference_request",
+                f"reference-request:{referee.id}:{referee.token_hash[:16]}",
+                referee=referee, applicant=household.name, joint=household.joint_application,
+                link=reference_link(token),
+                expires=format_date(referee.token_expires_at), settings=settings)
+    _event(household, user, CHECKS_EVENT, f"Reference request emailed to {referee.name}")
+    audit("update", "referee", referee.id, {"invited": True}, user=user)
+    return token
 
 
 def record_interview(referee: Referee, user, interviewed_on: date, notes: str) -> None:

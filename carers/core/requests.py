@@ -1,7 +1,8 @@
 """The request class: a body without a file is limited far below an upload's limit, and a
 body that is not valid UTF-8 still gives its fields (see UNREADABLE)."""
 
-from urllib.parse import parse_qsl
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Request, current_app
 from werkzeug.formparser import FormDataParser
@@ -9,6 +10,21 @@ from werkzeug.formparser import FormDataParser
 # What a byte that is not UTF-8 becomes: the form then says which answer could not be read
 # and keeps every other one (see GovForm.validate).
 UNREADABLE = "\ufffd"
+
+_UNSAFE_IN_PATH = re.compile(r"[\\\x00-\x20\x7f]")
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (a safe page to go on to after signing in),
+    else None."""
+    # Browsers read "/\\evil.example" as "//evil.example" and drop tabs and newlines, so
+    # a backslash or any control character or space is refused outright.
+    if target and not _UNSAFE_IN_PATH.search(target):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and \
+                not target.startswith("//"):
+            return target
+    return None
 
 
 class LenientFormDataParser(FormDataParser):

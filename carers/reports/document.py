@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from flask import render_template
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.checks.ledger import active_referees, case_ledger
@@ -29,7 +30,12 @@ from carers.documents.pdf import render_pdf
 from carers.extensions import db
 from carers.pipeline import Pathway, Recommendation
 from carers.reports import structure
-from carers.reports.models import AssessmentReport, StoredPdf, TrainingRecord
+from carers.reports.models import (
+    ApplicationFacts,
+    AssessmentReport,
+    StoredPdf,
+    TrainingRecord,
+)
 from carers.settings.registry import agency_settings
 
 LETTER_KINDS = {
@@ -81,6 +87,8 @@ class Facts:
     referees: list
     training: list
     workers: str
+    # What the household said in its application (``ApplicationFacts``), or None.
+    application: object = None
 
 
 # What each factual row prints: the frozen copy keeps exactly these (dates as ISO text).
@@ -89,7 +97,7 @@ _HOUSEHOLD_FIELDS = ("name", "address", "postcode", "phone", "email", "applicati
                      "child_relationship")
 _PERSON_FIELDS = ("name", "is_applicant", "relationship_to_applicant", "date_of_birth",
                   "age_at_enquiry", "lives_in_household", "employer", "school")
-_ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to")
+_ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to", "person_name")
 _CHECK_FIELDS = ("label", "requested_on", "received_on", "interviewed_on", "expires_on")
 _REFEREE_FIELDS = ("name", "relationship_to_applicant", "is_family", "interviewed_on")
 _TRAINING_FIELDS = ("course", "provider", "attended_by", "completed_on")
@@ -102,14 +110,25 @@ def _facts(household) -> Facts:
               and not superseded_placeholder(e.state)]
     addresses = list(db.session.scalars(
         select(Address).where(Address.household_id == household.id)
+        .options(selectinload(Address.member))
         .order_by(Address.lived_to.is_(None).desc(), Address.lived_to.desc(), Address.id)))
     training = list(db.session.scalars(
         select(TrainingRecord).where(TrainingRecord.household_id == household.id)
         .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
+    application = _application_facts(household)
     return Facts(
         household=household, people=list(household.members), addresses=addresses,
         checks=checks, referees=active_referees(household), training=training,
-        workers=", ".join(w.name for w in household.workers))
+        workers=", ".join(w.name for w in household.workers),
+        application=_thaw(application) if application else None)
+
+
+def _application_facts(household) -> dict | None:
+    """The application's facts as plain JSON, with the date it was submitted, or None."""
+    row = db.session.get(ApplicationFacts, household.id)
+    if row is None:
+        return None
+    return {**row.facts, "submitted_on": _plain(row.submitted_on)}
 
 
 def _plain(value):
@@ -139,6 +158,7 @@ def freeze_facts(household) -> dict:
             for r in facts.referees],
         "training": [_row(t, _TRAINING_FIELDS) for t in facts.training],
         "workers": facts.workers,
+        "application": _application_facts(household),
     }
 
 
@@ -157,9 +177,25 @@ def _thaw(value, key: str = ""):
 
 def thaw_facts(frozen: dict) -> Facts:
     facts = _thaw(frozen)
+    # Versions signed off before applications fed the report have no application facts.
     return Facts(household=facts.household, people=facts.people, addresses=facts.addresses,
                  checks=facts.checks, referees=facts.referees, training=facts.training,
-                 workers=facts.workers)
+                 workers=facts.workers, application=getattr(facts, "application", None))
+
+
+def address_rows(addresses) -> list[SimpleNamespace]:
+    """The addresses table's rows: joint applicants who lived somewhere together share one
+    row, with both their names."""
+    rows: dict[tuple, SimpleNamespace] = {}
+    for a in addresses:
+        key = (a.one_line.casefold(), a.local_authority, a.lived_from, a.lived_to)
+        row = rows.setdefault(key, SimpleNamespace(
+            one_line=a.one_line, local_authority=a.local_authority, lived_from=a.lived_from,
+            lived_to=a.lived_to, people=[]))
+        name = getattr(a, "person_name", "")  # versions signed off before it was kept
+        if name and name not in row.people:
+            row.people.append(name)
+    return list(rows.values())
 
 
 def shared_report(household_id: int) -> AssessmentReport | None:
@@ -231,6 +267,7 @@ def report_body_html(household, *, draft: bool | None = None,
         title=f"{structure.TITLES[form]}: {household.name}", doc_id=_anchor_prefix(household),
         facts=report_facts(household, report),
         relationship_labels=RELATIONSHIP_LABELS, with_contents=contents,
+        address_rows=address_rows,
         recommendation_label=(Recommendation(report.recommendation).label
                               if report and report.recommendation else ""),
         kinship=household.pathway == Pathway.CONNECTED_PERSON.value)

@@ -139,3 +139,34 @@ class StoredPdf(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApplicationFacts(db.Model):
+    """What the household said in its application, for the report's factual sections: the
+    application feature writes it when the application is submitted (the report never reads
+    the application itself), and a signed-off version keeps a copy with its other facts.
+
+    ``facts`` is plain JSON (dates as ISO text):
+
+    - ``applicants``: one entry per person who applied (``role`` "applicant") or gave their
+      own details (``role`` "adult"): ``name``, ``role``, ``previous_names`` [str],
+      ``date_of_birth``, ``sex``, ``nationality``, ``languages``, ``religion``,
+      ``ethnicity``; ``work`` {``status``, ``job_title``, ``employer_name``, ``hours``,
+      ``income_annual``, ``other_income``} or None; ``health`` {``good_health``,
+      ``conditions``, ``medication``, ``gp_name``, ``gp_address``} or None;
+      ``relationships`` (answered or not), ``current_partner`` {``name``, ``since``} or
+      None, ``past_partners`` [{``name``, ``period``, ``children_together``}];
+      ``earlier_applications`` [{``kind``, ``agency``,
+      ``year``, ``outcome``}] or None when not answered.
+    - ``home``: {``tenure``, ``landlord_consent``, ``bedrooms``, ``spare_bedrooms``,
+      ``spare_bedroom_details``, ``has_pets``, ``pets_details``, ``smoking``,
+      ``smoking_details``} or None.
+    """
+
+    __tablename__ = "report_application_facts"
+
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
+    submitted_on: Mapped[date] = mapped_column(Date)
+    facts: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,5 +1,6 @@
 """Changes to a case's assessment report. Each function is one transaction: it changes the
-rows, adds the audit entries and commits; or it rolls back and raises a refusal."""
+rows, adds the audit entries and commits; or it rolls back and raises a refusal. The one
+exception, ``record_application_facts``, works inside its caller's transaction."""
 
 from sqlalchemy import select
 
@@ -14,7 +15,12 @@ from carers.extensions import db
 from carers.notifications.operations import public_url, queue_email
 from carers.reports import structure
 from carers.reports.document import applicants_copy, freeze_facts, latest_report, shared_report
-from carers.reports.models import AssessmentReport, ReportSection, TrainingRecord
+from carers.reports.models import (
+    ApplicationFacts,
+    AssessmentReport,
+    ReportSection,
+    TrainingRecord,
+)
 from carers.settings.registry import agency_settings
 
 
@@ -296,3 +302,16 @@ def new_version(household, user) -> AssessmentReport:
         audit("create", "assessment_report", report.id, {"number": report.number}, user=user)
         _event(household, user, f"Assessment report version {report.number} started")
     return report
+
+
+def record_application_facts(household, facts: dict, submitted_on) -> None:
+    """Keep what the household's application says for the report's factual sections (the
+    shape is ``ApplicationFacts``'s), in the caller's transaction: the application feature
+    calls this when an application is submitted, and the caller commits."""
+    row = db.session.get(ApplicationFacts, household.id)
+    if row is None:
+        row = ApplicationFacts(household_id=household.id)
+        db.session.add(row)
+    row.facts = facts
+    row.submitted_on = submitted_on
+    row.updated_at = utcnow()

@@ -58,6 +58,12 @@ SETTINGS += [
             "every other role: fostering staff, panel administrators and panel members, who "
             "all read families' records."),
 ]
+# Applicants' own pages: signed out after this long without using them, warned before.
+SETTINGS += [
+    Setting("applicant_session_minutes", "Sign applicants out after (minutes without use)", 30,
+            "product", "Applicants are warned 5 minutes before and can stay signed in. "
+            "Everything they have saved is kept.", minimum=10),
+]
 # The public enquiry form: answers of an enquiry never sent are deleted after this long.
 SETTINGS += [
     Setting("enquiry_draft_days", "Delete unsent enquiry forms after (days)", 30, "product",

@@ -1,5 +1,5 @@
-// Idle timeout warning for signed-in staff: shows a warning before the session ends and
-// lets the person stay signed in. The server ends idle sessions whether or not this runs.
+// Idle timeout warning for signed-in staff and applicants: shows a warning before the session
+// ends and lets the person stay signed in. The server ends idle sessions whether or not this runs.
 const banner = document.querySelector('[data-module="carers-idle-warning"]')
 if (banner) {
   const idleMs = Number(banner.dataset.idleSeconds) * 1000

@@ -7,6 +7,11 @@ refusal is 403 for someone signed in and a redirect to sign-in for someone who i
 one 404 expected is a panel meeting a panel member may not open: it is hidden, as if it did
 not exist (not invited, or after the access period).
 
+Applicants are tried too: an applicant of the case's household and one of another household
+try every route (staff pages send them to the staff sign-in; another household's records are
+refused, 403 or 404); anonymous people and every kind of staff are sent to the applicants'
+sign-in by every applicant's page.
+
 Expected outcomes are worked out here from the policy's declared audience and roles, and
 from what each kind of user is to the case (by hand, not by asking the policy's functions).
 """
@@ -25,6 +30,8 @@ from flask import current_app
 from sqlalchemy import select
 
 import carers
+from carers.applicants.access import OWN
+from carers.application.access import JOINT_APPLICANT, OWN_TASK
 from carers.auth import policy
 from carers.auth.roles import RoleKey
 from carers.cases.access import CASE, CASE_CHANGE, CASE_READERS, TASK
@@ -49,6 +56,8 @@ from carers.panel.models import (
 )
 from carers.panel.rules import PanelRole
 from carers.reports import structure
+from carers.reports.document import applicants_copy
+from carers.reports.models import AssessmentReport
 from carers.uploads import storage
 from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
@@ -71,11 +80,6 @@ from tests.factories import (
 from tests.helpers import isolated_client, sign_in, sign_in_applicant
 
 REFUSED, ALLOWED = "refused", "allowed"
-APPLICANT = "applicant"  # the world's household's own applicant
-# Applicants' pages that open only once the application or the report reaches a state the
-# world does not set up (a task's own question pages, a report shared with the household):
-# their features' tests try them as the household's applicant in those states.
-APPLICANT_PAGES_TESTED_ELSEWHERE = {"application", "shared_report"}
 # A panel meeting a member may not open answers 404, as if it did not exist.
 HIDDEN = "not found"
 PANEL_ADMINS = {RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR}
@@ -97,6 +101,8 @@ class World:
     panel_users: dict = field(default_factory=dict)
     # Arguments that differ by endpoint (member_id is a household member elsewhere).
     endpoint_values: dict = field(default_factory=dict)
+    # Applicants' accounts by relation to the case: "own" (its household), "other".
+    applicants: dict = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -129,8 +135,7 @@ def world(app):
         "task_id": task.id, "token": own_token, "slug": "about-you", "action": "start_stage2",
         "index": 0, "user_id": worker.id, "task_key": "about_you",
     }
-    values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry,
-               "household": household}
+    values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
 
     # Visits, the calendar feed, the report's training, a message in the outbox.
     visit = make_visit(household, worker, today() + timedelta(days=7), time(10, 0), place="office")
@@ -172,9 +177,27 @@ def world(app):
     db.session.add(sent)
     db.session.commit()
     values |= {"request_id": asked.id, "upload_id": sent.id}
+    # The first list page of the application (the enquiry journey's pages use ``slug`` too).
+    previous_names = {"task_key": "about_you", "slug": "previous-names", "index": 0}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
-                       "visits.feed": {"token": feed_token}}
-    return World(values, own_token, used_token, household.name, panel_users, endpoint_values)
+                       "visits.feed": {"token": feed_token},
+                       "application.question": previous_names,
+                       "application.item": previous_names}
+    # An applicant of the case's household, and one of another household. Applicants' pages
+    # about one record of the household (a document, a message) take their ids from
+    # ``values`` as staff pages do: the other household's applicant must be refused them.
+    applicants = {"own": make_applicant(household, member),
+                  "other": make_applicant(make_household("mainstream", "stage1", team=team))}
+    values |= {"applicant_id": applicants["own"].id}
+    # The case's report, shared with its household for their comments.
+    report = AssessmentReport(household_id=household.id, form="form_f")
+    db.session.add(report)
+    db.session.flush()
+    report.shared_content = applicants_copy(household, report)
+    report.shared_at, report.shared_on = utcnow(), today()
+    db.session.commit()
+    return World(values, own_token, used_token, household.name, panel_users, endpoint_values,
+                 applicants)
 
 # The kinds of user. Each is (roles, relation to the case).
 STAFF_KINDS = {f"{role.value} in the case's team": (role, "team") for role in RoleKey}
@@ -190,19 +213,33 @@ STAFF_KINDS |= {
 }
 AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
                RoleKey.PANEL_ADMINISTRATOR}
+# Applicants, by their relation to the case.
+APPLICANT_KINDS = {"applicant of the case's household": "own",
+                   "applicant of another household": "other"}
+# Record rules of applicants' pages that act only on the signed-in applicant's own household
+# or their own part of its application (no record is named in the URL): any applicant may
+# use them. The shared report is not among them: the other household has none shared yet.
+OWN_HOUSEHOLD_RULES = {None, OWN, OWN_TASK, JOINT_APPLICANT}
+SIGN_IN_PAGES = ("/staff/sign-in", "/apply/sign-in")
+SIGNING_OUT = {"auth.sign_out", "applicants.sign_out"}
+
+
+def expected_for_applicant(rule: policy.Rule, relation: str) -> str:
+    if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
+        return ALLOWED
+    if rule.audience != policy.APPLICANT:
+        return REFUSED  # no staff page, nor any page for signed-in staff accounts
+    if relation == "own" or rule.record in OWN_HOUSEHOLD_RULES:
+        return ALLOWED
+    return REFUSED  # the case household's records are not another household's
 
 
 def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
              team_read: bool = True, meeting_over: bool = False) -> str:
     if rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK):
         return ALLOWED
-    # Applicants' pages are for the household's applicants only (the world's records are
-    # theirs), and they reach no other page.
-    if rule.audience == policy.APPLICANT or relation == APPLICANT:
-        return ALLOWED if rule.audience == policy.APPLICANT and relation == APPLICANT \
-            else REFUSED
-    if role is None:
-        return REFUSED
+    if role is None or rule.audience == policy.APPLICANT:
+        return REFUSED  # applicants' pages are for applicants only
     if rule.audience == policy.STAFF and role not in rule.roles:
         return REFUSED
     # The panel member's own pages: on the panel list, invited, and within the access period.
@@ -259,21 +296,22 @@ def url_for_rule(app, endpoint, world):
     return url, method
 
 
-def outcome(response, signed_in: bool, public: bool = False) -> str:
+def outcome(response, signed_in: bool, public: bool = False, applicant: bool = False) -> str:
     assert response.status_code != 500
     if public:  # sign-in steps send strays back to sign in: that is not a refusal
         return REFUSED if response.status_code == 403 else ALLOWED
     if signed_in and response.status_code == 403:
         return REFUSED
+    # Sent to sign in: staff's or applicants' (a page for the other kind of account).
     location = response.headers.get("Location", "")
-    if not signed_in and response.status_code == 302 and "/staff/sign-in" in location:
+    if response.status_code == 302 and any(page in location for page in SIGN_IN_PAGES):
         return REFUSED
-    if response.status_code == 302 and "/apply/sign-in" in location:
-        return REFUSED  # an applicant's page sends everyone else to the applicants' sign-in
     if response.status_code == 403:
         return REFUSED
     if response.status_code == 404:
-        return "not found"  # the matrix's records all exist: never expected
+        # Another household's record is hidden from an applicant, as if it did not exist;
+        # otherwise the matrix's records all exist: never expected.
+        return REFUSED if applicant else "not found"
     return ALLOWED
 
 
@@ -295,6 +333,9 @@ def test_every_route_has_a_policy(app):
                 url_rule.endpoint
         if rule.record in (CASE, CASE_CHANGE):
             assert "reference" in url_rule.arguments, url_rule.endpoint
+        # Applicants' pages are never staff pages (nor the other way round, above).
+        if rule.audience == policy.APPLICANT:
+            assert not url_rule.rule.startswith("/staff/"), url_rule.endpoint
 
 
 def test_each_route_is_declared_once_beside_its_feature(app):
@@ -329,12 +370,13 @@ def run_matrix(app, world, team_read=True, meeting_over=False, prefix=""):
     failures = []
     routes = [(e, *url_for_rule(app, e, world)) for e in app_endpoints(app)
               if e != "static" and e.startswith(prefix)]
-    kinds = {"anonymous": (None, "none"),
-             "applicant of the case's household": (None, APPLICANT)} | STAFF_KINDS
+    kinds = {"anonymous": (None, "none")} | STAFF_KINDS
+    kinds |= {kind: (None, relation) for kind, relation in APPLICANT_KINDS.items()}
     for kind, (role, relation) in kinds.items():
         client = isolated_client(app)
-        if relation == APPLICANT:
-            sign_in_applicant(client, make_applicant(world.values["household"]))
+        is_applicant = kind in APPLICANT_KINDS
+        if is_applicant:
+            sign_in_applicant(client, world.applicants[relation])
         elif role is not None:
             team = {"team": world.values["team"], "allocated": world.values["team"],
                     "outside": world.values["other_team"]}.get(relation)
@@ -346,16 +388,17 @@ def run_matrix(app, world, team_read=True, meeting_over=False, prefix=""):
                 user = make_staff(role, team=team)
             sign_in(client, user)
         for endpoint, url, method in routes:
-            if endpoint in {"auth.sign_out"}:
+            if endpoint in SIGNING_OUT:
                 continue  # signing out is open to all; checked on its own below
-            rule = policy.rule_for(endpoint)
-            if relation == APPLICANT and rule.audience == policy.APPLICANT \
-                    and endpoint.split(".")[0] in APPLICANT_PAGES_TESTED_ELSEWHERE:
-                continue  # open only in some states of the application (their own tests)
             response = client.open(url, method=method)
-            got = outcome(response, role is not None,
-                          rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK))
-            want = expected(rule, role, relation, team_read, meeting_over)
+            rule = policy.rule_for(endpoint)
+            public = rule.audience in (policy.PUBLIC, policy.REFEREE, policy.LINK)
+            if is_applicant:
+                got = outcome(response, True, public, applicant=True)
+                want = expected_for_applicant(rule, relation)
+            else:
+                got = outcome(response, role is not None, public)
+                want = expected(rule, role, relation, team_read, meeting_over)
             if got != want:
                 failures.append(f"{kind}: {method} {url} ({endpoint}) {response.status_code}, "
                                 f"expected {want}")
@@ -392,10 +435,10 @@ def test_a_referee_sees_their_own_form_and_nothing_else(app, world):
         html = client.get(f"/reference/{token}").get_data(as_text=True)
         assert world.applicant not in html and "Olwen" not in html
         assert re.search(r"already been sent|not valid", html)
-    # Holding a link opens no staff page.
+    # Holding a link opens no staff page, and no applicant's page.
     for endpoint in app_endpoints(app):
         rule = policy.rule_for(endpoint)
-        if rule.audience in (policy.STAFF, policy.SIGNED_IN):
+        if rule.audience in (policy.STAFF, policy.SIGNED_IN, policy.APPLICANT):
             url, method = url_for_rule(app, endpoint, world)
             assert outcome(client.open(url, method=method), False) == REFUSED, url
 

@@ -1,8 +1,8 @@
 """uploads: the documents the team asks a household for, and the files its applicants send
 (kept outside the database under random names)
 
-Revision ID: 0021
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0021'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

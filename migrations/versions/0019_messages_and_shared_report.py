@@ -1,8 +1,8 @@
 """messages between a household and its workers, each reader's place in the thread, and the
 assessment report shared with the applicants in their portal
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0022'
-down_revision = '0021'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
