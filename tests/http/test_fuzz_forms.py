@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carers.enquiries.journey import PAGES
-from tests.factories import make_applicant, make_member, make_staff
+from tests.factories import make_member, make_staff
 from tests.helpers import csrf_token, isolated_client, sign_in, sign_in_applicant
 from tests.http.test_access_matrix import app_endpoints, url_for_rule, world  # noqa: F401
 
@@ -139,10 +139,10 @@ def test_the_referee_form_survives_generated_input(app, world):  # noqa: F811
 
 
 def test_the_applicants_own_forms_survive_generated_input(app, world):  # noqa: F811
-    household = world.values["household"]
-    make_member(household, "Lee Lodger", "lodger")  # someone who could move out
+    applicant = world.applicants["own"]
+    make_member(applicant.household, "Lee Lodger", "lodger")  # someone who could move out
     client = isolated_client(app)
-    sign_in_applicant(client, make_applicant(household))
+    sign_in_applicant(client, applicant)
     fuzzed = 0
     for endpoint in app_endpoints(app):
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
