@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -112,11 +113,11 @@ def keep_alive():
 
 @bp.get("/apply/")
 def home():
-    """Where applicants land: the first of their pages, or a plain page until there is one."""
-    person = sessions.current_applicant()
-    for _label, endpoint in applicant_pages(person):
-        return redirect(url_for(endpoint))
-    return render_template("applicants/home.html", person=person)
+    """Where applicants land: the first of their pages (their application)."""
+    pages = applicant_pages(sessions.current_applicant())
+    if not pages:
+        abort(404)
+    return redirect(url_for(pages[0][1]))
 
 
 # --- staff: inviting the household's people ---

@@ -237,11 +237,10 @@ def test_sign_in_goes_on_to_the_page_asked_for_when_it_is_on_this_site(app, appl
         assert done.headers["Location"] == "/apply/"
 
 
-def test_with_no_pages_yet_home_is_a_plain_your_application_page(app, applicant):
+def test_home_is_the_applicants_first_page_their_application(app, applicant):
     client = isolated_client(app)
     sign_in_applicant(client, applicant)
-    page = html_of(client.get("/apply/"))
-    assert "<h1 class=\"govuk-heading-l\">Your application</h1>" in page
+    assert client.get("/apply/").headers["Location"] == "/apply/application"
 
 
 def test_the_session_times_out_after_the_agency_setting_with_a_warning_first(app, applicant):
@@ -249,7 +248,7 @@ def test_the_session_times_out_after_the_agency_setting_with_a_warning_first(app
     with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
         client = isolated_client(app)
         sign_in_applicant_with_code(client, applicant)
-        page = html_of(client.get("/apply/"))
+        page = html_of(client.get("/apply/application"))
         assert 'data-module="carers-idle-warning"' in page
         assert 'data-idle-seconds="600"' in page and 'data-warning-seconds="300"' in page
         assert 'data-keep-alive="/apply/keep-alive"' in page and "Stay signed in" in page
@@ -258,7 +257,7 @@ def test_the_session_times_out_after_the_agency_setting_with_a_warning_first(app
         traveller.shift(timedelta(minutes=9))
         assert client.get("/apply/keep-alive").status_code == 204  # "Stay signed in"
         traveller.shift(timedelta(minutes=9))
-        assert client.get("/apply/").status_code == 200
+        assert client.get("/apply/application").status_code == 200
         thief = isolated_client(app)
         thief.set_cookie("session", client.get_cookie("session").value)
         traveller.shift(timedelta(minutes=10, seconds=1))
@@ -285,11 +284,11 @@ def test_signing_out_ends_the_session_and_a_copied_cookie_is_refused(app, applic
     sign_in_applicant_with_code(client, applicant)
     thief = isolated_client(app)
     thief.set_cookie("session", client.get_cookie("session").value)
-    assert thief.get("/apply/").status_code == 200
+    assert thief.get("/apply/application").status_code == 200
     # Without the form's token nothing happens.
     assert client.post("/apply/sign-out").status_code == 400
     assert live_session(applicant).ended_at is None
-    out = post_form(client, "/apply/sign-out", {}, page="/apply/")
+    out = post_form(client, "/apply/sign-out", {}, page="/apply/application")
     assert out.headers["Location"] == "/apply/signed-out"
     page = html_of(client.get("/apply/signed-out"))
     assert "You have signed out" in page and "Everything you saved is kept" in page

@@ -290,7 +290,8 @@ def fill_everything(app, household, people):
     for person in people:
         applicant_client(app, person).get("/apply/application")
     for person in people:
-        complete_directly(household, person, "about_you", {"full_name": person.name})
+        complete_directly(household, person, "about_you",
+                          {"full_name": person.name, "date_of_birth": "1985-04-02"})
         if person.role != Applicant.APPLICANT:
             complete_directly(household, person, "consents", {"dbs": True})
             continue

@@ -89,17 +89,17 @@ def test_both_sides_write_and_read_with_unread_counts(app, case, frozen):
     assert post_message(staff, staff_url, REPLY).status_code == 302
     frozen.shift(60)
     assert post_message(staff, staff_url, "And please bring photo ID").status_code == 302
-    priya_home = html_of(priya_browser.get("/apply/sign-in"))
+    priya_home = html_of(priya_browser.get("/apply/application"))
     assert nav_label(priya_home) == "Messages (2 unread)"
-    raj_page = html_of(raj_browser.get("/apply/sign-in"))
+    raj_page = html_of(raj_browser.get("/apply/application"))
     assert nav_label(raj_page) == "Messages (3 unread)"
     # Reading the thread: newest last, marked new, and the count goes back to none.
     read = html_of(priya_browser.get("/apply/messages"))
     assert read.index(SECRET) < read.index(REPLY) < read.index("please bring photo ID")
     assert read.count("govuk-tag--blue") == 2  # the two replies are new to her
     assert nav_label(read) == "Messages"
-    assert nav_label(html_of(priya_browser.get("/apply/sign-in"))) == "Messages"
-    assert nav_label(html_of(raj_browser.get("/apply/sign-in"))) == "Messages (3 unread)"
+    assert nav_label(html_of(priya_browser.get("/apply/application"))) == "Messages"
+    assert nav_label(html_of(raj_browser.get("/apply/application"))) == "Messages (3 unread)"
     authors = [(m.author_applicant_id, m.author_user_id) for m in db.session.scalars(
         select(Message).order_by(Message.id))]
     assert authors == [(priya.id, None), (None, worker.id), (None, worker.id)]
