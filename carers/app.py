@@ -192,8 +192,8 @@ def _register_features(app):
 
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [
-        ("Progress", "portal.progress"),
         ("Your application", "application.task_list"),
+        ("Progress", "portal.progress"),
         ("Documents", "uploads.index"),
         (messages_views.navigation_label, "messages.thread"),
         ("Your assessment report", "shared_report.read"),
