@@ -95,6 +95,10 @@ def withdraw():
     household = queries.household_of(current_applicant())
     if queries.is_ended(household):
         return _ended_page(household)
+    if household.stage == Stage.APPROVED:
+        flash("You are approved, so there is no application to withdraw. If you want to stop "
+              "fostering, talk to your supervising social worker.", "warning")
+        return redirect(url_for("portal.progress"))
     form = forms.WithdrawForm()
     if request.method == "POST" and form.validate():
         confirm = forms.ConfirmWithdrawForm(formdata=None, reason=form.reason.data,

@@ -356,6 +356,14 @@ def test_before_an_application_withdrawing_closes_the_enquiry(app, team, worker)
     assert message.to_address == worker.email
 
 
+def test_an_approved_household_has_no_application_to_withdraw(app):
+    household, applicant = household_with_applicant("mainstream", "approved")
+    browser = applicant_client(app, applicant)
+    assert "Withdraw" not in text(browser.get("/apply/progress"))
+    response = browser.get("/apply/withdraw", follow_redirects=True)
+    assert "there is no application to withdraw" in text(response)
+
+
 def test_a_tampered_withdrawal_reason_is_refused_without_closing_the_case(app, team, worker):
     household, applicant = household_with_applicant("mainstream", "stage1", [worker], team)
     browser = applicant_client(app, applicant)
