@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from carers import create_app
 from carers.extensions import db
+from tests.browser.helpers import open_page
 from tests.conftest import IN_CI, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,22 +78,9 @@ def console_errors(request):
 def page(browser, live_server, console_errors):
     """A fresh browser (no cookies) on the live server. CSP is enforced: the context is
     never created with bypass_csp, so a blocked inline script shows up as a console error."""
-    context = browser.new_context(base_url=live_server)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-
-    def on_console(message):
-        # The service has no favicon (it is not GOV.UK, so it drops the crown icons), and
-        # Chromium asks for /favicon.ico anyway: that 404 is not the page's fault.
-        if message.type == "error" and not message.location.get("url", "").endswith(
-                "/favicon.ico"):
-            console_errors.append(f"console error on {page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: console_errors.append(
-        f"uncaught exception on {page.url}: {error}"))
+    page = open_page(browser, live_server, console_errors)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.hookimpl(wrapper=True)

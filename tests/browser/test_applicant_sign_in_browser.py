@@ -6,12 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import update
 
 from carers.applicants.models import ApplicantSession
 from carers.core.dates import utcnow
 from carers.extensions import db
+from tests.browser.helpers import ask_for_code, enter_code
 from tests.factories import make_applicant, make_household, set_setting
 from tests.helpers import emailed_code
 
@@ -29,18 +30,6 @@ def app_config(app_config):
 def applicant(app):
     household = make_household("mainstream", "application_received")
     return make_applicant(household, name="Priya Shah", email="priya@example.com")
-
-
-def ask_for_code(page: Page, email: str | None = None):
-    if email is not None:
-        page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Send me a code").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-
-
-def enter(page: Page, code: str):
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def wrong(code: str) -> str:
@@ -65,19 +54,19 @@ def test_an_applicant_signs_in_with_an_emailed_code_and_signs_out(page, axe, app
     code = emailed_code("priya@example.com")
 
     # Wrong codes: the tries left, then a dead code and a link to get a new one.
-    enter(page, wrong(code))
+    enter_code(page, wrong(code))
     expect(page.locator(".govuk-error-summary")).to_be_focused()
     expect(page.locator(".govuk-error-summary")).to_contain_text("you can try 4 more times")
     axe(page)
     for _ in range(4):
-        enter(page, wrong(code))
+        enter_code(page, wrong(code))
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "You have entered a wrong code too many times")
     axe(page)
     page.get_by_role("link", name="Get a new code").click()
     expect(page.get_by_label("Email address")).to_have_value("priya@example.com")
     ask_for_code(page)
-    enter(page, emailed_code("priya@example.com"))
+    enter_code(page, emailed_code("priya@example.com"))
     expect(page).to_have_url(re.compile(r"/apply/application$"))
     expect(page.get_by_text("Signed in as Priya Shah")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Apply to foster")
@@ -96,7 +85,7 @@ def test_the_warning_before_the_time_out_and_the_signed_out_message(page, axe, a
     page.clock.install()
     page.goto("/apply/sign-in")
     ask_for_code(page, applicant.email)
-    enter(page, emailed_code(applicant.email))
+    enter_code(page, emailed_code(applicant.email))
     expect(page.get_by_text("Signed in as Priya Shah")).to_be_visible()
     warning = page.get_by_role("alert").filter(has_text="You will be signed out in 5 minutes")
     expect(warning).to_be_hidden()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from carers.extensions import db
 from carers.reports.models import AssessmentReport
 from carers.reports.sample import assessed_household
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import open_page, sign_in
 from tests.factories import make_applicant, make_staff, make_team
 from tests.helpers import isolated_client, sign_in_applicant
 
@@ -21,15 +21,9 @@ def applicant_page(browser, app, live_server, applicant, console_errors):
     feature's: the session cookie is made as signing in would make it)."""
     client = isolated_client(app)
     sign_in_applicant(client, applicant)
-    cookie = client.get_cookie("session")
-    context = browser.new_context(base_url=live_server)
-    context.add_cookies([{"name": "session", "value": cookie.value, "url": live_server}])
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and not m.location.get(
-        "url", "").endswith("/favicon.ico") and console_errors.append(
-        f"console error on {page.url}: {m.text}"))
-    page.on("pageerror", lambda error: console_errors.append(
-        f"uncaught exception on {page.url}: {error}"))
+    page = open_page(browser, live_server, console_errors)
+    page.context.add_cookies([{"name": "session", "value": client.get_cookie("session").value,
+                               "url": live_server}])
     return page
 
 
