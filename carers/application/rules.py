@@ -260,12 +260,17 @@ def consents_needed(role: str, answers: dict[str, dict]) -> list[str]:
     return needed
 
 
+def _mid_sentence(label: str) -> str:
+    """A label as words in a sentence: its first letter small, the rest (DBS, GP, UK) kept."""
+    return label[:1].lower() + label[1:]
+
+
 def consent_problems(role: str, answers: dict[str, dict]) -> list[str]:
     given = answers.get("consents") or {}
     missing = [k for k in consents_needed(role, answers) if given.get(k) is not True]
     if missing:
         return ["We cannot assess you without your consent to every check. Confirm "
-                + "; ".join(CONSENT_LABELS[k].lower() for k in missing)]
+                + "; ".join(_mid_sentence(CONSENT_LABELS[k]) for k in missing)]
     return []
 
 

@@ -549,7 +549,8 @@ def test_a_household_adult_gives_their_details_and_consents_through_their_invita
     dev.at("Check your answers")
     dev.page.get_by_label("Yes, I've completed this section").check()
     dev.press()
-    dev.error("We cannot assess you without your consent to every check")
+    dev.error("We cannot assess you without your consent to every check. Confirm an enhanced "
+              "DBS check, with the children's barred list; checks with the local authorities")
     dev.page.get_by_role("link", name=re.compile("^Change")).first.click()
     dev.at("Do you consent to these checks?")
     for box in boxes.all():

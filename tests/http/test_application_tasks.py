@@ -286,6 +286,29 @@ def complete_directly(household, applicant, key, answers):
     db.session.commit()
 
 
+def test_consents_not_given_are_named_in_the_error_as_written(app):
+    household, alex, _sam = couple()
+    client = applicant_client(app, alex)
+    client.get("/apply/application")
+    complete_directly(household, alex, "about_you", {"full_name": "Alex Shah"})
+    complete_directly(household, alex, "work", {"status": "retired"})
+    complete_directly(household, alex, "relationships", {"current_partner": None,
+                                                         "past_partners": []})
+    complete_directly(household, alex, "addresses", {"addresses": []})
+    assert send(client, "/apply/tasks/consents/consents", {"dbs": "y"}).status_code == 302
+    refused = html_of(send(client, "/apply/tasks/consents/check-answers",
+                           {"completed": "yes"}))
+    # Each missing check as it reads on the consents page, in a sentence: DBS and GP kept.
+    assert ("We cannot assess you without your consent to every check. Confirm checks with "
+            "the local authorities where you have lived; a medical report from your GP; "
+            "contacting and interviewing your referees") in refused
+    assert row(household, "consents", alex).status == "in_progress"
+    send(client, "/apply/tasks/consents/consents", {"dbs": ""})
+    refused = html_of(send(client, "/apply/tasks/consents/check-answers",
+                           {"completed": "yes"}))
+    assert "Confirm an enhanced DBS check, with the children" in refused
+
+
 def fill_everything(app, household, people):
     for person in people:
         applicant_client(app, person).get("/apply/application")
