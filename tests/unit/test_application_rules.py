@@ -120,4 +120,4 @@ def test_which_consents_a_person_gives():
     assert rules.task_problems("consents", "applicant", given, TODAY) == []
     given["consents"]["overseas"] = False
     [problem] = rules.task_problems("consents", "applicant", given, TODAY)
-    assert "checks with countries you have lived in outside the uk" in problem
+    assert "checks with countries you have lived in outside the UK" in problem
