@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
+from carers.applicants.operations import take_held
 from carers.applicants.sessions import current_applicant
 from carers.application import forms, journey, operations, queries, rules
 from carers.audit.operations import record_view
@@ -221,10 +223,21 @@ def question(task_key, slug):
                 return _refuse(refusal, template, form, _page_context(
                     application, row, me, page, form))
             return redirect(_after(task_key, slug, row.answers or {}))
+    elif (held := _held()) is not None:
+        form = form_class(formdata=held)
+        return render_template(template, restored=True,
+                               **_page_context(application, row, me, page, form))
     else:
         form = form_class(data=page.form_data(answers))
         form.version.data = str(row.version)
     return render_template(template, **_page_context(application, row, me, page, form))
+
+
+def _held():
+    """What this person posted to this page after their session timed out (not saved), to
+    show it again once: None if nothing was kept."""
+    fields = take_held(request.path)
+    return MultiDict(fields) if fields else None
 
 
 def _page_context(application, row, me, page, form, saved=None):
@@ -337,6 +350,9 @@ def item(task_key, slug, index):
             if "later" in request.form:
                 return redirect(url_for("application.task_list"))
             return redirect(list_url)
+    elif (held := _held()) is not None:
+        form = page.item_form(formdata=held)
+        return render_template(template, restored=True, **context(form, row))
     else:
         form = page.item_form(data=page.item_data(items[index]) if index < len(items) else None)
         form.version.data = str(row.version)

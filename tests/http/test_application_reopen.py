@@ -4,6 +4,8 @@ derived again, a line on the case's timeline and a task for the allocated worker
 
 from datetime import date
 
+import pytest
+import time_machine
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -16,16 +18,22 @@ from carers.notifications.models import OutboxMessage
 from carers.reports.models import ApplicationFacts
 from tests.factories import make_application
 from tests.helpers import applicant_client, client_for, csrf_token, html_of
-from tests.http.test_application_submission import (  # noqa: F401 (frozen is a fixture)
+from tests.http.test_application_submission import (
     LINK,
+    NOW,
     TODAY,
     checks_by_key,
     couple,
-    frozen,
     full_answers,
     submit,
 )
 from tests.http.test_application_tasks import date_fields, send
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
 def sent_application():
