@@ -65,15 +65,17 @@ def _params(form, heading: bool = True) -> dict:
     """GOV.UK parameters per field: a page with one question makes it the page heading
     (unless the page has a heading of its own)."""
     fields = form.answer_fields()
-    single = heading and len(fields) == 1
+    single = heading and _one_question(form)
     params = {}
     for fld in fields:
         is_group = isinstance(fld, (GovDateField, forms.ChoiceRadioField))
-        if single and is_group:
+        # A question revealed under the heading's answer is a smaller question.
+        single_here = single and fld.name not in form.revealed()
+        if single_here and is_group:
             params[fld.name] = {"fieldset": {"legend": {
                 "text": str(fld.label.text), "isPageHeading": True,
                 "classes": "govuk-fieldset__legend--l"}}}
-        elif single:
+        elif single_here:
             params[fld.name] = {"label": {"text": str(fld.label.text), "isPageHeading": True,
                                           "classes": "govuk-label--l"}}
         elif is_group:
@@ -82,6 +84,13 @@ def _params(form, heading: bool = True) -> dict:
         else:
             params[fld.name] = {"label": {"text": str(fld.label.text),
                                           "classes": "govuk-label--s"}}
+    for radio, answers in getattr(form, "reveals", {}).items():
+        # The follow-up questions render inside the answer they belong to.
+        params[radio]["items"] = [
+            {"conditional": {"html": Markup("").join(
+                form[name](params=params[name]) for name in answers[value])}}
+            if value in answers else {}
+            for value, _label in form[radio].choices]
     return params
 
 
@@ -240,8 +249,15 @@ def _held():
     return MultiDict(fields) if fields else None
 
 
+def _one_question(form) -> bool:
+    """A page of one question (and any it reveals) and no heading of its own: the question
+    is the page's heading."""
+    asked = [f for f in form.answer_fields() if f.name not in form.revealed()]
+    return len(asked) == 1 and not (form.reveals and form.title)
+
+
 def _page_context(application, row, me, page, form, saved=None):
-    heading = page.title() if len(form.answer_fields()) != 1 else None
+    heading = page.title() if not _one_question(form) else None
     if page is journey.CONSENTS:
         heading = "Do you consent to these checks?"
     return {"form": form, "page": page, "row": row, "caption": _caption(application, row, me),

@@ -178,8 +178,8 @@ def test_changed_health_and_work_reach_the_report_the_case_and_its_checks(app, f
     reopen(app, household, worker, "work", sam)
 
     sam_client = applicant_client(app, sam)
-    send(sam_client, "/apply/tasks/health/conditions",
-         {"conditions": "Asthma, now with a yearly review"})
+    send(sam_client, "/apply/tasks/health/good-health",
+         {"good_health": "no", "conditions": "Asthma, now with a yearly review"})
     complete(sam_client, "health")
     db.session.expire_all()
     facts = db.session.get(ApplicationFacts, household.id)

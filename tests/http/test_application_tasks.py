@@ -185,6 +185,35 @@ def test_home_asks_for_landlord_consent_only_when_rented(app):
     assert client.get("/apply/tasks/home/landlord-consent").status_code == 404
 
 
+def test_details_are_asked_under_the_answer_they_follow_and_only_kept_for_it(app):
+    household, alex, _sam = couple()
+    client = applicant_client(app, alex)
+    page = html_of(client.get("/apply/tasks/home/pets"))
+    # One page: "Tell us about your pets" is revealed under "Yes" (the GOV.UK radios'
+    # conditional reveal); the question is the page's heading.
+    assert 'data-module="govuk-radios"' in page and 'id="conditional-has_pets"' in page
+    assert re.search(r'<h1 class="govuk-fieldset__heading">\s*Do you have any pets\?', page)
+    assert page.index('id="conditional-has_pets"') < page.index('value="no"')
+    missing = send(client, "/apply/tasks/home/pets", {"has_pets": "yes", "pets_details": ""})
+    assert missing.status_code == 200 and "Tell us about your pets" in html_of(missing)
+    assert 'href="#pets_details"' in html_of(missing)
+    response = send(client, "/apply/tasks/home/pets", {"has_pets": "yes",
+                                                       "pets_details": "Two cats"})
+    assert response.headers["Location"].endswith("/apply/tasks/home/smoking")
+    assert row(household, "home").answers["pets_details"] == "Two cats"
+    # "No" does not ask, so what is left in the hidden box is not kept, nor listed.
+    send(client, "/apply/tasks/home/pets?change=1", {"has_pets": "no",
+                                                     "pets_details": "Two cats"})
+    answers = row(household, "home").answers
+    assert answers["has_pets"] is False and answers["pets_details"] is None
+    check = html_of(client.get("/apply/tasks/home/check-answers"))
+    assert "Do you have any pets?" in check and "Tell us about your pets" not in check
+    # Health: the conditions are asked under "No".
+    send(client, "/apply/tasks/health/good-health", {"good_health": "no",
+                                                     "conditions": "Asthma"})
+    assert row(household, "health", alex).answers["conditions"] == "Asthma"
+
+
 def add_address(client, line_1, lived_from, lived_to=None, postcode="LS1 4AP"):
     page = html_of(client.get("/apply/tasks/addresses/addresses"))
     index = page.count("Change<span")
