@@ -41,7 +41,7 @@ from carers.application.models import Application, ApplicationTask
 from carers.audit.operations import record as audit
 from carers.cases import hooks
 from carers.cases.models import CaseEvent, Household, HouseholdDetails, HouseholdMember
-from carers.cases.operations import _event, _touch, move, put_task
+from carers.cases.operations import _event, _touch, add_task, move
 from carers.cases.state import case_state
 from carers.checks.ledger import active_referees
 from carers.checks.models import Address, Check, Referee
@@ -177,8 +177,8 @@ def refeed_task(application: Application, row: ApplicationTask, applicant: Appli
     due = add_working_days(on, REVIEW_WORKING_DAYS)
     for worker in household.workers:
         if worker.active:
-            put_task(household, None, f"Review {applicant.name}'s changes to “{title}”",
-                     worker, due)
+            add_task(household, None, f"Review {applicant.name}'s changes to “{title}”",
+                     worker, due, commit=False)
     audit("update", "application", application.id,
           {"refed": row.task, "household": household.id, "applicant": applicant.id},
           user=None)

@@ -234,21 +234,18 @@ def allocate(household: Household, user, workers: list, seen_version: int | None
     _commit(household)
 
 
-def add_task(household: Household, user, title: str, owner, due_on) -> Task:
-    task = put_task(household, user, title, owner, due_on)
-    db.session.commit()
-    return task
-
-
-def put_task(household: Household, user, title: str, owner, due_on) -> Task:
-    """``add_task`` in the caller's transaction (the caller commits). ``user`` None: the
-    service set the task (an applicant changed a reopened part of their application)."""
+def add_task(household: Household, user, title: str, owner, due_on,
+             commit: bool = True) -> Task:
+    """A task on the case for ``owner``. ``user`` is None when the household raised it
+    themselves (an applicant's request); with ``commit=False`` the caller commits."""
     task = Task(household_id=household.id, title=title[:200], owner_id=owner.id,
                 due_on=due_on, created_by_id=user.id if user else None)
     db.session.add(task)
     _event(household, user, CaseEvent.TASK,
            f"Task for {owner.name}, due {due_on:%-d %b %Y}: {title}")
-    audit("update", "household", household.id, {"task": title}, user=user)
+    audit("update", "household", household.id, {"task": title[:200]}, user=user)
+    if commit:
+        db.session.commit()
     return task
 
 
