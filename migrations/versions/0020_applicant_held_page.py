@@ -1,7 +1,7 @@
 """applicants' sessions keep a page posted after the time-out (not saved) until its person
 signs in again on that browser
 
-Revision ID: 0021
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-06 00:00:00
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0021'
+revision = '0020'
 down_revision = '0019'
 branch_labels = None
 depends_on = None
