@@ -167,7 +167,7 @@ def relationships(p: Person, partner: str) -> None:
     p.open_task(f"Relationships – {p.name}")
     p.at("Your partner")
     p.radio("Do you have a partner?", "Yes")
-    p.page.get_by_label("Your partner's full name (if you have one)").fill(partner)
+    p.page.get_by_label("Your partner's full name").fill(partner)
     fill_date(p.page.get_by_role("group", name="When did your relationship start?"),
               date(2010, 5, 1))
     p.press()
