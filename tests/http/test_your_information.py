@@ -333,8 +333,25 @@ def test_each_download_is_audited_as_the_applicant(app, case):
 
 
 def test_a_typical_households_pdf_renders_in_under_a_second(app, case):
+    """Made on the request: a typical household's copy (4 pages) takes well under a second of
+    processor time (measured as CPU time: the shared test machine's wall clock is not)."""
     client = applicant_client(app, case["me"])
     client.get("/apply/your-information.pdf")  # WeasyPrint's first import and fonts
-    started = clock.perf_counter()
+    started = clock.process_time()
     download_pdf(client)
-    assert clock.perf_counter() - started < 2.0  # a second here, with headroom for CI
+    assert clock.process_time() - started < 1.0
+
+
+def test_the_privacy_notice_tells_applicants_what_why_who_how_long_and_their_rights(app):
+    page = isolated_client(app).get("/privacy")
+    assert page.status_code == 200
+    html = html_of(page)
+    section = words(re.sub(r"<[^>]+>", " ", html.split('id="applicants"', 1)[1]))
+    assert "Fostering Services (England) Regulations 2011" in section
+    assert "Care Planning, Placement and Case Review (England) Regulations 2010" in section
+    assert "fostering panel" in section and "agency decision maker" in section
+    assert "Your referees see nothing of your application" in section
+    assert "at least 10 years after your approval ends" in section
+    assert "at least 10 years after the child's placement with you ends" in section
+    assert "if you withdraw or are not approved: at least 3 years" in section
+    assert 'href="/apply/your-information"' in html and 'href="/apply/details"' in html
