@@ -204,6 +204,7 @@ def _register_features(app):
     cases_hooks.register_case_section(applicants_views.case_section)
     # An invitation makes the household's application, with the new person's tasks.
     applicants_hooks.register_on_invited(application_operations.prepare_application)
+    applicants_hooks.register_keeps_typed("application.question", "application.item")
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [
