@@ -198,6 +198,7 @@ def _register_features(app):
         (messages_views.navigation_label, "messages.thread"),
         ("Your assessment report", "shared_report.read"),
         ("Your details", "portal.details"),
+        ("Your information", "portal.your_information"),
     ])
     # The case page's section listing who in the household is invited to sign in.
     cases_hooks.register_case_section(applicants_views.case_section)
