@@ -392,7 +392,7 @@ def test_a_joint_couple_apply_from_invitation_to_submission(
     alex.press()
     about_you_rest(alex, "Female", "alex@example.com")
     # Of the application's 17 sections: Sam's six, the home, and Alex's "About you".
-    expect(alex.page.get_by_text("You have completed 8 of 17 sections")).to_be_visible()
+    expect(alex.page.get_by_text("Your household has completed 8 of 17 sections")).to_be_visible()
 
     # Alex's addresses leave a gap: completing the task names its dates; Alex fixes the
     # earlier address's move-out date.
