@@ -38,6 +38,7 @@ from sqlalchemy.orm import selectinload
 
 from carers.applicants.models import Applicant
 from carers.applicants.operations import INVITATION, member_role
+from carers.applicants.rules import age_on
 from carers.application import journey, rules
 from carers.application.feed import home_facts, person_facts
 from carers.application.models import Application, ApplicationTask, Declaration
@@ -269,7 +270,7 @@ class _Answers:
 
     def work(self, p: _Person) -> dict:
         rng, fake = self.rng, self.fake
-        age = rules.age_on(p.born, self.today)
+        age = age_on(p.born, self.today)
         if age >= 63 and rng.random() < 0.7:
             status = "retired"
         else:
@@ -375,7 +376,7 @@ class _Answers:
         elsewhere = []
         if people and rng.random() < 0.15:
             born = people[0].born + timedelta(days=365 * rng.randint(22, 30))
-            if rules.age_on(born, self.today) >= 18:
+            if age_on(born, self.today) >= 18:
                 last = people[0].name.split()[-1]
                 elsewhere.append({"name": f"{self.fake.first_name()} {last}",
                                   "date_of_birth": _iso(born),
