@@ -13,16 +13,18 @@ for documents, some of them sent as real small PDF and PNG files through
 one side or the other.
 
 Answers follow the application's contract (carers/application/rules.py, journey.py).
-Accounts, invitations and messages are written as rows, dated when they happened, and no
-email is queued: the demo's outbox starts empty, so the first email to a demo applicant is
-the sign-in code they ask for. Document requests and uploads go through the uploads
-feature's own operations, so the files are really in the upload folder.
+Accounts, invitations, document requests and messages are written as rows, dated when they
+happened, and no email is queued: the demo's outbox starts empty, so the first email to a
+demo applicant is the sign-in code they ask for. Each file is checked by the uploads'
+inspection and kept by their storage, so it is really in the upload folder. The report
+shared with the memorable household in assessment is shared by the reports' own operation.
 
 Three households have memorable addresses, listed in the README (``MEMORABLE``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import struct
@@ -33,7 +35,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from faker import Faker
 from faker.providers.person.en_GB import Provider as Names
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from carers.applicants.models import Applicant
@@ -55,7 +57,7 @@ from carers.pipeline import Pathway, Recommendation, Stage
 from carers.reports import operations as reports
 from carers.reports.models import AssessmentReport
 from carers.settings.registry import load_settings
-from carers.uploads import operations as uploads
+from carers.uploads import inspection, storage
 from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.uploads.rules import DocumentKind
 
@@ -454,10 +456,7 @@ class DemoApplicants:
         self.fake.seed_instance(seed + 14)
         self.ids = household_ids
         self.settings = load_settings()
-        self.upload_limit = int(self.settings.get("upload_max_mb", 10))
         self.numbered = 0
-        self.files: list[tuple[int, datetime]] = []  # uploads to date afterwards
-        self.requests: list[tuple[int, datetime, datetime | None]] = []
 
     # -- which households, and when --
 
@@ -521,11 +520,16 @@ class DemoApplicants:
              lambda p: p.household.pathway == mainstream and p.submitted_on is None
              and couple(p) and p.household.stage == Stage.INITIAL_VISIT.value,
              lambda p: p.household.pathway == mainstream and p.submitted_on is None)
+        drafts = set(db.session.scalars(select(AssessmentReport.household_id).where(
+            AssessmentReport.signed_off_at.is_(None))))
         pick(ASSESSMENT,
-             lambda p: p.household.stage == Stage.STAGE2.value and p.household.workers,
-             lambda p: p.household.stage in (Stage.STAGE1.value, Stage.FULL_ASSESSMENT.value)
-             and p.submitted_on is not None and p.household.workers)
+             lambda p: p.household.stage == Stage.STAGE2.value and p.household.workers
+             and p.household.id in drafts,
+             lambda p: p.household.stage == Stage.FULL_ASSESSMENT.value and p.household.workers
+             and p.household.id in drafts and p.submitted_on is not None)
         pick(KINSHIP,
+             lambda p: p.household.stage in BEFORE_APPLICATION[kinship]
+             and len(p.household.members) == 1,
              lambda p: p.household.pathway == kinship and p.submitted_on is None
              and len(p.household.members) == 1,
              lambda p: p.household.pathway == kinship and p.submitted_on is None,
@@ -537,7 +541,6 @@ class DemoApplicants:
         for plan in self.plans():
             self.household(plan)
             db.session.expunge_all()
-        self._date_documents()
 
     def _people(self, plan: _Plan, rng: random.Random) -> tuple[list[_Person],
                                                                   list[HouseholdMember]]:
@@ -615,10 +618,17 @@ class DemoApplicants:
             # records the day it came, as here.
             h.application_received_on = sent
             h.next_due_on, h.next_due_label = next_due(h, self.today, self.settings)
-        db.session.commit()
-        if worker is not None:
-            self._documents(plan, h, people, worker, rng)
-            self._messages(plan, people, worker, rng)
+        stored: list[str] = []  # files written, removed again if the household is not saved
+        try:
+            if worker is not None:
+                self._documents(plan, h, people, worker, pets[0], stored, rng)
+                self._messages(plan, people, worker, rng)
+            db.session.commit()  # the household's accounts, application, documents, messages
+        except BaseException:
+            db.session.rollback()
+            for name in stored:
+                storage.remove(name)
+            raise
 
     def _accounts(self, plan: _Plan, people: list[_Person], worker: User | None,
                   rng: random.Random) -> list[Applicant]:
@@ -723,42 +733,52 @@ class DemoApplicants:
     # -- documents --
 
     def _documents(self, plan: _Plan, h: Household, people: list[_Person], worker: User,
-                   rng: random.Random) -> None:
+                   has_pets: bool, stored: list[str], rng: random.Random) -> None:
+        """What the team has asked the household for, and the files sent: each file
+        checked by the uploads' own inspection and kept by their storage, under a random
+        name in the upload folder (``stored`` gathers their names). The rows are written
+        dated, in the household's one transaction (the uploads' operations would date them
+        today, one transaction each)."""
         asked_on = min(add_working_days(plan.invited_on, rng.randint(2, 8)), self.today)
         wanted = []
         for person in people:
-            wanted.append((person, DocumentKind.IDENTITY, None))
+            wanted.append((person, DocumentKind.IDENTITY))
             if person.role == rules.APPLICANT and rng.random() < 0.5:
-                wanted.append((person, DocumentKind.DRIVING_LICENCE, None))
-        wanted.append((people[0], DocumentKind.PROOF_OF_ADDRESS, None))
-        if _pets_of(h)[0]:
-            wanted.append((people[0], DocumentKind.PET_INSURANCE, None))
+                wanted.append((person, DocumentKind.DRIVING_LICENCE))
+        wanted.append((people[0], DocumentKind.PROOF_OF_ADDRESS))
+        if has_pets:
+            wanted.append((people[0], DocumentKind.PET_INSURANCE))
         if plan.memorable is None and rng.random() < 0.5:
             wanted = wanted[:2]  # a household the team has asked for less, so far
         sent = plan.submitted_on
-        for n, (person, kind, description) in enumerate(wanted):
-            member = db.session.get(HouseholdMember, person.member.id)
-            item = uploads.ask(h, worker, member, kind, description,
-                               "A photo or scan is fine." if n == 0 else None)
+        for n, (person, kind) in enumerate(wanted):
             asked_at = _at(asked_on, rng, self.now)
-            accepted_at = None
+            item = DocumentRequest(household_id=h.id, member_id=person.member.id,
+                                   kind=kind, requested_by_id=worker.id,
+                                   requested_at=asked_at,
+                                   note="A photo or scan is fine." if n == 0 else None)
+            db.session.add(item)
             # Sent: most documents of a household past its application; some before.
             chance = 0.9 if sent else 0.45
             if plan.memorable in (COUPLE, KINSHIP) and n == len(wanted) - 1:
                 chance = 0  # something still to send
-            if rng.random() < chance:
-                applicant = db.session.get(Applicant, person.applicant.id)
-                name, data = self._file(kind, person, h, rng)
-                row = uploads.upload(applicant, item, name, data, self.upload_limit)
-                uploaded_at = min(asked_at + timedelta(days=rng.randint(1, 12),
-                                                       hours=rng.randint(1, 8)),
-                                  self.now - timedelta(minutes=rng.randint(30, 600)))
-                self.files.append((row.id, uploaded_at))
-                if sent and rng.random() < 0.8 and plan.memorable != ASSESSMENT:
-                    uploads.accept(item, worker)
-                    accepted_at = min(uploaded_at + timedelta(days=rng.randint(1, 6)),
-                                      self.now - timedelta(minutes=10))
-            self.requests.append((item.id, asked_at, accepted_at))
+            if rng.random() >= chance:
+                continue
+            name, data = self._file(kind, person, h, rng)
+            uploaded_at = min(asked_at + timedelta(days=rng.randint(1, 12),
+                                                   hours=rng.randint(1, 8)),
+                              self.now - timedelta(minutes=rng.randint(30, 600)))
+            content_type = inspection.inspect(data)
+            stored.append(storage.save(data))
+            item.uploads.append(UploadedDocument(
+                household_id=h.id, uploaded_by_id=person.applicant.id,
+                original_name=name, stored_name=stored[-1], content_type=content_type,
+                size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_at=uploaded_at))
+            if sent and rng.random() < 0.8 and plan.memorable != ASSESSMENT:
+                item.fulfilled_by_id = worker.id
+                item.fulfilled_at = min(uploaded_at + timedelta(days=rng.randint(1, 6)),
+                                        self.now - timedelta(minutes=10))
 
     def _file(self, kind: str, person: _Person, h: Household,
               rng: random.Random) -> tuple[str, bytes]:
@@ -775,18 +795,6 @@ class DemoApplicants:
                  "Demo document made for Northmoor Council Fostering."]
         stem = title.lower().split(" (")[0].replace(" ", "-")
         return f"{stem}-{first}.pdf", demo_pdf(title, lines)
-
-    def _date_documents(self) -> None:
-        for request_id, asked_at, accepted_at in self.requests:
-            values = {"requested_at": asked_at}
-            if accepted_at is not None:
-                values["fulfilled_at"] = accepted_at
-            db.session.execute(update(DocumentRequest).where(DocumentRequest.id == request_id)
-                               .values(**values))
-        for upload_id, uploaded_at in self.files:
-            db.session.execute(update(UploadedDocument).where(UploadedDocument.id == upload_id)
-                               .values(uploaded_at=uploaded_at))
-        db.session.commit()
 
     # -- messages --
 
@@ -840,7 +848,6 @@ class DemoApplicants:
             db.session.add(MessageReader(household_id=h.id, user_id=worker.id,
                                          last_read_message_id=upto,
                                          last_read_at=self.now - timedelta(hours=3)))
-        db.session.commit()
 
 
 def _pets_of(h: Household) -> tuple[bool, str | None]:

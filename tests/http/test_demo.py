@@ -426,6 +426,11 @@ def test_demo_applicants_have_their_applications_documents_and_messages_and_sign
         assert download.status_code == 200 and len(download.data) == sent.size
         assert "attachment" in download.headers["Content-Disposition"]
 
+    # Their worker sees the same thread and documents on the case.
+    worker = demo_client(app, home.workers[0].email)
+    assert latest.body in _text(worker.get(f"/staff/cases/{home.reference}/messages"))
+    assert worker.get(f"/staff/cases/{home.reference}/documents").status_code == 200
+
     # A household in assessment: their application sent and read-only, the report shared.
     h = db.session.get(Household, assessed.household_id)
     assert h.stage == Stage.STAGE2
