@@ -137,6 +137,8 @@ def _register_features(app):
     from carers.messages import views as messages_views
     from carers.panel import access as panel_access
     from carers.panel import views as panel_views
+    from carers.portal import access as portal_access
+    from carers.portal import views as portal_views
     from carers.reports import access as reports_access
     from carers.reports import views as reports_views
     from carers.scheduler import access as scheduler_access
@@ -169,6 +171,7 @@ def _register_features(app):
         ((messages_views.bp,), messages_access),
         ((panel_views.bp,), panel_access),
         ((uploads_views.bp,), uploads_access),
+        ((portal_views.bp,), portal_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -190,9 +193,11 @@ def _register_features(app):
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [
         ("Your application", "application.task_list"),
+        ("Progress", "portal.progress"),
         ("Documents", "uploads.index"),
         (messages_views.navigation_label, "messages.thread"),
         ("Your assessment report", "shared_report.read"),
+        ("Your details", "portal.details"),
     ])
     # The case page's section listing who in the household is invited to sign in.
     cases_hooks.register_case_section(applicants_views.case_section)

@@ -234,14 +234,18 @@ def allocate(household: Household, user, workers: list, seen_version: int | None
     _commit(household)
 
 
-def add_task(household: Household, user, title: str, owner, due_on) -> Task:
-    task = Task(household_id=household.id, title=title, owner_id=owner.id, due_on=due_on,
-                created_by_id=user.id)
+def add_task(household: Household, user, title: str, owner, due_on,
+             commit: bool = True) -> Task:
+    """A task on the case for ``owner``. ``user`` is None when the household raised it
+    themselves (an applicant's request); with ``commit=False`` the caller commits."""
+    task = Task(household_id=household.id, title=title[:200], owner_id=owner.id,
+                due_on=due_on, created_by_id=user.id if user else None)
     db.session.add(task)
     _event(household, user, CaseEvent.TASK,
            f"Task for {owner.name}, due {due_on:%-d %b %Y}: {title}")
-    audit("update", "household", household.id, {"task": title}, user=user)
-    db.session.commit()
+    audit("update", "household", household.id, {"task": title[:200]}, user=user)
+    if commit:
+        db.session.commit()
     return task
 
 

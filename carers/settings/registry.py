@@ -78,6 +78,14 @@ SETTINGS += [
             "Fostering Team, Town Hall, Market Street, Northmoor NM1 1AA", "product",
             "Where visits booked 'at the office' take place."),
 ]
+# The applicants' own pages: what they ask of the team becomes a task due this soon.
+SETTINGS += [
+    Setting("applicant_request_working_days",
+            "Answer a household's request or change within (working days)", 2, "product",
+            "When a household asks for a visit to be rearranged or tells the team of a change "
+            "at home, their allocated workers get a task due this many working days later.",
+            minimum=1),
+]
 # The statutory clocks' agency-settable figures, defined beside the clocks themselves.
 SETTINGS += [
     Setting(key, f"{cs.label} ({cs.unit})", cs.default, f"[{cs.evidence}]", cs.source)

@@ -78,9 +78,9 @@ def test_an_applicant_signs_in_with_an_emailed_code_and_signs_out(page, axe, app
     expect(page.get_by_label("Email address")).to_have_value("priya@example.com")
     ask_for_code(page)
     enter(page, emailed_code("priya@example.com"))
-    expect(page).to_have_url(re.compile(r"/apply/$"))
+    expect(page).to_have_url(re.compile(r"/apply/application$"))
     expect(page.get_by_text("Signed in as Priya Shah")).to_be_visible()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your application")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apply to foster")
     axe(page)
 
     page.get_by_role("button", name="Sign out").click()

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carers.enquiries.journey import PAGES
-from tests.factories import make_staff
-from tests.helpers import csrf_token, isolated_client, sign_in
+from tests.factories import make_member, make_staff
+from tests.helpers import csrf_token, isolated_client, sign_in, sign_in_applicant
 from tests.http.test_access_matrix import app_endpoints, url_for_rule, world  # noqa: F401
 
 SCRIPT = "<script>alert(1)</script>"
@@ -136,3 +136,16 @@ def test_forms_asking_for_the_current_password_survive_generated_input(app):
 
 def test_the_referee_form_survives_generated_input(app, world):  # noqa: F811
     assert fuzz_page(isolated_client(app), f"/reference/{world.own_token}", 20) == 1
+
+
+def test_the_applicants_own_forms_survive_generated_input(app, world):  # noqa: F811
+    applicant = world.applicants["own"]
+    make_member(applicant.household, "Lee Lodger", "lodger")  # someone who could move out
+    client = isolated_client(app)
+    sign_in_applicant(client, applicant)
+    fuzzed = 0
+    for endpoint in app_endpoints(app):
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        if endpoint.split(".")[0] == "portal" and "GET" in rule.methods:
+            fuzzed += fuzz_page(client, url_for_rule(app, endpoint, world)[0], 10)
+    assert fuzzed >= 6, fuzzed
