@@ -378,6 +378,7 @@ def test_demo_applicants_have_their_applications_documents_and_messages_and_sign
     from carers.core.dates import london
     from carers.demo.applicants import MEMORABLE, memorable_applicants
     from carers.messages.models import Message
+    from carers.portal.words import stage_words
     from carers.reports.models import AssessmentReport
     from carers.uploads.models import DocumentRequest, UploadedDocument
     from tests.helpers import sign_in_applicant_with_code
@@ -409,6 +410,11 @@ def test_demo_applicants_have_their_applications_documents_and_messages_and_sign
     assert tasks["Your household"] == "Completed"
     assert tasks["Your home"] == "In progress"
     assert tasks["Referees"] == "Not started"
+    # Their progress and their details, from the case.
+    progress = client.get("/apply/progress")
+    assert progress.status_code == 200
+    assert stage_words(home.pathway, home.stage).title in _text(progress)
+    assert couple[0].email in _text(client.get("/apply/details"))
     # Their worker's latest message is waiting for them, unread, and their documents.
     latest = db.session.scalar(select(Message).where(Message.household_id == home.id)
                                .order_by(Message.id.desc()).limit(1))
