@@ -461,6 +461,9 @@ def test_demo_applicants_have_their_applications_documents_and_messages_and_sign
         select(Application).where(Application.household_id == h.id)).tasks])
     shared = _text(client.get("/apply/report"))
     assert report.text("capacity").split("\n")[0][:40] in shared
+    # What is held about them includes their own answers.
+    held = client.get("/apply/your-information.json")
+    assert held.status_code == 200 and assessed.email in held.get_data(as_text=True)
 
     # A kinship carer filling in the kinship carer assessment.
     h = db.session.get(Household, kin.household_id)
