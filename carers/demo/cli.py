@@ -1,6 +1,7 @@
 import click
 from flask.cli import AppGroup
 
+from carers.demo.applicants import memorable_applicants
 from carers.demo.data import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -25,6 +26,7 @@ def load_command(households):
     if staff is None:
         click.echo("Demo data is already loaded; nothing changed.")
         _explain_two_step()
+        _list_applicants()
         return
     click.echo("Cases by stage:")
     for pathway, stage, count in demo_summary():
@@ -33,6 +35,7 @@ def load_command(households):
     for email, role, team in staff:
         click.echo(f"  {role:<26} {team:<27} {email:<40} password: {DEMO_PASSWORD}")
     _explain_two_step()
+    _list_applicants()
 
 
 def _explain_two_step():
@@ -40,6 +43,17 @@ def _explain_two_step():
                "an authenticator app set up with the key")
     click.echo(f"  {DEMO_TOTP_SECRET}")
     click.echo("or run `flask --app carers demo code` for the current code.")
+
+
+def _list_applicants():
+    applicants = memorable_applicants()
+    if not applicants:
+        return
+    click.echo("Demo applicants sign in at http://127.0.0.1:5000/apply/sign-in with one of:")
+    for email, name, reference, situation in applicants:
+        click.echo(f"  {email:<40} {name} ({reference}): {situation}")
+    click.echo("and read the six-digit code they are sent with "
+               "`flask --app carers outbox latest ADDRESS`.")
 
 
 @demo_cli.command("code")

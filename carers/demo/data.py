@@ -39,6 +39,7 @@ from carers.checks.models import Referee as RefereeRow
 from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS, reg24_due
 from carers.clocks.workdays import add_working_days, is_working_day
 from carers.core.dates import LONDON, london, today, utcnow
+from carers.demo.applicants import load_demo_applicants
 from carers.demo.narratives import applicant_comments, report_terms, report_texts
 from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryPerson
@@ -1146,6 +1147,8 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
     agency.finish_panels(random.Random(f"{seed}-panels"))
     agency.settle_reports()
     load_demo_visits(random.Random(f"{seed}-visits"))
+    # The households' own accounts, applications, documents and messages.
+    load_demo_applicants(agency.households, seed)
     # Store every open case's checks as the nightly refresh would, so the demo starts
     # complete rather than on the morning after.
     checks.refresh_all_checks()

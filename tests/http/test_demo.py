@@ -1,7 +1,10 @@
 """The demo agency: staff of every role who can sign in, two teams, cases moved along both
 pathways by real transitions, and a second load that changes nothing."""
 
+import os
+import re
 import time
+from html import unescape
 
 import pyotp
 import pytest
@@ -150,9 +153,15 @@ def test_cases_move_along_both_pathways_and_a_second_load_changes_nothing(app, d
     # would leave them, so the refresh finds nothing to change.
     assert checks_operations.refresh_all_checks() == 0
 
+    # ... nor the applicants' uploaded files.
+    from carers.uploads import storage
+
+    files = sorted(os.listdir(storage.folder()))
     before = row_counts()
+    assert before["applicant"] and before["uploaded_document"] == len(files)
     assert load_demo(households=HOUSEHOLDS) is None
     assert row_counts() == before
+    assert sorted(os.listdir(storage.folder())) == files
     assert db.session.scalar(select(func.count(User.id)).where(User.email == MARKER_EMAIL)) == 1
 
 
@@ -251,3 +260,216 @@ def test_reports_and_the_panel_are_ready_to_try(app, demo):
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
         assert heard.reference in text
+
+
+# --- the households' own accounts ----------------------------------------------------------
+
+def _task_rows(html: str) -> dict[str, str]:
+    """The task list as the person reads it: each task's title and its status."""
+    rows = {}
+    for chunk in html.split('<li class="govuk-task-list__item')[1:]:
+        title = re.search(r'govuk-task-list__name-and-hint">(.*?)</div>', chunk, re.DOTALL)
+        status = re.search(r'govuk-task-list__status[^"]*"[^>]*>(.*?)</div>', chunk,
+                           re.DOTALL)
+        words = [" ".join(unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split())
+                 for m in (title, status)]
+        rows[words[0]] = words[1]
+    return rows
+
+
+def _text(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def _every_household_has_its_applicants_applications_documents_and_messages():
+    from carers.applicants.models import Applicant
+    from carers.applicants.operations import member_role
+    from carers.application import journey, rules
+    from carers.application.models import Application, ApplicationTask
+    from carers.core.dates import london
+    from carers.demo.applicants import AFTER_APPLICATION, BEFORE_APPLICATION, DOMAIN
+    from carers.messages.queries import unread_count
+    from carers.uploads import inspection, storage
+    from carers.uploads.models import DocumentRequest, UploadedDocument
+
+    on = today()
+    households = {h.id: h for h in db.session.scalars(select(Household))}
+    accounts = list(db.session.scalars(select(Applicant)))
+    by_household = {}
+    for account in accounts:
+        by_household.setdefault(account.household_id, []).append(account)
+        assert account.email.endswith(f"@{DOMAIN}") and account.active
+        assert account.role == member_role(account.member, on), account.email
+    # Every household at a stage where applicants have accounts has them: each joint
+    # applicant, and each other adult who lives there.
+    for h in households.values():
+        eligible = h.stage in BEFORE_APPLICATION[h.pathway] or (
+            h.stage in AFTER_APPLICATION[h.pathway]
+            and (h.application_received_on or h.pathway == Pathway.CONNECTED_PERSON))
+        if not eligible:
+            assert h.id not in by_household, (h.reference, h.stage)
+            continue
+        expected = {m.id for m in h.members if member_role(m, on)}
+        assert {a.member_id for a in by_household.get(h.id, [])} == expected, h.reference
+    stages = {(households[i].pathway, households[i].stage) for i in by_household}
+    assert (Pathway.MAINSTREAM, Stage.INITIAL_VISIT) in stages
+    assert (Pathway.MAINSTREAM, Stage.STAGE2) in stages
+    assert {s for p, s in stages if p == Pathway.CONNECTED_PERSON} & {
+        Stage.VIABILITY_ASSESSMENT, Stage.REG24_TEMPORARY_APPROVAL}
+    assert any(len([a for a in people if a.role == Applicant.APPLICANT]) == 2
+               for people in by_household.values())
+
+    # Each household's application: part done before it is sent; sent on the day the case
+    # records, every task completed and declared by each joint applicant, after.
+    applications = {a.household_id: a for a in db.session.scalars(select(Application))}
+    assert set(applications) == set(by_household)
+    statuses = set()
+    for household_id, application in applications.items():
+        h = households[household_id]
+        people = {a.id: a for a in by_household[household_id]}
+        assert {(t.task, t.applicant_id) for t in application.tasks} == set(
+            rules.rows_needed([(a.id, a.role) for a in people.values()]))
+        for row in application.tasks:
+            statuses.add(row.status)
+            person = people.get(row.applicant_id) or next(
+                a for a in people.values() if a.role == Applicant.APPLICANT)
+            answers = {t.task: t.answers for t in application.tasks
+                       if t.applicant_id in (person.id, None)}
+            if row.status == ApplicationTask.COMPLETED:
+                assert not journey.unanswered(row.task, row.answers), (h.reference, row.task)
+                assert not rules.task_problems(row.task, person.role, answers, on), \
+                    (h.reference, row.task)
+            if row.task == "about_you" and row.answers:
+                assert row.answers["email"] == person.email
+        if application.submitted_at is None:
+            assert h.stage in BEFORE_APPLICATION[h.pathway] or h.stage == Stage.FULL_ASSESSMENT
+            assert not application.declarations
+        else:
+            assert london(application.submitted_at).date() == h.application_received_on
+            assert {t.status for t in application.tasks} == {ApplicationTask.COMPLETED}
+            assert {d.applicant_id for d in application.declarations} == {
+                a.id for a in people.values() if a.role == Applicant.APPLICANT}
+    assert statuses == {ApplicationTask.NOT_STARTED, ApplicationTask.IN_PROGRESS,
+                        ApplicationTask.COMPLETED}
+
+    # Documents asked for, and real files sent through the uploads' storage.
+    files = list(db.session.scalars(select(UploadedDocument)))
+    assert files and db.session.scalar(select(func.count(DocumentRequest.id))) > len(files)
+    assert {f.content_type for f in files} == {inspection.PDF, inspection.PNG}
+    for row in files:
+        with open(storage.path_of(row.stored_name), "rb") as stored:
+            data = stored.read()
+        assert inspection.inspect(data) == row.content_type and len(data) == row.size
+    # Messages with the workers, some unread on each side.
+    unread_by_households = unread_by_workers = 0
+    for household_id, people in by_household.items():
+        h = households[household_id]
+        unread_by_households += unread_count(household_id, people[0]) > 0
+        unread_by_workers += any(unread_count(household_id, w) > 0 for w in h.workers)
+    assert unread_by_households and unread_by_workers
+
+
+def test_demo_applicants_have_their_applications_documents_and_messages_and_sign_in(app,
+                                                                                     demo):
+    """One demo load for both (loading is the slow part)."""
+    _every_household_has_its_applicants_applications_documents_and_messages()
+    from carers.applicants.models import Applicant
+    from carers.application.models import Application
+    from carers.core.dates import london
+    from carers.demo.applicants import MEMORABLE, memorable_applicants
+    from carers.messages.models import Message
+    from carers.portal.words import stage_words
+    from carers.reports.models import AssessmentReport
+    from carers.uploads.models import DocumentRequest, UploadedDocument
+    from tests.helpers import sign_in_applicant_with_code
+
+    listed = [email for emails in MEMORABLE.values() for email in emails]
+    assert [row[0] for row in memorable_applicants()] == listed
+    accounts = {a.email: a for a in db.session.scalars(
+        select(Applicant).where(Applicant.email.in_(listed)))}
+    couple = [accounts[e] for e in MEMORABLE["couple"]]
+    assessed, kin = accounts[MEMORABLE["assessment"][0]], accounts[MEMORABLE["kinship"][0]]
+
+    # A couple filling in their application after the initial visit.
+    home = db.session.get(Household, couple[0].household_id)
+    assert couple[1].household_id == home.id
+    assert {a.role for a in couple} == {Applicant.APPLICANT}
+    assert home.pathway == Pathway.MAINSTREAM and home.stage == Stage.INITIAL_VISIT
+    client = isolated_client(app)
+    assert sign_in_applicant_with_code(client, couple[0]).status_code == 302
+    page = client.get("/apply/application")
+    assert page.status_code == 200
+    tasks = _task_rows(page.get_data(as_text=True))
+    first, second = (a.name for a in couple)
+    assert tasks[f"About you – {first}"] == "Completed"
+    assert tasks[f"Relationships – {first}"] == "Completed"
+    assert tasks[f"Where you have lived – {first}"] == "In progress"
+    assert tasks[f"Consent to checks – {first}"] == "Cannot start yet"
+    assert tasks[f"About you – {second}"] == "Completed"
+    assert tasks[f"Work and income – {second}"].startswith("In progress")
+    assert tasks["Your household"] == "Completed"
+    assert tasks["Your home"] == "In progress"
+    assert tasks["Referees"] == "Not started"
+    # Their progress and their details, from the case.
+    progress = client.get("/apply/progress")
+    assert progress.status_code == 200
+    assert stage_words(home.pathway, home.stage).title in _text(progress)
+    assert couple[0].email in _text(client.get("/apply/details"))
+    # Their worker's latest message is waiting for them, unread, and their documents.
+    latest = db.session.scalar(select(Message).where(Message.household_id == home.id)
+                               .order_by(Message.id.desc()).limit(1))
+    assert latest.author_user_id is not None
+    assert latest.body in _text(client.get("/apply/messages"))
+    documents = _text(client.get("/apply/documents"))
+    for item in db.session.scalars(select(DocumentRequest)
+                                   .where(DocumentRequest.household_id == home.id)):
+        assert item.title in documents
+    sent = db.session.scalar(select(UploadedDocument).where(
+        UploadedDocument.household_id == home.id).limit(1))
+    if sent is not None:
+        assert sent.original_name in documents
+        download = client.get(f"/apply/documents/files/{sent.id}")
+        assert download.status_code == 200 and len(download.data) == sent.size
+        assert "attachment" in download.headers["Content-Disposition"]
+
+    # Their worker sees the same thread and documents on the case.
+    worker = demo_client(app, home.workers[0].email)
+    assert latest.body in _text(worker.get(f"/staff/cases/{home.reference}/messages"))
+    assert worker.get(f"/staff/cases/{home.reference}/documents").status_code == 200
+
+    # A household in assessment: their application sent and read-only, the report shared.
+    h = db.session.get(Household, assessed.household_id)
+    assert h.stage == Stage.STAGE2
+    application = db.session.scalar(select(Application).where(Application.household_id == h.id))
+    assert london(application.submitted_at).date() == h.application_received_on
+    report = db.session.scalar(select(AssessmentReport)
+                               .where(AssessmentReport.household_id == h.id))
+    assert report.is_shared and report.shared_on == today()
+    assert report.comments_submitted_at is None
+    client = isolated_client(app)
+    sign_in_applicant_with_code(client, assessed)
+    page = _text(client.get("/apply/application"))
+    assert "You sent your application on" in page
+    answers = _text(client.get("/apply/tasks/about_you/check-answers"))
+    assert assessed.name in answers and "Have you completed this section?" not in answers
+    refused = post_form(client, "/apply/tasks/about_you/full-name",
+                        {"full_name": "Someone Else"},
+                        page="/apply/tasks/about_you/check-answers")
+    assert refused.status_code == 409
+    db.session.expire_all()
+    assert "Someone Else" not in str([t.answers for t in db.session.scalar(
+        select(Application).where(Application.household_id == h.id)).tasks])
+    shared = _text(client.get("/apply/report"))
+    assert report.text("capacity").split("\n")[0][:40] in shared
+    # What is held about them includes their own answers.
+    held = client.get("/apply/your-information.json")
+    assert held.status_code == 200 and assessed.email in held.get_data(as_text=True)
+
+    # A kinship carer filling in the kinship carer assessment.
+    h = db.session.get(Household, kin.household_id)
+    assert h.pathway == Pathway.CONNECTED_PERSON
+    client = isolated_client(app)
+    sign_in_applicant_with_code(client, kin)
+    page = _text(client.get("/apply/application"))
+    assert "Kinship carer assessment" in page and "You sent your application" not in page
+
