@@ -1,4 +1,7 @@
-"""python -m bench: seed a throwaway database with a large agency and time the staff pages.
+"""python -m bench: seed a throwaway database with a large agency and time its pages.
+
+The staff pages, then the applicants' own pages, each request signed in as one of a sample of
+applicants spread over the stages (see bench/applicants.py).
 
     python -m bench                       # 100,000 households on SQLite in a temp directory
     python -m bench --households 10000    # a quick run

@@ -657,14 +657,14 @@ def time_applicant_pages(app, counter: QueryCounter, pages, warmup: int = WARMUP
     results = []
     for name, requests in pages:
         urls = [url for _, url in requests]
-        results.append(time_page(client, counter, name, urls, warmup, before=lambda n, r=(
-            requests): sign_in_as(app, client, r[n][0])))
+        results.append(time_page(client, counter, name, urls, warmup,
+                                 before=lambda n, r=requests: sign_in_as(app, client, r[n][0])))
     return results
 
 
 def describe(people: list[Sampled]) -> str:
     joint = sum(1 for p in people if p.role == rules.APPLICANT)
-    sent = len({p.applicant_id for p in people if p.sent})
+    sent = sum(1 for p in people if p.sent)
     return (f"{len(people):,} applicant accounts ({joint:,} joint applicants, "
-            f"{len(people) - joint:,} other adults); {sent:,} of them have sent their "
-            "application")
+            f"{len(people) - joint:,} other adults), {sent:,} of them in households that "
+            "have sent their application")
