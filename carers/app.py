@@ -198,11 +198,13 @@ def _register_features(app):
         (messages_views.navigation_label, "messages.thread"),
         ("Your assessment report", "shared_report.read"),
         ("Your details", "portal.details"),
+        ("Your information", "portal.your_information"),
     ])
     # The case page's section listing who in the household is invited to sign in.
     cases_hooks.register_case_section(applicants_views.case_section)
     # An invitation makes the household's application, with the new person's tasks.
     applicants_hooks.register_on_invited(application_operations.prepare_application)
+    applicants_hooks.register_keeps_typed("application.question", "application.item")
 
     # The staff navigation, in this order; the first page a person may open is their home.
     navigation.init_app(app, [

@@ -24,3 +24,13 @@ def register_on_invited(provider: Invited) -> None:
 def invited(applicant) -> None:
     for provider in on_invited:
         provider(applicant)
+
+
+# The endpoints of applicants' pages that show again, once the person signs in, what was
+# posted to them after the time-out (``sessions.hold``); a page posted to any other is
+# lost, and the person is told so.
+keeps_typed: set[str] = set()
+
+
+def register_keeps_typed(*endpoints: str) -> None:
+    keeps_typed.update(endpoints)

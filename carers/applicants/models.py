@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from carers.core.dates import utcnow
@@ -77,5 +77,10 @@ class ApplicantSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Why it ended ("signed out", "timed out"), for the page the applicant sees next.
     ended_because: Mapped[str | None] = mapped_column(Text)
+    # A page posted after the time-out, not saved: its path and fields ([name, value]
+    # pairs), kept for this person only, shown again on that page once they sign in on
+    # this browser, then cleared (``sessions.hold``).
+    held_path: Mapped[str | None] = mapped_column(String(500))
+    held_form: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     applicant: Mapped[Applicant] = relationship()

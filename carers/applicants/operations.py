@@ -185,11 +185,13 @@ def _check(applicant: Applicant | None, code: str, requested_at: datetime, tries
 
 def sign_in_with_code(email: str, code: str, address: str | None, *, requested_at: datetime,
                       tries: int, previous: ApplicantSession | None = None,
+                      held: ApplicantSession | None = None,
                       now: datetime | None = None) -> Applicant:
     """Sign this browser in with the code sent to ``email``, or raise CodeNotAccepted (a wrong
     try is counted, and kept, either way). ``requested_at`` and ``tries`` are this browser's
     own request for a code, used when there is no code to compare with. A session this
-    browser still had (``previous``) ends."""
+    browser still had (``previous``) ends. A page this browser posted after a time-out
+    (kept on ``held``) goes to the new session if it is the same person's."""
     now = now or utcnow()
     with transaction():
         applicant = find_by_email(email)
@@ -201,7 +203,7 @@ def sign_in_with_code(email: str, code: str, address: str | None, *, requested_a
                   {"reason": refusal.kind})
         else:
             sessions.end(previous, "signed out", now)
-            sessions.start(applicant, now)
+            sessions.claim_held(held, sessions.start(applicant, now))
             applicant.last_sign_in_at = now
             throttle.clear(CODES, applicant.email)
             audit("sign_in", "applicant", applicant.id)
@@ -220,9 +222,32 @@ def sign_out(row: ApplicantSession | None) -> None:
         audit("sign_out", "applicant", row.applicant_id)
 
 
-def end_idle_session(row: ApplicantSession) -> None:
+def end_idle_session(row: ApplicantSession, path: str | None = None,
+                     fields: list[tuple[str, str]] | None = None) -> bool:
+    """End a session that timed out. A page posted to it (``path`` and ``fields``) is kept
+    for its person to see again once signed in: True when it was kept."""
     with transaction():
         sessions.end(row, "timed out")
+        return bool(fields) and sessions.hold(row, path or "", fields)
+
+
+def keep_posted(row: ApplicantSession, path: str, fields: list[tuple[str, str]]) -> bool:
+    """A page posted to a session that has already timed out (from another tab)."""
+    with transaction():
+        return sessions.hold(row, path, fields)
+
+
+def take_held(path: str) -> list[tuple[str, str]] | None:
+    """The fields of ``path`` posted after a time-out, for the signed-in person to see again
+    (once: they are cleared as they are shown), or None."""
+    row = sessions.this_browser()
+    if row is None or row.ended_at is not None or row.held_form is None \
+            or row.held_path != path:
+        return None
+    fields = [(str(k), str(v)) for k, v in row.held_form]
+    with transaction():
+        row.held_path = row.held_form = None
+    return fields
 
 
 def touch_session(row: ApplicantSession) -> None:

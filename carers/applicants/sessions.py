@@ -16,6 +16,11 @@ from carers.extensions import db
 COOKIE_KEY = "applicant_sid"  # in Flask's signed session cookie, beside staff's "sid"
 # Writing last_seen_at on every request would be a write per page; this often is enough.
 TOUCH_EVERY = timedelta(seconds=30)
+# A page posted after the time-out is kept for its person (``hold``): the token of the
+# session it was posted to, in the signed cookie; what is kept, and at most how much.
+HELD_KEY = "applicant_held"
+NOT_HELD = frozenset({"csrf_token", "submit", "later"})
+HELD_MOST = 20_000
 
 
 def _hash(token: str) -> str:
@@ -26,14 +31,40 @@ def _aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def start(applicant: Applicant, now: datetime | None = None) -> None:
+def start(applicant: Applicant, now: datetime | None = None) -> ApplicantSession:
     """Sign this browser in as the applicant (the caller commits)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    db.session.add(ApplicantSession(token_hash=_hash(token), applicant_id=applicant.id,
-                                    started_at=now, last_seen_at=now))
+    row = ApplicantSession(token_hash=_hash(token), applicant_id=applicant.id,
+                           started_at=now, last_seen_at=now)
+    db.session.add(row)
     session[COOKIE_KEY] = token
     g.applicant_session = None
+    return row
+
+
+def hold(row: ApplicantSession, path: str, fields: list[tuple[str, str]]) -> bool:
+    """Keep a page's fields, posted after ``row`` timed out, on the server (the caller
+    commits); this browser's cookie keeps the session's token under ``HELD_KEY`` to claim
+    them when the same person signs in again. False when there is nothing to keep or too
+    much (the person is told the page was not saved)."""
+    fields = [(k, v) for k, v in fields if k not in NOT_HELD]
+    if not fields or sum(len(k) + len(v) for k, v in fields) > HELD_MOST:
+        return False
+    row.held_path = path[:500]
+    row.held_form = [[k, v] for k, v in fields]
+    session[HELD_KEY] = session.get(COOKIE_KEY)
+    return True
+
+
+def claim_held(held: ApplicantSession | None, new: ApplicantSession) -> None:
+    """At sign-in: a page this browser posted after a time-out moves to the new session if
+    it is the same person's, and is thrown away if not (the caller commits)."""
+    if held is None or held.held_form is None:
+        return
+    if held.applicant_id == new.applicant_id:
+        new.held_path, new.held_form = held.held_path, held.held_form
+    held.held_path = held.held_form = None
 
 
 def find(token: str | None) -> ApplicantSession | None:

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from carers.applicants import operations, queries, rules, sessions
+from carers.applicants import hooks, operations, queries, rules, sessions
 from carers.applicants.forms import CodeForm, EmailForm, InviteForm, ResendForm, SignOutForm
 from carers.applicants.navigation import applicant_pages
 from carers.applicants.operations import CodeNotAccepted, TooManyCodes
@@ -81,12 +81,14 @@ def code():
             operations.sign_in_with_code(
                 pending["email"], form.code.data, request.remote_addr,
                 requested_at=datetime.fromtimestamp(float(pending.get("at", 0)), UTC),
-                tries=int(pending.get("tries", 0)), previous=sessions.this_browser())
+                tries=int(pending.get("tries", 0)), previous=sessions.this_browser(),
+                held=sessions.find(session.get(sessions.HELD_KEY)))
         except CodeNotAccepted as refusal:
             session[PENDING] = {**pending, "tries": refusal.tries}
             context["new_code"] = refusal.needs_new_code
             return refused(refusal, "applicants/code.html", form, **context)
         session.pop(PENDING, None)
+        session.pop(sessions.HELD_KEY, None)
         return redirect(pending.get("next") or url_for("applicants.home"))
     return render_template("applicants/code.html", form=form, **context)
 
@@ -191,22 +193,41 @@ def case_section(household, user):
 
 # --- before every request: the time-out ---
 
+def _posted_fields() -> list[tuple[str, str]] | None:
+    """What a page posted to an applicant's page that keeps typed answers over a time-out
+    (``hooks.keeps_typed``), or None."""
+    if request.method != "POST" or request.endpoint not in hooks.keeps_typed:
+        return None
+    return list(request.form.items(multi=True))
+
+
 def idle_timeout():
     """End an applicant's session unused for the agency's ``applicant_session_minutes``: the
     next applicant's page goes to sign in, saying why (what they saved is kept: answers are
-    saved on every page)."""
+    saved on every page). A page of answers posted after the time-out is not saved: it is
+    kept on the server for the same person, who sees it again on that page once signed in
+    on this browser (``sessions.hold``)."""
     if sessions.COOKIE_KEY not in session:
         return None
     row = sessions.this_browser()
     if row is None or row.ended_at is not None:
+        # Signed out, or a copy of an old cookie: applicants' pages refuse it. A page posted
+        # from another tab after the time-out is kept as below.
+        if row is not None and row.ended_because == "timed out" \
+                and (fields := _posted_fields()):
+            kept = operations.keep_posted(row, request.path, fields)
+            flash(NOT_SAVED_KEPT if kept else NOT_SAVED, "warning")
         session.pop(sessions.COOKIE_KEY, None)
-        return None  # signed out, or a copy of an old cookie: applicants' pages refuse it
+        return None
     minutes = agency_settings()["applicant_session_minutes"]
     if sessions.idle(row, timedelta(minutes=minutes)):
-        operations.end_idle_session(row)
+        fields = _posted_fields()
+        kept = operations.end_idle_session(row, request.path, fields)
         session.pop(sessions.COOKIE_KEY, None)
         flash(f"You were signed out because you had not used the service for {minutes} "
               "minutes. Everything you saved is kept.", "warning")
+        if fields:
+            flash(NOT_SAVED_KEPT if kept else NOT_SAVED, "warning")
         if request.endpoint == "applicants.keep_alive":
             return "", 401
         rule = policy.rule_for(request.endpoint)
@@ -216,6 +237,11 @@ def idle_timeout():
     if request.endpoint != "static":
         operations.touch_session(row)
     return None
+
+
+NOT_SAVED_KEPT = ("The page you sent last was not saved. Sign in again to see what you "
+                  "typed on it, then save it.")
+NOT_SAVED = "The page you sent last was not saved. Sign in again and fill it in again."
 
 
 def session_timing() -> dict:

@@ -97,9 +97,33 @@ class PageForm(VersionedForm):
     later = SubmitField("Save and come back later", widget=GovSubmitInput())
     CONTROL = frozenset({"csrf_token", "version", "submit", "later"})
     title = ""
+    # Questions that apply only for one answer of a radio question on the same page, shown
+    # under that answer (the GOV.UK radios' conditional reveal):
+    # {radio field: {answer: (field, ...)}}. They are validated only when they apply.
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
 
     def answer_fields(self):
         return [f for f in self if f.name not in self.CONTROL]
+
+    def revealed(self) -> frozenset[str]:
+        """The fields shown inside a radio answer rather than on their own."""
+        return frozenset(name for answers in self.reveals.values()
+                         for names in answers.values() for name in names)
+
+    def not_applying(self) -> frozenset[str]:
+        """The revealed fields whose answer was not chosen: not asked, so not kept."""
+        return frozenset(name for radio, answers in self.reveals.items()
+                         for value, names in answers.items()
+                         if self[radio].data != value for name in names)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.reveals:
+            return valid
+        for name in self.not_applying():
+            self[name].errors = []
+            self[name].data = None
+        return not any(f.errors for f in self)
 
 
 # --- about you ---
@@ -210,20 +234,16 @@ class SpareBedroomsForm(PageForm):
 
 
 class PetsForm(PageForm):
+    reveals = {"has_pets": {"yes": ("pets_details",)}}
     has_pets = YesNoField("Do you have any pets?", "Select yes if you have pets")
-
-
-class PetsDetailsForm(PageForm):
     pets_details = long_text("Tell us about your pets", "Tell us about your pets",
                              hint="What they are, how many, and how they are with children")
 
 
 class SmokingForm(PageForm):
+    reveals = {"smoking": {"yes": ("smoking_details",)}}
     smoking = YesNoField("Does anyone in your home smoke or vape?",
                          "Select yes if anyone in your home smokes or vapes")
-
-
-class SmokingDetailsForm(PageForm):
     smoking_details = long_text("Who smokes or vapes, and where?",
                                 "Tell us who smokes or vapes, and where")
 
@@ -278,11 +298,9 @@ class IncomeForm(PageForm):
 # --- health ---
 
 class GoodHealthForm(PageForm):
+    reveals = {"good_health": {"no": ("conditions",)}}
     good_health = YesNoField("Would you say you are in good health?",
                              "Select yes if you are in good health")
-
-
-class ConditionsForm(PageForm):
     conditions = long_text("Tell us about any health conditions or disabilities",
                            "Tell us about your health conditions",
                            hint="Include mental health, and anything you are waiting to "
@@ -305,12 +323,13 @@ class DoctorForm(PageForm):
 
 class PartnerForm(PageForm):
     title = "Your partner"
+    reveals = {"has_partner": {"yes": ("partner_name", "partner_since")}}
     has_partner = YesNoField("Do you have a partner?", "Select yes if you have a partner",
                              hint="A husband, wife, civil partner or someone you live with "
                                   "or have a relationship with")
-    partner_name = text("Your partner's full name (if you have one)", max_length=200,
+    partner_name = text("Your partner's full name", max_length=200,
                         subject="Partner's name")
-    partner_since = when("When did your relationship start? (if you have a partner)",
+    partner_since = when("When did your relationship start?",
                          "Enter when your relationship started",
                          NotInFuture("The date your relationship started must be in the past"),
                          optional=True)

@@ -108,8 +108,11 @@ class Question:
             data = self.load(answers)
             return [(label_of(f).split(" (")[0], shown(f, _value_for_answers_raw(f, data)))
                     for f in blank.answer_fields()]
+        # A question revealed by another's answer is listed only when it was asked.
+        blank.process(data=self.form_data(answers))
+        asked = [f for f in blank.answer_fields() if f.name not in blank.not_applying()]
         return [(label_of(f).removesuffix(" (optional)"), shown(f, answers.get(f.name)))
-                for f in blank.answer_fields()]
+                for f in asked]
 
 
 def _value_for_answers_raw(fld, data):
@@ -229,24 +232,12 @@ def _rented(a):
     return a.get("tenure") == "rented"
 
 
-def _pets(a):
-    return a.get("has_pets") is True
-
-
-def _smoking(a):
-    return a.get("smoking") is True
-
-
 def _working(a):
     return a.get("status") in rules.EMPLOYED
 
 
 def _employed(a):
     return a.get("status") == "employed"
-
-
-def _unwell(a):
-    return a.get("good_health") is False
 
 
 def _applied_before(a):
@@ -289,9 +280,7 @@ PAGES: dict[str, list] = {
         Question("bedrooms", forms.BedroomsForm),
         Question("spare-bedrooms", forms.SpareBedroomsForm),
         Question("pets", forms.PetsForm),
-        Question("pets-details", forms.PetsDetailsForm, when=_pets),
         Question("smoking", forms.SmokingForm),
-        Question("smoking-details", forms.SmokingDetailsForm, when=_smoking),
     ],
     "work": [
         Question("status", forms.WorkStatusForm),
@@ -301,7 +290,6 @@ PAGES: dict[str, list] = {
     ],
     "health": [
         Question("good-health", forms.GoodHealthForm),
-        Question("conditions", forms.ConditionsForm, when=_unwell),
         Question("medication", forms.MedicationForm),
         Question("doctor", forms.DoctorForm),
     ],

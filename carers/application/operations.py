@@ -168,7 +168,9 @@ def completion_problems(row: ApplicationTask, applicant: Applicant) -> list[str]
 
 
 def mark(row, applicant, seen_version, completed: bool) -> ApplicationTask:
-    """The answer to "Have you completed this section?"."""
+    """The answer to "Have you completed this section?". A task a caseworker reopened after
+    submission, completed again, feeds the case what it drives, in the same transaction
+    (``submission.refeed_task``)."""
     row_id = row.id
     try:
         with transaction():
@@ -180,10 +182,18 @@ def mark(row, applicant, seen_version, completed: bool) -> ApplicationTask:
             row.status = rules.COMPLETED if completed else rules.IN_PROGRESS
             row.updated_at = utcnow()
             row.updated_by_id = applicant.id
+            application = row.application
+            if completed and application.submitted_at is not None \
+                    and row.reopened_at is not None:
+                submission.refeed_task(application, row, applicant)
     except StaleDataError:
         db.session.rollback()
-        raise Conflict(db.session.get(ApplicationTask, row_id, populate_existing=True),
-                       applicant) from None
+        fresh = db.session.get(ApplicationTask, row_id, populate_existing=True)
+        if fresh is not None and fresh.version == seen_version:
+            # Not this task: the case changed at the same moment (a worker saved it).
+            raise Refusal("Your changes could not be saved because your case changed at "
+                          "the same moment. Try again") from None
+        raise Conflict(fresh, applicant) from None
     return row
 
 

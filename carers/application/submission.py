@@ -18,6 +18,12 @@ applicants typed is typed again by staff:
 ``submit_application`` works in its caller's transaction and never commits: the caller
 commits once, so the whole of it is saved or none of it. Everything that could refuse it is
 checked before anything is written.
+
+After submission a caseworker may reopen one task; when its person completes it again,
+``refeed_task`` runs the parts of the same feed that the task drives (``FEEDS``), re-derives
+the checks, notes the change on the case's timeline and gives each allocated worker a task
+to review it, in the completion's transaction. Referees are only ever added there: one
+already on the case is neither changed nor asked again.
 """
 
 from __future__ import annotations
@@ -29,20 +35,21 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.applicants.models import Applicant
-from carers.application import feed
+from carers.application import feed, rules
 from carers.application.feed import Answers, Problems, clean, items, name_key
-from carers.application.models import Application
+from carers.application.models import Application, ApplicationTask
 from carers.audit.operations import record as audit
 from carers.cases import hooks
 from carers.cases.models import CaseEvent, Household, HouseholdDetails, HouseholdMember
-from carers.cases.operations import _event, _touch, move
+from carers.cases.operations import _event, _touch, add_task, move
 from carers.cases.state import case_state
 from carers.checks.ledger import active_referees
 from carers.checks.models import Address, Check, Referee
 from carers.checks.operations import add_referee, request_reference, sync_required_checks
+from carers.clocks.workdays import add_working_days
 from carers.core.changes import Refusal
+from carers.core.dates import london, utcnow
 from carers.core.dates import today as today_in_london
-from carers.core.dates import utcnow
 from carers.extensions import db
 from carers.pipeline import (
     Action,
@@ -55,7 +62,7 @@ from carers.pipeline import (
 from carers.reports.operations import record_application_facts
 from carers.settings.registry import agency_settings
 
-__all__ = ["CannotSubmit", "submit_application"]
+__all__ = ["FEEDS", "CannotFeed", "CannotSubmit", "refeed_task", "submit_application"]
 
 # Where the application is the next step on each pathway, and the pipeline's action for it.
 # A connected person's full assessment is their application (docs/domain.md section 2), so
@@ -74,6 +81,41 @@ class CannotSubmit(Refusal):
     """The application cannot be submitted: the reasons say what to do."""
 
     message = "Your application could not be sent."
+
+
+class CannotFeed(Refusal):
+    """A reopened task's changes cannot reach the case: the reasons say what to do."""
+
+    message = "Your changes could not be saved."
+
+
+# The parts of the feed, and which of them each task drives when it is completed again
+# after a caseworker reopened it. Every re-feed re-derives the required checks too.
+PEOPLE = "people"  # the case's members: names, dates of birth, employers, ex-partners
+ADDRESSES = "addresses"  # each person's addresses, and the case's own address
+CONTACT = "contact"  # how to reach the applicants, if the case has no way yet
+DETAILS = "details"  # pets, a previous fostering provider (the checks read them)
+REFEREES = "referees"  # new personal referees, each asked by email
+CHECK_CONTACTS = "check_contacts"  # employers' and ex-partners' details on their checks
+REPORT = "report"  # the report's application facts
+EVERYTHING = frozenset({PEOPLE, ADDRESSES, CONTACT, DETAILS, REFEREES, CHECK_CONTACTS,
+                        REPORT})
+FEEDS: dict[str, frozenset[str]] = {
+    "about_you": frozenset({PEOPLE, CONTACT, REPORT}),
+    "household": frozenset({PEOPLE}),
+    "home": frozenset({DETAILS, REPORT}),
+    "work": frozenset({PEOPLE, CHECK_CONTACTS, REPORT}),
+    "health": frozenset({REPORT}),
+    "relationships": frozenset({PEOPLE, CHECK_CONTACTS, REPORT}),
+    "addresses": frozenset({ADDRESSES}),
+    "referees": frozenset({REFEREES}),
+    "earlier_applications": frozenset({DETAILS, REPORT}),
+    # The feed reads no consent: the checks are derived from the household, and the worker
+    # reviews a changed consent (their task says so).
+    "consents": frozenset(),
+}
+# Working days the allocated worker has to review a change to a reopened task.
+REVIEW_WORKING_DAYS = 5
 
 
 @dataclass
@@ -96,24 +138,7 @@ def submit_application(application: Application, applicant: Applicant,
     household: Household = application.household
     action = _check_can_submit(application, applicant, household, on)
     answers = Answers(application.tasks)
-    problems = Problems()
-    people = _people(household, answers, problems, on)
-    for person in people:
-        for entry in items(answers.mine(person.applicant.id, "addresses"), "addresses"):
-            _address_fields(entry, person.name, problems, on)
-    household_answers = answers.shared("household")
-    for key in ("people", "children_elsewhere"):
-        for entry in items(household_answers, key):
-            name = clean(entry.get("name"), 200)
-            if not name:
-                problems.add("Give the name of everyone in ‘Your household’.")
-            problems.date(entry.get("date_of_birth"), f"{name or 'Someone'}'s date of birth "
-                          "in ‘Your household’", on)
-    for entry in items(answers.shared("referees"), "referees"):
-        if not clean(entry.get("name")):
-            problems.add("Give each referee's name in ‘Referees’.")
-    if problems.found:
-        raise CannotSubmit(*problems.found)
+    people = _read(household, answers, on, CannotSubmit)
 
     # Everything is checked: from here on it is all written, in the caller's transaction.
     try:
@@ -126,24 +151,74 @@ def submit_application(application: Application, applicant: Applicant,
                            "if it has not been sent.") from None
 
 
+def refeed_task(application: Application, row: ApplicationTask, applicant: Applicant,
+                today: date | None = None) -> None:
+    """``row``, a task a caseworker reopened after submission, was completed again by
+    ``applicant``: feed the case what that task drives (``FEEDS``) and re-derive the checks,
+    note the change on the timeline and give each allocated worker a task to review it, in
+    the caller's transaction. Raises ``CannotFeed`` (a Refusal), having written nothing,
+    when the answers cannot feed the case."""
+    on = today or today_in_london()
+    household: Household = application.household
+    answers = Answers(application.tasks)
+    people = _read(household, answers, on, CannotFeed)
+    parts = FEEDS.get(row.task, frozenset())
+    if PEOPLE not in parts and any(not p.applicant.member_id for p in people):
+        parts = parts | {PEOPLE}  # someone not on the case yet: the people come first
+    submitted_on = london(application.submitted_at).date() if application.submitted_at \
+        else on
+    _feed_parts(household, people, answers, on, parts, submitted_on, only_new_referees=True)
+    title = rules.BY_KEY[row.task].title_for(application.form)
+    _touch(household, None)
+    _event(household, None, CaseEvent.NOTE,
+           f"{applicant.name} changed “{title}” after it was reopened", on=on,
+           details={"application_task": row.id, "task": row.task,
+                    "applicant": applicant.id})
+    due = add_working_days(on, REVIEW_WORKING_DAYS)
+    for worker in household.workers:
+        if worker.active:
+            add_task(household, None, f"Review {applicant.name}'s changes to “{title}”",
+                     worker, due, commit=False)
+    audit("update", "application", application.id,
+          {"refed": row.task, "household": household.id, "applicant": applicant.id},
+          user=None)
+
+
 def _feed(application: Application, applicant: Applicant, household: Household,
           action: Action | None, people: list[_Person], answers: Answers, on: date) -> None:
     submitted_by = applicant.name
     application.submitted_at = utcnow()
     _move_on(household, action, submitted_by, on)
-    _members(household, people, answers, on)
-    _addresses(household, people, answers, on)
-    _contact(household, people)
-    _details(household, people, answers)
-    referees = _referees(household, answers)
+    _feed_parts(household, people, answers, on, EVERYTHING, on)
+    audit("update", "application", application.id,
+          {"submitted": True, "household": household.id, "applicant": applicant.id}, user=None)
+
+
+def _feed_parts(household: Household, people: list[_Person], answers: Answers, on: date,
+                parts: frozenset[str], submitted_on: date, *,
+                only_new_referees: bool = False) -> None:
+    """The ``parts`` of the feed, in the order they depend on each other; then the required
+    checks are synced, and any referee not asked yet is emailed a link."""
+    if PEOPLE in parts:
+        _members(household, people, answers, on)
+    else:
+        for person in people:
+            person.member = person.applicant.member
+    if ADDRESSES in parts:
+        _addresses(household, people, answers, on)
+    if CONTACT in parts:
+        _contact(household, people)
+    if DETAILS in parts:
+        _details(household, people, answers)
+    referees = _referees(household, answers, only_new_referees) if REFEREES in parts else []
     sync_required_checks(household, None, on=on)
-    _contacts_on_checks(household, people, answers)
+    if CHECK_CONTACTS in parts:
+        _contacts_on_checks(household, people, answers)
     for referee in referees:
         if referee.email and referee.invited_at is None and referee.token_used_at is None:
             request_reference(referee, None)
-    record_application_facts(household, _report_facts(people, answers), on)
-    audit("update", "application", application.id,
-          {"submitted": True, "household": household.id, "applicant": applicant.id}, user=None)
+    if REPORT in parts:
+        record_application_facts(household, _report_facts(people, answers), submitted_on)
 
 
 # --- before anything is written ---
@@ -167,6 +242,31 @@ def _check_can_submit(application: Application, applicant: Applicant, household:
         if reasons:
             raise CannotSubmit(*reasons)
     return action
+
+
+def _read(household: Household, answers: Answers, on: date,
+          refusal: type[Refusal]) -> list[_Person]:
+    """The people the feed writes about, with everything it will write checked first:
+    ``refusal`` with the problems found, before anything is written."""
+    problems = Problems()
+    people = _people(household, answers, problems, on)
+    for person in people:
+        for entry in items(answers.mine(person.applicant.id, "addresses"), "addresses"):
+            _address_fields(entry, person.name, problems, on)
+    household_answers = answers.shared("household")
+    for key in ("people", "children_elsewhere"):
+        for entry in items(household_answers, key):
+            name = clean(entry.get("name"), 200)
+            if not name:
+                problems.add("Give the name of everyone in ‘Your household’.")
+            problems.date(entry.get("date_of_birth"), f"{name or 'Someone'}'s date of birth "
+                          "in ‘Your household’", on)
+    for entry in items(answers.shared("referees"), "referees"):
+        if not clean(entry.get("name")):
+            problems.add("Give each referee's name in ‘Referees’.")
+    if problems.found:
+        raise refusal(*problems.found)
+    return people
 
 
 def _not_next_step(household: Household, pathway: Pathway, stage: Stage) -> str:
@@ -429,11 +529,18 @@ def _details(household: Household, people: list[_Person], answers: Answers) -> N
 
 # --- referees and contact details for the checks ---
 
-def _referees(household: Household, answers: Answers) -> list[Referee]:
+def _referees(household: Household, answers: Answers, only_new: bool = False) -> list[Referee]:
+    """The personal referees, added or (``only_new`` False) brought up to date; the ones
+    whose reference is in are left as they are. With ``only_new`` a referee already on the
+    case (by name) is not touched at all: the worker may have changed or asked them."""
     existing = {name_key(r.name): r for r in active_referees(household)}
+    known = {name_key(n) for n in db.session.scalars(
+        select(Referee.name).where(Referee.household_id == household.id))} if only_new else set()
     fed = []
     for entry in items(answers.shared("referees"), "referees"):
         name = clean(entry.get("name"), 200)
+        if name_key(name) in known:
+            continue  # on the case already (or withdrawn by the worker): left as it is
         is_family = entry.get("is_relative") is True
         fields = {
             "name": name,
@@ -482,7 +589,8 @@ def _contacts_on_checks(household: Household, people: list[_Person],
         Check.household_id == household.id, Check.key.in_(contacts),
         Check.superseded.is_(False)))
     for row in rows:
-        if not row.notes:
+        # Notes the worker wrote are theirs; the application's own line follows its answers.
+        if not row.notes or row.notes.startswith(from_application):
             row.notes = from_application + contacts[row.key]
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
+from carers.applicants.operations import take_held
 from carers.applicants.sessions import current_applicant
 from carers.application import forms, journey, operations, queries, rules
 from carers.audit.operations import record_view
@@ -63,15 +65,17 @@ def _params(form, heading: bool = True) -> dict:
     """GOV.UK parameters per field: a page with one question makes it the page heading
     (unless the page has a heading of its own)."""
     fields = form.answer_fields()
-    single = heading and len(fields) == 1
+    single = heading and _one_question(form)
     params = {}
     for fld in fields:
         is_group = isinstance(fld, (GovDateField, forms.ChoiceRadioField))
-        if single and is_group:
+        # A question revealed under the heading's answer is a smaller question.
+        single_here = single and fld.name not in form.revealed()
+        if single_here and is_group:
             params[fld.name] = {"fieldset": {"legend": {
                 "text": str(fld.label.text), "isPageHeading": True,
                 "classes": "govuk-fieldset__legend--l"}}}
-        elif single:
+        elif single_here:
             params[fld.name] = {"label": {"text": str(fld.label.text), "isPageHeading": True,
                                           "classes": "govuk-label--l"}}
         elif is_group:
@@ -80,6 +84,13 @@ def _params(form, heading: bool = True) -> dict:
         else:
             params[fld.name] = {"label": {"text": str(fld.label.text),
                                           "classes": "govuk-label--s"}}
+    for radio, answers in getattr(form, "reveals", {}).items():
+        # The follow-up questions render inside the answer they belong to.
+        params[radio]["items"] = [
+            {"conditional": {"html": Markup("").join(
+                form[name](params=params[name]) for name in answers[value])}}
+            if value in answers else {}
+            for value, _label in form[radio].choices]
     return params
 
 
@@ -221,14 +232,32 @@ def question(task_key, slug):
                 return _refuse(refusal, template, form, _page_context(
                     application, row, me, page, form))
             return redirect(_after(task_key, slug, row.answers or {}))
+    elif (held := _held()) is not None:
+        form = form_class(formdata=held)
+        return render_template(template, restored=True,
+                               **_page_context(application, row, me, page, form))
     else:
         form = form_class(data=page.form_data(answers))
         form.version.data = str(row.version)
     return render_template(template, **_page_context(application, row, me, page, form))
 
 
+def _held():
+    """What this person posted to this page after their session timed out (not saved), to
+    show it again once: None if nothing was kept."""
+    fields = take_held(request.path)
+    return MultiDict(fields) if fields else None
+
+
+def _one_question(form) -> bool:
+    """A page of one question (and any it reveals) and no heading of its own: the question
+    is the page's heading."""
+    asked = [f for f in form.answer_fields() if f.name not in form.revealed()]
+    return len(asked) == 1 and not (form.reveals and form.title)
+
+
 def _page_context(application, row, me, page, form, saved=None):
-    heading = page.title() if len(form.answer_fields()) != 1 else None
+    heading = page.title() if not _one_question(form) else None
     if page is journey.CONSENTS:
         heading = "Do you consent to these checks?"
     return {"form": form, "page": page, "row": row, "caption": _caption(application, row, me),
@@ -337,6 +366,9 @@ def item(task_key, slug, index):
             if "later" in request.form:
                 return redirect(url_for("application.task_list"))
             return redirect(list_url)
+    elif (held := _held()) is not None:
+        form = page.item_form(formdata=held)
+        return render_template(template, restored=True, **context(form, row))
     else:
         form = page.item_form(data=page.item_data(items[index]) if index < len(items) else None)
         form.version.data = str(row.version)

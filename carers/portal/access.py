@@ -31,4 +31,7 @@ ROUTES = {
     "portal.moving_in": applicant(record=OWN),
     "portal.moving_out": applicant(record=OWN),
     "portal.moving_house": applicant(record=OWN),
+    "portal.your_information": applicant(record=OWN),
+    "portal.information_json": applicant(record=OWN),
+    "portal.information_pdf": applicant(record=OWN),
 }

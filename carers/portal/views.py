@@ -2,17 +2,22 @@
 next and by when, tasks, visits, checks), asking for a visit to be rearranged, withdrawing,
 and their details. Every page acts on the signed-in applicant's household only."""
 
+import json
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from carers.applicants.sessions import current_applicant
 from carers.audit.operations import record_view
 from carers.core.changes import Refusal, refused
+from carers.documents.pdf import render_pdf
 from carers.pipeline import PRE_APPLICATION_STAGES, Stage
-from carers.portal import forms, operations, queries, words
+from carers.portal import forms, information, operations, queries, words
 from carers.visits.operations import calendar_file
 from carers.visits.rules import KINDS, PLACES, format_when
 
 bp = Blueprint("portal", __name__, url_prefix="/apply")
+# What an applicant's own pages say about their information (page, JSON and PDF).
+INFORMATION = "applicant_information"
 
 
 @bp.app_template_filter("visit_words")
@@ -266,3 +271,54 @@ def moving_house():
     return render_template("portal/form.html", form=form, title=title,
                            lead="Tell us your new address. Your social worker will need to "
                                 "see your new home.")
+
+
+# --- their information ---
+
+@bp.get("/your-information")
+def your_information():
+    """What the service holds about them and why, and their two downloads."""
+    applicant = current_applicant()
+    held = information.gather(applicant)
+    html = render_template("portal/information.html", applicant=applicant, held=held)
+    record_view("view", INFORMATION, applicant.id, {"applicant": applicant.id})
+    return html
+
+
+def _download(body: bytes, content_type: str, filename: str) -> Response:
+    """A download of their information: never shown in the browser, never cached."""
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/your-information.json")
+def information_json():
+    applicant = current_applicant()
+    held = information.gather(applicant)
+    body = json.dumps(held, ensure_ascii=False, indent=2).encode()
+    response = _download(body, "application/json; charset=utf-8",
+                         f"{held['case']['reference']}-your-information.json")
+    record_view("download", INFORMATION, applicant.id,
+                {"applicant": applicant.id, "format": "json"})
+    return response
+
+
+@bp.get("/your-information.pdf")
+def information_pdf():
+    applicant = current_applicant()
+    held = information.gather(applicant)
+    title = f"Your information: {applicant.name}"
+    html = render_template("portal/information_pdf.html", held=held, doc_title=title,
+                           doc_author=held["agency"], doc_reference=held["case"]["reference"],
+                           field_label=information.field_label, when=information.when,
+                           day=information.day)
+    content = render_pdf(html, title=title, author=held["agency"] or "")
+    response = _download(content, "application/pdf",
+                         f"{held['case']['reference']}-your-information.pdf")
+    record_view("download", INFORMATION, applicant.id,
+                {"applicant": applicant.id, "format": "pdf"})
+    return response

@@ -122,3 +122,71 @@ def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app,
         ApplicationTask.task == "about_you", ApplicationTask.applicant_id == alex.id))
     assert row.answers["previous_names"] == ["Alex Brown"]
     assert row.answers["date_of_birth"] == "1985-03-27" and row.status == "completed"
+
+
+def test_a_partner_s_details_are_asked_only_under_yes(page, axe, app, live_server):
+    household = make_household("mainstream", "initial_visit")
+    alex = make_applicant(household, name="Alex Shah")
+    page.set_viewport_size({"width": 320, "height": 720})
+    sign_in_applicant(page, app, live_server, alex)
+
+    page.goto("/apply/tasks/relationships/partner")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your partner")
+    partner = page.get_by_role("group", name="Do you have a partner?")
+    name = page.get_by_label("Your partner's full name")
+    since = page.get_by_role("group", name="When did your relationship start?")
+    expect(name).to_be_hidden()
+    expect(since).to_be_hidden()
+    check(page, axe)
+
+    # "Yes" reveals the two questions, right after it for the keyboard, labelled.
+    partner.get_by_label("Yes").check()
+    expect(partner.get_by_label("Yes")).to_have_attribute("aria-controls",
+                                                          "conditional-has_partner")
+    expect(name).to_be_visible()
+    expect(since).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(name).to_be_focused()
+    check(page, axe)
+
+    # Asked for only under "Yes": missing, they are errors linked from the summary.
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter your partner's full name")
+    expect(summary).to_contain_text("Enter when your relationship started")
+    expect(name).to_be_visible()
+    check(page, axe)
+    summary.get_by_role("link", name="Enter your partner's full name").click()
+    expect(name).to_be_focused()
+    name.fill("Sam Shah")
+    fill_date(since, date(2010, 6, 1))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Significant past partners")
+
+    # "No" hides them again, and nothing is asked of them.
+    page.goto("/apply/tasks/relationships/partner")
+    expect(name).to_have_value("Sam Shah")
+    page.get_by_role("group", name="Do you have a partner?").get_by_label("No").check()
+    expect(name).to_be_hidden()
+    check(page, axe)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Significant past partners")
+    db.session.expire_all()
+    row = db.session.scalar(select(ApplicationTask).where(
+        ApplicationTask.task == "relationships", ApplicationTask.applicant_id == alex.id))
+    assert row.answers["current_partner"] is None
+
+    # Pets: the one follow-up question is revealed under "Yes", errors included.
+    page.goto("/apply/tasks/home/pets")
+    pets = page.get_by_label("Tell us about your pets")
+    expect(pets).to_be_hidden()
+    check(page, axe)
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Tell us about your pets")
+    expect(pets).to_be_visible()
+    check(page, axe)
+    pets.fill("A dog called Biscuit")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Does anyone in your home smoke or vape?")

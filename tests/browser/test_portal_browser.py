@@ -201,3 +201,27 @@ def test_the_progress_page_changes_when_a_caseworker_moves_the_case(
     expect(page.get_by_role("heading", name="Checks and references (Stage 1)")).to_be_visible()
     expect(page.get_by_role("heading", name="We have your application")).to_have_count(0)
     axe(page)
+
+
+def test_their_information_page_and_downloads(page, app, live_server, axe, family):
+    household, applicant, worker, visit = family
+    signed_in_as(page, app, live_server, applicant)
+    page.goto("/apply/progress")
+    page.get_by_role("link", name="Your information").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your information")
+    expect(page.get_by_text("1 visit to your household")).to_be_visible()
+    axe(page)
+
+    with page.expect_download() as json_download:
+        page.get_by_role("link", name="Download your information as a JSON file").click()
+    assert json_download.value.suggested_filename == f"{household.reference}-your-information.json"
+    with open(json_download.value.path(), encoding="utf-8") as held:
+        assert '"name": "Priya Shah"' in held.read()
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Download your information as a PDF").click()
+    assert pdf_download.value.suggested_filename == f"{household.reference}-your-information.pdf"
+
+    page.get_by_role("link", name="privacy notice", exact=True).click()
+    expect(page.get_by_role("heading", name="If you apply: your application and your account")
+           ).to_be_visible()
+    axe(page)

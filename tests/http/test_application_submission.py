@@ -128,7 +128,7 @@ def full_answers(alex, sam):
                   "past_partners": []},
         },
         "addresses": {
-            alex: addresses(HOME, ("22 Canal Road", "Leeds", "LS1 4CD", "Leeds",
+            alex: addresses(HOME, ("22 Canal Road", "Leeds", "LS1 4AP", "Leeds",
                                    "2012-01-01", "2019-04-30")),
             sam: addresses(HOME, ("9 Park Street", "York", "YO1 7EF", "York",
                                   "2014-03-01", "2019-04-30")),

@@ -7,18 +7,33 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import time_machine
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from carers.applicants.models import Applicant
+from carers.applicants.models import Applicant, ApplicantSession
 from carers.application import journey, rules
 from carers.application.models import Application, ApplicationTask, Declaration
 from carers.core.dates import today
 from carers.extensions import db
-from tests.factories import make_applicant, make_household, make_member, make_staff, make_team
-from tests.helpers import applicant_client, client_for, csrf_token, html_of
+from tests.factories import (
+    make_applicant,
+    make_household,
+    make_member,
+    make_staff,
+    make_team,
+    set_setting,
+)
+from tests.helpers import (
+    applicant_client,
+    client_for,
+    csrf_token,
+    html_of,
+    isolated_client,
+    sign_in_applicant_with_code,
+)
 
 
 def fresh(model, **where):
@@ -168,6 +183,35 @@ def test_home_asks_for_landlord_consent_only_when_rented(app):
     assert "landlord" not in response.headers["Location"]
     assert row(household, "home").answers["landlord_consent"] is None
     assert client.get("/apply/tasks/home/landlord-consent").status_code == 404
+
+
+def test_details_are_asked_under_the_answer_they_follow_and_only_kept_for_it(app):
+    household, alex, _sam = couple()
+    client = applicant_client(app, alex)
+    page = html_of(client.get("/apply/tasks/home/pets"))
+    # One page: "Tell us about your pets" is revealed under "Yes" (the GOV.UK radios'
+    # conditional reveal); the question is the page's heading.
+    assert 'data-module="govuk-radios"' in page and 'id="conditional-has_pets"' in page
+    assert re.search(r'<h1 class="govuk-fieldset__heading">\s*Do you have any pets\?', page)
+    assert page.index('id="conditional-has_pets"') < page.index('value="no"')
+    missing = send(client, "/apply/tasks/home/pets", {"has_pets": "yes", "pets_details": ""})
+    assert missing.status_code == 200 and "Tell us about your pets" in html_of(missing)
+    assert 'href="#pets_details"' in html_of(missing)
+    response = send(client, "/apply/tasks/home/pets", {"has_pets": "yes",
+                                                       "pets_details": "Two cats"})
+    assert response.headers["Location"].endswith("/apply/tasks/home/smoking")
+    assert row(household, "home").answers["pets_details"] == "Two cats"
+    # "No" does not ask, so what is left in the hidden box is not kept, nor listed.
+    send(client, "/apply/tasks/home/pets?change=1", {"has_pets": "no",
+                                                     "pets_details": "Two cats"})
+    answers = row(household, "home").answers
+    assert answers["has_pets"] is False and answers["pets_details"] is None
+    check = html_of(client.get("/apply/tasks/home/check-answers"))
+    assert "Do you have any pets?" in check and "Tell us about your pets" not in check
+    # Health: the conditions are asked under "No".
+    send(client, "/apply/tasks/health/good-health", {"good_health": "no",
+                                                     "conditions": "Asthma"})
+    assert row(household, "health", alex).answers["conditions"] == "Asthma"
 
 
 def add_address(client, line_1, lived_from, lived_to=None, postcode="LS1 4AP"):
@@ -460,3 +504,71 @@ def test_no_answer_on_any_page_reaches_an_error_page(app):
         "csrf_token": token, "full_name": "Alex Shah"})
     assert response.status_code == 409
     assert row(household, "about_you", alex).answers.get("full_name") is None
+
+
+DATE_OF_BIRTH = "/apply/tasks/about_you/date-of-birth"
+
+
+def typed_after_time_out(app, traveller, person):
+    """``person`` signs in, saves their name, opens the date of birth page and leaves it
+    open past the agency's time-out; then sends it. Returns their browser and the answer."""
+    client = isolated_client(app)
+    sign_in_applicant_with_code(client, person)
+    assert send(client, "/apply/tasks/about_you/full-name",
+                {"full_name": "Alex Shah"}).status_code == 302
+    opened = html_of(client.get(DATE_OF_BIRTH))
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', opened).group(1)
+    traveller.shift(timedelta(minutes=10, seconds=1))
+    response = client.post(DATE_OF_BIRTH, data=MultiDict([
+        ("csrf_token", csrf_token(opened)), ("version", version),
+        *date_fields("date_of_birth", date(1984, 7, 21))]))
+    return client, response
+
+
+def test_nothing_typed_is_lost_when_the_session_times_out(app):
+    set_setting("applicant_session_minutes", 10)
+    household, alex, _sam = couple()
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        client, response = typed_after_time_out(app, traveller, alex)
+        # The date of birth arrived after the time-out: not saved, and they are asked to
+        # sign in, told plainly what happened to what they saved and what they typed.
+        assert response.headers["Location"] == f"/apply/sign-in?next={DATE_OF_BIRTH}"
+        assert "date_of_birth" not in row(household, "about_you", alex).answers
+        page = html_of(client.get(response.headers["Location"]))
+        assert ("You were signed out because you had not used the service for 10 minutes. "
+                "Everything you saved is kept.") in page
+        assert ("The page you sent last was not saved. Sign in again to see what you typed "
+                "on it, then save it.") in page
+        # Nothing of it is in the browser's cookie: it is kept on the server.
+        assert "1984" not in str(client.get_cookie("session").value)
+
+        back = sign_in_applicant_with_code(client, alex, next_=DATE_OF_BIRTH)
+        assert back.headers["Location"] == DATE_OF_BIRTH
+        page = html_of(client.get(DATE_OF_BIRTH))
+        assert "You were signed out before this page was saved" in page
+        assert 'value="21"' in page and 'value="7"' in page and 'value="1984"' in page
+        assert "date_of_birth" not in row(household, "about_you", alex).answers
+        # Continue saves it; what was saved before the time-out is there too.
+        assert send(client, DATE_OF_BIRTH, {"date_of_birth": ["21", "7", "1984"]}) \
+            .status_code == 302
+        answers = row(household, "about_you", alex).answers
+        assert answers["date_of_birth"] == "1984-07-21" and answers["full_name"] == "Alex Shah"
+        assert 'value="Alex Shah"' in html_of(client.get("/apply/tasks/about_you/full-name"))
+        # Shown once: the page reads as saved from now on.
+        assert "You were signed out before" not in html_of(client.get(DATE_OF_BIRTH))
+
+
+def test_what_was_typed_before_a_time_out_is_never_shown_to_someone_else(app):
+    set_setting("applicant_session_minutes", 10)
+    household, alex, sam = couple()
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        client, response = typed_after_time_out(app, traveller, alex)
+        assert response.status_code == 302
+        # Sam signs in on the same computer: Sam's own page, without Alex's date of birth.
+        sign_in_applicant_with_code(client, sam, next_=DATE_OF_BIRTH)
+        page = html_of(client.get(DATE_OF_BIRTH))
+        assert "You were signed out before" not in page and 'value="1984"' not in page
+        # And Alex's typed page is gone from the server.
+        db.session.expire_all()
+        assert db.session.scalar(select(ApplicantSession).where(
+            ApplicantSession.held_form.is_not(None))) is None

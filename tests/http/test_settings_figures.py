@@ -29,6 +29,7 @@ CHANGED = {
     "enquiry_retention_months": 18,
     "retention_refused_withdrawn_years": 5,
     "retention_approved_carer_years": 12,
+    "retention_connected_person_years": 11,
 }
 
 
@@ -70,6 +71,8 @@ def test_public_pages_state_the_changed_figures(client, changed):
     assert "18 months" in privacy and "24 months" not in privacy
     assert "withdrawn or refused: at least 5 years" in privacy
     assert "at least 12 years after approval ends" in privacy
+    assert "at least 11 years after the child's placement with you ends" in privacy
+    assert "at least 12 years after your approval ends" in privacy
     assert "3 years" not in privacy and "10 years" not in privacy
 
 
