@@ -1,4 +1,7 @@
-"""python -m bench: seed a throwaway database with a large agency and time the staff pages.
+"""python -m bench: seed a throwaway database with a large agency and time its pages.
+
+The staff pages, then the applicants' own pages, each request signed in as one of a sample of
+applicants spread over the stages (see bench/applicants.py).
 
     python -m bench                       # 100,000 households on SQLite in a temp directory
     python -m bench --households 10000    # a quick run
@@ -22,6 +25,7 @@ import time
 
 from sqlalchemy import create_engine, make_url, text
 
+from bench import applicants as applicant_bench
 from bench import reports as report_bench
 from bench.checks import check_pages, seed_checks
 from bench.measure import TARGET_P95_MS, QueryCounter, sign_in, table, time_page
@@ -161,8 +165,18 @@ def main(argv=None) -> int:
                         ("enquiry_people", "enquiry people"))))
                 made = seed_checks(today(), args.seed, log=print)
                 print(f"Seeded {made['checks']:,} checks in {made['seconds']:.1f} s")
+                made = applicant_bench.seed_applicants(today(), args.seed, args.chunk,
+                                                       args.jobs, log=print)
+                totals = made["totals"]
+                print(f"Seeded applicants for {made['households']:,} households in "
+                      f"{made['seconds']:.1f} s: " + ", ".join(
+                          f"{totals.get(key, 0):,} {label}" for key, label in (
+                              ("applicants", "accounts"), ("tasks", "application tasks"),
+                              ("messages", "messages"), ("requests", "document requests"),
+                              ("uploads", "documents sent"), ("visits", "visits"))))
             else:
                 info = seeded()
+            applicants = applicant_bench.seeded_applicants()
             engine = db.engine
             described = database_description(engine)
         print(f"{len(info['references']):,} households, {len(info['long_timelines']):,} of them "
@@ -176,6 +190,9 @@ def main(argv=None) -> int:
         load_before = os.getloadavg()[0]
         results = [time_page(client, counter, name, urls, WARMUP)
                    for name, urls in pages(info, args.requests, args.seed)]
+        # The applicants' own pages, each request signed in as one of a sample of applicants.
+        results += applicant_bench.time_applicant_pages(
+            app, counter, applicant_bench.applicant_pages(applicants, args.requests, args.seed))
         load_after = os.getloadavg()[0]
         print()
         print(table(results))
@@ -193,6 +210,8 @@ def main(argv=None) -> int:
         print(f"database: {described}")
         print(f"data: {len(info['references']):,} households; signed in as an assessing social "
               f"worker with {info['bench_cases']:,} allocated cases")
+        print(f"  applicants' pages: {applicant_bench.describe(applicants)}; each request "
+              "signed in as one of them, spread over the stages")
         print(f"target: p95 < {TARGET_P95_MS:.0f} ms on SQLite, 2 cores")
         missed = [r.page for r in results if r.missed]
         missed += report_bench.run(app)["missed"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import event
@@ -79,10 +80,13 @@ def sign_in(client, email: str, password: str) -> None:
 
 
 def time_page(client, counter: QueryCounter, page: str, urls: list[str], warmup: int,
-              ) -> Result:
-    """GET ``urls[:warmup]`` untimed, then time each of the rest."""
+              before: Callable[[int], None] | None = None) -> Result:
+    """GET ``urls[:warmup]`` untimed, then time each of the rest. ``before(n)``, if given,
+    runs untimed before the n-th request (to sign in as that request's user, say)."""
     result = Result(page, urls[warmup] if len(urls) > warmup else urls[0])
     for number, url in enumerate(urls):
+        if before is not None:
+            before(number)
         counter.reset()
         cpu = time.process_time()
         started = time.perf_counter()

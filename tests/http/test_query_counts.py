@@ -1,6 +1,8 @@
 """The pipeline pages issue the same number of SQL statements however much data there is:
-10 cases or 1,000, 10 timeline entries or 200, 10 tasks or 50. A count that grows with the
-data is an N+1 (a lazy load per row) and will make the page slow for a real agency.
+10 cases or 1,000, 10 timeline entries or 200, 10 tasks or 50; and so do the applicants' own
+pages, with 1 visit or 12, 1 message or 80, a few checks or 30, 2 addresses or 15. A count
+that grows with the data is an N+1 (a lazy load per row) and will make the page slow for a
+real agency.
 
 Requests run in their own application context (as in production), so nothing is served
 from a previous request's identity map."""
@@ -13,18 +15,29 @@ import pytest
 import time_machine
 from sqlalchemy import event, select
 
+from carers.application.models import Application, ApplicationTask
 from carers.cases.models import CaseEvent, Household
-from carers.core.dates import LONDON
+from carers.checks.operations import sync_required_checks
+from carers.core.dates import LONDON, utcnow
 from carers.extensions import db
+from carers.messages.models import Message
+from carers.portal.queries import APPLICANT_EVENT, REARRANGE
+from carers.uploads.models import DocumentRequest, UploadedDocument
 from tests.factories import (
     bulk_events,
     bulk_households,
+    bulk_insert,
     bulk_tasks,
+    make_address,
+    make_applicant,
+    make_check,
     make_household,
+    make_member,
     make_staff,
     make_team,
+    make_visit,
 )
-from tests.helpers import isolated_client, sign_in
+from tests.helpers import applicant_client, isolated_client, sign_in
 
 # Days from today to each case's next deadline, in turn: every deadline filter (overdue, due
 # soon, on track, none) has cases even in the small data set.
@@ -195,3 +208,120 @@ def test_a_case_page_issues_the_same_queries_however_long_its_history(world):
     page = world.client.get(urls[0]).get_data(as_text=True)
     assert page.count('class="carers-timeline__item"') == 50  # one page of the timeline
     assert page.count("Mark as done<span") == 50
+
+
+# --- the applicants' own pages ---
+
+APPLICANT_URLS = {
+    # url: what shows once per item, so an empty page cannot pass
+    "/apply/progress": "Add to your calendar",
+    "/apply/application": 'class="govuk-task-list__item',
+    "/apply/tasks/addresses/addresses": "High Street",
+    "/apply/tasks/addresses/check-answers": "High Street",
+    "/apply/tasks/referees/referees": "Referee ",
+}
+
+
+def applicant_queries(client, url: str, shown: str) -> tuple[list[str], int]:
+    client.get(url)
+    with counting() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return statements, response.get_data(as_text=True).count(shown)
+
+
+def addresses(count: int) -> list[dict]:
+    """``count`` addresses covering the last ten years and more, newest first."""
+    out, end = [], None
+    for n in range(count):
+        start = date(2027, 6, 1) - timedelta(days=(n + 1) * 3700 // count)
+        out.append({"line_1": f"{n + 1} High Street", "town": "Northmoor",
+                    "postcode": "NM1 1AA", "local_authority": "Northmoor",
+                    "lived_from": start.isoformat(),
+                    "lived_to": end.isoformat() if end else None})
+        end = start - timedelta(days=1)
+    return out
+
+
+def referees(count: int) -> list[dict]:
+    return [{"name": f"Referee {n}", "relationship": "Friend", "is_relative": n == 0,
+             "email": f"referee{n}@example.com", "phone": None, "address": "1 Lane",
+             "known_years": 5} for n in range(count)]
+
+
+def test_the_applicants_pages_issue_the_same_queries_however_much_the_household_has(app):
+    """The progress page, the task list and a task's pages, for a joint applicant whose
+    household has 1 visit, 1 message, its checks and 2 addresses; then 12 visits with
+    several workers, 80 messages, 30 more checks, 15 addresses in the answers and on the
+    case, 5 requests to rearrange, 10 document requests with files and another adult."""
+    team = make_team("North team")
+    workers = [make_staff("assessing_social_worker", team=team) for _ in range(4)]
+    household = make_household("mainstream", "stage1", team=team, workers=workers[:1],
+                               address="1 High Street, Northmoor", postcode="NM1 1AA")
+    partner = make_member(household, "Sam Shah", is_applicant=True)
+    priya = make_applicant(household)
+    make_applicant(household, partner)
+    browser = applicant_client(app, priya)
+    browser.get("/apply/application")  # the application and its rows, as on a first visit
+    application = db.session.scalar(select(Application).where(
+        Application.household_id == household.id))
+    rows = {(t.task, t.applicant_id): t for t in application.tasks}
+
+    def answer(list_length: int) -> None:
+        rows[("addresses", priya.id)].answers = {"addresses": addresses(list_length)}
+        rows[("referees", None)].answers = {"referees": referees(list_length + 1)}
+        for row in rows.values():
+            row.status = ApplicationTask.IN_PROGRESS
+        db.session.commit()
+
+    def busy(count: int, first_day: int) -> None:
+        for n in range(count):
+            make_visit(household, workers[n % len(workers)],
+                       day=date(2027, 6, 2) + timedelta(days=first_day + n))
+        now = utcnow()
+        bulk_insert(Message, [{"household_id": household.id, "author_user_id": workers[0].id,
+                               "author_name": workers[0].name, "body": f"Message {n}",
+                               "sent_at": now} for n in range(count * 6)])
+        bulk_insert(CaseEvent, [{"household_id": household.id, "at": now,
+                                 "happened_on": date(2027, 6, 1), "kind": APPLICANT_EVENT,
+                                 "summary": "Asked to rearrange",
+                                 "details": {"request": REARRANGE, "visit_id": 0}}
+                                for _ in range(count // 2)])
+        for n in range(count):
+            make_address(household, line_1=f"{n + 2} Mill Lane", lived_to=date(2020, 1, 1),
+                         local_authority=f"Council {n}")
+            make_check(household, "personal_reference")
+            make_check(household, "la_check", subject=f"Council {n}",
+                       requested_on=date(2027, 5, 1))
+        for _ in range(count):
+            request = DocumentRequest(household_id=household.id, kind="identity",
+                                      requested_by_id=workers[0].id)
+            db.session.add(request)
+            db.session.flush()
+            db.session.add(UploadedDocument(
+                household_id=household.id, request_id=request.id, uploaded_by_id=priya.id,
+                original_name="passport.pdf", stored_name=f"{request.id:032x}",
+                content_type="application/pdf", size=1000, sha256="0" * 64))
+        db.session.commit()
+
+    make_address(household)
+    answer(2)
+    busy(1, 0)
+    sync_required_checks(household)
+    db.session.commit()
+    small = {url: applicant_queries(browser, url, shown)
+             for url, shown in APPLICANT_URLS.items()}
+
+    dev = make_member(household, "Dev Shah", "other", date_of_birth=date(1990, 1, 1))
+    make_applicant(household, dev, role="adult")
+    browser.get("/apply/application")  # the adult's rows
+    rows = {(t.task, t.applicant_id): t for t in db.session.scalars(select(
+        ApplicationTask).where(ApplicationTask.application_id == application.id))}
+    answer(14)
+    busy(12, 5)
+    sync_required_checks(household)
+    db.session.commit()
+    for url, shown in APPLICANT_URLS.items():
+        large, items = applicant_queries(browser, url, shown)
+        assert items > small[url][1], f"{url} shows no more with more data"
+        assert len(large) == len(small[url][0]), f"{url}\n{explain(small[url][0], large)}"
