@@ -31,7 +31,7 @@ from sqlalchemy import select, text
 
 from bench.measure import QueryCounter, Result, time_page
 from bench.people import Pools, make_pools
-from bench.seed import _copy, driver_rows
+from bench.seed import driver_rows, table_of, write_chunk
 from carers.applicants.models import Applicant
 from carers.application import rules
 from carers.application.models import Application, ApplicationTask, Declaration
@@ -104,10 +104,6 @@ _DIALECT = None  # the engine's dialect, inherited by forked worker processes
 def _init_worker(context: Context) -> None:
     global _CONTEXT
     _CONTEXT = context
-
-
-def _table(target):
-    return getattr(target, "__table__", target)
 
 
 # --- answers, in the shapes the application feature stores ---
@@ -436,7 +432,7 @@ def generate_chunk(households: list[dict]) -> dict:
     out: dict[str, list] = {key: [] for key, _ in TABLES}
     for h in households:
         _household_rows(h, rng, ctx, out)
-    return {"prepared": {key: driver_rows(_table(target), out[key], _DIALECT)
+    return {"prepared": {key: driver_rows(table_of(target), out[key], _DIALECT)
                          for key, target in TABLES if out[key]},
             "households": len(households)}
 
@@ -512,17 +508,6 @@ def _chunks(chunk: int, seed_value: int, today: date):
             yield out
 
 
-def _write(chunk: dict, totals: dict) -> None:
-    connection = db.session.connection()
-    tables = dict(TABLES)
-    # In TABLES order, so that rows come after those they refer to.
-    for key, (sql, parameters, count) in chunk["prepared"].items():
-        if connection.dialect.name == "postgresql":
-            _copy(connection, _table(tables[key]), parameters)
-        else:
-            connection.exec_driver_sql(sql, parameters)
-        totals[key] = totals.get(key, 0) + count
-    db.session.commit()
 
 
 def seed_applicants(today: date, seed_value: int = 2026, chunk: int = CHUNK, jobs: int = 1,
@@ -553,7 +538,7 @@ def seed_applicants(today: date, seed_value: int = 2026, chunk: int = CHUNK, job
 
     done = 0
     for out in generated():
-        _write(out, totals)
+        write_chunk(out, totals, TABLES)
         done += out["households"]
         log(f"  {done:>7,} households with applicants  "
             f"{time.perf_counter() - started:6.1f} s", end="\r")

@@ -378,7 +378,7 @@ def generate_chunk(spec: tuple[str, int, int, int]) -> dict:
             _household(hid, rng, ctx, out)
     else:
         _standalone_enquiries(first_id, count, rng, ctx, out)
-    prepared = {key: driver_rows(_table(target), out[key], _DIALECT)
+    prepared = {key: driver_rows(table_of(target), out[key], _DIALECT)
                 for key, target in TABLES if out[key]}
     return {"prepared": prepared, "households": len(out["households"])}
 
@@ -393,7 +393,7 @@ TABLES = (
 _DIALECT = None  # the engine's dialect, inherited by forked worker processes
 
 
-def _table(target):
+def table_of(target):
     return getattr(target, "__table__", target)
 
 
@@ -439,12 +439,14 @@ def _copy(connection, table, parameters: list[dict]) -> None:
             copy.write_row(tuple(row.values()))
 
 
-def _write(chunk: dict, totals: dict) -> None:
+def write_chunk(chunk: dict, totals: dict, tables=TABLES) -> None:
+    """Write a prepared chunk (COPY on PostgreSQL) in ``tables``' order, so that rows come
+    after those they refer to, and commit it."""
     connection = db.session.connection()
-    tables = dict(TABLES)
+    tables = dict(tables)
     for key, (sql, parameters, count) in chunk["prepared"].items():
         if connection.dialect.name == "postgresql":
-            _copy(connection, _table(tables[key]), parameters)
+            _copy(connection, table_of(tables[key]), parameters)
         else:
             connection.exec_driver_sql(sql, parameters)
         totals[key] = totals.get(key, 0) + count
@@ -483,7 +485,7 @@ def seed(households: int, seed_value: int, chunk: int, jobs: int, settings: dict
                 yield waiting.popleft().get()
 
     for out in run(specs):
-        _write(out, totals)
+        write_chunk(out, totals)
         done += out["households"]
         log(f"  {done:>7,} households  {time.perf_counter() - started:6.1f} s", end="\r")
     log()
@@ -493,7 +495,7 @@ def seed(households: int, seed_value: int, chunk: int, jobs: int, settings: dict
     specs = [("enquiries", i, households + 1 + i * chunk, min(chunk, standalone - i * chunk))
              for i in range(-(-standalone // chunk))]
     for out in run(specs):
-        _write(out, totals)
+        write_chunk(out, totals)
     if db.engine.dialect.name == "postgresql":
         # Ids were given explicitly, so move each sequence past them.
         for table in ("household", "enquiry", "household_member", "case_event", "task",
