@@ -89,6 +89,8 @@ def test_the_warning_before_the_time_out_and_the_signed_out_message(page, axe, a
     expect(page.get_by_text("Signed in as Priya Shah")).to_be_visible()
     warning = page.get_by_role("alert").filter(has_text="You will be signed out in 5 minutes")
     expect(warning).to_be_hidden()
+    # The warning's script (a module, so run before the load event) has set its timers.
+    page.wait_for_load_state("load")
     page.clock.run_for(int(timedelta(minutes=5, seconds=1).total_seconds() * 1000))
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("Everything you have saved is kept")
