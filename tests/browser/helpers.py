@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from carers.auth.models import User
 from tests.factories import PASSWORD
-from tests.helpers import emailed_code
+from tests.helpers import emailed_code, isolated_client, sign_in_applicant
 
 
 def watch_console(page: Page, console_errors: list) -> None:
@@ -84,6 +84,17 @@ def sign_in_with_code(page: Page, email: str, axe=None) -> None:
     assert code, f"no code was emailed to {email}"
     enter_code(page, code)
     expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def sign_in_applicant_cookie(page: Page, app, live_server: str, applicant) -> None:
+    """This browser signed in as ``applicant`` without the emailed code (the code's own
+    pages are tested in test_applicant_sign_in_browser.py): the session cookie is made as
+    signing in makes it."""
+    client = isolated_client(app)
+    sign_in_applicant(client, applicant)
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
+                               "value": client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,
+                               "url": live_server}])
 
 
 def fill_date(group: Locator | Page, when: date) -> None:

@@ -6,29 +6,17 @@ no page scrolls sideways at 320 CSS pixels."""
 from datetime import date
 
 import pytest
-from flask import session
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from carers.applicants import sessions
 from carers.application.models import ApplicationTask
 from carers.extensions import db
-from tests.browser.helpers import fill_date
+from tests.browser.helpers import fill_date, sign_in_applicant_cookie
 from tests.factories import make_applicant, make_household, make_member
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in_applicant(page: Page, app, live_server: str, applicant) -> None:
-    """Put the applicant's session in the browser's cookie, as their emailed code would."""
-    with app.test_request_context():
-        sessions.start(db.session.merge(applicant))
-        db.session.commit()
-        token = session[sessions.COOKIE_KEY]
-    value = app.session_interface.get_signing_serializer(app).dumps(
-        {sessions.COOKIE_KEY: token})
-    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
-                               "url": live_server}])
 
 
 def fits(page: Page) -> None:
@@ -49,7 +37,7 @@ def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app,
     alex = make_applicant(household, name="Alex Shah")
     make_applicant(household, partner, name="Sam Shah")
     page.set_viewport_size({"width": 320, "height": 720})
-    sign_in_applicant(page, app, live_server, alex)
+    sign_in_applicant_cookie(page, app, live_server, alex)
 
     page.goto("/apply/application")
     expect(page.get_by_role("heading", level=1)).to_have_text("Apply to foster")
@@ -128,7 +116,7 @@ def test_a_partner_s_details_are_asked_only_under_yes(page, axe, app, live_serve
     household = make_household("mainstream", "initial_visit")
     alex = make_applicant(household, name="Alex Shah")
     page.set_viewport_size({"width": 320, "height": 720})
-    sign_in_applicant(page, app, live_server, alex)
+    sign_in_applicant_cookie(page, app, live_server, alex)
 
     page.goto("/apply/tasks/relationships/partner")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your partner")

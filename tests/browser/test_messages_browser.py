@@ -9,9 +9,8 @@ from sqlalchemy import select
 from carers.extensions import db
 from carers.reports.models import AssessmentReport
 from carers.reports.sample import assessed_household
-from tests.browser.helpers import open_page, sign_in
+from tests.browser.helpers import open_page, sign_in, sign_in_applicant_cookie
 from tests.factories import make_applicant, make_staff, make_team
-from tests.helpers import isolated_client, sign_in_applicant
 
 pytestmark = pytest.mark.browser
 
@@ -19,11 +18,8 @@ pytestmark = pytest.mark.browser
 def applicant_page(browser, app, live_server, applicant, console_errors):
     """A browser of its own with ``applicant`` signed in (their emailed code is another
     feature's: the session cookie is made as signing in would make it)."""
-    client = isolated_client(app)
-    sign_in_applicant(client, applicant)
     page = open_page(browser, live_server, console_errors)
-    page.context.add_cookies([{"name": "session", "value": client.get_cookie("session").value,
-                               "url": live_server}])
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     return page
 
 

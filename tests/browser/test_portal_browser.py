@@ -6,17 +6,15 @@ included."""
 from datetime import date, time, timedelta
 
 import pytest
-from flask import session
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from carers.applicants import sessions
 from carers.cases.models import Household, Task
 from carers.checks import operations as checks
 from carers.checks.models import Check
 from carers.core.dates import today
 from carers.extensions import db
-from tests.browser.helpers import fill_date, sign_in
+from tests.browser.helpers import fill_date, sign_in, sign_in_applicant_cookie
 from tests.factories import (
     make_address,
     make_applicant,
@@ -29,16 +27,6 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 
-def signed_in_as(page, app, live_server, applicant) -> None:
-    """This browser signed in as ``applicant``, as their emailed code would sign them in."""
-    with app.test_request_context():
-        sessions.start(db.session.merge(applicant))
-        db.session.commit()
-        token = session[sessions.COOKIE_KEY]
-    value = app.session_interface.get_signing_serializer(app).dumps(
-        {sessions.COOKIE_KEY: token})
-    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
-                               "url": live_server}])
 
 
 @pytest.fixture
@@ -63,7 +51,7 @@ def family(app):
 def test_the_progress_page_and_asking_to_rearrange_a_visit(page, app, live_server, axe,
                                                           family):
     household, applicant, worker, visit = family
-    signed_in_as(page, app, live_server, applicant)
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     page.goto("/apply/progress")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your progress")
     expect(page.get_by_role("heading", name="Checks and references (Stage 1)")).to_be_visible()
@@ -93,7 +81,7 @@ def test_the_progress_page_and_asking_to_rearrange_a_visit(page, app, live_serve
 
 def test_an_applicant_tells_the_team_about_changes(page, app, live_server, axe, family):
     household, applicant, worker, _ = family
-    signed_in_as(page, app, live_server, applicant)
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     page.goto("/apply/progress")
     page.get_by_role("link", name="Your details").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
@@ -144,7 +132,7 @@ def test_an_applicant_tells_the_team_about_changes(page, app, live_server, axe, 
 
 def test_an_applicant_withdraws(page, app, live_server, axe, family):
     household, applicant, worker, _ = family
-    signed_in_as(page, app, live_server, applicant)
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     page.goto("/apply/progress")
     page.get_by_role("link", name="Withdraw your application").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw your application")
@@ -183,7 +171,7 @@ def test_the_progress_page_changes_when_a_caseworker_moves_the_case(
     household, applicant, worker, _ = family
     household.stage = "application_received"
     db.session.commit()
-    signed_in_as(page, app, live_server, applicant)
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     page.goto("/apply/progress")
     expect(page.get_by_role("heading", name="We have your application")).to_be_visible()
     axe(page)
@@ -205,7 +193,7 @@ def test_the_progress_page_changes_when_a_caseworker_moves_the_case(
 
 def test_their_information_page_and_downloads(page, app, live_server, axe, family):
     household, applicant, worker, visit = family
-    signed_in_as(page, app, live_server, applicant)
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     page.goto("/apply/progress")
     page.get_by_role("link", name="Your information").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your information")

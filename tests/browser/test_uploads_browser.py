@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from carers.extensions import db
 from carers.uploads.models import DocumentRequest
 from tests import upload_files as files
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import sign_in, sign_in_applicant_cookie
 from tests.factories import (
     make_applicant,
     make_household,
@@ -17,7 +17,6 @@ from tests.factories import (
     make_staff,
     set_setting,
 )
-from tests.helpers import isolated_client, sign_in_applicant
 
 pytestmark = pytest.mark.browser
 
@@ -33,10 +32,7 @@ def test_an_applicant_uploads_good_and_bad_files_and_the_team_accepts_one(
                                        kind=kind, requested_by_id=worker.id))
     db.session.commit()
 
-    client = isolated_client(app)
-    sign_in_applicant(client, applicant)
-    page.context.add_cookies([{"name": "session", "value": client.get_cookie("session").value,
-                               "url": live_server}])
+    sign_in_applicant_cookie(page, app, live_server, applicant)
     page.goto("/apply/documents")
     expect(page.get_by_role("heading", level=1)).to_have_text("Documents")
     expect(page.get_by_role("link", name="Documents")).to_be_visible()  # their navigation
