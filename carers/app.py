@@ -90,6 +90,7 @@ def _register_models():
     from carers.cases import models as _cases  # noqa: F401
     from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
+    from carers.family import models as _family  # noqa: F401
     from carers.messages import models as _messages  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.panel import models as _panel  # noqa: F401
@@ -133,6 +134,8 @@ def _register_features(app):
     from carers.enquiries import access as enquiries_access
     from carers.enquiries import inbox
     from carers.enquiries import views as enquiry_views
+    from carers.family import access as family_access
+    from carers.family import views as family_views
     from carers.messages import access as messages_access
     from carers.messages import views as messages_views
     from carers.panel import access as panel_access
@@ -167,6 +170,7 @@ def _register_features(app):
         ((staff_views.bp,), staff_access),
         ((scheduler_views.bp,), scheduler_access),
         ((visits_views.bp,), visits_access),
+        ((family_views.bp,), family_access),
         ((reports_views.bp, reports_views.shared_bp), reports_access),
         ((messages_views.bp,), messages_access),
         ((panel_views.bp,), panel_access),
@@ -186,6 +190,8 @@ def _register_features(app):
     # The household's documents on the case page and beside its checks on the ledger.
     cases_hooks.register_case_section(uploads_sections.case_section)
     checks_hooks.register_ledger_section(uploads_sections.ledger_section)
+    # The family tree and ecomap on the case page.
+    cases_hooks.register_case_section(family_views.case_section)
     # The household's messages on the staff case page, with the reader's unread count.
     cases_hooks.register_case_section(messages_views.case_section)
     cases_hooks.register_case_list_notes(messages_views.case_list_notes)
