@@ -88,7 +88,10 @@ def edit_person(reference, person_id):
                            person=person, title=title)
         flash(f"{person.name}'s details saved", "success")
         return redirect(_tree_url(household, "#people"))
-    return _person_page(form, household, person, title)
+    html = _person_page(form, household, person, title)
+    if request.method == "GET":
+        record_view("view", "family_person", person.id, {"household": household.id})
+    return html
 
 
 @bp.route("/staff/cases/<reference>/family/people/<int:person_id>/remove",
@@ -205,7 +208,10 @@ def edit_entry(reference, entry_id):
         operations.save_entry(household, current_user, entry, form.fields())
         flash(f"{entry.name} saved", "success")
         return redirect(_tree_url(household, "#ecomap"))
-    return _entry_page(form, household, entry, f"Change {entry.name}")
+    html = _entry_page(form, household, entry, f"Change {entry.name}")
+    if request.method == "GET":
+        record_view("view", "ecomap_entry", entry.id, {"household": household.id})
+    return html
 
 
 @bp.post("/staff/cases/<reference>/family/ecomap/<int:entry_id>/remove")

@@ -39,6 +39,7 @@ from carers.checks import operations as checks
 from carers.checks.models import Check
 from carers.core.dates import today, utcnow
 from carers.extensions import db
+from carers.family import operations as family
 from carers.notifications.operations import queue_email
 from carers.panel.access import (
     AGENDA_ITEM,
@@ -177,6 +178,14 @@ def world(app):
     db.session.add(sent)
     db.session.commit()
     values |= {"request_id": asked.id, "upload_id": sent.id}
+    # The case's family tree: two partners and a connection in its ecomap.
+    mother = family.save_person(household, worker, None, {
+        "name": "Ann Own", "sex": "female", "in_household": True})
+    father = family.save_person(household, worker, None, {"name": "Bob Own", "sex": "male"})
+    link = family.save_link(household, worker, "partners", mother, father, "married")
+    entry = family.save_entry(household, worker, None, {
+        "name": "Oak Lane School", "kind": "school", "strength": "strong"})
+    values |= {"person_id": mother.id, "link_id": link.id, "entry_id": entry.id}
     # The first list page of the application (the enquiry journey's pages use ``slug`` too).
     previous_names = {"task_key": "about_you", "slug": "previous-names", "index": 0}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
