@@ -31,17 +31,25 @@ def has_family(family: dict | None) -> bool:
     return bool(family and (family.get("people") or family.get("ecomap")))
 
 
-def genogram_svg(family: dict, id_prefix: str = "genogram") -> Markup:
+# The width of an A4 page's text, in CSS pixels: a wider drawing is scaled down to it.
+PAGE_WIDTH = 640
+
+
+def genogram_svg(family: dict, id_prefix: str = "genogram",
+                 max_width: float | None = None) -> Markup:
     name = family.get("household") or "the household"
     # Built from escaped parts by carers.family.genogram: no markup typed by anyone.
     return Markup(genogram.draw(  # noqa: S704
-        family, f"Family tree (genogram) of {name}", id_prefix=id_prefix))
+        family, f"Family tree (genogram) of {name}", id_prefix=id_prefix,
+        max_width=max_width))
 
 
-def ecomap_svg(family: dict, id_prefix: str = "ecomap") -> Markup:
+def ecomap_svg(family: dict, id_prefix: str = "ecomap",
+               max_width: float | None = None) -> Markup:
     name = family.get("household") or "the household"
     return Markup(ecomap.draw(  # noqa: S704
-        family, f"Ecomap of {name}", centre_label=name, id_prefix=id_prefix))
+        family, f"Ecomap of {name}", centre_label=name, id_prefix=id_prefix,
+        max_width=max_width))
 
 
 def _list(sentences: list[str], css: str) -> str:
@@ -58,7 +66,7 @@ def figures_html(family: dict | None, id_prefix: str = "report") -> Markup:
     if family.get("people"):
         parts.append(
             '<figure class="family-figure genogram-figure">'
-            f'{genogram_svg(family, f"{id_prefix}-genogram")}'
+            f'{genogram_svg(family, f"{id_prefix}-genogram", PAGE_WIDTH)}'
             '<figcaption>Family tree (genogram). Squares are males, circles females, '
             'diamonds people whose sex is not recorded; a cross marks someone who has died; '
             'a double outline marks the child the assessment is about; one slash across '
@@ -69,7 +77,7 @@ def figures_html(family: dict | None, id_prefix: str = "report") -> Markup:
     if family.get("ecomap"):
         parts.append(
             '<figure class="family-figure ecomap-figure">'
-            f'{ecomap_svg(family, f"{id_prefix}-ecomap")}'
+            f'{ecomap_svg(family, f"{id_prefix}-ecomap", PAGE_WIDTH * 0.75)}'
             '<figcaption>Ecomap. A thick line is a strong connection, a thin line a '
             'moderate one, a dashed line a tenuous one and a zig-zag line a stressful '
             'one.</figcaption></figure>'
