@@ -68,6 +68,21 @@ def remove_person(household, user, person: FamilyPerson) -> None:
         audit("delete", "family_person", person.id, {"household": household.id}, user=user)
 
 
+def missing_from_tree(household, existing) -> tuple[list, str | None]:
+    """Who on the case is not in the family tree yet: household members not linked to
+    anyone in it and, on a kinship case, the child the assessment is about (unless someone
+    in the tree is marked as that child or has their name)."""
+    linked = {p.member_id for p in existing}
+    members = [m for m in household.members if m.id not in linked]
+    names = {p.name.casefold() for p in existing}
+    child = None
+    if (household.pathway == "connected_person" and household.child_name
+            and household.child_name.casefold() not in names
+            and not any(p.subject_child for p in existing)):
+        child = household.child_name
+    return members, child
+
+
 def add_household_people(household, user) -> list[FamilyPerson]:
     """Put the case's people in the tree without typing them again: each household member
     not yet in it (with their year of birth, and whether they live in the household) and,
@@ -75,23 +90,17 @@ def add_household_people(household, user) -> list[FamilyPerson]:
     with transaction():
         existing = db.session.scalars(select(FamilyPerson).where(
             FamilyPerson.household_id == household.id)).all()
-        linked = {p.member_id for p in existing}
-        names = {p.name.casefold() for p in existing}
+        members, child = missing_from_tree(household, existing)
         position = _next_position(FamilyPerson, household)
-        added = []
-        for member in household.members:
-            if member.id in linked:
-                continue
+        added = [FamilyPerson(
+            household_id=household.id, position=position + index, name=member.name,
+            sex="unknown", member_id=member.id, in_household=member.lives_in_household,
+            birth_year=member.date_of_birth.year if member.date_of_birth else None)
+            for index, member in enumerate(members)]
+        if child:
             added.append(FamilyPerson(
-                household_id=household.id, position=position + len(added), name=member.name,
-                sex="unknown", member_id=member.id, in_household=member.lives_in_household,
-                birth_year=member.date_of_birth.year if member.date_of_birth else None))
-        if (household.pathway == "kinship" and household.child_name
-                and household.child_name.casefold() not in names
-                and not any(p.subject_child for p in existing)):
-            added.append(FamilyPerson(
-                household_id=household.id, position=position + len(added),
-                name=household.child_name, sex="unknown", subject_child=True,
+                household_id=household.id, position=position + len(added), name=child,
+                sex="unknown", subject_child=True,
                 in_household=household.child_placed_on is not None,
                 birth_year=(household.child_date_of_birth.year
                             if household.child_date_of_birth else None)))

@@ -39,10 +39,14 @@ def tree(reference):
         tree_words=genogram.text_list(facts), ecomap_words=ecomap.text_list(facts),
         sexes=genogram.SEXES, statuses=genogram.PARTNER_STATUSES, kinds=ecomap.KINDS,
         strengths=ecomap.STRENGTHS, can_change=can_change(current_user, household),
-        unlinked=[m for m in household.members
-                  if m.id not in {p.member_id for p in people}])
+        missing=_missing_names(household, people))
     record_view("view", "family_tree", household.id)
     return html
+
+
+def _missing_names(household, people) -> list[str]:
+    members, child = operations.missing_from_tree(household, people)
+    return [m.name for m in members] + ([child] if child else [])
 
 
 def _person_form(household, person=None) -> PersonForm:
