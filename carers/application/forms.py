@@ -405,12 +405,14 @@ class PartnershipForm(PageForm):
                                   "partnership")
 
     def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if self.partnership_kind.data not in ("married", "civil_partnership"):
-            # Only a marriage or civil partnership has a place: nothing stale is kept.
+        super().validate(extra_validators)
+        registered = self.partnership_kind.data in ("married", "civil_partnership")
+        if self.partnership_kind.data and not registered:
+            # Only a marriage or civil partnership has a place.
             self.partnership_place.errors = []
-            self.partnership_place.data = None
-            return not any(f.errors for f in self)
+        valid = not any(f.errors for f in self)
+        if valid and not registered:
+            self.partnership_place.data = None  # nothing stale is kept
         return valid
 
 

@@ -374,10 +374,11 @@ def tidy(task_key: str, answers: dict) -> dict:
     for p in PAGES[task_key]:
         if not p.when(out):
             out.update(p.skipped())
-        elif p.when is not always and not p.is_list and p.answered(out) \
-                and all(out[k] == v for k, v in p.skipped().items()):
-            for key in p.keys():
-                del out[key]
+        elif p.when is not always and not p.is_list and p.answered(out):
+            skipped = p.skipped()
+            if all(out[k] == v for k, v in skipped.items()):
+                for key in skipped:
+                    del out[key]
     return out
 
 
