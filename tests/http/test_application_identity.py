@@ -264,3 +264,20 @@ def test_the_submission_puts_the_answers_in_the_report_s_facts(app, frozen):  # 
              "lives_with": "His partner, in Leeds"}
     assert facts["children_elsewhere"] == [robin]
     assert first["children_elsewhere"] == second["children_elsewhere"] == [robin]
+
+
+def test_the_new_pages_survive_generated_input(app):
+    from tests.http.test_fuzz_forms import fuzz_page
+
+    household, alex, _sam = couple()
+    client = applicant_client(app, alex)
+    client.get("/apply/application")
+    complete_directly(household, alex, "about_you", {"religion": "Sikh"})
+    complete_directly(household, alex, "relationships",
+                      {"current_partner": {"name": "Sam Shah", "since": "2005-04-01"}})
+    for task, slug in (("about_you", "known-as"), ("about_you", "place-of-birth"),
+                       ("about_you", "practising"), ("about_you", "disability"),
+                       ("relationships", "partnership")):
+        row(household, task, alex).status = "in_progress"
+        db.session.commit()
+        assert fuzz_page(client, f"/apply/tasks/{task}/{slug}", 15) == 1, slug
