@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from carers.application import rules
+
 # The case's relationship words (carers.checks.forms.RELATIONSHIPS): the checks rules read
 # "child" and "ex_partner", and the report prints their labels.
 RELATIONSHIP_KEYS = frozenset({"applicant", "partner", "child", "parent", "relative", "lodger",
@@ -174,21 +176,35 @@ def previous_fostering(applications: Iterable[dict]) -> str | None:
 
 def person_facts(name: str, role: str, about: dict | None, work: dict | None,
                  health: dict | None, relationships: dict | None,
-                 earlier: dict | None, date_of_birth: date | None) -> dict:
+                 earlier: dict | None, date_of_birth: date | None,
+                 children_elsewhere: list[dict] | None = None) -> dict:
     """One person's part of the report's application facts
-    (``carers.reports.models.ApplicationFacts``)."""
+    (``carers.reports.models.ApplicationFacts``). ``children_elsewhere`` is the household's
+    list (``children_elsewhere_facts``), given to each joint applicant."""
     about = about or {}
     previous = about.get("previous_names")
+    religion = clean(about.get("religion"))
+    disabled = about.get("registered_disabled")
+    disabled = disabled if disabled in rules.DISABILITY_ANSWERS else None
     facts: dict[str, Any] = {
-        "name": name, "role": role,
+        "name": name, "role": role, "known_as": clean(about.get("known_as")),
         "previous_names": [n for n in (clean(x) for x in previous) if n]
         if isinstance(previous, list) else [],
         "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
+        "place_of_birth": contact_line(about.get("birth_town"), about.get("birth_country"))
+        or None,
         "sex": clean(about.get("sex")), "nationality": clean(about.get("nationality")),
         "languages": _text_or_list(about.get("languages")),
-        "religion": clean(about.get("religion")), "ethnicity": clean(about.get("ethnicity")),
+        "religion": religion, "practising": rules.practising(religion, about.get("practising")),
+        "ethnicity": clean(about.get("ethnicity")),
+        "registered_disabled": disabled,
+        "disability_details": clean(about.get("disability_details")) if disabled == "yes"
+        else None,
         "work": None, "health": None, "relationships": relationships is not None,
-        "current_partner": None, "past_partners": [], "earlier_applications": None,
+        "partnership": None, "current_partner": None, "past_partners": [],
+        "earlier_applications": None,
+        "children_elsewhere": list(children_elsewhere or []) if role == rules.APPLICANT
+        else [],
     }
     if work is not None:
         facts["work"] = {
@@ -210,8 +226,14 @@ def person_facts(name: str, role: str, about: dict | None, work: dict | None,
         if isinstance(current, dict) and clean(current.get("name")):
             facts["current_partner"] = {"name": clean(current.get("name")),
                                         "since": period(current.get("since"), None)}
+        has_partner = None if "current_partner" not in relationships \
+            else isinstance(current, dict) and bool(clean(current.get("name")))
+        facts["partnership"] = rules.partnership(
+            has_partner, relationships.get("partnership_kind"),
+            relationships.get("partnership_since"), clean(relationships.get("partnership_place")))
         facts["past_partners"] = [
             {"name": clean(p.get("name")), "period": period(p.get("from"), p.get("to")),
+             "ended_on": _iso(p.get("to")),
              "children_together": p.get("children_together")
              if isinstance(p.get("children_together"), bool) else None}
             for p in items(relationships, "past_partners") if clean(p.get("name"))]
@@ -221,6 +243,23 @@ def person_facts(name: str, role: str, about: dict | None, work: dict | None,
              "year": clean(a.get("year")), "outcome": clean(a.get("outcome"))}
             for a in items(earlier, "applications")] if earlier.get("any") else []
     return facts
+
+
+def children_elsewhere_facts(household: dict | None) -> list[dict]:
+    """The household's children (adult children too) who live elsewhere, for the report:
+    [{name, date_of_birth, relationship, lives_with}]."""
+    return [{"name": clean(c.get("name")), "date_of_birth": _iso(c.get("date_of_birth")),
+             "relationship": clean(c.get("relationship")),
+             "lives_with": clean(c.get("lives_with"))}
+            for c in items(household, "children_elsewhere") if clean(c.get("name"))]
+
+
+def _iso(value: Any) -> str | None:
+    """A date answer as ISO text, or None if it is not a real date."""
+    try:
+        return date.fromisoformat(str(value)).isoformat() if value else None
+    except ValueError:
+        return None
 
 
 def home_facts(home: dict | None) -> dict | None:

@@ -133,6 +133,13 @@ class FullNameForm(PageForm):
                      render_kw={"autocomplete": "name", "spellcheck": "false"})
 
 
+class KnownAsForm(PageForm):
+    known_as = text("What name do you like to be called? (optional)", max_length=200,
+                    hint="If it is not your full name. For example, Liz for Elizabeth Ann "
+                         "Smith", subject="The name you like to be called",
+                    render_kw={"spellcheck": "false"})
+
+
 class PreviousNameForm(PageForm):
     name = text("Previous name", "Enter the name", max_length=200,
                 hint="For example, a name before marriage")
@@ -142,6 +149,15 @@ class DateOfBirthForm(PageForm):
     date_of_birth = when("What is your date of birth?", "Enter your date of birth",
                          DateInPast("Date of birth must be in the past"),
                          hint="For example, 27 3 1985")
+
+
+class PlaceOfBirthForm(PageForm):
+    title = "Where were you born?"
+    birth_town = text("Town or city", "Enter the town or city where you were born",
+                      max_length=100, subject="Town or city")
+    birth_country = text("Country", "Enter the country where you were born",
+                         max_length=100, hint="For example, England, Scotland or Poland",
+                         subject="Country")
 
 
 class SexForm(PageForm):
@@ -164,10 +180,30 @@ class ReligionForm(PageForm):
                     subject="Religion")
 
 
+class PractisingForm(PageForm):
+    practising = YesNoField("Do you practise your religion?",
+                            "Select yes if you practise your religion",
+                            hint="For example, you go to a place of worship, or keep its "
+                                 "customs at home")
+
+
 class EthnicityForm(PageForm):
     ethnicity = text("What is your ethnic group? (optional)", max_length=200,
                      hint="For example, White British, Black Caribbean or Indian",
                      subject="Ethnic group")
+
+
+class DisabilityForm(PageForm):
+    reveals = {"registered_disabled": {"yes": ("disability_details",)}}
+    registered_disabled = radios(
+        "Are you registered as disabled?",
+        [("yes", "Yes"), ("no", "No"), ("prefer_not", "I prefer not to say")],
+        "Select yes if you are registered as disabled",
+        hint="For example, on your council's register of disabled people, or registered "
+             "as sight impaired")
+    disability_details = long_text("Tell us about your disability (optional)",
+                                   max_length=1000, subject="Your disability",
+                                   hint="Anything that would help us support you")
 
 
 class EmailForm(PageForm):
@@ -343,6 +379,40 @@ class PartnerForm(PageForm):
             if not self.partner_since.data and not self.partner_since.errors:
                 self.partner_since.errors.append("Enter when your relationship started")
                 valid = False
+        return valid
+
+
+class PartnershipForm(PageForm):
+    title = "Your relationship"
+    partnership_kind = radios("Which describes your relationship?", [
+        ("married", "We are married"),
+        ("civil_partnership", "We are in a civil partnership"),
+        ("cohabiting", "We live together but are not married or in a civil partnership"),
+        ("living_apart_together", "We are in a relationship but do not live together")],
+        "Select which describes your relationship")
+    partnership_since = GovDateField(
+        "When did you marry, register your civil partnership or start living together?",
+        validators=[DateRequired("Enter the date you married, registered your civil "
+                                 "partnership or started living together"),
+                    NotBefore(date(1900, 1, 1), "The date must be after 1900"),
+                    NotInFuture("The date must be today or in the past")],
+        description="If you live apart, the date your relationship started. For example, "
+                    "27 3 2015", subject="The date")
+    partnership_place = text("Where did you marry or register your civil partnership? "
+                             "(optional)", max_length=200, subject="Where you married",
+                             hint="The town, and the country if it was outside the UK. "
+                                  "Leave it blank if you are not married or in a civil "
+                                  "partnership")
+
+    def validate(self, extra_validators=None):
+        super().validate(extra_validators)
+        registered = self.partnership_kind.data in ("married", "civil_partnership")
+        if self.partnership_kind.data and not registered:
+            # Only a marriage or civil partnership has a place.
+            self.partnership_place.errors = []
+        valid = not any(f.errors for f in self)
+        if valid and not registered:
+            self.partnership_place.data = None  # nothing stale is kept
         return valid
 
 

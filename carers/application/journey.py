@@ -240,6 +240,14 @@ def _employed(a):
     return a.get("status") == "employed"
 
 
+def _names_a_religion(a):
+    return rules.names_a_religion(a.get("religion"))
+
+
+def _has_partner(a):
+    return bool(a.get("current_partner"))
+
+
 def _applied_before(a):
     return a.get("any") is True
 
@@ -250,16 +258,20 @@ CONSENTS = Question("consents", forms.ConsentsForm, load=_consents_load,
 PAGES: dict[str, list] = {
     "about_you": [
         Question("full-name", forms.FullNameForm),
+        Question("known-as", forms.KnownAsForm),
         ListQuestion("previous-names", "previous_names", forms.PreviousNameForm,
                      "Previous names", "Have you been known by any other names?",
                      "Do you need to add another name?", "name", str, scalar="name",
                      hint="For example, a name before marriage or a name you changed"),
         Question("date-of-birth", forms.DateOfBirthForm),
+        Question("place-of-birth", forms.PlaceOfBirthForm),
         Question("sex", forms.SexForm),
         Question("nationality", forms.NationalityForm),
         Question("languages", forms.LanguagesForm),
         Question("religion", forms.ReligionForm),
+        Question("practising", forms.PractisingForm, when=_names_a_religion),
         Question("ethnicity", forms.EthnicityForm),
+        Question("disability", forms.DisabilityForm),
         Question("email", forms.EmailForm),
         Question("phone", forms.PhoneForm),
     ],
@@ -296,6 +308,7 @@ PAGES: dict[str, list] = {
     "relationships": [
         Question("partner", forms.PartnerForm, load=_partner_load, dump=_partner_dump,
                  keys_=("current_partner",)),
+        Question("partnership", forms.PartnershipForm, when=_has_partner),
         ListQuestion("past-partners", "past_partners", forms.PastPartnerForm,
                      "Significant past partners", "Have you had any significant past "
                      "partners?", "Do you need to add another past partner?", "past partner",
@@ -354,11 +367,18 @@ def previous_page(task_key: str, slug: str, answers: dict):
 
 def tidy(task_key: str, answers: dict) -> dict:
     """The answers with every page that no longer applies set to its "does not apply"
-    values (landlord consent None once the home is owned, say)."""
+    values (landlord consent None once the home is owned, say). A question page that
+    applies again (the home is rented after all) and still holds only those values is asked
+    again: its questions need an answer that "does not apply" is not."""
     out = dict(answers)
     for p in PAGES[task_key]:
         if not p.when(out):
             out.update(p.skipped())
+        elif p.when is not always and not p.is_list and p.answered(out):
+            skipped = p.skipped()
+            if all(out[k] == v for k, v in skipped.items()):
+                for key in skipped:
+                    del out[key]
     return out
 
 

@@ -231,6 +231,106 @@ def referee_problems(referees: list[dict]) -> list[str]:
     return problems
 
 
+# --- about you: religion, disability ---
+
+# Answers to "What is your religion?" that name none: whether someone practises is asked
+# only of someone who names a religion.
+NO_RELIGION = frozenset({"none", "no", "no religion", "not religious", "nil", "n/a", "na",
+                         "not applicable", "nothing", "atheist", "agnostic", "humanist",
+                         "prefer not to say", "-"})
+DISABILITY_ANSWERS = {"yes": "Yes", "no": "No", "prefer_not": "I prefer not to say"}
+
+
+def names_a_religion(religion) -> bool:
+    """Whether an answer to "What is your religion?" names one ("No religion" does not)."""
+    words = " ".join(str(religion or "").casefold().replace(".", "").split())
+    return bool(words) and words not in NO_RELIGION
+
+
+def practising(religion, answer) -> bool | None:
+    """Whether someone practises their religion, as the report gives it: only for someone
+    who names a religion, and only a yes or no."""
+    if not names_a_religion(religion) or not isinstance(answer, bool):
+        return None
+    return answer
+
+
+# --- relationships: partnership and past partners ---
+
+# The partnership a person with a partner is in (Form F Section A: marital status). Someone
+# with no partner is single.
+PARTNERSHIP_KINDS = {
+    "married": "Married",
+    "civil_partnership": "Civil partnership",
+    "cohabiting": "Living together",
+    "living_apart_together": "In a relationship, living apart",
+}
+SINGLE = "single"
+REGISTERED = frozenset({"married", "civil_partnership"})  # a place of marriage or registration
+
+
+def partnership(has_partner: bool | None, kind, since, place) -> dict | None:
+    """The partnership as the report gives it: {kind, since, place}, "single" for someone
+    with no partner, None when not answered. A place is kept only for a marriage or civil
+    partnership."""
+    if has_partner is False:
+        return {"kind": SINGLE, "since": None, "place": None}
+    if has_partner is not True or kind not in PARTNERSHIP_KINDS:
+        return None
+    day = parse_day(since)
+    text = str(place).strip() if place and kind in REGISTERED else ""
+    return {"kind": kind, "since": day.isoformat() if day else None, "place": text or None}
+
+
+def partnership_problems(kind, since, born, relationship_started, today: date) -> list[str]:
+    """A partnership's date must be a real past date, after the person was born and not
+    before their relationship started."""
+    day = parse_day(since)
+    if kind not in PARTNERSHIP_KINDS or day is None:
+        return []
+    what = {"married": "The date you married",
+            "civil_partnership": "The date you registered your civil partnership",
+            "cohabiting": "The date you started living together"}.get(
+        kind, "The date your relationship started")
+    born, started = parse_day(born), parse_day(relationship_started)
+    if day > today:
+        return [f"{what} must be today or in the past"]
+    if born is not None and day <= born:
+        return [f"{what} must be after your date of birth, {in_words(born)}"]
+    if started is not None and day < started and kind != "living_apart_together":
+        return [f"{what} must be on or after the date your relationship started, "
+                f"{in_words(started)}"]
+    return []
+
+
+def past_partner_problems(past_partners: list[dict], today: date) -> list[str]:
+    """Each past relationship has a real end date, not in the future and not before it
+    started: the past partner is contacted for a reference (FSR 26(1A))."""
+    problems = []
+    for partner in past_partners or ():
+        name = partner.get("name") or "a past partner"
+        start, end = parse_day(partner.get("from")), parse_day(partner.get("to"))
+        if end is None:
+            problems.append(f"Add the date your relationship with {name} ended")
+        elif end > today:
+            problems.append(f"The date your relationship with {name} ended must be today "
+                            "or in the past")
+        elif start is not None and end < start:
+            problems.append(f"The date your relationship with {name} ended must be after "
+                            "it started")
+    return problems
+
+
+def relationships_problems(answers: dict[str, dict], today: date) -> list[str]:
+    own = answers.get("relationships") or {}
+    partner = own.get("current_partner") if isinstance(own.get("current_partner"), dict) \
+        else {}
+    born = (answers.get("about_you") or {}).get("date_of_birth")
+    return partnership_problems(own.get("partnership_kind"), own.get("partnership_since"),
+                                born, partner.get("since"), today) \
+        + past_partner_problems(own.get("past_partners") or [], today)
+
+
 # --- consents ---
 
 CONSENT_LABELS = {
@@ -283,4 +383,6 @@ def task_problems(key: str, role: str, answers: dict[str, dict], today: date) ->
         return referee_problems(own.get("referees") or [])
     if key == "consents":
         return consent_problems(role, answers)
+    if key == "relationships":
+        return relationships_problems(answers, today)
     return []

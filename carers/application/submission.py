@@ -102,7 +102,7 @@ EVERYTHING = frozenset({PEOPLE, ADDRESSES, CONTACT, DETAILS, REFEREES, CHECK_CON
                         REPORT})
 FEEDS: dict[str, frozenset[str]] = {
     "about_you": frozenset({PEOPLE, CONTACT, REPORT}),
-    "household": frozenset({PEOPLE}),
+    "household": frozenset({PEOPLE, REPORT}),
     "home": frozenset({DETAILS, REPORT}),
     "work": frozenset({PEOPLE, CHECK_CONTACTS, REPORT}),
     "health": frozenset({REPORT}),
@@ -597,6 +597,7 @@ def _contacts_on_checks(household: Household, people: list[_Person],
 # --- the report ---
 
 def _report_facts(people: list[_Person], answers: Answers) -> dict:
+    elsewhere = feed.children_elsewhere_facts(answers.shared("household"))
     return {
         "applicants": [
             feed.person_facts(
@@ -605,7 +606,8 @@ def _report_facts(people: list[_Person], answers: Answers) -> dict:
                 answers.mine(person.applicant.id, "health"),
                 answers.mine(person.applicant.id, "relationships"),
                 answers.mine(person.applicant.id, "earlier_applications"),
-                person.date_of_birth)
+                person.date_of_birth, elsewhere)
             for person in people],
         "home": feed.home_facts(answers.shared("home")),
+        "children_elsewhere": elsewhere,
     }

@@ -42,7 +42,7 @@ from carers.applicants.models import Applicant
 from carers.applicants.operations import INVITATION, member_role
 from carers.applicants.rules import age_on
 from carers.application import journey, rules
-from carers.application.feed import home_facts, person_facts
+from carers.application.feed import children_elsewhere_facts, home_facts, person_facts
 from carers.application.models import Application, ApplicationTask, Declaration
 from carers.auth.models import User
 from carers.cases.models import CaseEvent, Household, HouseholdDetails, HouseholdMember
@@ -256,7 +256,7 @@ class _Answers:
         previous = []
         if p.sex == "female" and p.role == rules.APPLICANT and rng.random() < 0.4:
             previous = [f"{_first(p.name)} {self.fake.last_name()}"]
-        return {
+        answers = {
             "full_name": p.name, "previous_names": previous,
             "date_of_birth": _iso(p.born), "sex": p.sex,
             "nationality": rng.choice(["British"] * 8 + ["Irish", "Polish", "Nigerian"]),
@@ -268,6 +268,33 @@ class _Answers:
             "ethnicity": rng.choice([None, "White British", "White British", "Indian",
                                      "Black Caribbean", "Mixed White and Asian"]),
             "email": p.email, "phone": p.phone,
+        }
+        return journey.tidy("about_you", {**answers, **self._identity(p, answers)})
+
+    @staticmethod
+    def _identity(p: _Person, answers: dict) -> dict:
+        """The name they go by, where they were born, whether they practise their religion
+        and any disability: from their own seed, so the rest of the demo stays as it was."""
+        rng = random.Random(f"identity:{p.name}:{p.born}")
+        first = _first(p.name)
+        known_as = {"Elizabeth": "Liz", "Margaret": "Maggie", "William": "Bill",
+                    "Robert": "Rob", "Jennifer": "Jen", "Christopher": "Chris",
+                    "Katherine": "Kate", "Michael": "Mike"}.get(first)
+        town, country = rng.choice([("Leeds", "England"), ("Bradford", "England"),
+                                    ("Manchester", "England"), ("Cardiff", "Wales"),
+                                    ("Glasgow", "Scotland"), ("Belfast", "Northern Ireland")])
+        if answers.get("nationality") == "Irish":
+            town, country = "Dublin", "Ireland"
+        elif answers.get("nationality") == "Polish":
+            town, country = "Kraków", "Poland"
+        elif answers.get("nationality") == "Nigerian":
+            town, country = "Lagos", "Nigeria"
+        disabled = rng.choice(["no"] * 12 + ["yes", "prefer_not"])
+        return {
+            "known_as": known_as, "birth_town": town, "birth_country": country,
+            "practising": rng.random() < 0.5, "registered_disabled": disabled,
+            "disability_details": "Partially sighted; I use a screen reader at work"
+            if disabled == "yes" else None,
         }
 
     def work(self, p: _Person) -> dict:
@@ -310,11 +337,12 @@ class _Answers:
 
     def relationships(self, p: _Person, partner: _Person | None) -> dict:
         rng, fake = self.rng, self.fake
-        current = None
+        current, partnership = None, {}
         if partner is not None:
             since = max(p.born, partner.born) + timedelta(days=365 * rng.randint(19, 26))
-            current = {"name": partner.name,
-                       "since": _iso(min(since, self.today - timedelta(days=400)))}
+            since = min(since, self.today - timedelta(days=400))
+            current = {"name": partner.name, "since": _iso(since)}
+            partnership = self._partnership(p, partner)
         past = []
         if rng.random() < 0.25:
             start = p.born + timedelta(days=365 * rng.randint(18, 24))
@@ -324,7 +352,23 @@ class _Answers:
                              "email": fake.email(), "phone": _phone(rng),
                              "address": fake.address(),
                              "children_together": rng.random() < 0.3})
-        return {"current_partner": current, "past_partners": past}
+        return journey.tidy("relationships", {"current_partner": current, **partnership,
+                                              "past_partners": past})
+
+    def _partnership(self, p: _Person, partner: _Person) -> dict:
+        """The couple's partnership, the same in both partners' answers (seeded by the
+        couple, so the rest of the demo stays as it was), after their relationship started
+        (at most 26 years after the younger was born, and 400 days ago)."""
+        couple = sorted([p.name, partner.name])
+        rng = random.Random(f"partnership:{couple}")
+        kind = rng.choice(["married"] * 5 + ["civil_partnership", "cohabiting", "cohabiting"])
+        since = min(max(p.born, partner.born) + timedelta(days=365 * 27 + rng.randint(0, 1500)),
+                    self.today - timedelta(days=200))
+        return {"partnership_kind": kind, "partnership_since": _iso(since),
+                "partnership_place": rng.choice(["Leeds Register Office",
+                                                 "St Mary's Church, Harrogate",
+                                                 "Bradford City Hall"])
+                if kind in rules.REGISTERED else None}
 
     def addresses(self, h: Household) -> dict:
         """Ten years and more with no gap: where they live now, then one or two before."""
@@ -709,11 +753,13 @@ class DemoApplicants:
 
     def _facts(self, h: Household, people: list[_Person], shared: dict, sent: date) -> None:
         """What the submission gives the report's factual sections."""
+        elsewhere = children_elsewhere_facts(shared["household"])
         facts = {"applicants": [
             person_facts(p.name, p.role, p.answers.get("about_you"), p.answers.get("work"),
                          p.answers.get("health"), p.answers.get("relationships"),
-                         p.answers.get("earlier_applications"), p.born) for p in people],
-            "home": home_facts(shared["home"])}
+                         p.answers.get("earlier_applications"), p.born, elsewhere)
+            for p in people],
+            "home": home_facts(shared["home"]), "children_elsewhere": elsewhere}
         reports.record_application_facts(h, facts, sent)
 
     def _share_report(self, h: Household, worker: User) -> None:

@@ -149,18 +149,33 @@ class ApplicationFacts(db.Model):
     ``facts`` is plain JSON (dates as ISO text):
 
     - ``applicants``: one entry per person who applied (``role`` "applicant") or gave their
-      own details (``role`` "adult"): ``name``, ``role``, ``previous_names`` [str],
-      ``date_of_birth``, ``sex``, ``nationality``, ``languages``, ``religion``,
-      ``ethnicity``; ``work`` {``status``, ``job_title``, ``employer_name``, ``hours``,
+      own details (``role`` "adult"): ``name``, ``role``, ``known_as`` (the name they like
+      to be called), ``previous_names`` [str], ``date_of_birth``, ``place_of_birth``
+      ("town, country"), ``sex``, ``nationality``, ``languages``, ``religion``,
+      ``practising`` (true/false, None when no religion is named), ``ethnicity``,
+      ``registered_disabled`` ("yes", "no" or "prefer_not"), ``disability_details``;
+      ``work`` {``status``, ``job_title``, ``employer_name``, ``hours``,
       ``income_annual``, ``other_income``} or None; ``health`` {``good_health``,
       ``conditions``, ``medication``, ``gp_name``, ``gp_address``} or None;
-      ``relationships`` (answered or not), ``current_partner`` {``name``, ``since``} or
-      None, ``past_partners`` [{``name``, ``period``, ``children_together``}];
-      ``earlier_applications`` [{``kind``, ``agency``,
-      ``year``, ``outcome``}] or None when not answered.
+      ``relationships`` (answered or not), ``partnership`` {``kind`` ("married",
+      "civil_partnership", "cohabiting", "living_apart_together" or "single"), ``since``
+      (the date they married, registered or moved in together; for a couple living apart,
+      when the relationship started), ``place`` (where married or registered)} or None,
+      ``current_partner`` {``name``, ``since``} or None, ``past_partners`` [{``name``,
+      ``period``, ``ended_on`` (the date the relationship ended), ``children_together``}];
+      ``earlier_applications`` [{``kind``, ``agency``, ``year``, ``outcome``}] or None
+      when not answered; ``children_elsewhere`` (a joint applicant's entry: the
+      household's list below; an adult's: []).
+    - ``children_elsewhere``: the household's children and adult children who live
+      elsewhere, [{``name``, ``date_of_birth``, ``relationship``, ``lives_with``}].
     - ``home``: {``tenure``, ``landlord_consent``, ``bedrooms``, ``spare_bedrooms``,
       ``spare_bedroom_details``, ``has_pets``, ``pets_details``, ``smoking``,
       ``smoking_details``} or None.
+
+    Facts stored before a question was asked lack its key (``known_as``,
+    ``place_of_birth``, ``practising``, ``registered_disabled``, ``disability_details``,
+    ``partnership``, ``ended_on``, ``children_elsewhere``): read a missing key as not
+    answered.
     """
 
     __tablename__ = "report_application_facts"

@@ -116,9 +116,14 @@ class Person:
 def about_you_first_pages(p: Person, name: str, born: date) -> None:
     p.open_task(f"About you – {p.name}")
     p.answer("What is your full name?", name)
+    p.answer("What name do you like to be called? (optional)", "")
     p.none_to_add("Previous names", "Have you been known by any other names?")
     p.at("What is your date of birth?")
     fill_date(p.page, born)
+    p.press()
+    p.at("Where were you born?")
+    p.page.get_by_label("Town or city").fill("Leeds")
+    p.page.get_by_label("Country").fill("England")
     p.press()
 
 
@@ -128,6 +133,7 @@ def about_you_rest(p: Person, sex: str, email: str) -> None:
     p.answer("Which languages do you speak?", "English")
     p.answer("What is your religion, if you have one? (optional)", "")
     p.answer("What is your ethnic group? (optional)", "White British")
+    p.choose("Are you registered as disabled?", "No")
     p.answer("What is your email address?", email)
     p.answer("What is your telephone number?", "07700 900 982")
     p.complete(f"About you – {p.name}")
@@ -170,6 +176,12 @@ def relationships(p: Person, partner: str) -> None:
     p.page.get_by_label("Your partner's full name").fill(partner)
     fill_date(p.page.get_by_role("group", name="When did your relationship start?"),
               date(2010, 5, 1))
+    p.press()
+    p.at("Your relationship")
+    p.radio("Which describes your relationship?", "We are married")
+    fill_date(p.page.get_by_role("group", name="When did you marry, register your civil "
+                                               "partnership or start living together?"),
+              date(2013, 8, 17))
     p.press()
     p.none_to_add("Significant past partners", "Have you had any significant past partners?")
     p.complete(f"Relationships – {p.name}")
@@ -386,9 +398,14 @@ def test_a_joint_couple_apply_from_invitation_to_submission(
     alex.page.get_by_role("link", name="About you – Alex Smith").click()
     alex.at("What is your sex?")
     alex.page.get_by_role("link", name="Back").click()
+    alex.at("Where were you born?")
+    expect(alex.page.get_by_label("Country")).to_have_value("England")
+    alex.page.get_by_role("link", name="Back").click()
     alex.at("What is your date of birth?")
     expect(alex.page.get_by_label("Day")).to_have_value(str(ALEX_BORN.day))
     expect(alex.page.get_by_label("Year")).to_have_value(str(ALEX_BORN.year))
+    alex.press()
+    alex.at("Where were you born?")
     alex.press()
     about_you_rest(alex, "Female", "alex@example.com")
     # Of the application's 17 sections: Sam's six, the home, and Alex's "About you".

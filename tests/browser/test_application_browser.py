@@ -58,6 +58,13 @@ def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app,
     page.get_by_label("What is your full name?").fill("Alex Jordan Shah")
     page.get_by_role("button", name="Continue").click()
 
+    # The name they like to be called: optional, a hint with an example.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "What name do you like to be called? (optional)")
+    check(page, axe)
+    page.get_by_label("What name do you like to be called? (optional)").fill("Lexi")
+    page.get_by_role("button", name="Continue").click()
+
     # Previous names: add one through the "add another" pattern.
     expect(page.get_by_role("heading", level=1)).to_have_text("Previous names")
     check(page, axe)
@@ -79,20 +86,65 @@ def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app,
     fill_date(page, date(1985, 3, 27))
     check(page, axe)
     page.get_by_role("button", name="Continue").click()
+
+    # Where they were born: two questions on one page; one missing is an error, the other
+    # kept.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Where were you born?")
+    check(page, axe)
+    page.get_by_label("Town or city").fill("Leicester")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the country where you were born")
+    expect(page.get_by_label("Town or city")).to_have_value("Leicester")
+    check(page, axe)
+    summary.get_by_role("link", name="Enter the country where you were born").click()
+    expect(page.get_by_label("Country")).to_be_focused()
+    page.get_by_label("Country").fill("England")
+    page.get_by_role("button", name="Continue").click()
+
     page.get_by_label("Female").check()
     check(page, axe)
     page.get_by_role("button", name="Continue").click()
     for label, value in [("What is your nationality?", "British"),
                          ("Which languages do you speak?", "English and Gujarati"),
-                         ("What is your religion, if you have one? (optional)", ""),
-                         ("What is your ethnic group? (optional)", ""),
-                         ("What is your email address?", "alex@example.com"),
+                         ("What is your religion, if you have one? (optional)", "Hindu")]:
+        page.get_by_label(label).fill(value)
+        page.get_by_role("button", name="Continue").click()
+
+    # Named, a religion is followed by whether they practise it.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Do you practise your religion?")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select yes if you practise your religion")
+    check(page, axe)
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("What is your ethnic group? (optional)").fill("")
+    page.get_by_role("button", name="Continue").click()
+
+    # A disability: details are asked only under "Yes", and are optional.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Are you registered as disabled?")
+    details = page.get_by_label("Tell us about your disability (optional)")
+    expect(details).to_be_hidden()
+    check(page, axe)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Select yes if you are registered as disabled")
+    check(page, axe)
+    page.get_by_label("Yes").check()
+    expect(details).to_be_visible()
+    check(page, axe)
+    details.fill("Partially sighted")
+    page.get_by_role("button", name="Continue").click()
+
+    for label, value in [("What is your email address?", "alex@example.com"),
                          ("What is your telephone number?", "07700 900 982")]:
         page.get_by_label(label).fill(value)
         page.get_by_role("button", name="Continue").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.get_by_text("27 March 1985")).to_be_visible()
+    expect(page.get_by_text("Partially sighted")).to_be_visible()
     check(page, axe)
     page.get_by_role("button", name="Continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
@@ -110,6 +162,9 @@ def test_an_applicant_completes_about_you_one_question_at_a_time(page, axe, app,
         ApplicationTask.task == "about_you", ApplicationTask.applicant_id == alex.id))
     assert row.answers["previous_names"] == ["Alex Brown"]
     assert row.answers["date_of_birth"] == "1985-03-27" and row.status == "completed"
+    assert (row.answers["known_as"], row.answers["birth_town"], row.answers["birth_country"],
+            row.answers["practising"], row.answers["registered_disabled"]) == \
+        ("Lexi", "Leicester", "England", True, "yes")
 
 
 def test_a_partner_s_details_are_asked_only_under_yes(page, axe, app, live_server):
@@ -148,6 +203,24 @@ def test_a_partner_s_details_are_asked_only_under_yes(page, axe, app, live_serve
     expect(name).to_be_focused()
     name.fill("Sam Shah")
     fill_date(since, date(2010, 6, 1))
+    page.get_by_role("button", name="Continue").click()
+
+    # With a partner: what kind of partnership, since when, and where they married.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your relationship")
+    check(page, axe)
+    page.get_by_label("Where did you marry or register your civil partnership? (optional)") \
+        .fill("Leicester Register Office")
+    page.get_by_role("button", name="Continue").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Select which describes your relationship")
+    expect(summary).to_contain_text("Enter the date you married")
+    expect(page.get_by_label("Where did you marry or register your civil partnership? "
+                             "(optional)")).to_have_value("Leicester Register Office")
+    check(page, axe)
+    page.get_by_label("We are married").check()
+    fill_date(page.get_by_role("group", name="When did you marry, register your civil "
+                                             "partnership or start living together?"),
+              date(2012, 9, 6))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Significant past partners")
 

@@ -130,25 +130,32 @@ def test_about_you_saves_each_page_as_you_go_and_completes(app):
     assert 'href="#full_name"' in html_of(wrong) and "Enter your full name" in html_of(wrong)
 
     saved = send(client, "/apply/tasks/about_you/full-name", {"full_name": "Alex Jordan Shah"})
-    assert saved.headers["Location"].endswith("/apply/tasks/about_you/previous-names")
-    assert row(household, "about_you", alex).answers == {"full_name": "Alex Jordan Shah"}
+    assert saved.headers["Location"].endswith("/apply/tasks/about_you/known-as")
+    # Whether they practise a religion does not apply until they name one.
+    assert row(household, "about_you", alex).answers == {"full_name": "Alex Jordan Shah",
+                                                         "practising": None}
     assert row(household, "about_you", alex).status == "in_progress"
+    send(client, "/apply/tasks/about_you/known-as", {"known_as": "Lexi"})
 
     # Previous names: add one, then say there are no more.
     send(client, "/apply/tasks/about_you/previous-names", {"add": "yes"})
     send(client, "/apply/tasks/about_you/previous-names/0", {"name": "Alex Brown"})
     done = send(client, "/apply/tasks/about_you/previous-names", {"add": "no"})
     assert done.headers["Location"].endswith("/apply/tasks/about_you/date-of-birth")
-    client.post("/apply/tasks/about_you/date-of-birth", data=MultiDict([
+    born = client.post("/apply/tasks/about_you/date-of-birth", data=MultiDict([
         ("csrf_token", csrf_token(html_of(client.get("/apply/tasks/about_you/date-of-birth")))),
         ("version", str(row(household, "about_you", alex).version)),
         *date_fields("date_of_birth", date(1985, 3, 27))]))
+    assert born.headers["Location"].endswith("/apply/tasks/about_you/place-of-birth")
+    send(client, "/apply/tasks/about_you/place-of-birth",
+         {"birth_town": "Leicester", "birth_country": "England"})
     # "Save and come back later" keeps the answer and goes to the task list.
     later = send(client, "/apply/tasks/about_you/sex", {"sex": "female", "later": "1"})
     assert later.headers["Location"].endswith("/apply/application")
     for slug, data in [("nationality", {"nationality": "British"}),
                        ("languages", {"languages": "English, Gujarati"}),
                        ("religion", {"religion": ""}), ("ethnicity", {"ethnicity": ""}),
+                       ("disability", {"registered_disabled": "no"}),
                        ("email", {"email": "alex@example.com"}),
                        ("phone", {"phone": "07700 900 982"})]:
         response = send(client, f"/apply/tasks/about_you/{slug}", data)
@@ -156,9 +163,11 @@ def test_about_you_saves_each_page_as_you_go_and_completes(app):
     assert response.headers["Location"].endswith("/apply/tasks/about_you/check-answers")
     answers = row(household, "about_you", alex).answers
     assert answers == {
-        "full_name": "Alex Jordan Shah", "previous_names": ["Alex Brown"],
-        "date_of_birth": "1985-03-27", "sex": "female", "nationality": "British",
-        "languages": "English, Gujarati", "religion": None, "ethnicity": None,
+        "full_name": "Alex Jordan Shah", "known_as": "Lexi", "previous_names": ["Alex Brown"],
+        "date_of_birth": "1985-03-27", "birth_town": "Leicester", "birth_country": "England",
+        "sex": "female", "nationality": "British",
+        "languages": "English, Gujarati", "religion": None, "practising": None,
+        "ethnicity": None, "registered_disabled": "no", "disability_details": None,
         "email": "alex@example.com", "phone": "07700 900 982"}
 
     check = html_of(client.get("/apply/tasks/about_you/check-answers"))

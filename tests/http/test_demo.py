@@ -289,6 +289,7 @@ def _every_household_has_its_applicants_applications_documents_and_messages():
     from carers.core.dates import london
     from carers.demo.applicants import AFTER_APPLICATION, BEFORE_APPLICATION, DOMAIN
     from carers.messages.queries import unread_count
+    from carers.reports.models import ApplicationFacts
     from carers.uploads import inspection, storage
     from carers.uploads.models import DocumentRequest, UploadedDocument
 
@@ -349,6 +350,13 @@ def _every_household_has_its_applicants_applications_documents_and_messages():
             assert {t.status for t in application.tasks} == {ApplicationTask.COMPLETED}
             assert {d.applicant_id for d in application.declarations} == {
                 a.id for a in people.values() if a.role == Applicant.APPLICANT}
+            # The report's facts answer Form F's Section A part 1 for each applicant.
+            facts = db.session.get(ApplicationFacts, household_id).facts
+            for entry in facts["applicants"]:
+                assert entry["place_of_birth"] and entry["registered_disabled"], entry
+                if entry["role"] == Applicant.APPLICANT:
+                    assert entry["partnership"]["kind"] in (
+                        "single", *rules.PARTNERSHIP_KINDS), entry
     assert statuses == {ApplicationTask.NOT_STARTED, ApplicationTask.IN_PROGRESS,
                         ApplicationTask.COMPLETED}
 

@@ -5,7 +5,14 @@ from datetime import date
 
 import pytest
 
-from carers.application.feed import Problems, period, previous_fostering, relationship_key
+from carers.application.feed import (
+    Problems,
+    children_elsewhere_facts,
+    period,
+    person_facts,
+    previous_fostering,
+    relationship_key,
+)
 
 
 @pytest.mark.parametrize(("typed", "key"), [
@@ -51,3 +58,65 @@ def test_the_latest_approval_to_foster_names_the_previous_provider():
     ]) == "Newer Agency"
     assert previous_fostering([{"kind": "foster", "agency": "A", "year": 2020,
                                 "outcome": "Withdrew"}]) is None
+
+
+def _about(**more):
+    return {"full_name": "Alex Smith", "previous_names": [], "date_of_birth": "1980-06-12",
+            "sex": "female", "nationality": "British", "languages": "English", **more}
+
+
+def test_a_person_s_identity_and_partnership_reach_the_report():
+    about = _about(known_as="Lexi", birth_town=" Leicester ", birth_country="England",
+                   religion="Hindu", practising=True, registered_disabled="yes",
+                   disability_details="Deaf in one ear")
+    relationships = {
+        "current_partner": {"name": "Sam Smith", "since": "2005-04-01"},
+        "partnership_kind": "married", "partnership_since": "2008-09-06",
+        "partnership_place": "Leicester Register Office",
+        "past_partners": [{"name": "Chris Brown", "from": "1999-01-01", "to": "2003-06-30",
+                           "children_together": False}]}
+    elsewhere = children_elsewhere_facts({"children_elsewhere": [
+        {"name": "Robin Smith", "date_of_birth": "2001-08-20", "relationship": "son",
+         "lives_with": "His partner, in Leeds"}, {"name": " "}]})
+    facts = person_facts("Alex Smith", "applicant", about, None, None, relationships, None,
+                         date(1980, 6, 12), elsewhere)
+    assert facts["known_as"] == "Lexi"
+    assert facts["place_of_birth"] == "Leicester, England"
+    assert facts["religion"] == "Hindu" and facts["practising"] is True
+    assert facts["registered_disabled"] == "yes"
+    assert facts["disability_details"] == "Deaf in one ear"
+    assert facts["partnership"] == {"kind": "married", "since": "2008-09-06",
+                                    "place": "Leicester Register Office"}
+    assert facts["past_partners"] == [{"name": "Chris Brown",
+                                       "period": "January 1999 to June 2003",
+                                       "ended_on": "2003-06-30", "children_together": False}]
+    assert facts["children_elsewhere"] == [{"name": "Robin Smith",
+                                            "date_of_birth": "2001-08-20",
+                                            "relationship": "son",
+                                            "lives_with": "His partner, in Leeds"}]
+    # Another adult of the household gives their own details, not the applicants' children.
+    adult = person_facts("Pat Smith", "adult", _about(), None, None, None, None, None,
+                         elsewhere)
+    assert adult["children_elsewhere"] == [] and adult["partnership"] is None
+
+
+def test_what_was_not_asked_or_does_not_apply_is_none():
+    # Answers saved before these questions were asked: each reads as not answered.
+    facts = person_facts("Alex Smith", "applicant", _about(religion="Christian"), None, None,
+                         {"current_partner": {"name": "Sam Smith", "since": "2005-04-01"},
+                          "past_partners": [{"name": "Chris Brown", "from": "1999"}]},
+                         None, None)
+    assert facts["known_as"] is None and facts["place_of_birth"] is None
+    assert facts["practising"] is None and facts["registered_disabled"] is None
+    assert facts["partnership"] is None
+    assert facts["past_partners"][0]["ended_on"] is None
+    # Details of a disability are kept only with a yes; practising only with a religion.
+    facts = person_facts("Alex Smith", "applicant",
+                         _about(religion="No religion", practising=True,
+                                registered_disabled="prefer_not", disability_details="x"),
+                         None, None, {"current_partner": None, "past_partners": []}, None, None)
+    assert facts["practising"] is None and facts["disability_details"] is None
+    assert facts["registered_disabled"] == "prefer_not"
+    assert facts["partnership"] == {"kind": "single", "since": None, "place": None}
+    assert person_facts("X", "applicant", _about(registered_disabled="maybe"), None, None,
+                        None, None, None)["registered_disabled"] is None

@@ -121,3 +121,72 @@ def test_which_consents_a_person_gives():
     given["consents"]["overseas"] = False
     [problem] = rules.task_problems("consents", "applicant", given, TODAY)
     assert "checks with countries you have lived in outside the UK" in problem
+
+
+# --- about you: religion and disability; relationships: partnership and past partners ---
+
+def test_only_a_named_religion_is_one_someone_can_practise():
+    for named in ("Christian", "Muslim", " sikh ", "Church of England"):
+        assert rules.names_a_religion(named), named
+    for none in ("", None, "None", "No religion", "n/a", "N/A.", "Atheist", "  no  "):
+        assert not rules.names_a_religion(none), none
+    assert rules.practising("Muslim", True) is True
+    assert rules.practising("Muslim", False) is False
+    assert rules.practising("No religion", True) is None
+    assert rules.practising("Muslim", None) is None
+    assert rules.practising("Muslim", "yes") is None  # only a yes or no answer
+
+
+def test_a_partnership_as_the_report_gives_it():
+    assert rules.partnership(False, None, None, None) == {"kind": "single", "since": None,
+                                                          "place": None}
+    assert rules.partnership(None, None, None, None) is None  # not answered
+    assert rules.partnership(True, None, "2010-05-01", None) is None  # kind not answered
+    assert rules.partnership(True, "married", "2010-05-01", "Leeds Town Hall") == {
+        "kind": "married", "since": "2010-05-01", "place": "Leeds Town Hall"}
+    # Only a marriage or civil partnership has a place.
+    assert rules.partnership(True, "cohabiting", "2010-05-01", "Leeds") == {
+        "kind": "cohabiting", "since": "2010-05-01", "place": None}
+    assert rules.partnership(True, "civil_partnership", "not a date", " ")["since"] is None
+
+
+def test_a_partnership_date_is_past_after_birth_and_after_the_relationship_started():
+    born, started = "1980-06-12", "2005-04-01"
+    assert rules.partnership_problems("married", "2008-09-06", born, started, TODAY) == []
+    assert rules.partnership_problems("married", "2027-01-01", born, started, TODAY) == [
+        "The date you married must be today or in the past"]
+    assert rules.partnership_problems("civil_partnership", "1979-01-01", born, None,
+                                      TODAY) == [
+        "The date you registered your civil partnership must be after your date of birth, "
+        "12 June 1980"]
+    assert rules.partnership_problems("cohabiting", "2004-01-01", born, started, TODAY) == [
+        "The date you started living together must be on or after the date your "
+        "relationship started, 1 April 2005"]
+    # A couple who live apart give the day their relationship started: any past date.
+    assert rules.partnership_problems("living_apart_together", "2004-01-01", born, started,
+                                      TODAY) == []
+    assert rules.partnership_problems(None, "2004-01-01", born, started, TODAY) == []
+
+
+def test_a_past_relationship_has_ended_in_the_past_after_it_started():
+    assert rules.past_partner_problems([
+        {"name": "Chris Brown", "from": "1999-01-01", "to": "2003-06-30"}], TODAY) == []
+    assert rules.past_partner_problems([
+        {"name": "Chris Brown", "from": "1999-01-01", "to": None},
+        {"name": "Jo Green", "from": "2001-01-01", "to": "2027-02-01"},
+        {"name": "Lee Black", "from": "2001-01-01", "to": "2000-02-01"}], TODAY) == [
+        "Add the date your relationship with Chris Brown ended",
+        "The date your relationship with Jo Green ended must be today or in the past",
+        "The date your relationship with Lee Black ended must be after it started"]
+
+
+def test_the_relationships_task_is_checked_against_the_date_of_birth():
+    answers = {"about_you": {"date_of_birth": "1990-01-01"}, "relationships": {
+        "current_partner": {"name": "Sam", "since": "2012-01-01"},
+        "partnership_kind": "married", "partnership_since": "1985-01-01",
+        "past_partners": [{"name": "Jo Green", "from": "2008-01-01", "to": "2030-01-01"}]}}
+    assert rules.task_problems("relationships", "applicant", answers, TODAY) == [
+        "The date you married must be after your date of birth, 1 January 1990",
+        "The date your relationship with Jo Green ended must be today or in the past"]
+    answers["relationships"].update(partnership_since="2014-07-19", past_partners=[])
+    assert rules.task_problems("relationships", "applicant", answers, TODAY) == []
