@@ -70,7 +70,7 @@ def test_the_worker_records_the_irm_review_and_the_decision_maker_sees_it(page: 
 
     page.get_by_role("link", name="Record the IRM panel's recommendation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The IRM panel's recommendation")
-    page.get_by_label("Suitable to foster").check()
+    page.get_by_label("Suitable to foster", exact=True).check()
     page.get_by_role("button", name="Record the recommendation").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter the date of the recommendation")
