@@ -193,6 +193,7 @@ def _register_features(app):
     # A case leaving the panel list comes off its agendas and out of members' papers; the
     # applicant's response to a qualifying determination shows on the case.
     cases_hooks.register_on_moved(panel_operations.take_off_panel_list)
+    cases_hooks.register_readiness(panel_operations.qd_readiness)
     cases_hooks.register_case_section(panel_views.qd_case_section)
     cases_hooks.register_next_steps(panel_views.qd_next_steps)
 

@@ -877,12 +877,12 @@ class _Agency:
         self.oversight(h, manager, issued, "Qualifying determination issued",
                        "Letter sent with the panel minutes and how to ask for a review by the "
                        "IRM or make representations to the agency.")
-        if not self.represented:
+        if not self.represented and issued < self.today:
             # The first applicants refused make written representations; the decision maker
             # decides after them rather than waiting out the 28 days.
             self.represented = True
             own = random.Random(f"representations-{h.id}")
-            received = _days(issued, own, 8, 16)
+            received = min(_days(issued, own, 8, 16), self.today)
             self.representations(h, received, manager)
             self.move(h, A.NOT_APPROVE, _days(received, own, 3, 9), manager,
                       representations_on=received,

@@ -489,6 +489,14 @@ def _response_facts(response: QdResponse | None) -> dict:
     return {"representations_on": response.received_on}
 
 
+def qd_readiness(household: Household, on: date, settings) -> dict:
+    """The applicant's response to a qualifying determination, for any move of the case
+    (a cases readiness hook), so the final decision waits for it however it is recorded."""
+    if not household.qd_issued_on:
+        return {}
+    return _response_facts(qd_response_for(household))
+
+
 def record_decision(by: User, household: Household, kind: str, *, on: date, reasons: str,
                     terms: dict | None, seen_version: int,
                     departure_reasons: str = "") -> PanelDecision:

@@ -377,3 +377,19 @@ def test_a_case_taken_off_the_list_leaves_the_agenda_and_members_papers(app):
         assert "Staying Household" in text and "Leaving Household" not in text
         assert db.session.scalar(select(func.count(PackJob.id))) == 2
         assert db.session.get(PanelMeeting, meeting.id).agenda[0].household_id == staying.id
+
+
+def test_the_case_page_cannot_decide_past_a_pending_irm_review(app, qd_case):
+    household, worker = qd_case
+    with at(date(2027, 3, 20)):
+        _client, r = respond(app, worker, household, kind="irm",
+                             received_on=day(date(2027, 3, 20)))
+        assert r.status_code == 302
+    with at(date(2027, 5, 3)):  # long after the 28 days
+        client = client_for(app, worker)
+        r = post_form(client, f"/staff/cases/{household.reference}/move/not_approve", {
+            "version": str(fresh(household).version), "on": day(date(2027, 5, 3)),
+            "reason": "No.", "confirm": "y"})
+        assert r.status_code == 200
+        assert "the final decision waits for the IRM panel's recommendation" in text_of(r)
+    assert fresh(household).stage == Stage.AGENCY_DECISION.value
