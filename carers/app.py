@@ -139,6 +139,7 @@ def _register_features(app):
     from carers.messages import access as messages_access
     from carers.messages import views as messages_views
     from carers.panel import access as panel_access
+    from carers.panel import operations as panel_operations
     from carers.panel import views as panel_views
     from carers.portal import access as portal_access
     from carers.portal import views as portal_views
@@ -195,6 +196,12 @@ def _register_features(app):
     # The household's messages on the staff case page, with the reader's unread count.
     cases_hooks.register_case_section(messages_views.case_section)
     cases_hooks.register_case_list_notes(messages_views.case_list_notes)
+    # A case leaving the panel list comes off its agendas and out of members' papers; the
+    # applicant's response to a qualifying determination shows on the case.
+    cases_hooks.register_on_moved(panel_operations.take_off_panel_list)
+    cases_hooks.register_readiness(panel_operations.qd_readiness)
+    cases_hooks.register_case_section(panel_views.qd_case_section)
+    cases_hooks.register_next_steps(panel_views.qd_next_steps)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [

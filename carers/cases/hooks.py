@@ -26,7 +26,16 @@ CaseSection = Callable[[Any, Any], tuple[str, dict] | None]
 # query for the whole page of cases.
 CaseListNotes = Callable[[list[int], Any], dict[int, str]]
 
+# What other features do when a case moves (the panel takes a case off its list): each
+# handler takes (household, transition record, user) and works in the mover's transaction.
+OnMoved = Callable[[Any, Any, Any], None]
+# Next actions other features know of (the panel: the applicant's response to a qualifying
+# determination): each provider takes (household, today) and returns plain sentences.
+NextSteps = Callable[[Any, date], list[str]]
+
 readiness: list[Readiness] = []
+on_moved_handlers: list[OnMoved] = []
+next_step_providers: list[NextSteps] = []
 initial_visit_options: list[InitialVisits] = []
 case_page_sections: list[CaseSection] = []
 case_list_notes: list[CaseListNotes] = []
@@ -62,6 +71,24 @@ def register_case_section(provider: CaseSection) -> None:
 
 def register_case_list_notes(provider: CaseListNotes) -> None:
     _register(case_list_notes, provider)
+
+
+def register_on_moved(handler: OnMoved) -> None:
+    _register(on_moved_handlers, handler)
+
+
+def register_next_steps(provider: NextSteps) -> None:
+    _register(next_step_providers, provider)
+
+
+def moved(household, record, user) -> None:
+    """Tell every registered feature the case has moved (inside the mover's transaction)."""
+    for handler in on_moved_handlers:
+        handler(household, record, user)
+
+
+def next_steps(household, today: date) -> list[str]:
+    return [step for provider in next_step_providers for step in provider(household, today)]
 
 
 def notes_for_cases(household_ids: list[int], user) -> dict[int, list[str]]:

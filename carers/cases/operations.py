@@ -186,6 +186,7 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
            to_stage=record.to_stage.value, body=record.reason or None,
            details=details or None)
     audit("update", "household", household.id, {"action": str(record.action)}, user=user)
+    hooks.moved(household, record, user)
     if commit:
         _commit(household)
     return record
@@ -203,6 +204,21 @@ def record_panel_papers_sent(household: Household, user, on) -> None:
     _event(household, user, CaseEvent.TRANSITION, "Panel papers sent to panel members",
            on=on, from_stage=household.stage, to_stage=household.stage)
     audit("update", "household", household.id, {"panel_papers_sent_on": str(on)}, user=user)
+
+
+def record_event(household: Household, user, summary: str, on, *, body: str | None = None,
+                 changes: dict | None = None, seen_version: int | None = None) -> None:
+    """Something that happened on the case outside its pipeline (the applicant's response
+    to a qualifying determination), on its timeline, with any case fields it sets. The
+    case's version is checked (``seen_version``) and raised. The caller commits."""
+    if seen_version is not None:
+        _unchanged(household, seen_version)
+    if changes:
+        write_changes(household, changes)
+    _touch(household, seen_version)
+    _event(household, user, CaseEvent.TRANSITION, summary, on=on, body=body,
+           from_stage=household.stage, to_stage=household.stage)
+    audit("update", "household", household.id, {"event": summary[:100]}, user=user)
 
 
 def add_note(household: Household, user, text: str) -> None:

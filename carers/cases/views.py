@@ -83,7 +83,8 @@ def case(reference):
     task_form.owner.choices = [("", "Select a person")] + [(str(u.id), u.name) for u in staff]
     page = render_template(
         "cases/case.html", household=household, state=state, events=events, tasks=tasks,
-        clocks=case_clocks(state, on, settings), next_steps=next_actions(state, on, settings),
+        clocks=case_clocks(state, on, settings),
+        next_steps=next_actions(state, on, settings) + hooks.next_steps(household, on),
         stage_text=stage_summary(state), transitions=allowed_transitions(state),
         can_change=can_change(current_user, household), is_manager=is_manager(current_user),
         note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,

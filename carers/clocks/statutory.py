@@ -44,6 +44,7 @@ __all__ = [
     "first_annual_review_clock",
     "final_report_comments_clock",
     "first_response_clock",
+    "irm_papers_clock",
     "initial_visit_clock",
     "make_clock",
     "panel_papers_clock",
@@ -302,6 +303,15 @@ def qd_response_clock(qd_issued_on: date | None, today: date, responded_on: date
     n = clock_setting(settings, "qd_response_days")
     return make_clock("qd_response", "Response to qualifying determination", qd_issued_on,
                       today, days=n, met_on=responded_on, settings=settings)
+
+
+def irm_papers_clock(irm_applied_on: date | None, today: date, sent_on: date | None = None,
+                     settings: Mapping[str, object] | None = None) -> Clock:
+    """The agency sends the applicant's papers to the IRM within 10 working days of the
+    application (FSR 29)."""
+    return make_clock("irm_papers", "Papers sent to the IRM", irm_applied_on, today,
+                      working_days=IRM_PAPERS_WORKING_DAYS, met_on=sent_on, settings=settings,
+                      note="FSR 29.")
 
 
 def first_annual_review_clock(approved_on: date | None, today: date,

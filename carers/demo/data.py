@@ -423,6 +423,7 @@ class _Agency:
         self.meetings: dict[date, int] = {}  # panel meeting ids by date
         self.members: dict[int, PanelRole] = {}  # the central list: member id, panel role
         self.report_dates: dict[int, tuple[date, date | None]] = {}  # written on, signed on
+        self.represented = False  # one proposed refusal met with written representations
 
     def _cast(self, u: dict[str, User]) -> None:
         self.recruiter = u["recruitment@demo.carers.example"]
@@ -510,6 +511,16 @@ class _Agency:
         audit("update", "household", h.id, {"demo": sorted(changes)}, user=user)
         db.session.commit()
         self.note(h, user, on, note)
+
+    def representations(self, h: Household, received: date, user: User) -> None:
+        """The applicants' written representations after a qualifying determination."""
+        if received > self.today:
+            raise _StoryEnds("representations", received)
+        panel.record_qd_response(
+            user, h, kind="representations", received_on=received, seen_version=h.version,
+            summary="The applicants say the panel gave too much weight to the gap in their "
+                    "employment history, and send a letter from their GP about their health.")
+        self.latest[h.id] = received
 
     def book_panel(self, h: Household, booked: date, user: User, rng: random.Random,
                    slack: tuple[int, int], **facts) -> date:
@@ -866,9 +877,23 @@ class _Agency:
         self.oversight(h, manager, issued, "Qualifying determination issued",
                        "Letter sent with the panel minutes and how to ask for a review by the "
                        "IRM or make representations to the agency.")
-        self.move(h, A.NOT_APPROVE, _days(issued, rng, 29, 40), manager,
-                  reason="No representations or IRM application within 28 days; the decision "
-                         "not to approve is final.")
+        if not self.represented and issued < self.today:
+            # The first applicants refused make written representations; the decision maker
+            # decides after them rather than waiting out the 28 days.
+            self.represented = True
+            own = random.Random(f"representations-{h.id}")
+            received = min(_days(issued, own, 8, 16), self.today)
+            self.representations(h, received, manager)
+            self.move(h, A.NOT_APPROVE, _days(received, own, 3, 9), manager,
+                      representations_on=received,
+                      reason=f"{self.adm.name}, agency decision maker, considered the written "
+                             f"representations received on {received:%-d %B %Y}; they do not "
+                             "answer the panel's concerns, so the decision not to approve is "
+                             "final.")
+        else:
+            self.move(h, A.NOT_APPROVE, _days(issued, rng, 29, 40), manager,
+                      reason="No representations or IRM application within 28 days; the "
+                             "decision not to approve is final.")
         if h.reg24_approved_on and not h.reg24_ended_on:
             self.move(h, A.END_REG24, _days(h.decided_on, rng, 3, 20), manager,
                       reason="The child moved to mainstream foster carers.")

@@ -10,7 +10,7 @@
 
 from carers.auth.policy import record_rule, staff
 from carers.auth.roles import CASE_READERS, DECISION_MAKERS, PANEL_ADMINS
-from carers.cases.access import CASE, can_read
+from carers.cases.access import CASE, CASE_CHANGE, can_read
 from carers.core.dates import today
 from carers.panel.models import PanelMeeting, PanelMember
 from carers.panel.queries import (
@@ -126,4 +126,9 @@ ROUTES = {
     "panel.decide": staff(DECISION_MAKERS, record=CASE),
     "panel.letter": staff(CASE_READERS, record=DECISION),
     "panel.letter_pdf": staff(CASE_READERS, record=DECISION),
+    # after a qualifying determination: the case's team records the applicant's response
+    "panel.qd_response": staff(CASE_READERS, record=CASE_CHANGE),
+    "panel.irm_papers": staff(CASE_READERS, record=CASE_CHANGE),
+    "panel.irm_recommendation": staff(CASE_READERS, record=CASE_CHANGE),
+    "panel.qd_acknowledgement": staff(CASE_READERS, record=CASE),
 }

@@ -35,7 +35,12 @@ from carers.core.forms import (
     submit_button,
 )
 from carers.panel.models import FOSTERING_TYPE_LABELS, PanelDecision
-from carers.panel.rules import SOCIAL_WORKER_MEMBER_YEARS, PanelRole
+from carers.panel.rules import (
+    IRM_RECOMMENDATIONS,
+    SOCIAL_WORKER_MEMBER_YEARS,
+    PanelRole,
+    ResponseKind,
+)
 from carers.pipeline import Recommendation
 from carers.settings.registry import agency_settings
 
@@ -207,7 +212,11 @@ def _decisions() -> list[tuple[str, str]]:
         (PanelDecision.QUALIFYING_DETERMINATION,
          f"Propose not to approve (qualifying determination: {days} for representations or "
          "the Independent Review Mechanism)"),
-        (PanelDecision.NOT_APPROVE, f"Final decision not to approve (after the {days})"),
+        (PanelDecision.NOT_APPROVE, f"Final decision not to approve (after the {days}, the "
+                                    "applicant's representations or the IRM panel's "
+                                    "recommendation)"),
+        (PanelDecision.REFER_BACK, "Refer the case back to the fostering panel for further "
+                                   "consideration (after a qualifying determination)"),
     ]
 
 
@@ -222,6 +231,13 @@ class DecisionForm(_Terms, VersionedForm):
         Length(max=20000, message="Reasons must be 20,000 characters or fewer")],
         widget=GovTextArea(),
         description="If you depart from the panel's recommendation, say why.")
+    departure_reasons = TextAreaField(
+        "Reasons for departing from the IRM panel's recommendation", validators=[
+            Length(max=20000, message="Reasons for departing from the IRM panel's "
+                   "recommendation must be 20,000 characters or fewer")],
+        widget=GovTextArea(),
+        description="Only if the applicant went to the IRM and your final decision differs "
+                    "from its recommendation.")
     submit = submit_button("Record the decision")
 
     def validate(self, extra_validators=None) -> bool:
@@ -248,3 +264,51 @@ class DecisionForm(_Terms, VersionedForm):
                 "age_to": self.age_to.data,
                 "fostering_types": list(self.fostering_types.data or [])}
 
+
+
+# --- after a qualifying determination ---
+
+class QdResponseForm(VersionedForm):
+    kind = ChoiceRadioField("What did the applicant do?",
+                            choices=[(k.value, k.label) for k in ResponseKind],
+                            validators=[InputRequired("Select what the applicant did")],
+                            widget=GovRadioInput())
+    received_on = GovDateField(
+        "Date received", subject="The date received",
+        description="The day the representations reached us, or the day the applicant applied "
+                    "to the IRM. For example, 11 3 2027",
+        validators=[DateRequired("Enter the date received"),
+                    NotInFuture("The date received cannot be in the future")])
+    summary = TextAreaField("Summary of what the applicant said", validators=[
+        Length(max=20000, message="The summary must be 20,000 characters or fewer")],
+        widget=GovTextArea(), description="Needed for representations.")
+    submit = submit_button("Record the response")
+
+
+class IrmPapersForm(VersionedForm):
+    sent_on = GovDateField(
+        "Date the papers were sent to the IRM", subject="The date the papers were sent",
+        description="For example, 15 3 2027",
+        validators=[DateRequired("Enter the date the papers were sent"),
+                    NotInFuture("The date the papers were sent cannot be in the future")])
+    submit = submit_button("Record the papers sent")
+
+
+class IrmRecommendationForm(VersionedForm):
+    on = GovDateField(
+        "Date of the IRM panel's recommendation", subject="The date of the recommendation",
+        description="For example, 12 7 2027",
+        validators=[DateRequired("Enter the date of the recommendation"),
+                    NotInFuture("The date of the recommendation cannot be in the future")])
+    recommendation = ChoiceRadioField(
+        "The IRM panel's recommendation", choices=list(IRM_RECOMMENDATIONS.items()),
+        validators=[InputRequired("Select the IRM panel's recommendation")],
+        widget=GovRadioInput())
+    terms = TextAreaField("Terms it recommended", validators=[
+        Length(max=5000, message="The terms must be 5,000 characters or fewer")],
+        widget=GovTextArea(), description="If it found the applicant suitable.")
+    reasons = TextAreaField("The IRM panel's reasons", validators=[
+        DataRequired("Enter the IRM panel's reasons"),
+        Length(max=20000, message="The reasons must be 20,000 characters or fewer")],
+        widget=GovTextArea())
+    submit = submit_button("Record the recommendation")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from carers.core.dates import utcnow
 from carers.enquiries.choices import FOSTERING_TYPES
 from carers.extensions import db
-from carers.panel.rules import PanelRole
+from carers.panel.rules import PanelRole, ResponseKind
 
 # The types of fostering a panel recommends and an approval's terms name (stored in their
 # ``fostering_types``): not "I'm not sure yet", which only an enquirer says.
@@ -174,6 +174,39 @@ class PanelRecommendation(db.Model):
     household = relationship("Household", lazy="joined")
 
 
+class QdResponse(db.Model):
+    """The applicant's response to a qualifying determination: written representations to
+    the decision maker, or an application to the Independent Review Mechanism (then the
+    papers sent to it and its panel's recommendation). One per case: they may do one, not
+    both."""
+
+    __tablename__ = "qd_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
+                                              unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # rules.ResponseKind
+    received_on: Mapped[date] = mapped_column(Date)  # representations received / IRM applied
+    summary: Mapped[str | None] = mapped_column(Text)
+    irm_papers_sent_on: Mapped[date | None] = mapped_column(Date)
+    irm_recommended_on: Mapped[date | None] = mapped_column(Date)
+    irm_recommendation: Mapped[str | None] = mapped_column(String(20))
+    irm_terms: Mapped[str | None] = mapped_column(Text)
+    irm_reasons: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The acknowledgement of the representations sent to the applicant.
+    letter_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+    @property
+    def kind_enum(self) -> ResponseKind:
+        return ResponseKind(self.kind)
+
+    @property
+    def is_irm(self) -> bool:
+        return self.kind == ResponseKind.IRM
+
+
 class PanelDecision(db.Model):
     """The agency decision maker's decision, or a qualifying determination (proposed
     refusal), on one case."""
@@ -183,6 +216,7 @@ class PanelDecision(db.Model):
     APPROVE = "approve"
     QUALIFYING_DETERMINATION = "qualifying_determination"
     NOT_APPROVE = "not_approve"
+    REFER_BACK = "refer_back"  # back to the panel for further consideration
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"),
@@ -195,5 +229,11 @@ class PanelDecision(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     letter_pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     letter_size: Mapped[int | None] = mapped_column(Integer)
+    # A final decision after a qualifying determination: the applicant's response it
+    # considered, and why it departs from the IRM panel's recommendation if it does.
+    considered_response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("qd_response.id", ondelete="SET NULL"))
+    departure_reasons: Mapped[str | None] = mapped_column(Text)
 
     decided_by = relationship("User", lazy="joined")
+    considered_response: Mapped[QdResponse | None] = relationship(lazy="joined")

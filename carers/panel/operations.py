@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from pypdf import PdfReader
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +28,7 @@ from carers.cases.models import Household
 from carers.clocks.statutory import FIRST_REVIEW_MONTHS, add_months, clock_setting
 from carers.core.changes import Changed, Refusal
 from carers.core.database import transaction
-from carers.core.dates import london, today, utcnow
+from carers.core.dates import format_date, london, today, utcnow
 from carers.extensions import db
 from carers.panel import pdfs
 from carers.panel.models import (
@@ -41,8 +41,21 @@ from carers.panel.models import (
     PanelMeeting,
     PanelMember,
     PanelRecommendation,
+    QdResponse,
 )
-from carers.panel.rules import SOCIAL_WORKER_MEMBER_YEARS, PanelRole, papers_fingerprint
+from carers.panel.rules import (
+    IRM_RECOMMENDATIONS,
+    SOCIAL_WORKER_MEMBER_YEARS,
+    PanelRole,
+    ResponseKind,
+    considered_text,
+    departs_from_irm,
+    irm_papers_problems,
+    irm_recommendation_problems,
+    leaves_panel_list,
+    papers_fingerprint,
+    response_problems,
+)
 from carers.pipeline import Action, Recommendation, Stage, TransitionFacts, TransitionRefused
 from carers.settings.registry import agency_settings
 
@@ -57,8 +70,12 @@ __all__ = [
     "create_meeting",
     "issue_papers",
     "record_decision",
+    "record_irm_papers_sent",
+    "record_irm_recommendation",
+    "record_qd_response",
     "record_recommendation",
     "remove_from_agenda",
+    "take_off_panel_list",
     "save_minutes",
     "set_seats",
     "update_member",
@@ -457,35 +474,203 @@ def terms_text(terms: dict | None) -> str:
             f"{terms.get('age_to')}; {kinds}.")
 
 
+def qd_response_for(household: Household) -> QdResponse | None:
+    return db.session.scalar(select(QdResponse).where(QdResponse.household_id == household.id))
+
+
+def _response_facts(response: QdResponse | None) -> dict:
+    """What the pipeline needs to know of the applicant's response to a qualifying
+    determination before the final decision."""
+    if response is None:
+        return {}
+    if response.is_irm:
+        return {"irm_applied_on": response.received_on,
+                "irm_recommended_on": response.irm_recommended_on}
+    return {"representations_on": response.received_on}
+
+
+def qd_readiness(household: Household, on: date, settings) -> dict:
+    """The applicant's response to a qualifying determination, for any move of the case
+    (a cases readiness hook), so the final decision waits for it however it is recorded."""
+    if not household.qd_issued_on:
+        return {}
+    return _response_facts(qd_response_for(household))
+
+
 def record_decision(by: User, household: Household, kind: str, *, on: date, reasons: str,
-                    terms: dict | None, seen_version: int) -> PanelDecision:
+                    terms: dict | None, seen_version: int,
+                    departure_reasons: str = "") -> PanelDecision:
     """The agency decision maker decides: approve; a qualifying determination (proposed
-    refusal, the 28-day window opens); or, after that window, the final refusal. The case
-    moves, the decision letter is made, all in one transaction."""
+    refusal, the 28-day window opens); after it, the final refusal, or a referral back to
+    the panel for further consideration. A final decision considers the applicant's response
+    (representations, or the IRM panel's recommendation: departing from that needs reasons).
+    The case moves, the letter is made, all in one transaction."""
     action = {PanelDecision.APPROVE: Action.APPROVE,
               PanelDecision.QUALIFYING_DETERMINATION: Action.ISSUE_QD,
-              PanelDecision.NOT_APPROVE: Action.NOT_APPROVE}.get(kind)
+              PanelDecision.NOT_APPROVE: Action.NOT_APPROVE,
+              PanelDecision.REFER_BACK: Action.REFER_BACK_TO_PANEL}.get(kind)
     if action is None:
         raise PanelRefused(["Choose the decision."])
     if kind == PanelDecision.APPROVE and not terms:
         raise PanelRefused(["Enter the terms of approval."])
     with _change(household=household):
+        response = qd_response_for(household) if household.qd_issued_on else None
+        final = kind in (PanelDecision.APPROVE, PanelDecision.NOT_APPROVE)
+        considered = response if final or kind == PanelDecision.REFER_BACK else None
+        departure = departure_reasons.strip()
+        if (final and response is not None and response.is_irm
+                and departs_from_irm(kind, response.irm_recommendation) and not departure):
+            raise PanelRefused([
+                "This decision departs from the IRM panel's recommendation ("
+                f"{IRM_RECOMMENDATIONS.get(response.irm_recommendation or '', '').lower()}): "
+                "give your reasons for departing from it."])
         decision = PanelDecision(household_id=household.id, kind=kind, decided_on=on,
                                  terms=terms if kind == PanelDecision.APPROVE else None,
-                                 reasons=reasons, decided_by_id=by.id)
-        cases.move(household, action, _facts(by, on, reason=reasons), by, seen_version,
-                   commit=False)
+                                 reasons=reasons, decided_by_id=by.id,
+                                 considered_response_id=considered.id if considered else None,
+                                 departure_reasons=departure or None)
+        cases.move(household, action, _facts(by, on, reason=reasons, **_response_facts(response)),
+                   by, seen_version, commit=False)
         settings = agency_settings()
         letter_kind = {PanelDecision.APPROVE: "approval",
                        PanelDecision.QUALIFYING_DETERMINATION: "qualifying_determination",
-                       PanelDecision.NOT_APPROVE: "refusal"}[kind]
+                       PanelDecision.NOT_APPROVE: "refusal",
+                       PanelDecision.REFER_BACK: "referred_back"}[kind]
+        cited = considered_text(considered.kind, considered.received_on,
+                                considered.irm_recommended_on, fmt=format_date) \
+            if considered else ""
         with db.session.no_autoflush:
             pdf = pdfs.letter_pdf(
                 household, letter_kind, decided_on=on, signed_by=by.name, reasons=reasons,
                 terms=terms_text(decision.terms), qd_issued_on=household.qd_issued_on,
-                first_review_by=add_months(on, FIRST_REVIEW_MONTHS),
+                first_review_by=add_months(on, FIRST_REVIEW_MONTHS), considered=cited,
+                departure_reasons=departure,
                 respond_by=on + timedelta(days=clock_setting(settings, "qd_response_days")))
         decision.letter_pdf = pdf
         decision.letter_size = len(pdf)
         db.session.add(decision)
     return decision
+
+
+# --- after a qualifying determination: the applicant's response ---
+
+def _awaiting_decision(household: Household) -> None:
+    if household.stage != Stage.AGENCY_DECISION.value:
+        raise PanelRefused([f"{household.reference} is not waiting for an agency decision: it "
+                            f"is at '{Stage(household.stage).label}'."])
+
+
+def record_qd_response(by: User, household: Household, *, kind: str | None,
+                       received_on: date | None, summary: str, seen_version: int | None,
+                       ) -> QdResponse:
+    """The applicant responded to the qualifying determination within the window: written
+    representations received (the decision maker may decide from the next day; the
+    applicant gets an acknowledgement), or an application to the IRM (the papers go to it
+    within 10 working days; the decision waits for its recommendation)."""
+    with _change(household=household):
+        _awaiting_decision(household)
+        existing = qd_response_for(household)
+        problems = response_problems(kind, household.qd_issued_on, received_on, today(),
+                                     summary, existing.kind if existing else None,
+                                     agency_settings())
+        if problems:
+            raise PanelRefused(problems)
+        assert received_on is not None and kind is not None
+        response = QdResponse(household_id=household.id, kind=kind, received_on=received_on,
+                              summary=summary.strip() or None, recorded_by_id=by.id)
+        if kind == ResponseKind.REPRESENTATIONS:
+            headline = f"Written representations received on {format_date(received_on)}"
+        else:
+            headline = ("Applied to the Independent Review Mechanism on "
+                        f"{format_date(received_on)}")
+        cases.record_event(household, by, headline, received_on, body=response.summary,
+                           changes={"qd_responded_on": received_on}, seen_version=seen_version)
+        if kind == ResponseKind.REPRESENTATIONS:
+            with db.session.no_autoflush:
+                response.letter_pdf = pdfs.letter_pdf(
+                    household, "representations_acknowledged", received_on=received_on,
+                    qd_issued_on=household.qd_issued_on)
+        db.session.add(response)
+    return response
+
+
+def _irm_response(household: Household) -> QdResponse:
+    _awaiting_decision(household)
+    response = qd_response_for(household)
+    if response is None or not response.is_irm:
+        raise PanelRefused(["The applicant has not applied to the IRM on this case."])
+    return response
+
+
+def record_irm_papers_sent(by: User, household: Household, *, sent_on: date | None,
+                           seen_version: int | None) -> QdResponse:
+    with _change(household=household):
+        response = _irm_response(household)
+        if response.irm_recommended_on:
+            raise PanelRefused(["The IRM panel has already made its recommendation."])
+        problems = irm_papers_problems(response.received_on, sent_on, today())
+        if problems:
+            raise PanelRefused(problems)
+        response.irm_papers_sent_on = sent_on
+        cases.record_event(household, by, f"Papers sent to the IRM on {format_date(sent_on)}",
+                           sent_on, seen_version=seen_version)
+    return response
+
+
+def record_irm_recommendation(by: User, household: Household, *, on: date | None,
+                              recommendation: str | None, terms: str, reasons: str,
+                              seen_version: int | None) -> QdResponse:
+    """The IRM panel's recommendation: the agency decision maker may now make the final
+    decision, considering it."""
+    with _change(household=household):
+        response = _irm_response(household)
+        if response.irm_recommended_on:
+            raise PanelRefused(["The IRM panel's recommendation is already recorded."])
+        problems = irm_recommendation_problems(response.received_on, response.irm_papers_sent_on,
+                                               on, today(), recommendation, reasons)
+        if problems:
+            raise PanelRefused(problems)
+        assert on is not None and recommendation is not None
+        suitable = recommendation == "suitable"
+        response.irm_recommended_on = on
+        response.irm_recommendation = recommendation
+        response.irm_terms = (terms.strip() or None) if suitable else None
+        response.irm_reasons = reasons.strip()
+        cases.record_event(household, by, f"IRM panel's recommendation of {format_date(on)}: "
+                           f"{IRM_RECOMMENDATIONS[recommendation].lower()}", on,
+                           body=response.irm_reasons, seen_version=seen_version)
+    return response
+
+
+# --- a case taken off the panel list ---
+
+def take_off_panel_list(household: Household, record, user) -> None:
+    """When a case leaves the panel list other than by the panel's recommendation (it is
+    withdrawn, closed, or taken back into assessment), it comes off the agenda of every
+    meeting that has not heard it and whose minutes are not final; the members' copies of
+    those meetings' packs, which hold its papers, are deleted and the pack is built again
+    without it. Runs inside the move's transaction (a cases hook)."""
+    if not leaves_panel_list(record.from_stage.value, record.to_stage.value):
+        return
+    with db.session.no_autoflush:
+        heard = select(PanelRecommendation.meeting_id).where(
+            PanelRecommendation.household_id == household.id)
+        items = list(db.session.scalars(
+            select(AgendaItem).join(PanelMeeting, AgendaItem.meeting_id == PanelMeeting.id)
+            .where(AgendaItem.household_id == household.id,
+                   PanelMeeting.minutes_final_on.is_(None),
+                   AgendaItem.meeting_id.not_in(heard))))
+        for item in items:
+            meeting = item.meeting
+            meeting.agenda.remove(item)
+            db.session.execute(
+                delete(PackCopy).where(PackCopy.job_id.in_(
+                    select(PackJob.id).where(PackJob.meeting_id == meeting.id)))
+                .execution_options(synchronize_session=False))
+            if meeting.papers_issued_at is not None and meeting.agenda:
+                db.session.add(PackJob(meeting_id=meeting.id, queued_at=utcnow(),
+                                       queued_by_id=user.id if user else None))
+            _bump(meeting)
+            audit("update", "panel_meeting", meeting.id,
+                  {"agenda_remove": household.reference, "because": str(record.action)},
+                  user=user)

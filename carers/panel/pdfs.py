@@ -161,23 +161,36 @@ def member_report_pdf(household, name: str, on: date) -> bytes:
     return stamped_copy(report_pdf(household), name, on)
 
 
+# The panel's own letters (the shared ones are in carers.reports.document.LETTER_KINDS).
+PANEL_LETTERS = {
+    "refusal": ("panel/pdf/refusal_letter.html",
+                "Our decision not to approve you as foster carers"),
+    "representations_acknowledged": ("panel/pdf/representations_letter.html",
+                                     "We have received your representations"),
+    "referred_back": ("panel/pdf/referred_back_letter.html",
+                      "Your application goes back to the fostering panel"),
+}
+
+
 def letter_pdf(household, kind: str, **ctx) -> bytes:
-    """A decision letter. "approval" and "qualifying_determination" are the shared letters;
-    "refusal" (the final decision after a qualifying determination) is the panel's own."""
+    """A letter to the applicant. "approval" and "qualifying_determination" are the shared
+    letters; the final "refusal", the acknowledgement of representations
+    ("representations_acknowledged") and the referral back to panel ("referred_back") are
+    the panel's own."""
     if kind in reports.LETTER_KINDS:
         return reports.letter_pdf(household, kind, **ctx)
-    if kind != "refusal":
+    if kind not in PANEL_LETTERS:
         raise ValueError(f"No letter template for {kind!r}")
-    title = "Our decision not to approve you as foster carers"
-    html = _refusal_html(household, title, ctx)
+    template, title = PANEL_LETTERS[kind]
+    html = _panel_letter_html(household, template, title, ctx)
     return render_pdf(html, title=title, author=ctx.get("signed_by") or "")
 
 
-def _refusal_html(household, title: str, ctx: dict) -> str:
+def _panel_letter_html(household, template: str, title: str, ctx: dict) -> str:
     settings = agency_settings()
     applicants = [m.name for m in household.members if m.is_applicant] or [household.name]
     context = {"letter_date": today(), "signed_by": settings["agency_name"], **ctx}
-    return render_template("panel/pdf/refusal_letter.html", household=household,
+    return render_template(template, household=household,
                            applicants=applicants, agency=settings, doc_title=title,
                            doc_author=context["signed_by"], doc_reference=household.reference,
                            **context)

@@ -1,4 +1,5 @@
-"""Panel rules as plain Python: roles, quorum, the papers-due date and the access window.
+"""Panel rules as plain Python: roles, quorum, the papers-due date, the access window, and
+the applicant's response to a qualifying determination (representations or the IRM).
 
 Quorum (FSR 24) is unverified in docs/domain.md section 3 ([U]): the 2011 wording was not
 retrieved, so every figure of the rule is an agency setting whose default is the old 2002
@@ -8,22 +9,32 @@ members). Advisers and the minute taker attend but are not members for quorum.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS
+from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS, clock_setting
 from carers.clocks.words import plural
-from carers.clocks.workdays import add_working_days
+from carers.clocks.workdays import add_working_days, fmt_day
 
 __all__ = [
+    "IRM_RECOMMENDATIONS",
+    "ON_THE_PANEL_LIST",
     "PANEL_DEFAULTS",
     "SOCIAL_WORKER_MEMBER_YEARS",
     "PanelRole",
     "Quorum",
+    "ResponseKind",
     "access_ends_on",
     "can_see_meeting",
+    "considered_text",
+    "departs_from_irm",
+    "irm_papers_problems",
+    "irm_recommendation_problems",
+    "leaves_panel_list",
+    "response_problems",
+    "response_window_closes",
     "panel_setting",
     "papers_due_on",
     "papers_fingerprint",
@@ -155,3 +166,126 @@ def papers_fingerprint(sha256_hex: str) -> str:
     """The short form of the papers' SHA-256 printed on every copy of a pack: two copies
     showing the same fingerprint hold the same papers."""
     return " ".join(sha256_hex[i:i + 4] for i in range(0, 12, 4))
+
+
+# --- taking a case off the panel list ---
+
+# The stages in which a case is on the panel's list: booked for a meeting, or heard by one.
+ON_THE_PANEL_LIST = frozenset({"ready_for_panel", "panel_recommended"})
+# Where a case on the list goes in the ordinary course: the panel recommends, then the
+# recommendation goes to the agency decision maker.
+_ONWARD = frozenset({"panel_recommended", "agency_decision"})
+
+
+def leaves_panel_list(from_stage: str, to_stage: str) -> bool:
+    """Whether a move takes a case off the panel list other than by the panel's own
+    recommendation: withdrawn, closed, or taken back into assessment. Its place on the
+    agenda of every meeting that has not heard it goes, and so do members' papers."""
+    return from_stage in ON_THE_PANEL_LIST and to_stage not in ON_THE_PANEL_LIST | _ONWARD
+
+
+# --- the applicant's response to a qualifying determination ---
+
+class ResponseKind(StrEnum):
+    REPRESENTATIONS = "representations"
+    IRM = "irm"
+
+    @property
+    def label(self) -> str:
+        return {"representations": "Written representations to the decision maker",
+                "irm": "Application to the Independent Review Mechanism (IRM)"}[self.value]
+
+
+IRM_RECOMMENDATIONS = {"suitable": "Suitable to foster", "not_suitable": "Not suitable to foster"}
+
+
+def response_window_closes(qd_issued_on: date, settings: Mapping[str, object] | None = None,
+                           ) -> date:
+    """The last day the applicant may make representations or apply to the IRM."""
+    return qd_issued_on + timedelta(days=clock_setting(settings, "qd_response_days"))
+
+
+def response_problems(kind: str | None, qd_issued_on: date | None, received_on: date | None,
+                      today: date, summary: str = "", already: str | None = None,
+                      settings: Mapping[str, object] | None = None) -> list[str]:
+    """Why the applicant's response (representations received, or the date they applied to
+    the IRM) cannot be recorded. They may do one, not both, within the window."""
+    if qd_issued_on is None:
+        return ["There is no qualifying determination on this case to respond to."]
+    if already is not None:
+        return [f"The applicant's response is already recorded: {ResponseKind(already).label}. "
+                "They may make representations or apply to the IRM, not both."]
+    found = []
+    if kind not in set(ResponseKind):
+        found.append("Choose what the applicant did.")
+    if received_on is None:
+        found.append("Enter the date.")
+    elif received_on > today:
+        found.append(f"The date {fmt_day(received_on)} is in the future.")
+    elif received_on < qd_issued_on:
+        found.append(f"The date {fmt_day(received_on)} is before the qualifying determination "
+                     f"of {fmt_day(qd_issued_on)}.")
+    else:
+        closes = response_window_closes(qd_issued_on, settings)
+        if received_on > closes:
+            days = plural(clock_setting(settings, "qd_response_days"), "day")
+            found.append(f"The applicant had until {fmt_day(closes)} ({days} from the "
+                         "qualifying determination) to respond; a response on "
+                         f"{fmt_day(received_on)} is too late to record. The decision maker "
+                         "can make the final decision now.")
+    if kind == ResponseKind.REPRESENTATIONS and not summary.strip():
+        found.append("Summarise what the applicant said in their representations.")
+    return found
+
+
+def irm_papers_problems(applied_on: date, sent_on: date | None, today: date) -> list[str]:
+    if sent_on is None:
+        return ["Enter the date the papers were sent to the IRM."]
+    if sent_on > today:
+        return [f"The date {fmt_day(sent_on)} is in the future."]
+    if sent_on < applied_on:
+        return [f"The date {fmt_day(sent_on)} is before the applicant applied to the IRM on "
+                f"{fmt_day(applied_on)}."]
+    return []
+
+
+def irm_recommendation_problems(applied_on: date, papers_sent_on: date | None,
+                                on: date | None, today: date, recommendation: str | None,
+                                reasons: str) -> list[str]:
+    if papers_sent_on is None:
+        return ["Record the date the papers were sent to the IRM first."]
+    found = []
+    if on is None:
+        found.append("Enter the date of the IRM panel's recommendation.")
+    elif on > today:
+        found.append(f"The date {fmt_day(on)} is in the future.")
+    elif on < papers_sent_on:
+        found.append(f"The date {fmt_day(on)} is before the papers were sent to the IRM on "
+                     f"{fmt_day(papers_sent_on)}.")
+    if recommendation not in IRM_RECOMMENDATIONS:
+        found.append("Choose the IRM panel's recommendation.")
+    if not reasons.strip():
+        found.append("Enter the IRM panel's reasons.")
+    return found
+
+
+def departs_from_irm(decision_kind: str, irm_recommendation: str | None) -> bool:
+    """A final decision that goes against the IRM panel's recommendation (approving someone
+    it found not suitable, or refusing someone it found suitable) needs the reasons."""
+    if irm_recommendation == "suitable":
+        return decision_kind == "not_approve"
+    if irm_recommendation == "not_suitable":
+        return decision_kind == "approve"
+    return False
+
+
+def considered_text(kind: str | None, received_on: date | None,
+                    irm_recommended_on: date | None,
+                    fmt: Callable[[date], str] = fmt_day) -> str:
+    """What the final decision considered beyond the panel, as the letter and the decision
+    record cite it (dates written by ``fmt``); empty when the applicant did not respond."""
+    if kind == ResponseKind.REPRESENTATIONS and received_on:
+        return f"the written representations received on {fmt(received_on)}"
+    if kind == ResponseKind.IRM and irm_recommended_on:
+        return f"the IRM panel's recommendation of {fmt(irm_recommended_on)}"
+    return ""

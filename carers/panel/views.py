@@ -26,10 +26,11 @@ from werkzeug.exceptions import NotFound
 
 from carers.audit.operations import record_view
 from carers.auth.roles import PANEL_ADMINS
+from carers.cases.access import can_change
 from carers.cases.queries import get_case
-from carers.clocks.statutory import adm_decision_clock, qd_response_clock
+from carers.clocks.statutory import adm_decision_clock, irm_papers_clock, qd_response_clock
 from carers.core.changes import Refusal, refused
-from carers.core.dates import today
+from carers.core.dates import format_date, today
 from carers.core.pagination import paginate
 from carers.panel import operations as ops
 from carers.panel import pdfs, queries
@@ -38,15 +39,28 @@ from carers.panel.forms import (
     AgendaForm,
     ConfirmForm,
     DecisionForm,
+    IrmPapersForm,
+    IrmRecommendationForm,
     MeetingForm,
     MemberEditForm,
     MemberForm,
     MinutesForm,
+    QdResponseForm,
     RecommendationForm,
     SeatsForm,
 )
 from carers.panel.models import PackJob, PanelRecommendation
-from carers.panel.rules import PanelRole, access_ends_on, papers_due_on, papers_fingerprint, quorum
+from carers.panel.rules import (
+    IRM_RECOMMENDATIONS,
+    PanelRole,
+    ResponseKind,
+    access_ends_on,
+    considered_text,
+    papers_due_on,
+    papers_fingerprint,
+    quorum,
+    response_window_closes,
+)
 from carers.pipeline import Recommendation, Stage
 from carers.settings.registry import agency_settings
 
@@ -461,7 +475,8 @@ def decide(reference):
             decision = ops.record_decision(
                 current_user, household, form.decision.data, on=form.on.data,
                 reasons=form.reasons.data, terms=form.terms(),
-                seen_version=form.seen_version())
+                seen_version=form.seen_version(),
+                departure_reasons=form.departure_reasons.data or "")
         except Refusal as error:
             page = refused(error, "panel/decide.html", form=form,
                            **_decision_page(household, rec))
@@ -477,14 +492,22 @@ def decide(reference):
 def _decision_page(household, rec) -> dict:
     return {"household": household, "rec": rec,
             "clock": _decision_clock(household, today(), agency_settings()),
-            "rec_terms": ops.terms_text(_terms(rec))}
+            "rec_terms": ops.terms_text(_terms(rec)),
+            "response": ops.qd_response_for(household) if household.qd_issued_on else None,
+            "irm_recommendations": IRM_RECOMMENDATIONS}
 
 
 @bp.get("/staff/panel/decisions/letters/<int:decision_id>")
 def letter(decision_id):
     decision = queries.get_decision(decision_id)
-    return render_template("panel/letter.html", decision=decision,
+    response = decision.considered_response
+    considered = considered_text(response.kind, response.received_on,
+                                 response.irm_recommended_on, fmt=format_date) \
+        if response else ""
+    page = render_template("panel/letter.html", decision=decision, considered=considered,
                            household=queries.decision_case(decision))
+    record_view("view", "panel_decision", decision_id)
+    return page
 
 
 @bp.get("/staff/panel/decisions/letters/<int:decision_id>/letter.pdf")
@@ -498,3 +521,156 @@ def letter_pdf(decision_id):
                          download_name=f"decision-letter-{household.reference}.pdf")
     record_view("download", "decision_letter", decision_id, {"household": household.reference})
     return response
+
+
+# --- after a qualifying determination: the applicant's response, recorded on the case ---
+
+def _qd_case(reference):
+    """The case, if it is waiting for the final decision after a qualifying determination;
+    otherwise None (the page sends the worker back to the case)."""
+    household = get_case(reference)
+    if household.stage != Stage.AGENCY_DECISION.value or not household.qd_issued_on:
+        return household, False
+    return household, True
+
+
+def _not_waiting(household):
+    flash("There is no qualifying determination waiting for a response on this case.",
+          "warning")
+    return redirect(url_for("cases.case", reference=household.reference))
+
+
+def _qd_page(household, form, page_title: str, response=None):
+    closes = response_window_closes(household.qd_issued_on, agency_settings())
+    return {"form": form, "household": household, "page_title": page_title,
+            "back": url_for("cases.case", reference=household.reference),
+            "qd_issued_on": household.qd_issued_on, "closes": closes, "response": response,
+            "irm_recommendations": IRM_RECOMMENDATIONS}
+
+
+def _qd_form(reference, form_class, page_title: str, save, done: str, needs_irm: bool):
+    """One of the three forms after a qualifying determination: read it, call ``save`` (one
+    operation), show the case again, or the form with the refusal and what was typed."""
+    household, waiting = _qd_case(reference)
+    if not waiting:
+        return _not_waiting(household)
+    response = ops.qd_response_for(household)
+    if needs_irm and (response is None or not response.is_irm):
+        flash("The applicant has not applied to the IRM on this case.", "warning")
+        return redirect(url_for("cases.case", reference=reference))
+    form = form_class()
+    context = _qd_page(household, form, page_title, response)
+    page = None
+    if request.method == "GET":
+        form.version.data = str(household.version)
+    elif form.validate():
+        try:
+            save(household, form)
+        except Refusal as error:
+            page = refused(error, "panel/qd_form.html", **context)
+        else:
+            flash(done)
+            return redirect(url_for("cases.case", reference=reference))
+    if page is None:
+        page = render_template("panel/qd_form.html", **context)
+    record_view("view", "household", household.id, {"page": "qd_response"})
+    return page
+
+
+@bp.route("/staff/cases/<reference>/qualifying-determination/response",
+          methods=["GET", "POST"])
+def qd_response(reference):
+    def save(household, form):
+        ops.record_qd_response(current_user, household, kind=form.kind.data,
+                               received_on=form.received_on.data,
+                               summary=form.summary.data or "",
+                               seen_version=form.seen_version())
+    return _qd_form(reference, QdResponseForm,
+                    "The applicant's response to the qualifying determination", save,
+                    "Response recorded", needs_irm=False)
+
+
+@bp.route("/staff/cases/<reference>/qualifying-determination/irm-papers",
+          methods=["GET", "POST"])
+def irm_papers(reference):
+    def save(household, form):
+        ops.record_irm_papers_sent(current_user, household, sent_on=form.sent_on.data,
+                                   seen_version=form.seen_version())
+    return _qd_form(reference, IrmPapersForm, "Papers sent to the IRM", save,
+                    "Papers sent to the IRM recorded", needs_irm=True)
+
+
+@bp.route("/staff/cases/<reference>/qualifying-determination/irm-recommendation",
+          methods=["GET", "POST"])
+def irm_recommendation(reference):
+    def save(household, form):
+        ops.record_irm_recommendation(current_user, household, on=form.on.data,
+                                      recommendation=form.recommendation.data,
+                                      terms=form.terms.data or "",
+                                      reasons=form.reasons.data or "",
+                                      seen_version=form.seen_version())
+    return _qd_form(reference, IrmRecommendationForm, "The IRM panel's recommendation", save,
+                    "The IRM panel's recommendation is recorded: the agency decision maker "
+                    "can now make the final decision", needs_irm=True)
+
+
+@bp.get("/staff/cases/<reference>/qualifying-determination/acknowledgement.pdf")
+def qd_acknowledgement(reference):
+    household = get_case(reference)
+    response = ops.qd_response_for(household)
+    if response is None or response.letter_pdf is None:
+        raise NotFound()
+    result = send_file(io.BytesIO(response.letter_pdf), mimetype="application/pdf",
+                       as_attachment=True, max_age=0,
+                       download_name=f"representations-acknowledged-{household.reference}.pdf")
+    record_view("download", "qd_response_letter", response.id,
+                {"household": household.reference})
+    return result
+
+
+def qd_next_steps(household, on) -> list[str]:
+    """The case's next actions after the applicant responded to a qualifying determination
+    (a cases hook)."""
+    if household.stage != Stage.AGENCY_DECISION.value or not household.qd_issued_on:
+        return []
+    response = ops.qd_response_for(household)
+    if response is None:
+        return ["If the applicant makes written representations or applies to the IRM, "
+                "record it on the case."]
+    if response.kind == ResponseKind.REPRESENTATIONS:
+        return [f"Representations were received on {format_date(response.received_on)}: the "
+                "agency decision maker may make the final decision from "
+                f"{format_date(response.received_on + timedelta(days=1))}, considering them, "
+                "or refer the case back to the panel."]
+    if response.irm_recommended_on:
+        label = IRM_RECOMMENDATIONS.get(response.irm_recommendation or "", "").lower()
+        return [f"The IRM panel recommended on {format_date(response.irm_recommended_on)} "
+                f"({label}): the agency decision maker may now make the final decision, "
+                "considering it."]
+    steps = []
+    clock = irm_papers_clock(response.received_on, on, response.irm_papers_sent_on,
+                             agency_settings())
+    if clock.is_open:
+        overdue = " This is overdue." if clock.status.value == "overdue" else ""
+        steps.append(f"Send the papers to the IRM by {format_date(clock.due)} (10 working days, "
+                     f"FSR 29).{overdue}")
+    steps.append("Wait for the IRM panel's recommendation (it usually takes about 4 months) "
+                 "and record it: the final decision waits for it.")
+    return steps
+
+
+def qd_case_section(household, user):
+    """The qualifying determination and the applicant's response, on the staff case page
+    (a cases hook)."""
+    if not household.qd_issued_on:
+        return None
+    response = ops.qd_response_for(household)
+    waiting = household.stage == Stage.AGENCY_DECISION.value
+    return "panel/_qd_section.html", {
+        "response": response, "waiting": waiting,
+        "may_record": waiting and can_change(user, household),
+        "closes": response_window_closes(household.qd_issued_on, agency_settings()),
+        "irm_recommendations": IRM_RECOMMENDATIONS,
+        "papers_clock": irm_papers_clock(response.received_on, today(),
+                                         response.irm_papers_sent_on, agency_settings())
+        if response is not None and response.is_irm else None}

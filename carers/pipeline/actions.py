@@ -39,6 +39,7 @@ class Action(StrEnum):
     ISSUE_QD = "issue_qd"
     APPROVE = "approve"
     NOT_APPROVE = "not_approve"
+    REFER_BACK_TO_PANEL = "refer_back_to_panel"
     WITHDRAW = "withdraw"
     STAGE1_UNSUITABLE = "stage1_unsuitable"
     CLOSE_BEFORE_APPLICATION = "close_before_application"
@@ -118,6 +119,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Action.APPROVE, "Record approval", {S.AGENCY_DECISION}, S.APPROVED),
     _t(Action.NOT_APPROVE, "Record final decision not to approve", {S.AGENCY_DECISION},
        S.NOT_APPROVED, needs_reason=True),
+    _t(Action.REFER_BACK_TO_PANEL, "Refer back to the fostering panel", {S.AGENCY_DECISION},
+       S.READY_FOR_PANEL, needs_reason=True),
     # closures
     _t(Action.WITHDRAW, "Record withdrawal",
        (_MAINSTREAM_OPEN | _KINSHIP_OPEN) - PRE_APPLICATION_STAGES, S.WITHDRAWN,

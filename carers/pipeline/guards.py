@@ -41,6 +41,9 @@ def unavailable(case: CaseState, action: Action) -> str | None:
         return f"A brief report was already shared on {fmt_day(case.brief_report_shared_on)}."
     if action is Action.ISSUE_QD and case.qd_issued_on:
         return f"A qualifying determination was already issued on {fmt_day(case.qd_issued_on)}."
+    if action is Action.REFER_BACK_TO_PANEL and not case.qd_issued_on:
+        return ("A case goes back to panel for further consideration only after a "
+                "qualifying determination.")
     if action in (Action.EXTEND_REG24, Action.END_REG24):
         if not case.reg24_approved_on:
             return "There is no regulation 24 temporary approval on this case."
@@ -220,8 +223,23 @@ def _refer_to_adm(case: CaseState, facts: TransitionFacts, settings: Settings) -
 
 
 def _qd_window(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[str]:
-    """After a qualifying determination the decision waits for the applicant's response."""
+    """After a qualifying determination the final decision waits for the applicant's
+    response: until the day after written representations arrive, until the IRM panel's
+    recommendation is recorded, or, with no response, until the window has closed."""
     if not case.qd_issued_on or facts.qd_review_concluded:
+        return []
+    if facts.irm_applied_on:
+        if not facts.irm_recommended_on:
+            return [f"The applicant applied to the IRM on {fmt_day(facts.irm_applied_on)}: "
+                    "the final decision waits for the IRM panel's recommendation. Record it "
+                    "on the case first."]
+        return _not_before(facts.on, facts.irm_recommended_on, "the IRM panel's "
+                           "recommendation")
+    if facts.representations_on:
+        if facts.on <= facts.representations_on:
+            return [f"Representations were received on {fmt_day(facts.representations_on)}; "
+                    "the final decision can be made from "
+                    f"{fmt_day(facts.representations_on + timedelta(days=1))}."]
         return []
     if facts.qd_response_received:
         return ["The applicant has responded to the qualifying determination; record the "
@@ -230,6 +248,16 @@ def _qd_window(case: CaseState, facts: TransitionFacts, settings: Settings) -> l
     if facts.on <= closes:
         return [f"The applicant has until {fmt_day(closes)} to make representations or apply "
                 "to the IRM; the final decision comes after that."]
+    return []
+
+
+def _refer_back(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[str]:
+    """After a qualifying determination (``unavailable`` says so before), the decision
+    maker may send the case back to panel for further consideration, but not while the IRM
+    is reviewing it."""
+    if facts.irm_applied_on and not facts.irm_recommended_on:
+        return [f"The applicant applied to the IRM on {fmt_day(facts.irm_applied_on)}: wait "
+                "for the IRM panel's recommendation."]
     return []
 
 
@@ -263,5 +291,6 @@ _GUARDS: dict[Action, Guard] = {
     Action.REFER_TO_DECISION_MAKER: _refer_to_adm,
     Action.APPROVE: _qd_window,
     Action.NOT_APPROVE: _not_approve,
+    Action.REFER_BACK_TO_PANEL: _refer_back,
     Action.WITHDRAW: _withdraw,
 }

@@ -156,7 +156,7 @@ def _changes(case: CaseState, action: Action, facts: TransitionFacts) -> dict[st
             return {"brief_report_shared_on": on}
         case Action.BOOK_PANEL:
             return {"panel_date": facts.panel_date, "panel_papers_sent_on": None}
-        case Action.DEFER_PANEL:
+        case Action.DEFER_PANEL | Action.REFER_BACK_TO_PANEL:
             return {"panel_date": None, "panel_papers_sent_on": None}
         case Action.RECORD_RECOMMENDATION:
             return {"recommended_on": on, "recommendation": facts.recommendation}

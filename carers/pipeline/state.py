@@ -124,6 +124,10 @@ class TransitionFacts:
     brief_report_comments_received: bool = False
     qd_response_received: bool = False
     qd_review_concluded: bool = False
+    # the applicant's response to a qualifying determination, from the panel's records
+    representations_on: date | None = None  # written representations received
+    irm_applied_on: date | None = None  # applied to the Independent Review Mechanism
+    irm_recommended_on: date | None = None  # the IRM panel's recommendation
     # withdrawal
     withdrawal_code: str | None = None
     # connected person

@@ -54,6 +54,7 @@ from carers.panel.access import (
 from carers.panel.models import (
     PackCopy,
     PackJob,
+    QdResponse,
 )
 from carers.panel.rules import PanelRole
 from carers.reports import structure
@@ -162,6 +163,11 @@ def world(app):
                                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf))
     db.session.commit()
     decision = make_decision(household, letter_pdf=b"%PDF-1.4", letter_size=8)
+    # Representations after a qualifying determination, with their acknowledgement letter.
+    db.session.add(QdResponse(household_id=household.id, kind="representations",
+                              received_on=today(), summary="We disagree.",
+                              letter_pdf=b"%PDF-1.4"))
+    db.session.commit()
     values |= {"visit_id": visit.id, "meeting_id": meeting.id, "item_id": item.id,
                "decision_id": decision.id, "training_id": training.id,
                "message_id": message.id, "meeting": meeting,

@@ -4,6 +4,7 @@ pathways by real transitions, and a second load that changes nothing."""
 import os
 import re
 import time
+from datetime import timedelta
 from html import unescape
 
 import pyotp
@@ -260,6 +261,19 @@ def test_reports_and_the_panel_are_ready_to_try(app, demo):
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.data)).pages)
         assert heard.reference in text
+    # The first proposed refusal is met with written representations, and the decision maker
+    # decides once they are in (a small demo may have no proposed refusal at all).
+    from carers.panel.models import QdResponse
+    proposed = [h for h in households if h.qd_issued_on and h.qd_issued_on < on]
+    if proposed:
+        response = db.session.scalar(select(QdResponse))
+        assert response is not None and response.kind == "representations"
+        represented = db.session.get(Household, response.household_id)
+        assert represented.qd_responded_on == response.received_on
+        assert response.letter_pdf.startswith(b"%PDF")
+        if represented.stage == Stage.NOT_APPROVED:
+            assert represented.decided_on > response.received_on
+            assert represented.decided_on <= represented.qd_issued_on + timedelta(days=28)
 
 
 # --- the households' own accounts ----------------------------------------------------------

@@ -1,7 +1,7 @@
 """The assessment pathways: every transition allowed and refused, on both pathways."""
 
 import dataclasses
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -105,7 +105,7 @@ ALLOWED = [
     (mainstream(S.PANEL_RECOMMENDED), {A.REFER_TO_DECISION_MAKER, A.WITHDRAW}),
     (mainstream(S.AGENCY_DECISION), {A.ISSUE_QD, A.APPROVE, A.NOT_APPROVE, A.WITHDRAW}),
     (mainstream(S.AGENCY_DECISION, qd_issued_on=D(2027, 4, 1)),
-     {A.APPROVE, A.NOT_APPROVE, A.WITHDRAW}),
+     {A.APPROVE, A.NOT_APPROVE, A.REFER_BACK_TO_PANEL, A.WITHDRAW}),
     (mainstream(S.APPROVED), set()),
     *[(mainstream(stage), set()) for stage in sorted(CLOSED_STAGES)],
     (kinship(S.REFERRAL), {A.START_VIABILITY, A.CLOSE_BEFORE_APPLICATION}),
@@ -233,6 +233,17 @@ TABLE = [
                           qd_review_concluded=True), S.NOT_APPROVED,
      facts(reason="IRM upheld", qd_response_received=True),
      "record the outcome of the representations or IRM review first"),
+    ("refer back to panel", mainstream(S.AGENCY_DECISION, qd_issued_on=D(2027, 4, 1),
+                                       panel_date=D(2027, 3, 18)),
+     A.REFER_BACK_TO_PANEL, facts(reason="Representations raise new facts",
+                                  representations_on=D(2027, 4, 20)), S.READY_FOR_PANEL,
+     facts(reason="New facts", irm_applied_on=D(2027, 4, 20)),
+     "wait for the IRM panel's recommendation"),
+    ("kinship refer back to panel", kinship(S.AGENCY_DECISION, qd_issued_on=D(2027, 4, 1)),
+     A.REFER_BACK_TO_PANEL, facts(reason="IRM found them suitable",
+                                  irm_applied_on=D(2027, 4, 20),
+                                  irm_recommended_on=D(2027, 5, 28)), S.READY_FOR_PANEL,
+     facts(), "Give a reason"),
     ("kinship withdraw", kinship(S.REG24_TEMPORARY_APPROVAL), A.WITHDRAW,
      facts(reason="Child going home", withdrawal_code="AW0"), S.WITHDRAWN,
      facts(reason="Child going home"), "AW0 Other/unknown"),
@@ -613,3 +624,50 @@ def test_stage_summary_shows_parallel_work() -> None:
     assert stage_summary(kinship(S.FULL_ASSESSMENT, reg24_approved_on=REG24_ON)) == (
         "Full assessment (child placed under regulation 24)")
     assert stage_summary(mainstream(S.STAGE2)) == "Stage 2: assessment and training"
+
+
+# --- the final decision after a qualifying determination ---
+
+QD_ON = D(2027, 3, 1)  # the window closes on Mon 29 Mar 2027 (28 days)
+
+
+def _decide(on: date, action: Action = A.NOT_APPROVE, **kw: object) -> list[str]:
+    case = mainstream(S.AGENCY_DECISION, qd_issued_on=QD_ON)
+    return check_transition(case, action, TransitionFacts(by="Dana", on=on, today=on,
+                                                          reason="Reasons", **kw))
+
+
+def test_representations_let_the_decision_maker_decide_from_the_next_day() -> None:
+    day10 = QD_ON + timedelta(days=10)
+    refused = _decide(day10, representations_on=day10)
+    assert refused == ["Representations were received on Thu 11 Mar 2027; the final decision "
+                       "can be made from Fri 12 Mar 2027."]
+    assert _decide(day10 + timedelta(days=1), representations_on=day10) == []
+    assert _decide(day10 + timedelta(days=1), A.APPROVE, representations_on=day10) == []
+
+
+def test_without_a_response_the_decision_waits_for_the_window_to_close() -> None:
+    assert "until Mon 29 Mar 2027" in _decide(QD_ON + timedelta(days=11))[0]
+    assert "until Mon 29 Mar 2027" in _decide(QD_ON + timedelta(days=28))[0]
+    assert _decide(QD_ON + timedelta(days=29)) == []
+
+
+def test_an_irm_application_holds_the_decision_until_its_recommendation() -> None:
+    applied = QD_ON + timedelta(days=20)
+    months_later = QD_ON + timedelta(days=140)
+    held = _decide(months_later, irm_applied_on=applied)
+    assert held == ["The applicant applied to the IRM on Sun 21 Mar 2027: the final decision "
+                    "waits for the IRM panel's recommendation. Record it on the case first."]
+    recommended = QD_ON + timedelta(days=130)
+    assert _decide(months_later, irm_applied_on=applied, irm_recommended_on=recommended) == []
+    assert "before the IRM panel's recommendation" in _decide(
+        recommended - timedelta(days=1), irm_applied_on=applied,
+        irm_recommended_on=recommended)[0]
+
+
+def test_referral_back_needs_a_qualifying_determination() -> None:
+    case = mainstream(S.AGENCY_DECISION)
+    assert A.REFER_BACK_TO_PANEL not in {t.action for t in allowed_transitions(case)}
+    assert check_transition(case, A.REFER_BACK_TO_PANEL, facts(reason="x")) == [
+        "A case goes back to panel for further consideration only after a qualifying "
+        "determination."]
