@@ -236,8 +236,9 @@ def report_lines(ledger: Ledger, household) -> tuple[list[CheckState], list[Refe
     standing = {r.id: _reference_standing(r, rows.get(r.id)) for r in referees}
     withdrawn = {r.id for r in referees if r.withdrawn_on is not None}
     current = {id(e) for e in ledger.current}
+    position = {r.id: n for n, r in enumerate(referees)}
     checks = []
-    for e in ledger.entries:
+    for n, e in enumerate(ledger.entries):
         referee_id = e.row.referee_id if e.row is not None else None
         if id(e) not in current and referee_id not in withdrawn:
             continue
@@ -248,7 +249,10 @@ def report_lines(ledger: Ledger, household) -> tuple[list[CheckState], list[Refe
             state = replace(state, standing=standing[referee_id])
         elif state.kind == CheckKind.PERSONAL_REFERENCE:
             state = replace(state, standing="Outstanding: referee not yet named")
-        checks.append(state)
+        # References in the references table's order (the referees', then unnamed slots).
+        checks.append(((KIND_ORDER[CheckKind(state.kind)], position.get(referee_id, len(
+            position)), n), state))
+    checks = [state for _, state in sorted(checks, key=lambda pair: pair[0])]
     lines = [ReferenceLine(
         name=r.name, relationship_to_applicant=r.relationship_to_applicant,
         is_family=bool(r.is_family), interviewed_on=r.interviewed_on, standing=standing[r.id],
