@@ -22,7 +22,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from carers.checks import rules
 from carers.checks.rules import CheckKind, Outcome
+from carers.core.dates import today as date_today
 from carers.core.forms import (
     DateRequired,
     GovDateField,
@@ -227,6 +229,15 @@ class RefereeForm(VersionedForm):
                 "known_since_years": self.known_since_years.data}
 
 
+class WithdrawRefereeForm(VersionedForm):
+    reason = long_text(
+        "Why is their reference not being taken up? (optional)", max_length=500,
+        subject="Reason",
+        hint="For example, they declined to give a reference, or another referee replaces "
+             "them. The assessment report prints this.")
+    submit = submit_button("Remove referee")
+
+
 class InterviewForm(GovForm):
     interviewed_on = date_field("Date of the interview", required="Enter the date of the "
                                 "interview", subject="Date of the interview")
@@ -274,6 +285,79 @@ class CheckForm(GovForm):
     def validate_expires_on(self, field):
         if field.data and self.received_on.data and field.data <= self.received_on.data:
             raise ValidationError("Expiry date must be after the date received")
+
+
+class DbsCheckForm(CheckForm):
+    """Recording an enhanced DBS check: with the certificate, once it is received."""
+
+    dbs_certificate_number = text(
+        "Certificate number", max_length=20, subject="Certificate number",
+        hint="The 12-digit number at the top right of the certificate. Needed once the "
+             "certificate is received.",
+        render_kw={"spellcheck": "false", "autocomplete": "off", "inputmode": "numeric"})
+    dbs_issued_on = date_field("Date of issue", subject="Date of issue",
+                               hint="As printed on the certificate. For example, 27 3 2026",
+                               past=False)
+    dbs_update_service = GovRadioField(
+        "Do they use the DBS Update Service?", choices=YES_NO, validators=[Optional()],
+        widget=GovRadioInput(), validate_choice=True,
+        description="Needed once the certificate is received.")
+    dbs_update_checked_on = date_field(
+        "Date their status was last checked online (optional)",
+        subject="Date their status was last checked")
+
+    # Where the person's date of birth is entered: the error summary links there.
+    date_of_birth_url: str = ""
+
+    def validate_dbs_certificate_number(self, field):
+        problem = rules.dbs_certificate_number_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        issued = self.dbs_issued_on
+        if issued.data and not issued.errors:
+            problem = rules.dbs_issue_date_problem(
+                issued.data, self.requested_on.data, date_today())
+            if problem:
+                valid = _add_error(issued, problem)
+        if not self.received_on.errors:
+            missing = rules.dbs_details_problems(
+                received_on=self.received_on.data,
+                certificate_number=self.dbs_certificate_number.data,
+                issued_on=issued.data, update_service=self.update_service())
+            for name, message in missing.items():
+                field = getattr(self, f"dbs_{name}")
+                if not field.errors:
+                    valid = _add_error(field, message)
+        return valid
+
+    def update_service(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.dbs_update_service.data or "")
+
+    def dbs_values(self) -> dict:
+        uses = self.update_service()
+        return {
+            "certificate_number": rules.normalise_dbs_certificate_number(
+                self.dbs_certificate_number.data) or None,
+            "issued_on": self.dbs_issued_on.data,
+            "update_service": uses,
+            "update_checked_on": self.dbs_update_checked_on.data if uses else None,
+        }
+
+    def error_list(self):
+        items = super().error_list()
+        if self.date_of_birth_url:
+            for item in items:
+                if "href" not in item and "date of birth" in item["text"]:
+                    item["href"] = self.date_of_birth_url
+        return items
+
+
+def check_form_for(item, **kwargs) -> CheckForm:
+    """The form for recording ``item``: a DBS check asks for its certificate too."""
+    return (DbsCheckForm if item.kind == CheckKind.DBS.value else CheckForm)(**kwargs)
 
 
 class DocumentForm(GovForm):

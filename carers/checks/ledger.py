@@ -4,7 +4,7 @@ merged with the stored rows. Nothing here writes."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from carers.cases.models import HouseholdDetails
 from carers.checks import rules
 from carers.checks.models import Address, Check, Referee
 from carers.checks.rules import CheckKind, CheckState, RequiredCheck
+from carers.core.dates import format_date
 from carers.enquiries.models import Enquiry
 from carers.extensions import db
 
@@ -191,3 +192,70 @@ def readiness_facts(household, today: date, settings) -> dict:
         "outstanding_checks": ledger.outstanding,
         "reg24_outstanding": ledger.reg24_outstanding,
     }
+
+
+# --- the report's checks table and references table, which never disagree ---
+
+def all_referees(household) -> list[Referee]:
+    """Every referee the case has had, those no longer used included."""
+    return list(db.session.scalars(
+        select(Referee).where(Referee.household_id == household.id)
+        .options(selectinload(Referee.response)).order_by(Referee.id)))
+
+
+def _reference_standing(referee: Referee, row: Check | None) -> str:
+    return rules.reference_standing(
+        received_on=row.received_on if row is not None else None,
+        interviewed_on=referee.interviewed_on, withdrawn_on=referee.withdrawn_on,
+        withdrawn_reason=referee.withdrawn_reason or "", fmt=format_date)
+
+
+@dataclass
+class ReferenceLine:
+    """One referee as the report's references table prints them."""
+
+    name: str
+    relationship_to_applicant: str
+    is_family: bool
+    interviewed_on: date | None
+    standing: str
+    response: object = None
+    interview_notes: str | None = None
+    withdrawn_on: date | None = None
+    withdrawn_reason: str | None = None
+
+
+def report_lines(ledger: Ledger, household) -> tuple[list[CheckState], list[ReferenceLine]]:
+    """The report's checks (every current check, and each referee's reference even when it
+    was not taken up) and its referees, a personal reference standing the same way in both:
+    received and interviewed, outstanding, or not taken up and why."""
+    referees = all_referees(household)
+    rows = {e.row.referee_id: e.row for e in ledger.entries
+            if e.row is not None and e.row.referee_id is not None
+            and e.state.kind == CheckKind.PERSONAL_REFERENCE}
+    standing = {r.id: _reference_standing(r, rows.get(r.id)) for r in referees}
+    withdrawn = {r.id for r in referees if r.withdrawn_on is not None}
+    current = {id(e) for e in ledger.current}
+    position = {r.id: n for n, r in enumerate(referees)}
+    checks = []
+    for n, e in enumerate(ledger.entries):
+        referee_id = e.row.referee_id if e.row is not None else None
+        if id(e) not in current and referee_id not in withdrawn:
+            continue
+        if not (e.state.required or e.row is not None) or rules.superseded_placeholder(e.state):
+            continue
+        state = e.state
+        if referee_id in standing:
+            state = replace(state, standing=standing[referee_id])
+        elif state.kind == CheckKind.PERSONAL_REFERENCE:
+            state = replace(state, standing="Outstanding: referee not yet named")
+        # References in the references table's order (the referees', then unnamed slots).
+        checks.append(((KIND_ORDER[CheckKind(state.kind)], position.get(referee_id, len(
+            position)), n), state))
+    checks = [state for _, state in sorted(checks, key=lambda pair: pair[0])]
+    lines = [ReferenceLine(
+        name=r.name, relationship_to_applicant=r.relationship_to_applicant,
+        is_family=bool(r.is_family), interviewed_on=r.interviewed_on, standing=standing[r.id],
+        response=r.response, interview_notes=r.interview_notes, withdrawn_on=r.withdrawn_on,
+        withdrawn_reason=r.withdrawn_reason) for r in referees]
+    return checks, lines

@@ -91,6 +91,8 @@ class Referee(db.Model):
     interview_notes: Mapped[str | None] = mapped_column(Text)
     interviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     withdrawn_on: Mapped[date | None] = mapped_column(Date)  # no longer used as a referee
+    # Why the reference was not taken up (declined, replaced, not pursued), when withdrawn.
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     household = relationship("Household")
@@ -157,6 +159,12 @@ class Check(db.Model):
     verified_on: Mapped[date | None] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # An enhanced DBS certificate: its number, issue date, and whether the person keeps it
+    # on the DBS Update Service (and when its status was last checked online).
+    dbs_certificate_number: Mapped[str | None] = mapped_column(String(12))
+    dbs_issued_on: Mapped[date | None] = mapped_column(Date)
+    dbs_update_service: Mapped[bool | None] = mapped_column(Boolean)
+    dbs_update_checked_on: Mapped[date | None] = mapped_column(Date)
 
     renewal_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("household_check.id", ondelete="SET NULL"))
@@ -199,6 +207,8 @@ class Check(db.Model):
             outcome=Outcome(self.outcome) if self.outcome else None,
             verified=self.verified_by_id is not None, expires_on=self.expires_on,
             superseded=self.superseded, key=self.key,
+            dbs_certificate_number=self.dbs_certificate_number or "",
+            dbs_issued_on=self.dbs_issued_on, dbs_update_service=self.dbs_update_service,
         )
         fields.update(overrides)
         if "interviewed_on" not in fields:  # only personal references load their referee

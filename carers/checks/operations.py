@@ -45,6 +45,7 @@ from carers.settings.registry import agency_settings
 __all__ = [
     "CannotInvite",
     "CaseChanged",
+    "DateOfBirthNeeded",
     "PlaceholderClosed",
     "ReferenceClosed",
     "add_document",
@@ -79,6 +80,10 @@ class PlaceholderClosed(Refusal):
 
     message = ("This referee slot is no longer needed: a referee has been named in its place. "
                "Record the reference on the named referee's check.")
+
+
+class DateOfBirthNeeded(Refusal):
+    """A DBS check for someone whose date of birth the case does not hold."""
 
 
 class ReferenceClosed(Refusal):
@@ -215,11 +220,25 @@ def _row_for(household: Household, key: str, user=None) -> Check:
 # --- recording checks ---
 
 def record_check(check: Check, user, *, requested_on, requested_from, received_on, outcome,
-                 verified: bool, expires_on, notes) -> None:
+                 verified: bool, expires_on, notes, dbs: dict | None = None) -> None:
+    """Record where a check stands. ``dbs``, for an enhanced DBS check: the certificate's
+    ``certificate_number``, ``issued_on``, ``update_service`` and ``update_checked_on``, all
+    needed once it is received (None leaves them as they are). A DBS check is never
+    recorded for someone whose date of birth the case does not hold."""
     with transaction():
         household = check.household
         if rules.superseded_placeholder(check.state()):
             raise PlaceholderClosed
+        if check.kind == rules.CheckKind.DBS.value:
+            member = check.member
+            problem = rules.dbs_date_of_birth_needed(
+                member.name if member else check.subject,
+                member.date_of_birth if member else None,
+                requested_on=requested_on, received_on=received_on)
+            if problem:
+                raise DateOfBirthNeeded(problem)
+            if dbs is not None:  # else the certificate's details stay as they are
+                _record_dbs(check, dbs, requested_on, received_on)
         newly_received = received_on is not None and check.received_on is None
         before = {name: getattr(check, name) for name in (
             "requested_on", "requested_from", "received_on", "outcome", "expires_on", "notes")}
@@ -252,6 +271,22 @@ def record_check(check: Check, user, *, requested_on, requested_from, received_o
               user=user)
         sync_required_checks(household, user)
         _commit()
+
+
+def _record_dbs(check: Check, dbs: dict, requested_on, received_on) -> None:
+    number = rules.normalise_dbs_certificate_number(dbs.get("certificate_number"))
+    problem = (rules.dbs_certificate_number_problem(number)
+               or rules.dbs_issue_date_problem(dbs.get("issued_on"), requested_on, today()))
+    missing = rules.dbs_details_problems(
+        received_on=received_on, certificate_number=number, issued_on=dbs.get("issued_on"),
+        update_service=dbs.get("update_service"))
+    if problem or missing:
+        raise Refusal(problem or next(iter(missing.values())))
+    check.dbs_certificate_number = number or None
+    check.dbs_issued_on = dbs.get("issued_on")
+    check.dbs_update_service = dbs.get("update_service")
+    check.dbs_update_checked_on = (dbs.get("update_checked_on")
+                                   if dbs.get("update_service") else None)
 
 
 def start_renewal(check: Check, user) -> Check:
@@ -401,13 +436,19 @@ def add_referee(household: Household, user, referee: Referee | None, fields: dic
     return referee
 
 
-def withdraw_referee(referee: Referee, user, seen_version: int | None) -> None:
-    """No longer used as a referee: their link stops working; anything received is kept."""
+def withdraw_referee(referee: Referee, user, seen_version: int | None,
+                     reason: str | None = None) -> None:
+    """No longer used as a referee (declined, replaced, not pursued): their link stops
+    working; anything received is kept, and ``reason`` says why the reference was not taken
+    up (the report prints it)."""
     with transaction():
         household = referee.household
         _touch(household, seen_version)
         referee.withdrawn_on = today()
-        _event(household, user, CHECKS_EVENT, f"{referee.name} is no longer a referee")
+        referee.withdrawn_reason = (reason or "").strip() or None
+        why = f": {referee.withdrawn_reason}" if referee.withdrawn_reason else ""
+        _event(household, user, CHECKS_EVENT,
+               f"{referee.name} is no longer a referee{why}"[:500])
         audit("update", "referee", referee.id, {"withdrawn": True}, user=user)
         sync_required_checks(household, user)
         _commit()

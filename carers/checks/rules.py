@@ -12,7 +12,7 @@ are agency settings whose defaults live in ``CHECK_DEFAULTS``.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -36,6 +36,12 @@ __all__ = [
     "Requirements",
     "Status",
     "add_years",
+    "dbs_certificate_number_problem",
+    "dbs_date_of_birth_needed",
+    "dbs_details_problems",
+    "dbs_issue_date_problem",
+    "normalise_dbs_certificate_number",
+    "reference_standing",
     "attention_on",
     "check_setting",
     "check_status",
@@ -444,6 +450,12 @@ class CheckState:
     expires_on: date | None = None
     superseded: bool = False  # replaced by a renewal that has been received
     key: str = ""
+    # Enhanced DBS only: the certificate (see ``dbs_details_problems``).
+    dbs_certificate_number: str = ""
+    dbs_issued_on: date | None = None
+    dbs_update_service: bool | None = None
+    # Personal references: where it stands, as the report prints it (``reference_standing``).
+    standing: str = ""
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -635,3 +647,83 @@ def superseded_placeholder(check: CheckState) -> bool:
     """A placeholder no longer needed because a referee was named in its place: nothing can
     be recorded on it and it never prints."""
     return is_placeholder(check.key) and not check.required
+
+
+# --- the DBS certificate ---
+
+DBS_CERTIFICATE_DIGITS = 12  # an enhanced DBS certificate number is 12 digits
+
+
+def normalise_dbs_certificate_number(raw: str | None) -> str:
+    """The number as printed, without the spaces or dashes people type between groups."""
+    return "".join(ch for ch in (raw or "") if ch not in " -")
+
+
+def dbs_certificate_number_problem(raw: str | None) -> str | None:
+    """Why this is not a DBS certificate number, or None (empty is for the caller)."""
+    number = normalise_dbs_certificate_number(raw)
+    if not number:
+        return None
+    if not (number.isascii() and number.isdigit()):
+        return "Certificate number must only include numbers 0 to 9"
+    if len(number) != DBS_CERTIFICATE_DIGITS:
+        return (f"Certificate number must be {DBS_CERTIFICATE_DIGITS} digits, like "
+                "001234567890")
+    return None
+
+
+def dbs_issue_date_problem(issued_on: date | None, requested_on: date | None,
+                           today: date) -> str | None:
+    """A certificate is issued after it is applied for, and not in the future."""
+    if issued_on is None:
+        return None
+    if issued_on > today:
+        return "Date of issue must be today or in the past"
+    if requested_on is not None and issued_on < requested_on:
+        return "Date of issue must be on or after the date requested"
+    return None
+
+
+def dbs_details_problems(*, received_on: date | None, certificate_number: str | None,
+                         issued_on: date | None, update_service: bool | None,
+                         ) -> dict[str, str]:
+    """What a DBS check recorded as received still needs, by field: the certificate's number,
+    its date of issue, and whether the person uses the Update Service."""
+    if received_on is None:
+        return {}
+    problems = {}
+    if not normalise_dbs_certificate_number(certificate_number):
+        problems["certificate_number"] = "Enter the certificate number"
+    if issued_on is None:
+        problems["issued_on"] = "Enter the certificate's date of issue"
+    if update_service is None:
+        problems["update_service"] = "Select yes if they use the DBS Update Service"
+    return problems
+
+
+def dbs_date_of_birth_needed(name: str, date_of_birth: date | None, *,
+                             requested_on: date | None, received_on: date | None) -> str | None:
+    """A DBS check is applied for with the person's date of birth: it cannot be recorded as
+    requested or received for someone whose date of birth the case does not hold."""
+    if date_of_birth is not None or (requested_on is None and received_on is None):
+        return None
+    return f"Enter {name}'s date of birth on the household page before recording their DBS check"
+
+
+# --- personal references: one answer for the checks table and the references table ---
+
+def reference_standing(*, received_on: date | None, interviewed_on: date | None,
+                       withdrawn_on: date | None, withdrawn_reason: str = "",
+                       fmt: Callable[[date], str] = fmt_day) -> str:
+    """Where a personal reference stands, in the words both of the report's tables print
+    (the checks table and the references table never disagree). ``fmt`` writes a date."""
+    if withdrawn_on is not None:
+        reason = (withdrawn_reason or "").strip() or "no longer used as a referee"
+        return f"Not taken up: {reason}"
+    if received_on is not None and interviewed_on is not None:
+        return f"Received {fmt(received_on)}, interviewed {fmt(interviewed_on)}"
+    if received_on is not None:
+        return f"Received {fmt(received_on)}, interview outstanding"
+    if interviewed_on is not None:
+        return f"Interviewed {fmt(interviewed_on)}, written reference outstanding"
+    return "Outstanding"

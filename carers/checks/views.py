@@ -25,13 +25,15 @@ from carers.checks.forms import (
     RELATIONSHIP_LABELS,
     ActionForm,
     AddressForm,
-    CheckForm,
+    DbsCheckForm,
     DetailsForm,
     DocumentForm,
     InterviewForm,
     PersonForm,
     RefereeForm,
     ReferenceForm,
+    WithdrawRefereeForm,
+    check_form_for,
 )
 from carers.checks.ledger import active_referees, case_ledger
 from carers.checks.models import Address, Check, Referee
@@ -127,8 +129,7 @@ def case_checks(reference):
 def check(reference, check_id):
     household = get_case(reference)
     item = get_owned(Check, check_id, household)
-    form = CheckForm(obj=item)
-    form.verified.data = item.verified_by_id is not None
+    form = _filled_form(item)
     return _check_page(household, item, can_change(current_user, household), form=form,
                        record_form=form)
 
@@ -137,14 +138,16 @@ def check(reference, check_id):
 def record_check(reference, check_id):
     household = get_case(reference)
     item = get_owned(Check, check_id, household)
-    form = CheckForm()
+    form = check_form_for(item)
+    _link_date_of_birth(form, household, item)
     if form.validate():
         try:
             operations.record_check(
                 item, current_user, requested_on=form.requested_on.data,
                 requested_from=form.requested_from.data, received_on=form.received_on.data,
                 outcome=form.outcome.data, verified=form.verified.data,
-                expires_on=form.expires_on.data, notes=form.notes.data)
+                expires_on=form.expires_on.data, notes=form.notes.data,
+                dbs=form.dbs_values() if isinstance(form, DbsCheckForm) else None)
         except CaseChanged:
             return _check_page(household, item, True, form=form, record_form=form,
                                refusal=_case_changed(household))
@@ -154,6 +157,22 @@ def record_check(reference, check_id):
         flash(f"Saved: {item.label}")
         return _back(household)
     return _check_page(household, item, True, form=form, record_form=form)
+
+
+def _filled_form(item, **kwargs):
+    """The record form as the check stands."""
+    form = check_form_for(item, formdata=None, obj=item, **kwargs)
+    form.verified.data = item.verified_by_id is not None
+    if isinstance(form, DbsCheckForm) and item.dbs_update_service is not None:
+        form.dbs_update_service.data = "yes" if item.dbs_update_service else "no"
+    return form
+
+
+def _link_date_of_birth(form, household, item) -> None:
+    """A DBS check refused for want of a date of birth links to where it is entered."""
+    if isinstance(form, DbsCheckForm) and item.member_id:
+        form.date_of_birth_url = url_for("checks.person", reference=household.reference,
+                                         member_id=item.member_id) + "#date_of_birth-day"
 
 
 def _check_page(household, item, changer, form, record_form, upload_form=None,
@@ -186,8 +205,7 @@ def upload(reference, check_id):
                                 upload_form.content_type, upload_form.content)
         flash(f"Uploaded {upload_form.file_name}")
         return redirect(url_for("checks.check", reference=reference, check_id=item.id))
-    record_form = CheckForm(formdata=None, obj=item)
-    record_form.verified.data = item.verified_by_id is not None
+    record_form = _filled_form(item)
     return _check_page(household, item, True, form=upload_form, record_form=record_form,
                        upload_form=upload_form)
 
@@ -360,13 +378,17 @@ def edit_referee(reference, referee_id):
 def referee(reference, referee_id):
     household = get_case(reference)
     item = get_owned(Referee, referee_id, household)
-    html = render_template("checks/referee.html", household=household, referee=item,
-                           response=item.response,
-                           can_change=can_change(current_user, household),
-                           action_form=ActionForm(formdata=None,
-                                                  version=str(household.version)))
+    html = _referee_page(household, item,
+                         WithdrawRefereeForm(formdata=None, version=str(household.version)))
     record_view("view", "referee", item.id)
     return html
+
+
+def _referee_page(household, item, withdraw_form):
+    return render_template("checks/referee.html", household=household, referee=item,
+                           response=item.response,
+                           can_change=can_change(current_user, household),
+                           form=withdraw_form)
 
 
 @bp.post("/staff/cases/<reference>/referees/<int:referee_id>/invite")
@@ -391,11 +413,13 @@ def invite(reference, referee_id):
 def withdraw(reference, referee_id):
     household = get_case(reference)
     item = get_owned(Referee, referee_id, household)
-    form = ActionForm()
+    form = WithdrawRefereeForm()
     if not form.validate():
-        abort(400)
+        if form.csrf_token.errors:
+            abort(400)
+        return _referee_page(household, item, form)
     try:
-        operations.withdraw_referee(item, current_user, form.seen_version())
+        operations.withdraw_referee(item, current_user, form.seen_version(), form.reason.data)
     except CaseChanged:
         flash(CHANGED_MESSAGE, "warning")
     else:

@@ -811,11 +811,21 @@ class _Agency:
                 checks.record_interview(referee, worker, received,
                                         "Knows the family well; no concerns about the "
                                         "applicants caring for children.")
+            dbs = None
+            if row.kind == "dbs":
+                if row.member is not None and row.member.date_of_birth is None:
+                    row.member.date_of_birth = self.fake.date_of_birth(minimum_age=23,
+                                                                       maximum_age=66)
+                uses_update_service = rng.random() < 0.4
+                dbs = {"certificate_number": f"{rng.randrange(10 ** 12):012d}",
+                       "issued_on": max(requested, received - timedelta(days=rng.randint(2, 6))),
+                       "update_service": uses_update_service,
+                       "update_checked_on": received if uses_update_service else None}
             checks.record_check(
                 row, worker, requested_on=requested,
                 requested_from=referee.email if referee else source.get(row.kind, ""),
                 received_on=received, outcome="clear", verified=True, expires_on=None,
-                notes=None)
+                notes=None, dbs=dbs)
 
     def stage2(self, h: Household, rng: random.Random, assessor: User, decided: date) -> None:
         manager = self.manager

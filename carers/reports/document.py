@@ -22,9 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from carers.checks.forms import RELATIONSHIP_LABELS
-from carers.checks.ledger import active_referees, case_ledger
+from carers.checks.ledger import case_ledger, report_lines
 from carers.checks.models import Address
-from carers.checks.rules import superseded_placeholder
 from carers.core.dates import today
 from carers.documents.pdf import render_pdf
 from carers.extensions import db
@@ -98,16 +97,17 @@ _HOUSEHOLD_FIELDS = ("name", "address", "postcode", "phone", "email", "applicati
 _PERSON_FIELDS = ("name", "is_applicant", "relationship_to_applicant", "date_of_birth",
                   "age_at_enquiry", "lives_in_household", "employer", "school")
 _ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to", "person_name")
-_CHECK_FIELDS = ("label", "requested_on", "received_on", "interviewed_on", "expires_on")
-_REFEREE_FIELDS = ("name", "relationship_to_applicant", "is_family", "interviewed_on")
+_CHECK_FIELDS = ("label", "requested_on", "received_on", "interviewed_on", "expires_on",
+                 "standing", "dbs_certificate_number", "dbs_issued_on", "dbs_update_service")
+_REFEREE_FIELDS = ("name", "relationship_to_applicant", "is_family", "interviewed_on",
+                   "standing")
 _TRAINING_FIELDS = ("course", "provider", "attended_by", "completed_on")
 
 
 def _facts(household) -> Facts:
     ledger = case_ledger(household, today(), agency_settings())
-    checks = [e.state for e in ledger.current
-              if (e.state.required or e.row is not None)
-              and not superseded_placeholder(e.state)]
+    # A personal reference stands the same way in the checks table and the references table.
+    checks, referees = report_lines(ledger, household)
     addresses = list(db.session.scalars(
         select(Address).where(Address.household_id == household.id)
         .options(selectinload(Address.member))
@@ -118,7 +118,7 @@ def _facts(household) -> Facts:
     application = _application_facts(household)
     return Facts(
         household=household, people=list(household.members), addresses=addresses,
-        checks=checks, referees=active_referees(household), training=training,
+        checks=checks, referees=referees, training=training,
         workers=", ".join(w.name for w in household.workers),
         application=_thaw(application) if application else None)
 

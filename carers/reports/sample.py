@@ -93,9 +93,12 @@ def assessed_household(worker, *, team=None, pathway: str = Pathway.MAINSTREAM.v
         Check.household_id == household.id, Check.required.is_(True)).order_by(Check.id))
     for n, row in enumerate(rows):
         on = received_on + timedelta(days=n)
+        dbs = {"certificate_number": f"{1000 + n:012d}", "issued_on": on - timedelta(days=2),
+               "update_service": n % 2 == 0, "update_checked_on": None
+               } if row.kind == "dbs" else None
         checks.record_check(row, worker, requested_on=on - timedelta(days=21),
                             requested_from="", received_on=on, outcome="clear",
-                            verified=True, expires_on=None, notes="")
+                            verified=True, expires_on=None, notes="", dbs=dbs)
     db.session.commit()
 
     form = structure.form_for(pathway)

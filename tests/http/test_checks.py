@@ -258,6 +258,8 @@ def test_recording_a_check_sets_its_dates_expiry_and_verifier(client, forms, sig
     response = forms.submit(url, {
         "requested_on": ["4", "1", "2027"], "requested_from": "DBS",
         "received_on": ["10", "2", "2027"], "outcome": "clear", "verified": "y",
+        "dbs_certificate_number": "001234567890", "dbs_issued_on": ["8", "2", "2027"],
+        "dbs_update_service": "no", "dbs_update_checked_on": ["", "", ""],
         "expires_on": ["", "", ""], "notes": "Certificate 001234"}, follow=True)
     assert "Saved: Enhanced DBS" in html_of(response)
     db.session.refresh(dbs)

@@ -495,3 +495,17 @@ def test_demo_applicants_have_their_applications_documents_and_messages_and_sign
     page = _text(client.get("/apply/application"))
     assert "Kinship carer assessment" in page and "You sent your application" not in page
 
+
+
+def test_the_demos_dbs_checks_carry_their_certificates(app, demo):
+    from carers.checks.models import Check
+
+    received = list(db.session.scalars(select(Check).where(
+        Check.kind == "dbs", Check.received_on.is_not(None))))
+    assert received
+    for check in received:
+        assert re.fullmatch(r"\d{12}", check.dbs_certificate_number or ""), check.id
+        assert check.requested_on <= check.dbs_issued_on <= check.received_on
+        assert check.dbs_update_service is not None
+        assert check.member is not None and check.member.date_of_birth is not None
+    assert {c.dbs_update_service for c in received} == {True, False}
