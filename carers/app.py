@@ -150,6 +150,7 @@ def _register_features(app):
     from carers.uploads import views as uploads_views
     from carers.visits import access as visits_access
     from carers.visits import operations as visits_operations
+    from carers.visits import reg24 as visits_reg24
     from carers.visits import views as visits_views
 
     policy.declare({"static": policy.public(),
@@ -189,6 +190,8 @@ def _register_features(app):
     # The household's messages on the staff case page, with the reader's unread count.
     cases_hooks.register_case_section(messages_views.case_section)
     cases_hooks.register_case_list_notes(messages_views.case_list_notes)
+    # A kinship case's regulation 24 approvals and the schedule of visits to the child.
+    cases_hooks.register_case_section(visits_reg24.case_section)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [
