@@ -750,7 +750,8 @@ def test_bad_extension_lengths_give_a_clear_error(client, sams_case, extension_w
     ref = sams_case("full_assessment", pathway="connected_person",
                     stage_since=date(2027, 3, 15), reg24_approved_on=date(2027, 3, 8))
     response = post_move(client, ref, "extend_reg24", TODAY, "Assessment delayed",
-                         extension_weeks=extension_weeks)
+                         extension_weeks=extension_weeks, nominated_officer="Jo Patel",
+                         nominated_officer_on=TODAY)
     assert response.status_code == 200
     assert errors(text_of(response)) == [message]
 
