@@ -154,6 +154,7 @@ def _register_features(app):
     from carers.uploads import views as uploads_views
     from carers.visits import access as visits_access
     from carers.visits import operations as visits_operations
+    from carers.visits import reg24 as visits_reg24
     from carers.visits import views as visits_views
 
     policy.declare({"static": policy.public(),
@@ -202,6 +203,8 @@ def _register_features(app):
     cases_hooks.register_readiness(panel_operations.qd_readiness)
     cases_hooks.register_case_section(panel_views.qd_case_section)
     cases_hooks.register_next_steps(panel_views.qd_next_steps)
+    # A kinship case's regulation 24 approvals and the schedule of visits to the child.
+    cases_hooks.register_case_section(visits_reg24.case_section)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [

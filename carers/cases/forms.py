@@ -47,6 +47,25 @@ def _reason(required: bool, label="Reason", hint="This is kept on the case recor
     return TextAreaField(label, validators=validators, description=hint, widget=GovTextArea())
 
 
+def _nominated_officer(what: str) -> dict:
+    """The nominated officer who approved (CPPCR regs 24 and 25), and when."""
+    return {
+        "nominated_officer": StringField(
+            "Nominated officer's name", validators=[
+                DataRequired("Enter the nominated officer's name"),
+                Length(max=200, message="Nominated officer's name must be 200 characters or "
+                                        "fewer")],
+            description=f"The senior officer who approved {what}", widget=GovTextInput()),
+        "nominated_officer_on": GovDateField(
+            "Date the nominated officer approved", validators=[
+                DateRequired("Enter the date the nominated officer approved"),
+                NotInFuture("The date the nominated officer approved cannot be in the "
+                            "future")],
+            description="For example, 27 3 2027",
+            subject="The date the nominated officer approved"),
+    }
+
+
 def transition_form(action: Action, needs_reason: bool, is_manager: bool):
     """A form class for one transition: the date, a reason and what that action needs."""
 
@@ -78,9 +97,9 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
              "appropriate"),
             ("panel_views_sought", "The fostering panel's views were sought"),
             ("iro_informed", "The independent reviewing officer was informed"),
-            ("nominated_officer_approved", "The nominated officer approved the extension"),
         ]:
             extra[name] = BooleanField(label, widget=GovCheckboxInput())
+        extra |= _nominated_officer("the extension")
     if action is Action.RECORD_INITIAL_VISIT:
         # The choices are the case's booked visits, set by the view.
         extra["visit"] = ChoiceRadioField(
@@ -92,6 +111,13 @@ def transition_form(action: Action, needs_reason: bool, is_manager: bool):
         extra["household_assessed"] = BooleanField(
             "The carer, the home and every adult aged 18 or over in the household have been "
             "assessed (CPPCR Schedule 4)", widget=GovCheckboxInput())
+        extra["placed_on"] = GovDateField(
+            "Date the child was placed with the carer", validators=[
+                DateRequired("Enter the date the child was placed with the carer"),
+                NotInFuture("The date the child was placed cannot be in the future")],
+            description="For example, 27 3 2027",
+            subject="The date the child was placed")
+        extra |= _nominated_officer("temporary approval")
     if action is Action.BOOK_PANEL:
         extra["panel_date"] = GovDateField("Panel meeting date", validators=[
             DateRequired("Enter the panel meeting date")], subject="Panel meeting date")
@@ -201,6 +227,12 @@ class ChildDetailsForm(VersionedForm):
                                                 "characters or fewer")],
         description="The council whose social worker is responsible for the child",
         widget=GovTextInput())
+    child_first_review_on = GovDateField(
+        "Date of the child's first review (optional)", validators=[],
+        description="The child's first looked-after review. Regulation 24 visits are weekly "
+                    "until then, and every 4 weeks after. If you leave it blank, 20 working "
+                    "days after the placement is used. For example, 27 3 2027",
+        subject="The date of the child's first review")
     submit = submit_button("Save child's details")
 
     def child(self) -> ChildDetails:
@@ -209,7 +241,8 @@ class ChildDetailsForm(VersionedForm):
             la_reference=self.child_la_reference.data or "",
             relationship=self.child_relationship.data or "",
             placed_on=self.child_placed_on.data,
-            placing_authority=self.child_placing_authority.data or "")
+            placing_authority=self.child_placing_authority.data or "",
+            first_review_on=self.child_first_review_on.data)
 
 
 class BoardFilterForm(GovForm):

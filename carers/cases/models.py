@@ -87,10 +87,21 @@ class Household(db.Model):
     stage1_completed_on: Mapped[date | None] = mapped_column(Date)
     stage2_started_on: Mapped[date | None] = mapped_column(Date)
     referral_received_on: Mapped[date | None] = mapped_column(Date)
+    viability_started_on: Mapped[date | None] = mapped_column(Date)
+    viability_completed_on: Mapped[date | None] = mapped_column(Date)
     reg24_approved_on: Mapped[date | None] = mapped_column(Date)
+    # The nominated officer who approved temporary approval (reg 24) and its extension
+    # (reg 25), and the day each approved.
+    reg24_officer_name: Mapped[str | None] = mapped_column(String(200))
+    reg24_officer_on: Mapped[date | None] = mapped_column(Date)
     reg24_extension_weeks: Mapped[int | None] = mapped_column(Integer)
     reg24_extended_on: Mapped[date | None] = mapped_column(Date)
+    reg25_officer_name: Mapped[str | None] = mapped_column(String(200))
+    reg25_officer_on: Mapped[date | None] = mapped_column(Date)
     reg24_ended_on: Mapped[date | None] = mapped_column(Date)
+    # The latest regulation 24 visit to the child that took place (from the visits): the
+    # next one is due a week or 4 weeks after it.
+    reg24_last_visit_on: Mapped[date | None] = mapped_column(Date)
     assessment_completed_on: Mapped[date | None] = mapped_column(Date)
     brief_report_shared_on: Mapped[date | None] = mapped_column(Date)
     brief_report_comments_on: Mapped[date | None] = mapped_column(Date)
@@ -113,6 +124,7 @@ class Household(db.Model):
     child_relationship: Mapped[str | None] = mapped_column(String(100))
     child_placed_on: Mapped[date | None] = mapped_column(Date)  # came to live with the carer
     child_placing_authority: Mapped[str | None] = mapped_column(String(100))
+    child_first_review_on: Mapped[date | None] = mapped_column(Date)  # looked-after review
     # The visit that the "initial visit" stage records.
     initial_visit_id: Mapped[int | None] = mapped_column(
         ForeignKey("visit.id", ondelete="SET NULL", use_alter=True,

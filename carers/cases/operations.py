@@ -12,7 +12,7 @@ from carers.audit.operations import record as audit
 from carers.cases import hooks
 from carers.cases.access import is_manager
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
-from carers.cases.state import case_state, next_due, write_changes
+from carers.cases.state import case_state, next_due, write_changes, write_child
 from carers.core.changes import Changed, Refusal
 from carers.core.dates import today, utcnow
 from carers.extensions import db
@@ -119,12 +119,7 @@ def update_child_details(household: Household, user, child: ChildDetails,
     """Record the named child of a kinship case: who they are, the local authority's
     reference, and when they came to live with the carer and from which council."""
     _unchanged(household, seen_version)
-    household.child_name = child.name
-    household.child_date_of_birth = child.date_of_birth
-    household.child_la_reference = child.la_reference
-    household.child_relationship = child.relationship
-    household.child_placed_on = child.placed_on
-    household.child_placing_authority = child.placing_authority or None
+    write_child(household, child)
     _touch(household, seen_version)
     _event(household, user, CaseEvent.NOTE, f"The child's details recorded by {user.name}")
     audit("update", "household", household.id, {"child_details": True}, user=user)
@@ -150,7 +145,9 @@ def transition_facts(household: Household, user, data: dict) -> TransitionFacts:
         placement_reconsidered=bool(data.get("placement_reconsidered")),
         panel_views_sought=bool(data.get("panel_views_sought")),
         iro_informed=bool(data.get("iro_informed")),
-        nominated_officer_approved=bool(data.get("nominated_officer_approved")),
+        nominated_officer=data.get("nominated_officer") or "",
+        nominated_officer_on=data.get("nominated_officer_on"),
+        placed_on=data.get("placed_on"),
         **hooks.readiness_facts(household, on, agency_settings()),
     )
 
@@ -195,6 +192,13 @@ def move(household: Household, action: str, facts: TransitionFacts, user,
 def commit_changes() -> None:
     """Commit the caller's transaction; a stale case write becomes CaseChanged."""
     _commit()
+
+
+def record_reg24_visit(household: Household, last_visit_on) -> None:
+    """The latest regulation 24 visit to the child, as the visits now stand: the case's
+    visits clock counts from it. The caller (the visit's write-up) commits."""
+    household.reg24_last_visit_on = last_visit_on
+    _touch(household, None)
 
 
 def record_panel_papers_sent(household: Household, user, on) -> None:

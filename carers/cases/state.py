@@ -20,6 +20,7 @@ def case_state(household) -> CaseState:
             relationship=household.child_relationship or "",
             placed_on=household.child_placed_on,
             placing_authority=household.child_placing_authority or "",
+            first_review_on=household.child_first_review_on,
         )
     return CaseState(
         pathway=Pathway(household.pathway),
@@ -35,9 +36,22 @@ def case_state(household) -> CaseState:
 
 def write_changes(household, changes: dict) -> None:
     for name, value in changes.items():
+        if isinstance(value, ChildDetails):
+            write_child(household, value)
+            continue
         if isinstance(value, Stage | Pathway | Recommendation):
             value = value.value
         setattr(household, name, value)
+
+
+def write_child(household, child: ChildDetails) -> None:
+    household.child_name = child.name
+    household.child_date_of_birth = child.date_of_birth
+    household.child_la_reference = child.la_reference
+    household.child_relationship = child.relationship
+    household.child_placed_on = child.placed_on
+    household.child_placing_authority = child.placing_authority or None
+    household.child_first_review_on = child.first_review_on
 
 
 def next_due(household, today: date, settings) -> tuple[date | None, str | None]:

@@ -148,6 +148,8 @@ def move(reference, action):
     if request.method == "GET":
         form.version.data = str(household.version)
         form.on.data = today()
+        if action is Action.GRANT_REG24:
+            form.placed_on.data = household.child_placed_on
         if visits:  # the booked visit, and its date
             held = [v for v in visits.values() if london(v.starts_at_utc).date() <= today()]
             chosen = held[0] if held else list(visits.values())[-1]  # latest held, or next
@@ -265,7 +267,10 @@ def child_details(reference):
                 return refused(error, "cases/child.html", form=form, household=household)
             flash("The child's details are saved")
             return redirect(url_for("cases.case", reference=reference))
-        form.child_placed_on.errors = [*form.child_placed_on.errors, *problems]
+        review = [p for p in problems if "first review" in p]
+        form.child_placed_on.errors = [*form.child_placed_on.errors,
+                                       *(p for p in problems if p not in review)]
+        form.child_first_review_on.errors = [*form.child_first_review_on.errors, *review]
     return render_template("cases/child.html", household=household, form=form)
 
 

@@ -28,6 +28,7 @@ from carers.clocks.statutory import (
     reg24_clock,
     reg24_due,
     stage1_notice_clock,
+    viability_clock,
 )
 from carers.clocks.workdays import (
     add_working_days,
@@ -71,5 +72,6 @@ __all__ = [
     "reg24_clock",
     "reg24_due",
     "stage1_notice_clock",
+    "viability_clock",
     "working_days_between",
 ]

@@ -52,6 +52,7 @@ __all__ = [
     "reg24_clock",
     "reg24_due",
     "stage1_notice_clock",
+    "viability_clock",
 ]
 
 # --- [V] constants: checked against the legislation or standard named ---
@@ -77,6 +78,7 @@ class ClockSetting:
     label: str
     evidence: str  # "S" practice or secondary source, "U" unverified
     source: str
+    minimum: int = 0  # the least an agency may set
 
 
 CLOCK_DEFAULTS: dict[str, ClockSetting] = {
@@ -104,6 +106,10 @@ CLOCK_DEFAULTS: dict[str, ClockSetting] = {
     "reg24_weeks": ClockSetting(
         16, "weeks", "Regulation 24 temporary approval lasts", "S",
         "Consistent across local authority manuals (CPPCR 2010 reg 24)."),
+    "viability_working_days": ClockSetting(
+        10, "working days", "Finish a kinship viability assessment within (from its start)",
+        "S", "No statutory timescale; Family Rights Group good practice and local "
+        "procedures.", minimum=1),
     "due_soon_working_days": ClockSetting(
         2, "working days", "Show a deadline as 'due soon' this many working days ahead", "U",
         "Product setting."),
@@ -255,6 +261,15 @@ def stage1_notice_clock(last_stage1_item: date | None, today: date,
     return make_clock("stage1_notice", "Stage 1 decision", last_stage1_item, today,
                       working_days=n, met_on=decided_on, settings=settings,
                       note="With no notice of unsuitability by then, the case moves to Stage 2.")
+
+
+def viability_clock(started_on: date | None, today: date, completed_on: date | None = None,
+                    settings: Mapping[str, object] | None = None) -> Clock:
+    """The kinship viability assessment: no statutory timescale, so the agency sets one."""
+    n = clock_setting(settings, "viability_working_days")
+    return make_clock("viability", "Viability assessment", started_on, today, working_days=n,
+                      met_on=completed_on, settings=settings,
+                      note="Agency timescale (setting); none is set in law.")
 
 
 def brief_report_comments_clock(shared_on: date | None, today: date,

@@ -71,6 +71,8 @@ HOUSEHOLDS = 300
 
 RECRUITMENT_TEAM = "Recruitment and assessment"
 KINSHIP_TEAM = "Kinship assessment"
+# The senior officer who approves temporary approval and its extension (CPPCR regs 24, 25).
+NOMINATED_OFFICER = "Helen Marsh, Head of Children's Placements"
 # The enquiries each team takes, and the kinship team's own inbox for their alerts.
 TEAM_INBOXES = {
     RECRUITMENT_TEAM: {"pathway": Pathway.MAINSTREAM.value},
@@ -934,6 +936,8 @@ class _Agency:
         if reg24:
             granted = _days(viability, rng, 0, 7)
             self.move(h, A.GRANT_REG24, granted, manager, household_assessed=True,
+                      placed_on=granted, nominated_officer=NOMINATED_OFFICER,
+                      nominated_officer_on=granted,
                       reason="The child needed to move in at once; the carer, the home and "
                              "every adult in it were assessed first.")
             started = _wds(granted, rng, 1, 8)
@@ -957,7 +961,8 @@ class _Agency:
             weeks = rng.choice([4, 6, 8, 8])
             self.move(h, A.EXTEND_REG24, asked, manager, extension_weeks=weeks,
                       placement_reconsidered=True, panel_views_sought=True,
-                      iro_informed=True, nominated_officer_approved=True,
+                      iro_informed=True, nominated_officer=NOMINATED_OFFICER,
+                      nominated_officer_on=asked,
                       reason="Form C will not be finished in time: the carer's medical "
                              "and a reference are outstanding.")
             self.oversight(h, manager, asked, f"Extend temporary approval by {weeks} weeks",

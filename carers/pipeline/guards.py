@@ -129,8 +129,28 @@ def _child(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[
     return case.child.problems(facts.today)
 
 
+def _nominated_officer(facts: TransitionFacts, what: str) -> list[str]:
+    found = []
+    if not facts.nominated_officer.strip():
+        found.append(f"Enter the name of the nominated officer who approved {what}.")
+    if facts.nominated_officer_on is None:
+        found.append(f"Enter the date the nominated officer approved {what}.")
+    elif facts.nominated_officer_on > facts.today:
+        found.append(f"The date the nominated officer approved {what} "
+                     f"({fmt_day(facts.nominated_officer_on)}) is in the future.")
+    return found
+
+
 def _grant_reg24(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[str]:
     found = _child(case, facts, settings)
+    found += _nominated_officer(facts, "temporary approval")
+    placed = facts.placed_on
+    if placed is None:
+        found.append("Enter the date the child was placed with the carer.")
+    elif placed > facts.today:
+        found.append(f"The date the child was placed ({fmt_day(placed)}) is in the future.")
+    elif case.child and case.child.date_of_birth and placed < case.child.date_of_birth:
+        found.append("The child cannot have been placed before they were born.")
     if not facts.household_assessed:
         found.append("Before temporary approval, assess the carer, the home and every adult "
                      "in the household against CPPCR Schedule 4.")
@@ -141,16 +161,17 @@ def _grant_reg24(case: CaseState, facts: TransitionFacts, settings: Settings) ->
 
 
 def _extend_reg24(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[str]:
-    assert case.reg24_approved_on is not None  # unavailable() has already said so
+    start = case.reg24_start
+    assert start is not None  # unavailable() has already said so
     weeks = facts.extension_weeks
     if weeks is None:
         return [f"Enter the length of the extension (up to {REG25_EXTENSION_MAX_WEEKS} weeks)."]
     found = []
     try:
-        reg24_due(case.reg24_approved_on, [weeks], settings)
+        reg24_due(start, [weeks], settings)
     except ValueError as error:
         found.append(str(error))
-    lapses = reg24_due(case.reg24_approved_on, (), settings)
+    lapses = reg24_due(start, (), settings)
     if facts.on > lapses:
         found.append(f"Temporary approval lapsed on {fmt_day(lapses)}; it cannot be extended "
                      "after that.")
@@ -159,10 +180,15 @@ def _extend_reg24(case: CaseState, facts: TransitionFacts, settings: Settings) -
                                        "appropriate"),
         (facts.panel_views_sought, "seek the fostering panel's views"),
         (facts.iro_informed, "inform the independent reviewing officer"),
-        (facts.nominated_officer_approved, "get the nominated officer's approval"),
     ) if not done]
     if missing:
         found.append("Before extending (CPPCR reg 25): " + "; ".join(missing) + ".")
+    found += _nominated_officer(facts, "the extension")
+    approved = facts.nominated_officer_on
+    earlier = case.reg24_officer_on or case.reg24_approved_on
+    if approved is not None and earlier is not None and approved < earlier:
+        found.append(f"The nominated officer cannot have approved the extension on "
+                     f"{fmt_day(approved)}, before temporary approval on {fmt_day(earlier)}.")
     return found
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
 
 from carers.pipeline.actions import TRANSITIONS, Action, Transition
 from carers.pipeline.guards import problems, unavailable
 from carers.pipeline.stages import PRE_APPLICATION_STAGES, WITHDRAWAL_REASONS, Pathway, Stage
-from carers.pipeline.state import CaseState, TransitionFacts, TransitionRecord
+from carers.pipeline.state import CaseState, ChildDetails, TransitionFacts, TransitionRecord
 
 __all__ = [
     "TransitionRefused",
@@ -124,6 +125,11 @@ def _details(action: Action, facts: TransitionFacts) -> dict[str, object]:
         details["outstanding_checks"] = facts.outstanding_checks
     if action is Action.EXTEND_REG24:
         details["extension_weeks"] = facts.extension_weeks
+    if action in (Action.GRANT_REG24, Action.EXTEND_REG24):
+        details["nominated_officer"] = facts.nominated_officer.strip()
+        details["nominated_officer_on"] = facts.nominated_officer_on
+    if action is Action.GRANT_REG24:
+        details["placed_on"] = facts.placed_on
     if action is Action.RECORD_RECOMMENDATION and facts.recommendation:
         details["recommendation"] = facts.recommendation
     if action is Action.BOOK_PANEL and facts.panel_date:
@@ -144,10 +150,21 @@ def _changes(case: CaseState, action: Action, facts: TransitionFacts) -> dict[st
             return {"stage2_started_on": on}
         case Action.COMPLETE_STAGE1:
             return {"stage1_completed_on": on, "stage2_started_on": case.stage2_started_on or on}
+        case Action.START_VIABILITY:
+            return {"viability_started_on": on}
         case Action.GRANT_REG24:
-            return {"reg24_approved_on": on}
+            child = case.child or ChildDetails()
+            return {"reg24_approved_on": on,
+                    "reg24_officer_name": facts.nominated_officer.strip(),
+                    "reg24_officer_on": facts.nominated_officer_on,
+                    "child": dataclasses.replace(child, placed_on=facts.placed_on),
+                    **_viability_done(case, on)}
+        case Action.START_FULL_ASSESSMENT:
+            return _viability_done(case, on)
         case Action.EXTEND_REG24:
-            return {"reg24_extension_weeks": facts.extension_weeks, "reg24_extended_on": on}
+            return {"reg24_extension_weeks": facts.extension_weeks, "reg24_extended_on": on,
+                    "reg25_officer_name": facts.nominated_officer.strip(),
+                    "reg25_officer_on": facts.nominated_officer_on}
         case Action.END_REG24:
             return {"reg24_ended_on": on}
         case Action.COMPLETE_ASSESSMENT:
@@ -172,6 +189,15 @@ def _changes(case: CaseState, action: Action, facts: TransitionFacts) -> dict[st
             return {"decided_on": on, "closed_on": on}
         case Action.WITHDRAW:
             return {"closed_on": on, "withdrawal_code": facts.withdrawal_code}
-        case Action.STAGE1_UNSUITABLE | Action.CLOSE_BEFORE_APPLICATION:
+        case Action.CLOSE_BEFORE_APPLICATION:
+            return {"closed_on": on, **_viability_done(case, on)}
+        case Action.STAGE1_UNSUITABLE:
             return {"closed_on": on}
+    return {}
+
+
+def _viability_done(case: CaseState, on) -> dict[str, object]:
+    """Leaving the viability assessment, whichever way, completes it."""
+    if case.stage is Stage.VIABILITY_ASSESSMENT and not case.viability_completed_on:
+        return {"viability_completed_on": on}
     return {}

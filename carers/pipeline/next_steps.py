@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
+from carers.clocks.reg24_visits import reg24_visit_schedule, reg24_visits_clock
 from carers.clocks.statutory import (
     APPLICATION_TO_PANEL_MONTHS,
     PANEL_PAPERS_WORKING_DAYS,
@@ -24,13 +25,14 @@ from carers.clocks.statutory import (
     qd_response_clock,
     reg24_clock,
     stage1_notice_clock,
+    viability_clock,
 )
 from carers.clocks.words import plural
 from carers.clocks.workdays import fmt_day
 from carers.pipeline.stages import Pathway, Stage
 from carers.pipeline.state import CaseState
 
-__all__ = ["case_clocks", "next_actions", "stage_summary"]
+__all__ = ["case_clocks", "next_actions", "reg24_visits", "stage_summary"]
 
 Settings = Mapping[str, object] | None
 S = Stage
@@ -46,8 +48,12 @@ _LIVE: dict[str, frozenset[Stage]] = {
     "panel_papers": frozenset({S.READY_FOR_PANEL}),
     "adm_decision": frozenset({S.AGENCY_DECISION}),
     "qd_response": frozenset({S.AGENCY_DECISION}),
+    "viability": frozenset({S.VIABILITY_ASSESSMENT}),
     "reg24": frozenset({S.REG24_TEMPORARY_APPROVAL, S.FULL_ASSESSMENT, S.READY_FOR_PANEL,
                         S.PANEL_RECOMMENDED, S.AGENCY_DECISION, S.WITHDRAWN, S.NOT_APPROVED}),
+    "reg24_visits": frozenset({S.REG24_TEMPORARY_APPROVAL, S.FULL_ASSESSMENT,
+                               S.READY_FOR_PANEL, S.PANEL_RECOMMENDED, S.AGENCY_DECISION,
+                               S.WITHDRAWN, S.NOT_APPROVED}),
     "first_annual_review": frozenset({S.APPROVED}),
 }
 
@@ -70,18 +76,22 @@ def case_clocks(case: CaseState, today: date, settings: Settings = None) -> list
         adm_decision_clock(c.recommended_on, c.minutes_received_on, today,
                            c.qd_issued_on or c.decided_on, settings),
         qd_response_clock(c.qd_issued_on, today, c.qd_responded_on, settings),
-        reg24_clock(c.reg24_approved_on, today, extensions, c.reg24_ended_on, settings),
+        viability_clock(c.viability_started_on, today, c.viability_completed_on, settings),
+        reg24_clock(c.reg24_start, today, extensions, c.reg24_ended_on, settings),
+        reg24_visits_clock(reg24_visits(c, today), today, settings),
         first_annual_review_clock(c.decided_on if c.stage is S.APPROVED else None, today,
                                   c.first_review_on, settings),
     ]
     mainstream_only = {"first_response", "initial_visit", "application_to_panel",
                        "stage1_notice"}
-    only_if_it_happens = {"brief_report_comments", "qd_response"}
+    kinship_only = {"viability", "reg24", "reg24_visits"}
+    # The visits clock never stops as met: it only runs while the child is placed.
+    only_if_it_happens = {"brief_report_comments", "qd_response", "reg24_visits"}
     shown = []
     for clock in clocks:
         if c.pathway is Pathway.CONNECTED_PERSON and clock.key in mainstream_only:
             continue
-        if c.pathway is Pathway.MAINSTREAM and clock.key == "reg24":
+        if c.pathway is Pathway.MAINSTREAM and clock.key in kinship_only:
             continue
         if clock.status is ClockStatus.NOT_STARTED and clock.key in only_if_it_happens:
             continue
@@ -89,6 +99,17 @@ def case_clocks(case: CaseState, today: date, settings: Settings = None) -> list
         if met or c.stage in _LIVE[clock.key]:
             shown.append(clock)
     return shown
+
+
+def reg24_visits(case: CaseState, today: date):
+    """The regulation 24 visits schedule as far as the case row knows it: the next visit
+    counts from the latest one, so that is the only visit it needs."""
+    child = case.child
+    return reg24_visit_schedule(
+        child.placed_on if child else None, case.reg24_approved_on,
+        [case.reg24_last_visit_on] if case.reg24_last_visit_on else [], today,
+        first_review_on=child.first_review_on if child else None,
+        ended_on=case.reg24_ended_on)
 
 
 def stage_summary(case: CaseState) -> str:
@@ -179,6 +200,8 @@ def next_actions(case: CaseState, today: date, settings: Settings = None) -> lis
             steps.append("Confirm the child's details and the carer's relationship to the "
                          "child, then start the viability assessment.")
         case S.VIABILITY_ASSESSMENT:
+            if clock := running("viability"):
+                steps.append(_clock_line(clock, "Finish the viability assessment"))
             steps.append("If the child must move in before a full assessment is possible, assess "
                          "the carer, the home and every adult in the household against CPPCR "
                          "Schedule 4 and grant temporary approval under regulation 24.")
@@ -246,8 +269,13 @@ def _reg24_steps(case: CaseState, clocks: dict[str, Clock], today: date) -> list
     else:
         steps = [f"Temporary approval (regulation 24) ends on {fmt_day(clock.due)}: finish the "
                  "full assessment and panel before then."]
-    steps.append("Visit the child at least weekly until the first review, then at least every "
-                 "4 weeks (CPPCR 28(4)).")
+    visits = clocks.get("reg24_visits")
+    if visits and visits.is_open:
+        steps.append(_clock_line(visits, "Visit the child (weekly until the first review, then "
+                                         "at least every 4 weeks, CPPCR 28(4))"))
+    else:
+        steps.append("Visit the child at least weekly until the first review, then at least "
+                     "every 4 weeks (CPPCR 28(4)).")
     # An extension needs panel views and a nominated officer, so raise it in good time.
     if not case.reg24_extension_weeks and today <= clock.due <= today + timedelta(weeks=4):
         steps.append("If the assessment will not finish in time, extend once by up to "

@@ -30,6 +30,9 @@ class ChildDetails:
     relationship: str = ""  # the carer's relationship to the child, e.g. "maternal aunt"
     placed_on: date | None = None  # when the child came to live with the carer, if they have
     placing_authority: str = ""  # the council whose child it is (its social worker)
+    # The child's first looked-after review, when the placing council has set it: regulation
+    # 24 visits are weekly until then (CPPCR 28(4)).
+    first_review_on: date | None = None
 
     def problems(self, today: date) -> list[str]:
         found = []
@@ -50,6 +53,10 @@ class ChildDetails:
             elif self.date_of_birth is not None and self.placed_on < self.date_of_birth:
                 found.append("The child cannot have come to live with the carer before they "
                              "were born.")
+        if self.first_review_on is not None and self.placed_on is not None \
+                and self.first_review_on < self.placed_on:
+            found.append("The child's first review cannot be before the child came to live "
+                         "with the carer.")
         return found
 
 
@@ -70,10 +77,18 @@ class CaseState:
     # connected person
     child: ChildDetails | None = None
     referral_received_on: date | None = None
+    viability_started_on: date | None = None
+    viability_completed_on: date | None = None  # temporary approval, full assessment or closed
     reg24_approved_on: date | None = None
+    # The nominated officer who approved the temporary approval, and the day they did.
+    reg24_officer_name: str | None = None
+    reg24_officer_on: date | None = None
     reg24_extension_weeks: int | None = None
     reg24_extended_on: date | None = None
+    reg25_officer_name: str | None = None  # the nominated officer who approved the extension
+    reg25_officer_on: date | None = None
     reg24_ended_on: date | None = None  # full approval, or the temporary placement ended
+    reg24_last_visit_on: date | None = None  # the latest regulation 24 visit to the child
     # both pathways
     assessment_completed_on: date | None = None  # Stage 2 report or Form C finished
     brief_report_shared_on: date | None = None
@@ -99,6 +114,15 @@ class CaseState:
     def new_referral(cls, received_on: date, child: ChildDetails) -> CaseState:
         return cls(Pathway.CONNECTED_PERSON, Stage.REFERRAL, stage_since=received_on,
                    referral_received_on=received_on, child=child)
+
+    @property
+    def reg24_start(self) -> date | None:
+        """When temporary approval starts to count: the approval, or the child's placement
+        under it if that came later."""
+        if self.reg24_approved_on is None:
+            return None
+        placed = self.child.placed_on if self.child else None
+        return max(self.reg24_approved_on, placed) if placed else self.reg24_approved_on
 
     def updated(self, record: TransitionRecord) -> CaseState:
         """This case with a transition's changes applied."""
@@ -137,7 +161,11 @@ class TransitionFacts:
     placement_reconsidered: bool = False  # reg 25 conditions for an extension
     panel_views_sought: bool = False
     iro_informed: bool = False
-    nominated_officer_approved: bool = False
+    # The nominated officer's name and the day they approved (reg 24 approval, reg 25
+    # extension), and the day the child was placed (reg 24).
+    nominated_officer: str = ""
+    nominated_officer_on: date | None = None
+    placed_on: date | None = None
 
 
 @dataclass(frozen=True)

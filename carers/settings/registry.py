@@ -88,7 +88,8 @@ SETTINGS += [
 ]
 # The statutory clocks' agency-settable figures, defined beside the clocks themselves.
 SETTINGS += [
-    Setting(key, f"{cs.label} ({cs.unit})", cs.default, f"[{cs.evidence}]", cs.source)
+    Setting(key, f"{cs.label} ({cs.unit})", cs.default, f"[{cs.evidence}]", cs.source,
+            minimum=cs.minimum)
     for key, cs in CLOCK_DEFAULTS.items()
 ]
 # The checks ledger's settings, defined beside its rules (dbs_renewal_years is above).

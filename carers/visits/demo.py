@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from carers.cases.models import Household
+from carers.cases.state import next_due
 from carers.core.dates import today, utcnow
 from carers.extensions import db
 from carers.pipeline import Stage
 from carers.settings.registry import load_settings
 from carers.visits.models import Visit
+from carers.visits.queries import reg24_visit_dates
 from carers.visits.rules import local_start, reminder_due
 
 VISIT_KINDS = {
@@ -56,7 +58,10 @@ def load_demo_visits(rng: random.Random, limit: int = 24) -> int:
             continue
         worker = household.workers[0]
         home = ", ".join(p for p in (household.address, household.postcode) if p)
-        for offset, past in ((rng.randint(-20, -2), True), (rng.randint(1, 13), False)):
+        times = [(rng.randint(-20, -2), True), (rng.randint(1, 13), False)]
+        if household.stage == Stage.REG24_TEMPORARY_APPROVAL.value:
+            times.append((rng.randint(-34, -22), True))  # a couple of visits to the child
+        for offset, past in times:
             starts = local_start(_weekday(on + timedelta(days=offset)), rng.choice(TIMES))
             minutes = rng.choice([60, 90, 120])
             visit = Visit(uid=f"{uuid.uuid4()}@carers", household_id=household.id,
@@ -77,5 +82,15 @@ def load_demo_visits(rng: random.Random, limit: int = 24) -> int:
                 visit.reminder_sent_at = visit.reminder_due_at
             db.session.add(visit)
             made += 1
+        if household.stage == Stage.REG24_TEMPORARY_APPROVAL.value:
+            _count_reg24_visits(household, on, settings)
     db.session.commit()
     return made
+
+
+def _count_reg24_visits(household: Household, on: date, settings) -> None:
+    """The case's regulation 24 visits clock counts from the latest visit that took place."""
+    db.session.flush()
+    dates = reg24_visit_dates(household)
+    household.reg24_last_visit_on = dates[-1] if dates else None
+    household.next_due_on, household.next_due_label = next_due(household, on, settings)

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from carers.audit.operations import record as audit
 from carers.auth.models import User
 from carers.cases.models import CaseEvent, Household
+from carers.cases.operations import record_reg24_visit
 from carers.core.changes import Changed, Refusal
 from carers.core.dates import london, utcnow
 from carers.extensions import db
@@ -29,6 +30,7 @@ from carers.notifications.operations import queue_email
 from carers.settings.registry import agency_settings
 from carers.visits import ics
 from carers.visits.models import CalendarFeed, Visit, visit_worker
+from carers.visits.queries import REG24_VISIT, reg24_visit_dates
 from carers.visits.rules import (
     DEFAULT_REMINDER_HOURS,
     KINDS,
@@ -380,6 +382,10 @@ def record_outcome(visit: Visit, user, took_place: bool, write_up: str,
     except StaleDataError:
         raise _changed(visit) from None
     _attend(visit, blocks=False)
+    if visit.kind == REG24_VISIT:
+        # The case's visits clock counts from the latest visit that took place.
+        dates = reg24_visit_dates(visit.household)
+        record_reg24_visit(visit.household, dates[-1] if dates else None)
     kind = KINDS.get(visit.kind, "Visit")
     outcome = "took place" if took_place else "did not take place"
     _event(visit, user, f"{kind} on {format_when(_utc(visit.starts_at))} {outcome}",

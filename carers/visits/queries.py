@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
+from carers.core.dates import london
 from carers.extensions import db
 from carers.visits.models import CalendarFeed, Visit, visit_worker
 
@@ -42,3 +43,17 @@ def diary_visits(worker, start: datetime, end: datetime, limit: int) -> list[Vis
 def calendar_feed(user) -> CalendarFeed | None:
     """The account's calendar feed, if it has turned one on."""
     return db.session.get(CalendarFeed, user.id)
+
+
+REG24_VISIT = "regulation_24_visit"
+
+
+def reg24_visit_dates(household) -> list:
+    """The days the child was visited under regulation 24 (visits that took place), in
+    order, on the London calendar."""
+    starts = db.session.scalars(
+        select(Visit.starts_at).where(Visit.household_id == household.id,
+                                      Visit.kind == REG24_VISIT,
+                                      Visit.status == Visit.TOOK_PLACE)
+        .order_by(Visit.starts_at))
+    return [london(at).date() for at in starts]

@@ -40,6 +40,14 @@ def advance(page: Page, axe, button: str, stage_after: str | None = None, reason
         expect(page.locator(".govuk-body-l").first).to_contain_text(stage_after)
 
 
+def grant_details(page: Page) -> None:
+    """The placement and the nominated officer on the temporary approval form."""
+    fill_date(page.get_by_role("group", name="Date the child was placed with the carer"),
+              today())
+    page.get_by_label("Nominated officer's name").fill("Helen Marsh")
+    fill_date(page.get_by_role("group", name="Date the nominated officer approved"), today())
+
+
 def in_a_team(user, name: str):
     """Every case belongs to a team, so whoever opens one is in a team."""
     user.team_id = make_team(name).id
@@ -135,8 +143,17 @@ def test_a_kinship_household_goes_from_referral_to_ready_for_panel(page, axe, ma
     axe(page)
 
     advance(page, axe, "Start viability assessment", "Viability assessment")
+    expect(page.get_by_role("cell", name="Viability assessment", exact=True)).to_be_visible()
     page.get_by_role("button", name="Grant temporary approval (regulation 24)").click()
     page.get_by_label(re.compile("have been assessed")).check()
+    page.get_by_label("I have checked these details are correct").check()
+    page.get_by_role("button", name="Confirm").click()
+    # The nominated officer and the placement are asked for, and what was typed is kept.
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter the nominated officer's name")
+    expect(page.get_by_label(re.compile("have been assessed"))).to_be_checked()
+    axe(page)
+    grant_details(page)
     page.get_by_label("I have checked these details are correct").check()
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -148,8 +165,27 @@ def test_a_kinship_household_goes_from_referral_to_ready_for_panel(page, axe, ma
     page.goto(case_url)
     advance(page, axe, "Grant temporary approval (regulation 24)",
             "Temporary approval (regulation 24)", check_form=True,
-            fill=lambda p: p.get_by_label(re.compile("have been assessed")).check())
+            fill=lambda p: (p.get_by_label(re.compile("have been assessed")).check(),
+                            grant_details(p)))
     expect(page.get_by_role("cell", name="Regulation 24 temporary approval")).to_be_visible()
+    # The regulation 24 section: the officer, the placement and the visits schedule.
+    expect(page.get_by_role("heading", name="Regulation 24", exact=True)).to_be_visible()
+    expect(page.get_by_text("Helen Marsh")).to_be_visible()
+    expect(page.get_by_role("table", name="Regulation 24 visits due and made")).to_be_visible()
+    axe(page)
+    # The child's first review, which sets when the visits go from weekly to 4-weekly.
+    page.get_by_role("link", name="Change the child's details").click()
+    review = page.get_by_role("group", name="Date of the child's first review (optional)")
+    fill_date(review, today() - timedelta(days=1))
+    page.get_by_role("button", name="Save child's details").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "The child's first review cannot be before the child came to live with the carer")
+    axe(page)
+    fill_date(review, today() + timedelta(days=14))
+    page.get_by_role("button", name="Save child's details").click()
+    expect(page.get_by_role("alert")).to_contain_text("The child's details are saved")
+    expect(page.get_by_text("Child's first review", exact=True)).to_be_visible()
+    page.goto(case_url)
     advance(page, axe, "Start full assessment", "Full assessment")
     advance(page, axe, "Record assessment report completed")
     # Checks are still outstanding, so booking panel needs the manager's reason.

@@ -84,6 +84,10 @@ def date_parts(d: date) -> list[str]:
     return [str(d.day), str(d.month), str(d.year)]
 
 
+REG24_FIELDS = {"household_assessed": "y", "placed_on": date_parts(TODAY),
+                "nominated_officer": "Jo Patel", "nominated_officer_on": date_parts(TODAY)}
+
+
 def add_referee(forms, household, name, email, family="no"):
     url = f"/staff/cases/{household.reference}/referees/new"
     response = forms.submit(url, {"name": name, "email": email, "phone": "",
@@ -484,7 +488,7 @@ def test_temporary_approval_waits_for_the_connected_person_checks(client, forms,
     assert sorted(reg24) == sorted(["accommodation", *[k for k in reg24 if k.startswith("dbs")]])
     assert len([k for k in reg24 if k.startswith("dbs")]) == 2
 
-    refused = move(forms, household, "grant_reg24", household_assessed="y")
+    refused = move(forms, household, "grant_reg24", **REG24_FIELDS)
     html = html_of(refused)
     assert refused.status_code == 200
     assert "Temporary approval waits for the connected-person checks" in html
@@ -496,7 +500,7 @@ def test_temporary_approval_waits_for_the_connected_person_checks(client, forms,
         operations.record_check(row, worker, requested_on=date(2027, 2, 22),
                                 requested_from="", received_on=date(2027, 2, 26),
                                 outcome="clear", verified=True, expires_on=None, notes="")
-    granted = move(forms, household, "grant_reg24", household_assessed="y")
+    granted = move(forms, household, "grant_reg24", **REG24_FIELDS)
     assert granted.status_code == 302, html_of(granted)
     db.session.refresh(household)
     assert household.stage == "reg24_temporary_approval"
@@ -519,7 +523,7 @@ def test_an_agency_can_place_on_police_checks_with_the_dbs_still_to_come(
     reg24 = {key: row for key, row in checks_of(household).items() if row.reg24}
     assert sorted(reg24) == ["accommodation", "la:northmoor"]
 
-    refused = move(forms, household, "grant_reg24", household_assessed="y")
+    refused = move(forms, household, "grant_reg24", **REG24_FIELDS)
     assert "Temporary approval waits for the connected-person checks" in html_of(refused)
     assert "Local authority check: Northmoor" in html_of(refused)
     assert "Enhanced DBS" not in html_of(refused)
@@ -528,7 +532,7 @@ def test_an_agency_can_place_on_police_checks_with_the_dbs_still_to_come(
                                 requested_from="", received_on=date(2027, 2, 26),
                                 outcome="clear", verified=True, expires_on=None, notes="")
     # The DBS certificate is still to come, and the agency places anyway.
-    granted = move(forms, household, "grant_reg24", household_assessed="y")
+    granted = move(forms, household, "grant_reg24", **REG24_FIELDS)
     assert granted.status_code == 302, html_of(granted)
     db.session.refresh(household)
     assert household.stage == "reg24_temporary_approval"

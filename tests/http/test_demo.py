@@ -119,6 +119,14 @@ def test_cases_move_along_both_pathways_and_a_second_load_changes_nothing(app, d
     # Kinship cases come from public enquiries and from staff referrals.
     kinship_cases = [h for h in households if h.pathway == Pathway.CONNECTED_PERSON]
     assert any(h.enquiry_id for h in kinship_cases)
+    # Temporary approval names its nominated officer and the day the child was placed, and
+    # a child placed under regulation 24 has been visited.
+    granted = [h for h in kinship_cases if h.reg24_approved_on]
+    assert granted and all(h.reg24_officer_name and h.reg24_officer_on and h.child_placed_on
+                           for h in granted)
+    assert all(h.reg25_officer_name for h in granted if h.reg24_extended_on)
+    assert all(h.reg24_last_visit_on for h in kinship_cases
+               if h.stage == Stage.REG24_TEMPORARY_APPROVAL and h.workers)
     assert sum(h.enquiry_id is None for h in kinship_cases) == HOUSEHOLDS // 10
 
     team_of = {t.name: t.id for t in db.session.scalars(select(Team))}

@@ -545,7 +545,8 @@ REFUSALS = [
          "IRM; the final decision comes after that."], id="decision-inside-the-qd-window"),
     pytest.param(
         "connected_person", "viability_assessment", {"stage_since": date(2027, 3, 2)},
-        "grant_reg24", {},
+        "grant_reg24", {"placed_on": date(2027, 5, 28), "nominated_officer": "Jo Patel",
+                        "nominated_officer_on": date(2027, 5, 28)},
         ["Before temporary approval, assess the carer, the home and every adult in the "
          "household against CPPCR Schedule 4."], id="reg24-without-assessing-the-household"),
     pytest.param(
@@ -554,24 +555,24 @@ REFUSALS = [
         "extend_reg24",
         {"reason": "Assessment delayed", "extension_weeks": "9",
          "placement_reconsidered": "y", "panel_views_sought": "y", "iro_informed": "y",
-         "nominated_officer_approved": "y"},
+         "nominated_officer": "Jo Patel", "nominated_officer_on": date(2027, 3, 20)},
         ["A regulation 25 extension can be at most 8 weeks; 9 weeks were given."],
         id="reg25-extension-over-8-weeks"),
     pytest.param(
         "connected_person", "full_assessment",
         {"stage_since": date(2027, 3, 15), "reg24_approved_on": date(2027, 3, 8)},
         "extend_reg24", {"reason": "Assessment delayed", "extension_weeks": "4",
-                         "iro_informed": "y"},
+                         "iro_informed": "y", "nominated_officer": "Jo Patel",
+                         "nominated_officer_on": date(2027, 3, 20)},
         ["Before extending (CPPCR reg 25): reconsider whether the placement is still the most "
-         "appropriate; seek the fostering panel's views; get the nominated officer's "
-         "approval."], id="reg25-conditions-not-met"),
+         "appropriate; seek the fostering panel's views."], id="reg25-conditions-not-met"),
     pytest.param(
         "connected_person", "full_assessment",
         {"stage_since": date(2027, 1, 15), "reg24_approved_on": date(2027, 1, 1)},
         "extend_reg24",
         {"reason": "Assessment delayed", "extension_weeks": "4",
          "placement_reconsidered": "y", "panel_views_sought": "y", "iro_informed": "y",
-         "nominated_officer_approved": "y"},
+         "nominated_officer": "Jo Patel", "nominated_officer_on": date(2027, 5, 1)},
         ["Temporary approval lapsed on Fri 23 Apr 2027; it cannot be extended after that."],
         id="reg25-extension-after-lapse"),
 ]
@@ -749,7 +750,8 @@ def test_bad_extension_lengths_give_a_clear_error(client, sams_case, extension_w
     ref = sams_case("full_assessment", pathway="connected_person",
                     stage_since=date(2027, 3, 15), reg24_approved_on=date(2027, 3, 8))
     response = post_move(client, ref, "extend_reg24", TODAY, "Assessment delayed",
-                         extension_weeks=extension_weeks)
+                         extension_weeks=extension_weeks, nominated_officer="Jo Patel",
+                         nominated_officer_on=TODAY)
     assert response.status_code == 200
     assert errors(text_of(response)) == [message]
 
@@ -808,7 +810,9 @@ def test_a_staff_kinship_referral_goes_through_reg24_to_ready_for_panel(client, 
 
     moved(client, ref, "start_viability", date(2027, 3, 2))
     assert household(ref).stage == "viability_assessment"
-    moved(client, ref, "grant_reg24", date(2027, 3, 8), household_assessed="y")
+    moved(client, ref, "grant_reg24", date(2027, 3, 8), household_assessed="y",
+          placed_on=date(2027, 3, 8), nominated_officer="Jo Patel",
+          nominated_officer_on=date(2027, 3, 8))
     page = case_page(client, ref)
     assert stage_line(page) == "Temporary approval (regulation 24), since 8 March 2027"
     # 16 weeks from Monday 8 March 2027
@@ -819,13 +823,15 @@ def test_a_staff_kinship_referral_goes_through_reg24_to_ready_for_panel(client, 
                                 "since 15 March 2027")
 
     reg25 = {"placement_reconsidered": "y", "panel_views_sought": "y", "iro_informed": "y",
-             "nominated_officer_approved": "y"}
+             "nominated_officer": "Ade Okafor", "nominated_officer_on": TODAY}
     moved(client, ref, "extend_reg24", TODAY, "Form C delayed by illness",
           extension_weeks="4", **reg25)
     page = case_page(client, ref)
     assert deadlines(page)["Regulation 24 temporary approval"] == ("26 July 2027", "On track")
     assert timeline(page)[0]["body"] == "Form C delayed by illness"
-    assert events(ref, CaseEvent.TRANSITION)[-1].details == {"extension_weeks": "4"}
+    assert events(ref, CaseEvent.TRANSITION)[-1].details == {
+        "extension_weeks": "4", "nominated_officer": "Ade Okafor",
+        "nominated_officer_on": str(TODAY)}
     # regulation 25 allows one extension only
     assert "/move/extend_reg24" not in page
     response = client.get(f"/staff/cases/{ref}/move/extend_reg24", follow_redirects=True)

@@ -41,6 +41,7 @@ def test_defaults_match_domain_reference() -> None:
         "adm_decision_working_days": 7,
         "qd_response_days": 28,
         "reg24_weeks": 16,
+        "viability_working_days": 10,
         "due_soon_working_days": 2,
     }
     # Settings are never [V]: a verified figure is a constant instead.

@@ -59,8 +59,10 @@ def kinship(stage: Stage, **kw: object) -> CaseState:
     return CaseState(C, stage, **(base | kw))  # type: ignore[arg-type]
 
 
+OFFICER = {"nominated_officer": "Jo Patel", "nominated_officer_on": D(2027, 5, 20)}
 REG25_DONE = {"placement_reconsidered": True, "panel_views_sought": True,
-              "iro_informed": True, "nominated_officer_approved": True}
+              "iro_informed": True, **OFFICER}
+REG24_DONE = {"household_assessed": True, "placed_on": TODAY, **OFFICER}
 
 
 # --- the shape of the machine ---
@@ -194,7 +196,7 @@ TABLE = [
     ("viability", kinship(S.REFERRAL), A.START_VIABILITY, facts(), S.VIABILITY_ASSESSMENT,
      facts(D(2026, 12, 1)), "before the case reached 'Referral'"),
     ("grant reg 24", kinship(S.VIABILITY_ASSESSMENT), A.GRANT_REG24,
-     facts(household_assessed=True), S.REG24_TEMPORARY_APPROVAL, facts(),
+     facts(**REG24_DONE), S.REG24_TEMPORARY_APPROVAL, facts(),
      "every adult in the household against CPPCR Schedule 4"),
     ("full assessment after viability", kinship(S.VIABILITY_ASSESSMENT),
      A.START_FULL_ASSESSMENT, facts(), S.FULL_ASSESSMENT, facts(D(2027, 6, 9)), "future"),
@@ -417,7 +419,8 @@ class TestRegulation24:
     def test_extension_recorded(self) -> None:
         record = apply_transition(self.case, A.EXTEND_REG24, facts(
             reason="Assessment delayed", extension_weeks=6, **REG25_DONE))
-        assert record.details == {"extension_weeks": 6}
+        assert record.details == {"extension_weeks": 6, "nominated_officer": "Jo Patel",
+                                  "nominated_officer_on": D(2027, 5, 20)}
         after = self.case.updated(record)
         assert (after.reg24_extension_weeks, after.reg24_extended_on) == (6, TODAY)
         assert check_transition(after, A.EXTEND_REG24, facts(
@@ -432,8 +435,9 @@ class TestRegulation24:
             reason="Delayed", extension_weeks=8, iro_informed=True))
         assert reasons == [
             "Before extending (CPPCR reg 25): reconsider whether the placement is still the "
-            "most appropriate; seek the fostering panel's views; get the nominated officer's "
-            "approval."]
+            "most appropriate; seek the fostering panel's views.",
+            "Enter the name of the nominated officer who approved the extension.",
+            "Enter the date the nominated officer approved the extension."]
 
     def test_extension_needs_weeks_and_a_live_approval(self) -> None:
         assert "Enter the length" in check_transition(self.case, A.EXTEND_REG24, facts(
@@ -545,7 +549,8 @@ def test_connected_person_from_referral_to_approval() -> None:
 
     case = _walk(CaseState.new_referral(D(2027, 2, 22), CHILD), [
         (A.START_VIABILITY, on(D(2027, 2, 23))),
-        (A.GRANT_REG24, on(REG24_ON, household_assessed=True)),
+        (A.GRANT_REG24, on(REG24_ON, household_assessed=True, placed_on=REG24_ON,
+                           nominated_officer="Jo Patel", nominated_officer_on=REG24_ON)),
         (A.START_FULL_ASSESSMENT, on(REG24_ON)),
         (A.EXTEND_REG24, on(D(2027, 6, 14), reason="Form C delayed", extension_weeks=8,
                             **REG25_DONE)),
