@@ -37,7 +37,53 @@ def _form_f(key: str, h, rng: random.Random) -> str:
             " short-term and long-term fostering for children of primary school age, "
             "including brothers and sisters.",
         ],
-        "history": [
+        "medical": [
+            "The agency medical adviser has read the GP reports and sees no health reason "
+            "why the applicants cannot foster children of any age.",
+            "One applicant has well controlled asthma; it does not affect daily caring.",
+        ],
+        "health_safety": [
+            "The home health and safety check found a safe, well kept home. Medicines and "
+            "cleaning products are locked away; smoke alarms were tested on the day.",
+            "The garden pond is to be fenced before a child under five is placed.",
+        ],
+        "finances": [
+            "The household's income covers its outgoings with room to spare; the fostering "
+            "allowance would meet a child's costs.",
+            "Both employers have confirmed flexible hours for meetings and school runs.",
+        ],
+        "former_partners": [
+            "One applicant had a previous long-term partner; they were contacted, gave a "
+            "written reference and raised no concerns about the applicant's care of children.",
+        ],
+        "household_views": [
+            "The applicants' own children were seen on their own. They are positive about "
+            "fostering and understand that a foster child will share their parents' time.",
+        ],
+        "safer_caring": [
+            "The household's safer caring policy covers privacy, bathroom and bedroom "
+            "routines, online safety and who may babysit. It was agreed at the final visit "
+            "and will be reviewed with each child placed.",
+        ],
+        "capacity_caring": [
+            f"{they} {'are' if couple else 'is'} {second}; they gave clear examples of "
+            "meeting the needs of children in their family, including a nephew with "
+            "additional needs.",
+        ],
+        "capacity_safe": [
+            "They manage behaviour through routine and praise, with an understanding of why "
+            "a child may test boundaries, and know how to report a concern.",
+        ],
+        "capacity_team": [
+            "They spoke respectfully about parents who cannot care for their children and "
+            "understand the importance of contact and of working with the child's social "
+            "worker and school.",
+        ],
+        "capacity_development": [
+            "They reflect well on feedback, asked for further training on therapeutic "
+            "parenting and will join the carers' support group.",
+        ],
+        "applicant_history": [
             f"{who} described a settled childhood with {rng.choice(['two', 'three', 'four'])} "
             "siblings. They spoke openly about a parent's illness in their teens and how it "
             "taught them what a child needs when home life is uncertain.",
@@ -50,14 +96,6 @@ def _form_f(key: str, h, rng: random.Random) -> str:
             "pet assessments are on file.",
             f"Their support network includes {support}, who attended a network meeting and "
             "would offer back-up care.",
-        ],
-        "capacity": [
-            f"{they} {'are' if couple else 'is'} {second}, and gave clear examples of "
-            "managing difficult behaviour through routine and praise, with an understanding "
-            "of why a child may test boundaries.",
-            "They understand the importance of contact with birth families and spoke "
-            "respectfully about parents who cannot care for their children. Their safer "
-            "caring policy is realistic.",
         ],
         "preparation": [
             "Both attended Skills to Foster and reflected well on the sessions about "
@@ -72,6 +110,8 @@ def _form_f(key: str, h, rng: random.Random) -> str:
             "fostering and understand what sharing their home will mean.",
         ],
     }
+    if key.startswith("applicant_history_"):
+        key = "applicant_history"
     return "\n\n".join(texts[key])
 
 
@@ -80,6 +120,15 @@ def _form_c(key: str, h, rng: random.Random) -> str:
     first = child.split()[0]
     relationship = (h.child_relationship or "relative").lower()
     texts = {
+        "viability": [
+            f"The viability assessment found {h.name} able to offer {first} a safe home "
+            "straight away, with support; a full assessment was recommended.",
+        ],
+        "contact": [
+            f"{first} sees their mother once a fortnight at the family centre, supervised, "
+            "and their father monthly. The carers will take them and will not supervise "
+            "contact themselves.",
+        ],
         "child": [
             f"{first} has lived with {h.name} ({relationship}) since the placing "
             "authority asked them to step in. They are settled, attend school or "
@@ -120,7 +169,8 @@ def report_texts(h, rng: random.Random, sections: int | None = None) -> dict[str
     the assessment is still being written."""
     form = structure.form_for(h.pathway)
     write = _form_c if form is structure.Form.C else _form_f
-    keys = structure.narrative_keys(form)
+    applicants = [(m.id, m.name) for m in h.members if m.is_applicant]
+    keys = structure.current_keys(form, applicants)
     if sections is not None:
         keys = keys[:sections]
     return {key: write(key, h, rng) for key in keys}

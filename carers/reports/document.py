@@ -21,12 +21,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
+from carers.auth.models import Role, User
+from carers.cases.models import CaseEvent
 from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.checks.ledger import case_ledger, report_lines
 from carers.checks.models import Address
 from carers.core.dates import today
 from carers.documents.pdf import render_pdf
 from carers.extensions import db
+from carers.family.figures import family_facts, figures_html, has_family
 from carers.pipeline import Pathway, Recommendation
 from carers.reports import structure
 from carers.reports.models import (
@@ -36,6 +39,9 @@ from carers.reports.models import (
     TrainingRecord,
 )
 from carers.settings.registry import agency_settings
+from carers.visits.models import Visit
+from carers.visits.reg24 import reg24_history
+from carers.visits.rules import KINDS as VISIT_KINDS
 
 LETTER_KINDS = {
     "approval": ("documents/letters/approval.html", "Your approval as foster carers"),
@@ -66,12 +72,25 @@ def _anchor_prefix(household) -> str:
     return "r-" + re.sub(r"[^A-Za-z0-9_-]", "-", household.reference)
 
 
+def applicants_of(household) -> list[structure.Applicant]:
+    """The case's applicants as the report's per-applicant sections name them."""
+    return [(m.id, m.name) for m in household.members if m.is_applicant]
+
+
+def printed_sections(form, report: AssessmentReport | None) -> list[structure.Section]:
+    """The sections a version prints: a section kept from an earlier edition only when this
+    version has its text."""
+    return [s for s in structure.sections(form)
+            if not s.legacy or (report is not None and report.text(s.key).strip())]
+
+
 def report_outline(household, report: AssessmentReport | None = None) -> list[dict]:
     """The report's sections as contents entries: ``{"id", "title"}``; ids are unique within
     a pack (they start with the case reference)."""
     form = report.form if report else structure.form_for(household.pathway)
     prefix = _anchor_prefix(household)
-    return [{"id": f"{prefix}-{s.key}", "title": s.title} for s in structure.sections(form)]
+    return [{"id": f"{prefix}-{s.key}", "title": s.title}
+            for s in printed_sections(form, report)]
 
 
 @dataclass
@@ -88,19 +107,30 @@ class Facts:
     workers: str
     # What the household said in its application (``ApplicationFacts``), or None.
     application: object = None
+    # The front sheet's service, manager and key dates; the chronology; the family tree
+    # (plain JSON for carers.family.figures); the regulation 24 history (kinship). Versions
+    # signed off before these were kept have None.
+    front: object = None
+    chronology: list | None = None
+    family: dict | None = None
+    reg24: object = None
 
 
 # What each factual row prints: the frozen copy keeps exactly these (dates as ISO text).
 _HOUSEHOLD_FIELDS = ("name", "address", "postcode", "phone", "email", "application_received_on",
                      "child_name", "child_date_of_birth", "child_la_reference",
-                     "child_relationship")
-_PERSON_FIELDS = ("name", "is_applicant", "relationship_to_applicant", "date_of_birth",
+                     "child_relationship", "enquiry_received_on", "referral_received_on",
+                     "viability_started_on", "viability_completed_on", "stage1_completed_on",
+                     "assessment_completed_on", "panel_date", "child_placed_on",
+                     "child_placing_authority")
+_PERSON_FIELDS = ("id", "name", "is_applicant", "relationship_to_applicant", "date_of_birth",
                   "age_at_enquiry", "lives_in_household", "employer", "school")
 _ADDRESS_FIELDS = ("one_line", "local_authority", "lived_from", "lived_to", "person_name")
-_CHECK_FIELDS = ("label", "requested_on", "received_on", "interviewed_on", "expires_on",
-                 "standing", "dbs_certificate_number", "dbs_issued_on", "dbs_update_service")
+_CHECK_FIELDS = ("kind", "subject", "label", "requested_on", "received_on", "interviewed_on",
+                 "expires_on", "standing", "dbs_certificate_number", "dbs_issued_on",
+                 "dbs_update_service")
 _REFEREE_FIELDS = ("name", "relationship_to_applicant", "is_family", "interviewed_on",
-                   "standing")
+                   "standing", "interview_notes", "withdrawn_on", "withdrawn_reason")
 _TRAINING_FIELDS = ("course", "provider", "attended_by", "completed_on")
 
 
@@ -120,7 +150,56 @@ def _facts(household) -> Facts:
         household=household, people=list(household.members), addresses=addresses,
         checks=checks, referees=referees, training=training,
         workers=", ".join(w.name for w in household.workers),
-        application=_thaw(application) if application else None)
+        application=_thaw(application) if application else None,
+        front=_thaw(_front(household)), chronology=_thaw(_chronology(household, checks)),
+        family=family_facts(household), reg24=_thaw(_reg24(household)))
+
+
+def _front(household) -> dict:
+    """The front sheet's service and manager: the agency and the case's team manager."""
+    settings = agency_settings()
+    manager = None
+    if household.team_id is not None:
+        manager = db.session.scalar(
+            select(User.name).join(User.roles).where(
+                User.team_id == household.team_id, User.active.is_(True),
+                Role.key == "team_manager").order_by(User.id).limit(1))
+    return {"service": settings["agency_name"],
+            "team": household.team.name if household.team else "",
+            "team_manager": manager or ""}
+
+
+def _reg24(household) -> dict | None:
+    if household.pathway != Pathway.CONNECTED_PERSON.value or not household.reg24_approved_on:
+        return None
+    return reg24_history(household, today())
+
+
+# What the chronology takes from the timeline: the case's moves and its creation; notes stay
+# in the case record (they may hold what a third party said).
+_CHRONOLOGY_EVENTS = (CaseEvent.TRANSITION, CaseEvent.CREATED)
+
+
+def _chronology(household, checks) -> list[dict]:
+    """The case's events as a dated list, oldest first: stage changes and decisions from the
+    timeline, visits that took place, checks received and references interviewed."""
+    lines = [{"on": e.happened_on, "what": e.summary} for e in db.session.scalars(
+        select(CaseEvent).where(CaseEvent.household_id == household.id,
+                                CaseEvent.kind.in_(_CHRONOLOGY_EVENTS))
+        .order_by(CaseEvent.happened_on, CaseEvent.id))]
+    lines += [{"on": v.starts_at.date(), "what": VISIT_KINDS.get(v.kind, "Visit")}
+              for v in db.session.scalars(
+                  select(Visit).where(Visit.household_id == household.id,
+                                      Visit.status == Visit.TOOK_PLACE)
+                  .order_by(Visit.starts_at))]
+    for check in checks:
+        if check.received_on:
+            outcome = f": {check.outcome.label.lower()}" if check.outcome else ""
+            lines.append({"on": check.received_on, "what": f"{check.label} received{outcome}"})
+        elif check.interviewed_on:
+            lines.append({"on": check.interviewed_on, "what": f"{check.label}: interviewed"})
+    lines.sort(key=lambda line: line["on"])
+    return [{"on": _plain(line["on"]), "what": line["what"]} for line in lines]
 
 
 def _application_facts(household) -> dict | None:
@@ -154,11 +233,18 @@ def freeze_facts(household) -> dict:
                    for c in facts.checks],
         "referees": [{**_row(r, _REFEREE_FIELDS), "response": {
             "submitted_at": _plain(r.response.submitted_at),
-            "has_concerns": bool(r.response.has_concerns)} if r.response else None}
+            "has_concerns": bool(r.response.has_concerns),
+            "years_known": r.response.years_known,
+            "observations": r.response.observations,
+            "concerns": r.response.concerns} if r.response else None}
             for r in facts.referees],
         "training": [_row(t, _TRAINING_FIELDS) for t in facts.training],
         "workers": facts.workers,
         "application": _application_facts(household),
+        "front": _front(household),
+        "chronology": _chronology(household, facts.checks),
+        "family": facts.family,
+        "reg24": _reg24(household),
     }
 
 
@@ -169,7 +255,8 @@ def _thaw(value, key: str = ""):
         return [_thaw(v) for v in value]
     if isinstance(value, str) and key.endswith("_at"):
         return datetime.fromisoformat(value)
-    if isinstance(value, str) and (key.endswith("_on") or key.endswith("date_of_birth")
+    if isinstance(value, str) and (key.endswith("_on") or key == "on"
+                                   or key.endswith("date_of_birth")
                                    or key.startswith("lived_")):
         return date.fromisoformat(value)
     return value
@@ -177,10 +264,14 @@ def _thaw(value, key: str = ""):
 
 def thaw_facts(frozen: dict) -> Facts:
     facts = _thaw(frozen)
-    # Versions signed off before applications fed the report have no application facts.
+    # Versions signed off before a fact was kept lack it: read a missing one as None.
     return Facts(household=facts.household, people=facts.people, addresses=facts.addresses,
                  checks=facts.checks, referees=facts.referees, training=facts.training,
-                 workers=facts.workers, application=getattr(facts, "application", None))
+                 workers=facts.workers, application=getattr(facts, "application", None),
+                 front=getattr(facts, "front", None),
+                 chronology=getattr(facts, "chronology", None),
+                 # The figures read the family as plain JSON, not thawed.
+                 family=frozen.get("family"), reg24=getattr(facts, "reg24", None))
 
 
 def address_rows(addresses) -> list[SimpleNamespace]:
@@ -196,6 +287,64 @@ def address_rows(addresses) -> list[SimpleNamespace]:
         if name and name not in row.people:
             row.people.append(name)
     return list(rows.values())
+
+
+def age_on(born: date | None, on: date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def applicant_parts(facts: Facts) -> list[SimpleNamespace]:
+    """Section A Part 1, one entry per applicant: the case's member (``person``) and what
+    they said in their application (``told``, None without an online application)."""
+    told = {}
+    if facts.application is not None:
+        told = {(a.name or "").casefold(): a for a in facts.application.applicants
+                if getattr(a, "role", "applicant") == "applicant"}
+    return [SimpleNamespace(person=p, told=told.get(p.name.casefold()))
+            for p in facts.people if p.is_applicant]
+
+
+def children_and_adults(facts: Facts, on: date) -> SimpleNamespace:
+    """Form F's four lists: children under 18 and other adults in the household, children
+    under 18 and adult children living elsewhere (from the case and the application)."""
+    home = [p for p in facts.people if not p.is_applicant and p.lives_in_household is not False]
+    away = [SimpleNamespace(name=p.name, date_of_birth=p.date_of_birth,
+                            relationship=RELATIONSHIP_LABELS.get(p.relationship_to_applicant,
+                                                                 p.relationship_to_applicant),
+                            lives_with="")
+            for p in facts.people if not p.is_applicant and p.lives_in_household is False]
+    if facts.application is not None:
+        named = {a.name.casefold() for a in away}
+        away += [c for c in getattr(facts.application, "children_elsewhere", None) or []
+                 if (c.name or "").casefold() not in named]
+
+    def child(p) -> bool:
+        age = age_on(p.date_of_birth, on)
+        if age is None:
+            age = getattr(p, "age_at_enquiry", None)
+        return age is not None and age < 18
+
+    return SimpleNamespace(children=[p for p in home if child(p)],
+                           adults=[p for p in home if not child(p)],
+                           children_elsewhere=[c for c in away if child(c)],
+                           adult_children_elsewhere=[c for c in away if not child(c)])
+
+
+def former_partners(facts: Facts) -> list[SimpleNamespace]:
+    """Each applicant's former partners with the date the relationship ended and the date
+    of their reference (the former partner check received, if any)."""
+    references = {(c.subject or "").casefold(): c.received_on for c in facts.checks
+                  if getattr(c, "kind", "") == "ex_partner"}
+    rows = []
+    for part in applicant_parts(facts):
+        for partner in (getattr(part.told, "past_partners", None) or []) if part.told else []:
+            rows.append(SimpleNamespace(
+                applicant=part.person.name, name=partner.name, period=partner.period,
+                ended_on=getattr(partner, "ended_on", None),
+                reference_on=references.get((partner.name or "").casefold())))
+    return rows
 
 
 def shared_report(household_id: int) -> AssessmentReport | None:
@@ -217,7 +366,8 @@ def applicants_copy(household, report: AssessmentReport) -> dict:
         "form": report.form,
         "recommendation": report.recommendation,
         "terms": report.terms,
-        "sections": {key: report.text(key) for key in structure.narrative_keys(report.form)},
+        "sections": {key: report.text(key) for key in structure.narrative_keys(
+            report.form, frozen_applicants(thaw_facts(facts)))},
         "household": facts["household"],
         "people": facts["people"],
         "addresses": facts["addresses"],
@@ -241,6 +391,13 @@ def outstanding_checks(household) -> list[str]:
     return list(case_ledger(household, today(), agency_settings()).outstanding)
 
 
+def frozen_applicants(facts: Facts) -> list[structure.Applicant]:
+    """The applicants a version's per-applicant sections name (versions signed off before
+    members' ids were kept have none: their history was one joint section)."""
+    return [(p.id, p.name) for p in facts.people
+            if p.is_applicant and getattr(p, "id", None) is not None]
+
+
 def report_facts(household, report: AssessmentReport | None) -> Facts:
     """What a version's factual sections print: frozen at sign-off, else read live."""
     if report is not None and report.facts is not None:
@@ -259,15 +416,22 @@ def report_body_html(household, *, draft: bool | None = None,
     if draft is None:
         draft = report is None or report.is_draft
     outline = report_outline(household, report)
-    anchors = {s.key: entry["id"] for s, entry in zip(structure.sections(form), outline,
-                                                          strict=True)}
+    sections = printed_sections(form, report)
+    anchors = {s.key: entry["id"] for s, entry in zip(sections, outline, strict=True)}
+    facts = report_facts(household, report)
+    prefix = _anchor_prefix(household)
     return render_template(
         "reports/_body.html", household=household, report=report, form=form,
-        sections=structure.sections(form), anchors=anchors, outline=outline, draft=draft,
-        title=f"{structure.TITLES[form]}: {household.name}", doc_id=_anchor_prefix(household),
-        facts=report_facts(household, report),
+        sections=sections, anchors=anchors, outline=outline, draft=draft,
+        title=f"{structure.TITLES[form]}: {household.name}", doc_id=prefix,
+        facts=facts, applicants=frozen_applicants(facts),
+        section_entries=structure.section_entries,
+        family_figures=lambda: figures_html(facts.family, prefix),
+        has_family=has_family(facts.family),
         relationship_labels=RELATIONSHIP_LABELS, with_contents=contents,
-        address_rows=address_rows,
+        address_rows=address_rows, parts=applicant_parts(facts),
+        people_lists=children_and_adults(facts, today()), partners=former_partners(facts),
+        age_on=age_on, today=today(),
         recommendation_label=(Recommendation(report.recommendation).label
                               if report and report.recommendation else ""),
         kinship=household.pathway == Pathway.CONNECTED_PERSON.value)

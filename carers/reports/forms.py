@@ -24,21 +24,19 @@ def _length_message(title: str) -> str:
     return f"{title} must be {structure.MAX_SECTION_CHARS:,} characters or fewer"
 
 
-def sections_form(form_kind):
-    """The report's narrative sections, each with the revision it was read at."""
+def sections_form(form_kind, applicants=()):
+    """The report's narrative sections (one per applicant where the form has them), each
+    with the revision it was read at."""
 
     class SectionsForm(GovForm):
         save_report = submit_button("Save the report")
 
-    for section in structure.sections(form_kind):
-        key = section.narrative_key
-        if not key:
-            continue
-        setattr(SectionsForm, key, TextAreaField(
-            section.title, validators=[Optional(), Length(max=structure.MAX_SECTION_CHARS,
-                                                          message=_length_message(section.title))],
-            description=section.hint, widget=GovTextArea()))
-        setattr(SectionsForm, f"{key}__revision", HiddenField())
+    for entry in structure.entries(form_kind, applicants):
+        setattr(SectionsForm, entry.key, TextAreaField(
+            entry.title, validators=[Optional(), Length(max=structure.MAX_SECTION_CHARS,
+                                                        message=_length_message(entry.title))],
+            description=entry.hint, widget=GovTextArea()))
+        setattr(SectionsForm, f"{entry.key}__revision", HiddenField())
     return SectionsForm
 
 

@@ -14,7 +14,13 @@ from carers.core.dates import format_date, today, utcnow
 from carers.extensions import db
 from carers.notifications.operations import public_url, queue_email
 from carers.reports import structure
-from carers.reports.document import applicants_copy, freeze_facts, latest_report, shared_report
+from carers.reports.document import (
+    applicants_copy,
+    applicants_of,
+    freeze_facts,
+    latest_report,
+    shared_report,
+)
 from carers.reports.models import (
     ApplicationFacts,
     AssessmentReport,
@@ -36,7 +42,9 @@ class SectionChanged(Changed):
     """Someone saved this section after the page was opened."""
 
     def __init__(self, section: ReportSection):
-        title = structure.narrative_section(section.report.form, section.key).title
+        entry = structure.narrative_entry(section.report.form, section.key,
+                                          applicants_of(section.report.household))
+        title = entry.title if entry else "this section"
         super().__init__(f"Someone else saved “{title}” after you opened this page, so your "
                          "text for it was not saved. Copy your text, reload the page and add "
                          "it again.", version=section.revision)
@@ -121,7 +129,7 @@ def save_section(household, key: str, body: str, seen_revision: int | None,
                  user) -> ReportSection:
     with transaction():
         report = draft_for_change(household, user)
-        if key not in structure.narrative_keys(report.form):
+        if key not in structure.narrative_keys(report.form, applicants_of(household)):
             raise KeyError(key)
         section = _write(report, key, body, seen_revision, user)
         if section is not None:
@@ -139,7 +147,7 @@ def save_sections(household, texts: dict[str, tuple[str, int | None]],
     with transaction():
         report = draft_for_change(household, user)
         conflicts, changed = [], []
-        for key in structure.narrative_keys(report.form):
+        for key in structure.narrative_keys(report.form, applicants_of(household)):
             if key not in texts:
                 continue
             body, revision = texts[key]
@@ -195,7 +203,8 @@ def share_with_applicants(household, user) -> AssessmentReport:
         if report is None:
             raise NotShareable("Write the report before sharing it with the applicants")
         problems = structure.sign_off_problems(
-            report.form, {s.key: s.body for s in report.sections}, report.recommendation)
+            report.form, {s.key: s.body for s in report.sections}, report.recommendation,
+            applicants_of(household))
         if problems:
             raise NotShareable(*(f"Before sharing: {m[0].lower()}{m[1:]}" for _, m in problems))
         if report.comments_submitted_at is not None:
@@ -272,7 +281,8 @@ def sign_off(household, user) -> AssessmentReport:
         if not report.is_draft:
             raise ReportLocked("This version is already signed off")
         texts = {s.key: s.body for s in report.sections}
-        problems = structure.sign_off_problems(report.form, texts, report.recommendation)
+        problems = structure.sign_off_problems(report.form, texts, report.recommendation,
+                                               applicants_of(household))
         if problems:
             raise NotReady(problems)
         report.signed_off_at = utcnow()

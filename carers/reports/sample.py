@@ -17,6 +17,7 @@ from carers.checks.models import Address, Check, Referee, ReferenceResponse
 from carers.extensions import db
 from carers.pipeline import Pathway
 from carers.reports import structure
+from carers.reports.document import applicants_of
 from carers.reports.models import AssessmentReport, ReportSection, TrainingRecord
 
 PARAGRAPH = (
@@ -108,7 +109,7 @@ def assessed_household(worker, *, team=None, pathway: str = Pathway.MAINSTREAM.v
                               terms="One child, aged 0 to 18, short-term and long-term"
                               if not kinship else "Amy Smith, the named child")
     body = narrative if narrative is not None else "\n\n".join([PARAGRAPH] * paragraphs)
-    for key in structure.narrative_keys(form):
+    for key in structure.current_keys(form, applicants_of(household)):
         report.sections.append(ReportSection(key=key, body=body, revision=1))
     db.session.add(report)
     db.session.commit()

@@ -14,6 +14,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user
@@ -29,6 +30,7 @@ from carers.core.numbers import plain_number
 from carers.pipeline import Recommendation
 from carers.reports import operations, queries, structure
 from carers.reports.document import (
+    applicants_of,
     latest_report,
     outstanding_checks,
     report_outline,
@@ -63,9 +65,12 @@ def _editor_page(household, *, sections=None, recommendation=None, training=None
     form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
     changer = can_change(current_user, household)
     editable = changer and (report is None or report.is_draft)
+    applicants = applicants_of(household)
+    texts = {s.key: s.body for s in report.sections} if report else {}
+    shown = {e.key for e in structure.written_entries(form_kind, texts, applicants)}
     if sections is None:
-        sections = sections_form(form_kind)(formdata=None)
-        for key in structure.narrative_keys(form_kind):
+        sections = sections_form(form_kind, applicants)(formdata=None)
+        for key in structure.narrative_keys(form_kind, applicants):
             section = report.section(key) if report else None
             sections[key].data = section.body if section else ""
             sections[f"{key}__revision"].data = str(section.revision if section else 0)
@@ -80,6 +85,8 @@ def _editor_page(household, *, sections=None, recommendation=None, training=None
     return dict(
         household=household, report=report, form_kind=form_kind,
         structure=structure, sections=sections, recommendation_form=recommendation,
+        entries_for=lambda section: [e for e in structure.section_entries(section, applicants)
+                                     if e.key in shown],
         training_form=training or TrainingForm(formdata=None), comments_form=comments,
         button_form=ButtonForm(formdata=None), training=queries.training_for(household),
         can_change=changer, comments_clock=operations.comments_clock(report),
@@ -87,8 +94,7 @@ def _editor_page(household, *, sections=None, recommendation=None, training=None
         editable=editable, can_sign_off=editable and report is not None and is_manager(
             current_user), outline=report_outline(household, report), errors=errors,
         problems=structure.sign_off_problems(
-            form_kind, {s.key: s.body for s in report.sections} if report else {},
-            report.recommendation if report else None))
+            form_kind, texts, report.recommendation if report else None, applicants))
 
 
 def _editor(household, refusal: Refusal | None = None, form=None, **forms):
@@ -117,11 +123,13 @@ def save(reference):
     household = get_case(reference)
     report = latest_report(household)
     form_kind = structure.Form(report.form) if report else structure.form_for(household.pathway)
-    form = sections_form(form_kind)()
+    applicants = applicants_of(household)
+    form = sections_form(form_kind, applicants)()
     if not form.validate():
         return _editor(household, sections=form)
+    # Only the boxes the page showed: an earlier edition's box not shown keeps its text.
     texts = {key: (form[key].data or "", _revision(form[f"{key}__revision"].data))
-             for key in structure.narrative_keys(form_kind)}
+             for key in structure.narrative_keys(form_kind, applicants) if key in request.form}
     try:
         conflicts = operations.save_sections(household, texts, current_user)
     except Refusal as error:
@@ -139,7 +147,7 @@ def autosave(reference, key):
     household = get_case(reference)
     report = latest_report(household)
     form_kind = report.form if report else structure.form_for(household.pathway)
-    section = structure.narrative_section(form_kind, key)
+    section = structure.narrative_entry(form_kind, key, applicants_of(household))
     if section is None:
         return jsonify(error="There is no such section"), 404
     form = AutosaveForm()
@@ -275,6 +283,10 @@ def pdf_response(content: bytes, filename: str):
 
 # --- the applicants' pages ---
 
+_SHARED_FACTS = (structure.Kind.RECOMMENDATION, structure.Kind.HOUSEHOLD,
+                 structure.Kind.CHILD, structure.Kind.CHECKS, structure.Kind.TRAINING)
+
+
 def _shared_page(person, form=None, refusal: Refusal | None = None):
     report = shared_report(person.household_id)
     if form is None:
@@ -282,10 +294,21 @@ def _shared_page(person, form=None, refusal: Refusal | None = None):
         form.comments.data = report.comments_draft or ""
         form.version.data = str(report.comments_revision or 0)
     copy = thaw_copy(report.shared_content or {})
+    applicants = [(p.id, p.name) for p in getattr(copy, "people", [])
+                  if p.is_applicant and getattr(p, "id", None) is not None]
+    written = (report.shared_content or {}).get("sections") or {}
+
+    def entries_for(section):
+        return [e for e in structure.section_entries(section, applicants)
+                if not section.legacy or (written.get(e.key) or "").strip()]
+
     context = dict(
         report=report, copy=copy, clock=operations.comments_clock(report),
-        sections=[s for s in structure.sections(report.form)
-                  if s.kind not in (structure.Kind.SIGN_OFF, structure.Kind.COMMENTS)],
+        entries_for=entries_for, written=written,
+        # What the applicants read: the worker's words and their own household's facts;
+        # never what referees or others said, nor the chronology kept for the panel.
+        sections=[s for s in structure.sections(report.form) if s.kind in _SHARED_FACTS
+                  or entries_for(s)],
         title=structure.TITLES[structure.Form(report.form)],
         recommendation_label=(Recommendation(copy.recommendation).label
                               if copy.recommendation else ""),

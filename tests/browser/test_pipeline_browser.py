@@ -2,7 +2,7 @@
 'ready for panel' in a real browser, with axe on the board, the case page and the forms."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -62,6 +62,9 @@ def receive_all_checks(reference: str, user, *, reg24_only: bool = False):
     if not reg24_only:
         for name in ("Pat Friend", "Lee Neighbour"):
             make_referee(household, name, interviewed_on=today())
+    # A DBS check needs the person's date of birth, which the household page records.
+    for member in household.members:
+        member.date_of_birth = member.date_of_birth or date(1980, 6, 1)
     checks.sync_required_checks(household, user)
     db.session.commit()
     wanted = Check.reg24.is_(True) if reg24_only else Check.required.is_(True)

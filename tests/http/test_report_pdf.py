@@ -73,7 +73,8 @@ def test_the_report_prints_the_case_on_the_right_pages(app, worker):
     reader = PdfReader(io.BytesIO(pdf))
     texts = [flat(t) for t in pages_text(pdf)]
     total = len(texts)
-    assert reader.metadata.title == f"Assessment report (Form F): {household.reference}"
+    title = "Prospective foster carer report (Form F)"
+    assert reader.metadata.title == f"{title}: {household.reference}"
     assert reader.metadata.author == "Sam Worker"
 
     # Every page: marking at top and bottom, the case reference, page N of M, DRAFT.
@@ -94,27 +95,34 @@ def test_the_report_prints_the_case_on_the_right_pages(app, worker):
     outline = report_outline(household)
     assert [title for title, _ in entries] == [e["title"] for e in outline]
     marks = bookmarks(reader)
-    assert marks[0][:2] == (1, f"Assessment report (Form F): {household.name}")
+    assert marks[0][:2] == (1, f"Prospective foster carer report (Form F): {household.name}")
     assert [(title, page + 1) for level, title, page in marks[1:]] == entries
     assert all(level == 2 for level, _, _ in marks[1:])
     assert entries[-1] == ("Sign-off", total)  # the last section ends the document
     by_title = dict(entries)
 
     # The household page lists everyone; the checks page each check with its date.
-    household_page = texts[by_title["Section A, Part 1: The household"] - 1]
-    for person in ("Alex Taylor", "Sam", "Jordan Taylor", "4 Mill Lane", "22 Canal Road"):
-        assert person in household_page
+    applicants = by_title["Section A, Part 1: The applicants"] - 1
+    applicant_pages = " ".join(texts[applicants:applicants + 2])
+    assert "Alex Taylor" in applicant_pages and "Sam Taylor" in applicant_pages
+    home_page = by_title["Section A, Part 1: The household, children and former partners"]
+    household_pages = " ".join(texts[home_page - 1:home_page + 1])
+    for fact in ("Jordan Taylor", "4 Mill Lane", "22 Canal Road"):
+        assert fact in household_pages
     checks = db.session.scalars(select(Check).where(
         Check.household_id == household.id, Check.required.is_(True))).all()
     assert len(checks) >= 6
-    start = by_title["Section A, Part 2: Checks and references"] - 1
-    end = by_title["Section A, Part 2: Preparation training"]
+    start = by_title["Section A, Part 2: Verification and statutory checks"] - 1
+    end = by_title["Section A, Part 2: Medical adviser's summary"]
     checks_text = " ".join(texts[start:end])
     for check in checks:
         assert check.subject in checks_text
         assert format_date(check.received_on) in checks_text, check.label
-    assert "Pat Friend" in checks_text and "Lee Neighbour" in checks_text
-    assert "Skills to Foster" in " ".join(texts[end - 1:end + 1])
+    references = by_title["Section C: Referees' reports and interviews"] - 1
+    references_text = " ".join(texts[references:references + 2])
+    assert "Pat Friend" in references_text and "Lee Neighbour" in references_text
+    preparation = by_title["Section B, Part 3: Preparation for fostering"] - 1
+    assert "Skills to Foster" in " ".join(texts[preparation:preparation + 2])
     # Pages before the contents: the front sheet only.
     assert all(page <= contents_page for _, page in entries[:2])
 
@@ -143,11 +151,12 @@ def test_kinship_report_follows_form_c(app, worker):
     pdf, _ = report_pdf(household)
     reader = PdfReader(io.BytesIO(pdf))
     texts = [flat(t) for t in pages_text(pdf)]
-    assert "Connected person assessment (Form C)" in texts[0]
+    assert "Connected person report (Form C)" in texts[0]
     assert "Not suitable to foster" in texts[0]
     titles = [title for _, title, _ in bookmarks(reader)[1:]]
     assert titles == [e["title"] for e in report_outline(household)]
-    assert "B1: The child" in titles and "B2: The birth family" in titles
+    assert "The child, their relationship to the carers and their needs" in titles
+    assert "The birth family" in titles and "Regulation 24 history" in titles
     assert "Amy Smith" in " ".join(texts)
 
 
@@ -265,7 +274,11 @@ def test_a_pack_can_include_several_reports(app, worker):
     assert all("Copy for Pat Panel, 5 December 2026" in t for t in texts)
     first_two = next(i for i, t in enumerate(texts) if "Chris and Dee Patel" in t
                      and "Form C" in t)
-    assert all(one.reference in t for t in texts[1:first_two])
+    # The contents may run over more than one page; the first report starts after it.
+    first_one = next(i for i, t in enumerate(texts)
+                     if "Prospective foster carer report (Form F): Alex and Sam Taylor" in t)
+    assert first_one >= 1
+    assert all(one.reference in t for t in texts[first_one:first_two])
     assert all(two.reference in t for t in texts[first_two:])
     assert not any("DRAFT" in t for t in texts[:first_two])
     assert all("DRAFT" in t for t in texts[first_two:])
