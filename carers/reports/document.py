@@ -255,7 +255,7 @@ def _thaw(value, key: str = ""):
         return [_thaw(v) for v in value]
     if isinstance(value, str) and key.endswith("_at"):
         return datetime.fromisoformat(value)
-    if isinstance(value, str) and (key.endswith("_on") or key == "on"
+    if isinstance(value, str) and (key.endswith(("_on", "_due")) or key == "on"
                                    or key.endswith("date_of_birth")
                                    or key.startswith("lived_")):
         return date.fromisoformat(value)
