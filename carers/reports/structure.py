@@ -51,6 +51,7 @@ class Kind(StrEnum):
     EMPLOYMENT = "employment"  # employers and income, from the application
     EARLIER = "earlier"  # previous applications to foster, adopt or childmind
     HOME = "home"  # the home's facts, for health and safety
+    HEALTH = "health"  # each applicant's own health declaration, from the application
     REFERENCES = "references"  # referees' reports, interview summaries, not taken up
     TRAINING = "training"
     REG24 = "reg24"  # temporary approval, nominated officers, visits (kinship)
@@ -119,7 +120,8 @@ FORM_F = (
     Section("household", "Section A, Part 1: The household, children and former partners",
             Kind.HOUSEHOLD),
     Section("checks", "Section A, Part 2: Verification and statutory checks", Kind.CHECKS),
-    Section("medical", "Section A, Part 2: Medical adviser's summary", Kind.NARRATIVE,
+    Section("medical", "Section A, Part 2: Medical adviser's summary", Kind.HEALTH,
+            writes="medical",
             hint="The agency medical adviser's summary of each applicant's health and what "
                  "it means for fostering."),
     Section("health_safety", "Section A, Part 2: Health and safety", Kind.HOME,

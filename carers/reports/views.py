@@ -68,6 +68,8 @@ def _editor_page(household, *, sections=None, recommendation=None, training=None
     applicants = applicants_of(household)
     texts = {s.key: s.body for s in report.sections} if report else {}
     shown = {e.key for e in structure.written_entries(form_kind, texts, applicants)}
+    if sections is not None:  # a box refused as posted is shown with its error
+        shown |= set(sections.errors)
     if sections is None:
         sections = sections_form(form_kind, applicants)(formdata=None)
         for key in structure.narrative_keys(form_kind, applicants):

@@ -86,22 +86,26 @@ def test_the_form_works_without_javascript(app, worker, team):
     household = make_household(team=team, workers=[worker])
     client = client_for(app, worker)
     page = html_of(client.get(editor_url(household)))
-    fields = dict(re.findall(r'name="([a-z_]+__revision)"[^>]*value="(\d*)"', page))
-    assert fields["history__revision"] == "0"
+    fields = dict(re.findall(r'name="([a-z_0-9]+__revision)"[^>]*value="(\d*)"', page))
+    assert fields["lifestyle__revision"] == "0"
+    # Each applicant has their own history box.
+    applicant = household.members[0]
+    assert f"applicant_history_{applicant.id}__revision" in fields
     data = {"csrf_token": csrf_token(page), **fields, "pen_picture": "Pen picture text",
-            "history": "History text\r\n\r\nSecond paragraph", "lifestyle": "",
-            "capacity": "", "preparation": "", "supporting": ""}
+            "lifestyle": "Lifestyle text\r\n\r\nSecond paragraph",
+            f"applicant_history_{applicant.id}": "Grew up in Hull."}
     response = client.post(editor_url(household), data=data)
     assert response.status_code == 302
     db.session.expire_all()
     report = latest_report(household)
-    assert report.text("history") == "History text\n\nSecond paragraph"
+    assert report.text("lifestyle") == "Lifestyle text\n\nSecond paragraph"
+    assert report.text(f"applicant_history_{applicant.id}") == "Grew up in Hull."
     # The same stale form posted again: the changed sections are refused, with a message.
-    data["history"] = "Stale edit"
+    data["lifestyle"] = "Stale edit"
     response = client.post(editor_url(household), data=data, follow_redirects=True)
-    assert "Someone else saved “Section B: History and relationships”" in html_of(response)
+    assert "Someone else saved “Section B, Part 1: Family and lifestyle”" in html_of(response)
     db.session.expire_all()
-    assert latest_report(household).text("history") == "History text\n\nSecond paragraph"
+    assert latest_report(household).text("lifestyle") == "Lifestyle text\n\nSecond paragraph"
 
 
 def test_bad_input_gets_a_govuk_error_summary(app, worker, team):
@@ -166,16 +170,16 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
     assert worker_client.post(f"{url}/sign-off", data={"csrf_token": token}).status_code == 403
     # A manager cannot sign off while a section is empty.
     report = latest_report(household)
-    report.section("supporting").body = "  "
+    report.section("safer_caring").body = "  "
     db.session.commit()
     manager_client = client_for(app, manager)
     manager_token = token_of(manager_client, household)
     response = manager_client.post(f"{url}/sign-off", data={"csrf_token": manager_token},
                                    follow_redirects=True)
-    assert "Write “Section C: Supporting information” before signing off" in html_of(response)
+    assert "Write “Section C: Safer caring policy” before signing off" in html_of(response)
     db.session.expire_all()
     assert latest_report(household).is_draft
-    assert autosave(worker_client, household, "supporting", "Health report: good.", 1,
+    assert autosave(worker_client, household, "safer_caring", "No one else babysits.", 1,
                     token).status_code == 200
     response = manager_client.post(f"{url}/sign-off", data={"csrf_token": manager_token},
                                    follow_redirects=True)
@@ -206,7 +210,7 @@ def test_sign_off_locks_the_version_and_a_new_version_copies_it(app, worker, man
     versions = db.session.scalars(select(AssessmentReport).where(
         AssessmentReport.household_id == household.id).order_by(AssessmentReport.number)).all()
     assert [(v.number, v.is_draft) for v in versions] == [(1, False), (2, True)]
-    assert versions[1].text("supporting") == "Health report: good."
+    assert versions[1].text("safer_caring") == "No one else babysits."
     assert autosave(worker_client, household, "history", "Changed", 0,
                     token).status_code == 200
     db.session.expire_all()
@@ -260,9 +264,11 @@ def test_a_new_kinship_case_gets_form_c_and_a_pdf_before_anything_is_written(app
     household = make_household("connected_person", team=team, workers=[worker])
     client = client_for(app, worker)
     page = html_of(client.get(editor_url(household)))
-    assert "Connected person assessment (Form C)" in page
-    for label in ("B1: The child", "B2: The birth family", "B3: The applicants",
-                  "B4: Capacity to care for this child", "B7: Summary and recommendation"):
+    assert "Connected person report (Form C)" in page
+    for label in ("The child, their relationship to the carers and their needs",
+                  "The birth family", "The carers", "The viability assessment",
+                  "The carers&#39; capacity to meet the child&#39;s needs",
+                  "The plan for contact with the birth family", "Summary and recommendation"):
         assert label in page
     assert db.session.scalar(select(AssessmentReport)) is None  # reading creates nothing
     response = client.get(f"{editor_url(household)}.pdf")

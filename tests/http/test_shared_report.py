@@ -120,7 +120,7 @@ def test_the_worker_shares_and_the_applicants_read_their_own_version(app, case, 
 
     # What the worker writes after sharing is not what the applicants read.
     report = latest_report(household)
-    report.section("history").body = "Written after sharing."
+    report.section("lifestyle").body = "Written after sharing."
     db.session.commit()
     assert "Written after sharing." not in html_of(browser.get("/apply/report"))
     assert "We found the Taylors warm." in html_of(applicant_client(app, sam).get("/apply/report"))
@@ -220,7 +220,7 @@ def test_comments_saved_then_sent_go_into_the_report_and_its_pdf(app, case, froz
 def test_a_report_not_ready_is_not_shared(app, case, frozen):
     household, worker, alex, sam = case
     report = latest_report(household)
-    report.section("capacity").body = ""
+    report.section("capacity_caring").body = ""
     db.session.commit()
     staff = client_for(app, worker)
     refused = share(staff, household)
