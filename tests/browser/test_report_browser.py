@@ -29,31 +29,36 @@ def test_a_worker_writes_the_report_and_a_manager_signs_it_off(page, axe, browse
     worker = make_staff("assessing_social_worker", team=team, name="Sam Worker")
     manager = make_staff("team_manager", team=team, name="Morgan Manager")
     household = assessed_household(worker, team=team)
+    alex = household.members[0]
+    key = f"applicant_history_{alex.id}"
     report = db.session.scalar(select(AssessmentReport))
-    report.section("history").body = ""
+    report.section(key).body = ""
     db.session.commit()
 
     sign_in(page, worker.email)
     page.goto(f"/staff/cases/{household.reference}")
     page.get_by_role("link", name="Assessment report").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Assessment report (Form F)")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Prospective foster carer report (Form F)")
     axe(page)
 
     # Typing saves by itself; the status is announced.
-    history = page.get_by_label("Section B: History and relationships")
-    history.fill("Alex grew up in Leeds, the eldest of three.\n\nSam trained as a nurse.")
-    expect(page.locator("#history-status")).to_contain_text("Saved", timeout=15_000)
-    assert stored_text("history") == ("Alex grew up in Leeds, the eldest of three.\n\n"
-                                      "Sam trained as a nurse.")
+    # Each applicant's history has its own box.
+    history = page.get_by_label("Section B, Part 1: History: Alex Taylor")
+    expect(page.get_by_label("Section B, Part 1: History: Sam")).to_be_visible()
+    history.fill("Alex grew up in Leeds, the eldest of three.\n\nAlex trained as a nurse.")
+    expect(page.locator(f"#{key}-status")).to_contain_text("Saved", timeout=15_000)
+    assert stored_text(key) == ("Alex grew up in Leeds, the eldest of three.\n\n"
+                                "Alex trained as a nurse.")
     # Typing <script> is just text.
     history.press("End")
     history.type("\n\n<script>alert(1)</script>")
     history.blur()
-    expect(page.locator("#history-status")).to_contain_text("Saved")
-    assert stored_text("history").endswith("<script>alert(1)</script>")
+    expect(page.locator(f"#{key}-status")).to_contain_text("Saved")
+    assert stored_text(key).endswith("<script>alert(1)</script>")
 
     # Leaving the page straight after typing still saves.
-    page.get_by_label("Section B: Lifestyle and home").fill("They walk the dog every evening.")
+    page.get_by_label("Section B, Part 1: Family and lifestyle").fill("They walk the dog every evening.")
     page.goto(f"/staff/cases/{household.reference}")
     for _ in range(50):
         if stored_text("lifestyle") == "They walk the dog every evening.":
@@ -76,7 +81,7 @@ def test_a_worker_writes_the_report_and_a_manager_signs_it_off(page, axe, browse
 
     # The page after a reload keeps everything; the full-form save still works too.
     page.goto(f"/staff/cases/{household.reference}/report")
-    expect(history).to_have_value(stored_text("history"))
+    expect(history).to_have_value(stored_text(key))
     page.get_by_role("button", name="Save the report").click()
     expect(page.get_by_role("alert", name="Success")).to_contain_text("Report saved")
 
@@ -90,7 +95,7 @@ def test_a_worker_writes_the_report_and_a_manager_signs_it_off(page, axe, browse
     expect(manager_page.get_by_role("alert", name="Success")).to_contain_text(
         "Version 1 signed off")
     expect(manager_page.get_by_text("This version is signed off and locked")).to_be_visible()
-    expect(manager_page.get_by_label("Section B: History and relationships")).to_have_count(0)
+    expect(manager_page.get_by_label("Section B, Part 1: History: Alex Taylor")).to_have_count(0)
     axe(manager_page)
     with manager_page.expect_download() as download:
         manager_page.get_by_role("link", name="Download the report as a PDF").click()
