@@ -40,6 +40,7 @@ from carers.clocks.statutory import PANEL_PAPERS_WORKING_DAYS, reg24_due
 from carers.clocks.workdays import add_working_days, is_working_day
 from carers.core.dates import LONDON, london, today, utcnow
 from carers.demo.applicants import load_demo_applicants
+from carers.demo.family import draw_family
 from carers.demo.narratives import applicant_comments, report_terms, report_texts
 from carers.enquiries import choices
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryPerson
@@ -544,6 +545,7 @@ class _Agency:
         """The finished report: written, shared with the applicants for their comments, and
         signed off by the manager the day the assessment is complete."""
         rng = random.Random(f"report-{h.id}")
+        draw_family(h, worker, random.Random(f"family-{h.id}"))
         reports.save_sections(h, {k: (v, None) for k, v in report_texts(h, rng).items()},
                               worker)
         reports.set_recommendation(h, Recommendation.SUITABLE.value, report_terms(h), worker)

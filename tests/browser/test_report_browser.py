@@ -58,7 +58,8 @@ def test_a_worker_writes_the_report_and_a_manager_signs_it_off(page, axe, browse
     assert stored_text(key).endswith("<script>alert(1)</script>")
 
     # Leaving the page straight after typing still saves.
-    page.get_by_label("Section B, Part 1: Family and lifestyle").fill("They walk the dog every evening.")
+    lifestyle = page.get_by_label("Section B, Part 1: Family and lifestyle")
+    lifestyle.fill("They walk the dog every evening.")
     page.goto(f"/staff/cases/{household.reference}")
     for _ in range(50):
         if stored_text("lifestyle") == "They walk the dog every evening.":

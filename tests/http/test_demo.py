@@ -517,3 +517,25 @@ def test_the_demos_dbs_checks_carry_their_certificates(app, demo):
         assert check.dbs_update_service is not None
         assert check.member is not None and check.member.date_of_birth is not None
     assert {c.dbs_update_service for c in received} == {True, False}
+
+
+def test_the_demos_signed_off_reports_carry_their_family_trees(app, demo):
+    from carers.reports.models import AssessmentReport
+
+    signed = list(db.session.scalars(select(AssessmentReport).where(
+        AssessmentReport.signed_off_at.is_not(None))))
+    assert signed
+    kinship = [r for r in signed if r.form == "form_c"]
+    mainstream = [r for r in signed if r.form == "form_f"]
+    assert kinship and mainstream
+    for report in signed:
+        people = report.facts["family"]["people"]
+        assert people and report.facts["family"]["ecomap"], report.id
+        assert report.facts["chronology"], report.id
+    for report in kinship:
+        children = [p for p in report.facts["family"]["people"] if p["subject_child"]]
+        assert [c["name"] for c in children] == [report.household.child_name]
+    # Each applicant's history is written in their own box.
+    first = mainstream[0]
+    applicants = [m for m in first.household.members if m.is_applicant]
+    assert all(first.text(f"applicant_history_{m.id}") for m in applicants)
