@@ -77,7 +77,7 @@ def test_the_checks_table_and_references_table_agree_row_for_row(client, forms, 
     }
 
     html = report_html(household)
-    checks = [row for row in cells(html, "Checks")
+    checks = [row for row in cells(html, "Verification and statutory checks")
               if row[0].startswith("Personal reference: ")]
     references = cells(html, "Personal references")
     assert [row[0].removeprefix("Personal reference: ") for row in checks] == list(expected)
@@ -95,8 +95,10 @@ def test_the_checks_table_and_references_table_agree_row_for_row(client, forms, 
     pdf = render_pdf(html, title="Report", author=worker.name)
     text = " ".join(" ".join(page.extract_text() for page in
                              PdfReader(io.BytesIO(pdf)).pages).split())
-    checks_part = text[text.index("Checks"):text.index("Personal references")]
-    references_part = text[text.index("Personal references"):]
+    # The checks table (Section A, Part 2) and the references table (Section C).
+    checks_part = text[text.index("Verification and statutory checks Check"):
+                       text.index("Personal references Referee")]
+    references_part = text[text.index("Personal references Referee"):]
     for name, standing in expected.items():
         assert re.search(rf"Personal reference: {name}.*?{re.escape(standing)}", checks_part,
                          re.S), name
