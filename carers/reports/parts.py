@@ -13,7 +13,7 @@ from sqlalchemy import select
 from carers.auth.models import Role, User
 from carers.cases.models import CaseEvent
 from carers.checks.forms import RELATIONSHIP_LABELS
-from carers.core.dates import today
+from carers.core.dates import london, today
 from carers.extensions import db
 from carers.pipeline import Pathway
 from carers.settings.registry import agency_settings
@@ -58,7 +58,7 @@ def chronology(household, checks) -> list[dict]:
         select(CaseEvent).where(CaseEvent.household_id == household.id,
                                 CaseEvent.kind.in_(_CHRONOLOGY_EVENTS))
         .order_by(CaseEvent.happened_on, CaseEvent.id))]
-    lines += [{"on": v.starts_at.date(), "what": VISIT_KINDS.get(v.kind, "Visit")}
+    lines += [{"on": london(v.starts_at).date(), "what": VISIT_KINDS.get(v.kind, "Visit")}
               for v in db.session.scalars(
                   select(Visit).where(Visit.household_id == household.id,
                                       Visit.status == Visit.TOOK_PLACE)
@@ -94,11 +94,14 @@ def children_and_adults(facts, on: date) -> SimpleNamespace:
     """Form F's four lists: children under 18 and other adults in the household, children
     under 18 and adult children living elsewhere (from the case and the application)."""
     home = [p for p in facts.people if not p.is_applicant and p.lives_in_household is not False]
+    # On the case but living elsewhere: only the applicants' children belong in these lists
+    # (a former partner or a relative living elsewhere does not).
     away = [SimpleNamespace(name=p.name, date_of_birth=p.date_of_birth,
                             relationship=RELATIONSHIP_LABELS.get(p.relationship_to_applicant,
                                                                  p.relationship_to_applicant),
                             lives_with="")
-            for p in facts.people if not p.is_applicant and p.lives_in_household is False]
+            for p in facts.people if not p.is_applicant and p.lives_in_household is False
+            and p.relationship_to_applicant == "child"]
     if facts.application is not None:
         named = {a.name.casefold() for a in away}
         away += [c for c in getattr(facts.application, "children_elsewhere", None) or []

@@ -8,6 +8,7 @@ import io
 import re
 import subprocess
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -19,6 +20,7 @@ from carers.extensions import db
 from carers.family import operations as family
 from carers.reports import structure
 from carers.reports.document import applicants_of
+from carers.reports.parts import children_and_adults
 from carers.reports.sample import assessed_household
 from tests.factories import make_staff, make_team
 from tests.helpers import client_for, csrf_token, html_of, post_form
@@ -275,3 +277,27 @@ def test_sign_off_waits_for_each_applicants_history_and_every_competence():
     assert [key for key, _ in structure.sign_off_problems(
         structure.Form.F, texts, "suitable", applicants)] == [
         "applicant_history_2", "capacity_safe"]
+
+
+def test_form_fs_four_lists_sort_people_by_age_and_home():
+    def person(name, relationship, born, home=True, applicant=False):
+        return SimpleNamespace(name=name, relationship_to_applicant=relationship,
+                               date_of_birth=born, age_at_enquiry=None,
+                               lives_in_household=home, is_applicant=applicant)
+
+    on = date(2026, 12, 1)
+    facts = SimpleNamespace(people=[
+        person("Alex Taylor", "applicant", date(1981, 3, 9), applicant=True),
+        person("Jordan Taylor", "child", date(2012, 1, 5)),
+        person("Nan Taylor", "parent", date(1950, 1, 5)),
+        person("Robin Taylor", "child", date(2001, 6, 1), home=False),
+        person("Chris Brown", "ex_partner", date(1979, 6, 1), home=False),
+    ], application=SimpleNamespace(applicants=[], children_elsewhere=[SimpleNamespace(
+        name="Casey Taylor", date_of_birth=date(2015, 2, 2), relationship="Daughter",
+        lives_with="Her mother")]))
+    lists = children_and_adults(facts, on)
+    assert [p.name for p in lists.children] == ["Jordan Taylor"]
+    assert [p.name for p in lists.adults] == ["Nan Taylor"]
+    assert [p.name for p in lists.children_elsewhere] == ["Casey Taylor"]
+    # A former partner living elsewhere is no adult child.
+    assert [p.name for p in lists.adult_children_elsewhere] == ["Robin Taylor"]
