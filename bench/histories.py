@@ -221,7 +221,10 @@ def _facts(step: Step, on: date, by: str, rng: random.Random) -> TransitionFacts
         household_assessed=True,
         extension_weeks=step.options.get("extension_weeks"),
         placement_reconsidered=True, panel_views_sought=True, iro_informed=True,
-        nominated_officer_approved=True, actor_is_manager=True,
+        # Temporary approval and its extension: the nominated officer approves that day, and
+        # the child is placed the day approval is granted.
+        nominated_officer="Nominated Officer", nominated_officer_on=on, placed_on=on,
+        actor_is_manager=True,
     )
 
 

@@ -317,6 +317,7 @@ def _household(hid: int, rng: random.Random, ctx: Context, out: dict) -> None:
         "child_relationship": state.child.relationship if state.child else None,
         "child_placed_on": state.child.placed_on if state.child else None,
         "child_placing_authority": state.child.placing_authority if state.child else None,
+        "child_first_review_on": state.child.first_review_on if state.child else None,
     }
     for name_ in DATE_FIELDS:
         row[name_] = getattr(state, name_)
