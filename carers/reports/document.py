@@ -118,6 +118,9 @@ class Facts:
     chronology: list | None = None
     family: dict | None = None
     reg24: object = None
+    # Live facts only: the application, front sheet, chronology and regulation 24 history as
+    # plain JSON, as a signed-off version keeps them.
+    plain: dict | None = None
 
 
 # What each factual row prints: the frozen copy keeps exactly these (dates as ISO text).
@@ -149,14 +152,16 @@ def _facts(household) -> Facts:
     training = list(db.session.scalars(
         select(TrainingRecord).where(TrainingRecord.household_id == household.id)
         .order_by(TrainingRecord.completed_on, TrainingRecord.id)))
-    application = _application_facts(household)
+    # Read once as plain JSON: printed thawed, and kept as they are when signed off.
+    plain = {"application": _application_facts(household), "front": front_sheet(household),
+             "chronology": chronology(household, checks), "reg24": reg24_facts(household)}
     return Facts(
         household=household, people=list(household.members), addresses=addresses,
         checks=checks, referees=referees, training=training,
         workers=", ".join(w.name for w in household.workers),
-        application=_thaw(application) if application else None,
-        front=_thaw(front_sheet(household)), chronology=_thaw(chronology(household, checks)),
-        family=family_facts(household), reg24=_thaw(reg24_facts(household)))
+        application=_thaw(plain["application"]) if plain["application"] else None,
+        front=_thaw(plain["front"]), chronology=_thaw(plain["chronology"]),
+        family=family_facts(household), reg24=_thaw(plain["reg24"]), plain=plain)
 
 
 def _application_facts(household) -> dict | None:
@@ -197,11 +202,8 @@ def freeze_facts(household) -> dict:
             for r in facts.referees],
         "training": [_row(t, _TRAINING_FIELDS) for t in facts.training],
         "workers": facts.workers,
-        "application": _application_facts(household),
-        "front": front_sheet(household),
-        "chronology": chronology(household, facts.checks),
         "family": facts.family,
-        "reg24": reg24_facts(household),
+        **facts.plain,
     }
 
 
@@ -266,7 +268,7 @@ def applicants_copy(household, report: AssessmentReport) -> dict:
         "recommendation": report.recommendation,
         "terms": report.terms,
         "sections": {key: report.text(key) for key in structure.narrative_keys(
-            report.form, frozen_applicants(thaw_facts(facts)))},
+            report.form, frozen_applicants(_thaw(facts["people"])))},
         "household": facts["household"],
         "people": facts["people"],
         "addresses": facts["addresses"],
@@ -290,10 +292,11 @@ def outstanding_checks(household) -> list[str]:
     return list(case_ledger(household, today(), agency_settings()).outstanding)
 
 
-def frozen_applicants(facts: Facts) -> list[structure.Applicant]:
-    """The applicants a version's per-applicant sections name (versions signed off before
-    members' ids were kept have none: their history was one joint section)."""
-    return [(p.id, p.name) for p in facts.people
+def frozen_applicants(people) -> list[structure.Applicant]:
+    """The applicants a version's per-applicant sections name, from its people (versions
+    signed off before members' ids were kept have none: their history was one joint
+    section)."""
+    return [(p.id, p.name) for p in people
             if p.is_applicant and getattr(p, "id", None) is not None]
 
 
@@ -323,7 +326,7 @@ def report_body_html(household, *, draft: bool | None = None,
         "reports/_body.html", household=household, report=report, form=form,
         sections=sections, anchors=anchors, outline=outline, draft=draft,
         title=f"{structure.TITLES[form]}: {household.name}", doc_id=prefix,
-        facts=facts, applicants=frozen_applicants(facts),
+        facts=facts, applicants=frozen_applicants(facts.people),
         section_entries=structure.section_entries,
         family_figures=lambda: figures_html(facts.family, prefix),
         has_family=has_family(facts.family),

@@ -31,6 +31,7 @@ from carers.pipeline import Recommendation
 from carers.reports import operations, queries, structure
 from carers.reports.document import (
     applicants_of,
+    frozen_applicants,
     latest_report,
     outstanding_checks,
     report_outline,
@@ -296,8 +297,7 @@ def _shared_page(person, form=None, refusal: Refusal | None = None):
         form.comments.data = report.comments_draft or ""
         form.version.data = str(report.comments_revision or 0)
     copy = thaw_copy(report.shared_content or {})
-    applicants = [(p.id, p.name) for p in getattr(copy, "people", [])
-                  if p.is_applicant and getattr(p, "id", None) is not None]
+    applicants = frozen_applicants(getattr(copy, "people", []))
     written = (report.shared_content or {}).get("sections") or {}
 
     def entries_for(section):

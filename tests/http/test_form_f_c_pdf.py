@@ -24,6 +24,7 @@ from carers.reports.parts import children_and_adults
 from carers.reports.sample import assessed_household
 from tests.factories import make_staff, make_team
 from tests.helpers import client_for, csrf_token, html_of, post_form
+from tests.pdf_reading import figure_alt_texts
 
 FORM_F_ORDER = [
     "Recommendation", "Pen picture",
@@ -88,24 +89,6 @@ def bookmarks(reader) -> list[tuple[int, str]]:
                 found.append((level, item.title))
 
     walk(reader.outline, 1)
-    return found
-
-
-def figures_alt(reader) -> list[str]:
-    """The alternative text of every Figure in the PDF's structure tree."""
-    found = []
-
-    def walk(node):
-        node = node.get_object()
-        if node.get("/S") == "/Figure":
-            found.append(str(node.get("/Alt")))
-        kids = node.get("/K")
-        for kid in (kids if isinstance(kids, list) else [kids]) if kids is not None else []:
-            kid = kid.get_object()
-            if hasattr(kid, "get"):
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
     return found
 
 
@@ -220,7 +203,7 @@ def test_a_joint_form_f_prints_every_section_in_order_with_each_applicants_parts
     tree = body[body.index("Appendix: Family tree and ecomap"):
                 body.index("Appendix: Chronology")]
     assert "The family tree in words" in tree and "Jordan Taylor" in tree
-    assert figures_alt(reader) == [f"Family tree (genogram) of {household.name}"]
+    assert figure_alt_texts(reader) == [f"Family tree (genogram) of {household.name}"]
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
 
 
@@ -264,7 +247,7 @@ def test_a_form_c_prints_the_child_the_reg24_history_and_the_family_tree_first(a
     assert "every other Saturday" in body
     viability = body[body.index("The viability assessment"):body.index("The child, their")]
     assert "Viability assessment completed" in viability and "29 May 2026" in viability
-    assert figures_alt(reader) == ["Family tree (genogram) of Maureen Hall"]
+    assert figure_alt_texts(reader) == ["Family tree (genogram) of Maureen Hall"]
 
 
 def test_sign_off_waits_for_each_applicants_history_and_every_competence():

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from carers.documents.pdf import render_pdf
 from carers.family import ecomap, genogram
 from carers.family.figures import figures_html
+from tests.pdf_reading import figure_alt_texts
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -282,21 +283,7 @@ def test_the_figures_render_in_a_tagged_pdf_with_their_alternative_text():
     assert "The family tree in words" in text and "The ecomap in words" in text
     assert "separated from Dean Price" in text
     # Each drawing is a Figure in the structure tree, with its title as alternative text.
-    figures = []
-
-    def walk(node):
-        node = node.get_object()
-        if node.get("/S") == "/Figure":
-            figures.append(str(node.get("/Alt")))
-        kids = node.get("/K")
-        if kids is None:
-            return
-        for kid in kids if isinstance(kids, list) else [kids]:
-            kid = kid.get_object()
-            if hasattr(kid, "get"):
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    figures = figure_alt_texts(reader)
     assert figures == ["Family tree (genogram) of Hall household", "Ecomap of Hall household"]
 
 
