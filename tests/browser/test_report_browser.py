@@ -104,3 +104,20 @@ def test_a_worker_writes_the_report_and_a_manager_signs_it_off(page, axe, browse
     with open(download.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
     context.close()
+
+
+def test_a_kinship_report_is_written_in_form_cs_boxes(page, axe):
+    team = make_team()
+    worker = make_staff("assessing_social_worker", team=team, name="Sam Worker")
+    household = assessed_household(worker, team=team, pathway="connected_person",
+                                   name="Maureen Hall")
+    sign_in(page, worker.email)
+    page.goto(f"/staff/cases/{household.reference}/report")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Connected person report (Form C)")
+    contact = page.get_by_label("The plan for contact with the birth family")
+    contact.fill("Amy sees her mother every other Saturday.")
+    expect(page.locator("#contact-status")).to_contain_text("Saved", timeout=15_000)
+    assert stored_text("contact") == "Amy sees her mother every other Saturday."
+    expect(page.get_by_label("The carers' capacity to meet the child's needs")).to_be_visible()
+    axe(page)
