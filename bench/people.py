@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from faker import Faker
 
 from carers.enquiries import choices
-from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry
+from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, response_working_days
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # as carers.enquiries.operations
 
@@ -124,6 +124,8 @@ def enquiry_row(rng: random.Random, pools: Pools, *, enquiry_id: int, enquirer: 
         "privacy_consent_at": received,
         "keep_in_touch": rng.random() < 0.5,
         "first_response_at": responded,
+        "first_response_working_days": response_working_days(received, responded)
+        if responded else None,
         "first_response_by_id": responder_id if responded else None,
         "first_response_note": "Phoned and talked through the next steps." if responded
         else None,

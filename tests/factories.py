@@ -27,6 +27,7 @@ from carers.applicants.models import Applicant
 from carers.application.models import Application, ApplicationTask
 from carers.auth.models import User
 from carers.auth.operations import create_user
+from carers.cases import spells
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task, Team, case_worker
 from carers.cases.state import next_due
 from carers.checks.models import Address, Check, Referee
@@ -172,6 +173,9 @@ def make_household(pathway: str | Pathway = Pathway.MAINSTREAM,
         household.next_due_on, household.next_due_label = next_due(
             household, on or today(), agency_settings())
     db.session.add(household)
+    db.session.flush()
+    # As a case opened by hand: its spell in the stage it starts in.
+    spells.opened(household, Stage(household.stage), household.stage_since)
     db.session.commit()
     return household
 

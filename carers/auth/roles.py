@@ -8,6 +8,7 @@ class RoleKey(StrEnum):
     ASSESSING_SOCIAL_WORKER = "assessing_social_worker"
     SUPERVISING_SOCIAL_WORKER = "supervising_social_worker"
     TEAM_MANAGER = "team_manager"
+    SERVICE_MANAGER = "service_manager"
     PANEL_ADMINISTRATOR = "panel_administrator"
     PANEL_MEMBER = "panel_member"
     AGENCY_DECISION_MAKER = "agency_decision_maker"
@@ -19,6 +20,7 @@ ROLE_NAMES = {
     RoleKey.ASSESSING_SOCIAL_WORKER: "Assessing social worker",
     RoleKey.SUPERVISING_SOCIAL_WORKER: "Supervising social worker",
     RoleKey.TEAM_MANAGER: "Team manager",
+    RoleKey.SERVICE_MANAGER: "Service manager",
     RoleKey.PANEL_ADMINISTRATOR: "Panel administrator",
     RoleKey.PANEL_MEMBER: "Panel member",
     RoleKey.AGENCY_DECISION_MAKER: "Agency decision maker",
@@ -31,6 +33,7 @@ FOSTERING_TEAM = frozenset({
     RoleKey.ASSESSING_SOCIAL_WORKER,
     RoleKey.SUPERVISING_SOCIAL_WORKER,
     RoleKey.TEAM_MANAGER,
+    RoleKey.SERVICE_MANAGER,
     RoleKey.ADMINISTRATOR,
 })
 
@@ -39,10 +42,15 @@ FOSTERING_TEAM = frozenset({
 ALL_STAFF = frozenset(RoleKey)
 # Staff who see the pipeline and case pages at all.
 CASE_READERS = FOSTERING_TEAM | {RoleKey.AGENCY_DECISION_MAKER, RoleKey.PANEL_ADMINISTRATOR}
-MANAGERS = frozenset({RoleKey.TEAM_MANAGER, RoleKey.ADMINISTRATOR})
-# Staff who work across the whole agency rather than in one team.
+MANAGERS = frozenset({RoleKey.TEAM_MANAGER, RoleKey.SERVICE_MANAGER, RoleKey.ADMINISTRATOR})
+# Staff who work across the whole agency rather than in one team: the service manager runs
+# every fostering team.
 AGENCY_WIDE = frozenset({RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
-                         RoleKey.PANEL_ADMINISTRATOR})
+                         RoleKey.PANEL_ADMINISTRATOR, RoleKey.SERVICE_MANAGER})
+# Who reads the recruitment figures and the Ofsted return: a team manager for their own
+# team, the service manager and the agency decision maker for the whole agency.
+FIGURE_READERS = frozenset({RoleKey.TEAM_MANAGER, RoleKey.SERVICE_MANAGER,
+                            RoleKey.AGENCY_DECISION_MAKER})
 ADMINISTRATORS = frozenset({RoleKey.ADMINISTRATOR})
 PANEL_ADMINS = frozenset({RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR})
 DECISION_MAKERS = frozenset({RoleKey.AGENCY_DECISION_MAKER})

@@ -20,8 +20,9 @@ def is_manager(user) -> bool:
 
 
 def can_change(user, household) -> bool:
-    """The case's allocated workers, and managers of its team (administrators anywhere)."""
-    if user.has_role(RoleKey.ADMINISTRATOR):
+    """The case's allocated workers, and managers of its team (the service manager and
+    administrators anywhere)."""
+    if user.has_role(RoleKey.ADMINISTRATOR, RoleKey.SERVICE_MANAGER):
         return True
     if user.has_role(RoleKey.TEAM_MANAGER):
         return household.team_id is None or household.team_id == user.team_id

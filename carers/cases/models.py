@@ -228,3 +228,32 @@ class Task(db.Model):
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
     household: Mapped[Household] = relationship()
+
+
+class StageSpell(db.Model):
+    """One time a case entered a stage, and when it left (``carers.pipeline.spells``). Kept
+    in the same transaction as the stage change, for the managers' figures; never edited
+    otherwise. ``carers.cases.spells.rebuild`` makes the table again from the timeline."""
+
+    __tablename__ = "stage_spell"
+    __table_args__ = (
+        Index("ix_stage_spell_stage_entered", "stage", "entered_on"),
+        Index("ix_stage_spell_left", "left_on", "stage"),
+        Index("ix_stage_spell_household", "household_id", "left_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    pathway: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(40))
+    from_stage: Mapped[str | None] = mapped_column(String(40))
+    # Progress along the pathway, not a case taken off the panel list or referred back.
+    forward: Mapped[bool] = mapped_column(Boolean, default=True)
+    entered_on: Mapped[date] = mapped_column(Date)
+    left_on: Mapped[date | None] = mapped_column(Date)
+    working_days: Mapped[int | None] = mapped_column(Integer)
+    days: Mapped[int | None] = mapped_column(Integer)
+    withdrawal_code: Mapped[str | None] = mapped_column(String(3))
+    application_on: Mapped[date | None] = mapped_column(Date)
+    days_from_application: Mapped[int | None] = mapped_column(Integer)
+    within_target: Mapped[bool | None] = mapped_column(Boolean)

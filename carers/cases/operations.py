@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from carers.audit.operations import record as audit
-from carers.cases import hooks
+from carers.cases import hooks, spells
 from carers.cases.access import is_manager
 from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
 from carers.cases.state import case_state, next_due, write_changes, write_child
@@ -26,6 +26,7 @@ from carers.pipeline import (
     TransitionRefused,
     apply_transition,
 )
+from carers.pipeline.spells import Move
 from carers.settings.registry import agency_settings
 
 # No 0/O or 1/I, so a reference read out on the phone cannot be misheard.
@@ -64,10 +65,20 @@ def _touch(household: Household, seen_version: int | None) -> None:
                                                                    settings)
 
 
-def _event(household, user, kind, summary, on=None, **fields) -> CaseEvent:
+def _event(household, user, kind, summary, on=None, opened_in: Stage | None = None,
+           **fields) -> CaseEvent:
+    """A line on the timeline. A case's opening and its stage changes also keep its spells
+    (the managers' figures) in step, in the same transaction; ``opened_in`` is the stage a
+    case opened in, when it has moved on since."""
     event = CaseEvent(household_id=household.id, user_id=user.id if user else None, kind=kind,
                       summary=summary[:500], happened_on=on or today(), **fields)
     db.session.add(event)
+    if kind == CaseEvent.CREATED:
+        spells.opened(household, opened_in or Stage(household.stage), event.happened_on)
+    elif kind == CaseEvent.TRANSITION and event.from_stage != event.to_stage:
+        spells.moved(household, Move(event.happened_on, Stage(event.from_stage),
+                                     Stage(event.to_stage),
+                                     (event.details or {}).get("withdrawal_code")))
     return event
 
 

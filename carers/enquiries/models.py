@@ -1,10 +1,11 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from carers.core.dates import utcnow
+from carers.clocks.workdays import working_days_between
+from carers.core.dates import london, utcnow
 from carers.extensions import db
 
 MAINSTREAM = "mainstream"
@@ -85,6 +86,9 @@ class Enquiry(db.Model):
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     first_response_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     first_response_note: Mapped[str | None] = mapped_column(Text)
+    # Working days from the day it was received to the first response (London days), for
+    # the managers' figures against the agency's target.
+    first_response_working_days: Mapped[int | None] = mapped_column(Integer)
 
     people: Mapped[list["EnquiryPerson"]] = relationship(
         back_populates="enquiry", cascade="all, delete-orphan", order_by="EnquiryPerson.position"
@@ -94,6 +98,22 @@ class Enquiry(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+def response_working_days(received_at: datetime, responded_at: datetime) -> int:
+    """Working days from the London day an enquiry arrived to the day it was answered."""
+    return working_days_between(london(received_at).date(), london(responded_at).date())
+
+
+@event.listens_for(Enquiry, "before_insert")
+@event.listens_for(Enquiry, "before_update")
+def _response_time(_mapper, _connection, enquiry: Enquiry) -> None:
+    """Keep the response time in step wherever the first response is written."""
+    if enquiry.first_response_at is None:
+        enquiry.first_response_working_days = None
+    else:
+        enquiry.first_response_working_days = response_working_days(
+            enquiry.received_at or utcnow(), enquiry.first_response_at)
 
 
 class EnquiryPerson(db.Model):

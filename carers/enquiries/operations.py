@@ -21,7 +21,14 @@ from carers.core.changes import Changed
 from carers.core.database import transaction
 from carers.core.dates import london, utcnow
 from carers.enquiries import choices, journey
-from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry, EnquiryDraft, EnquiryPerson
+from carers.enquiries.models import (
+    KINSHIP,
+    MAINSTREAM,
+    Enquiry,
+    EnquiryDraft,
+    EnquiryPerson,
+    response_working_days,
+)
 from carers.extensions import db
 from carers.notifications.operations import public_url, queue_email
 from carers.pipeline import Pathway, Stage
@@ -182,11 +189,14 @@ class FirstResponseRecorded(Changed):
 def record_first_response(enquiry: Enquiry, user, note: str | None) -> None:
     """Record the first response, once: of two people recording it at the same moment, the
     second gets FirstResponseRecorded (one conditional UPDATE, so neither note is lost)."""
+    now = utcnow()
+    took = response_working_days(enquiry.received_at, now)
     recorded = db.session.execute(
         update(Enquiry)
         .where(Enquiry.id == enquiry.id, Enquiry.first_response_at.is_(None))
-        .values(first_response_at=utcnow(), first_response_by_id=user.id,
-                first_response_note=note or None, status=Enquiry.CONTACTED)
+        .values(first_response_at=now, first_response_by_id=user.id,
+                first_response_note=note or None, status=Enquiry.CONTACTED,
+                first_response_working_days=took)
         .execution_options(synchronize_session=False)
     ).rowcount
     if not recorded:
@@ -251,6 +261,7 @@ def open_case_from_enquiry(enquiry: Enquiry, user) -> Household:
     _touch(household, None)
     _event(household, user, CaseEvent.CREATED,
            f"Case opened from enquiry {enquiry.reference}", on=received,
+           opened_in=Stage.REFERRAL if kinship else Stage.ENQUIRY,
            body=_what_the_enquiry_said(enquiry) if kinship else None)
     if responded and not kinship:
         by = enquiry.first_response_by

@@ -43,6 +43,7 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     STAGE1_UNSUITABLE = "stage1_unsuitable"
     CLOSE_BEFORE_APPLICATION = "close_before_application"
+    REOPEN = "reopen"
 
 
 @dataclass(frozen=True)
@@ -129,4 +130,10 @@ TRANSITIONS: tuple[Transition, ...] = (
        S.NOT_SUITABLE_STAGE1, {M}, needs_reason=True),
     _t(Action.CLOSE_BEFORE_APPLICATION, "Close before application", PRE_APPLICATION_STAGES,
        S.CLOSED_BEFORE_APPLICATION, needs_reason=True),
+    # A household that withdrew comes back: a new application (mainstream) or a new full
+    # assessment (connected person), with its own clocks, counted again in the figures.
+    _t(Action.REOPEN, "Re-open: the household applies again", {S.WITHDRAWN},
+       S.APPLICATION_RECEIVED, {M}, needs_reason=True),
+    _t(Action.REOPEN, "Re-open: the household applies again", {S.WITHDRAWN},
+       S.FULL_ASSESSMENT, {C}, needs_reason=True),
 )

@@ -302,7 +302,14 @@ def _withdraw(case: CaseState, facts: TransitionFacts, settings: Settings) -> li
     return []
 
 
+def _reopen(case: CaseState, facts: TransitionFacts, settings: Settings) -> list[str]:
+    if not facts.actor_is_manager:
+        return ["Only a manager can re-open a withdrawn case."]
+    return []
+
+
 _GUARDS: dict[Action, Guard] = {
+    Action.REOPEN: _reopen,
     Action.RECORD_FIRST_CONTACT: _first_contact,
     Action.START_STAGE2: _start_stage2,
     Action.COMPLETE_STAGE1: _complete_stage1,

@@ -193,6 +193,19 @@ def _changes(case: CaseState, action: Action, facts: TransitionFacts) -> dict[st
             return {"closed_on": on, **_viability_done(case, on)}
         case Action.STAGE1_UNSUITABLE:
             return {"closed_on": on}
+        case Action.REOPEN:
+            # The new application starts its own 8-month clock; the last one's end and
+            # withdrawal stay on the timeline and in the figures.
+            fresh = {"closed_on": None, "withdrawal_code": None, "application_received_on": on,
+                     "assessment_completed_on": None, "brief_report_shared_on": None,
+                     "brief_report_comments_on": None, "panel_date": None,
+                     "panel_papers_sent_on": None, "recommended_on": None,
+                     "recommendation": None, "minutes_received_on": None,
+                     "qd_issued_on": None, "qd_responded_on": None}
+            if case.pathway is Pathway.MAINSTREAM:
+                fresh |= {"stage1_last_item_on": None, "stage1_completed_on": None,
+                          "stage2_started_on": None}
+            return fresh
     return {}
 
 

@@ -185,3 +185,42 @@ class ApplicationFacts(db.Model):
     submitted_on: Mapped[date] = mapped_column(Date)
     facts: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CarerCharacteristics(db.Model):
+    """One applicant's characteristics from their application, for the Ofsted return's
+    aggregates of approved carers. Rewritten with ``ApplicationFacts`` in the same
+    transaction; a value the application did not ask or the person did not give is None
+    ("not recorded"). Sexual orientation and gender identity (asked from 2024-25) are
+    None until the application asks them."""
+
+    __tablename__ = "carer_characteristics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(20))
+    ethnicity: Mapped[str | None] = mapped_column(String(200))
+    disability: Mapped[str | None] = mapped_column(String(20))  # yes, no or prefer_not
+    religion: Mapped[str | None] = mapped_column(String(200))
+    relationship_status: Mapped[str | None] = mapped_column(String(30))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(50))
+    gender_identity: Mapped[str | None] = mapped_column(String(50))
+
+    @staticmethod
+    def rows_from(household_id: int, facts: dict) -> list[dict]:
+        """The rows for the people who applied, from ``ApplicationFacts.facts``."""
+        applicants = [p for p in facts.get("applicants") or [] if p.get("role") == "applicant"]
+        rows = []
+        for position, person in enumerate(applicants):
+            born = person.get("date_of_birth")
+            rows.append({
+                "household_id": household_id, "position": position,
+                "date_of_birth": date.fromisoformat(born) if born else None,
+                "sex": person.get("sex"), "ethnicity": person.get("ethnicity"),
+                "disability": person.get("registered_disabled"),
+                "religion": person.get("religion"),
+                "relationship_status": (person.get("partnership") or {}).get("kind")})
+        return rows

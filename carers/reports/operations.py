@@ -2,7 +2,7 @@
 rows, adds the audit entries and commits; or it rolls back and raises a refusal. The one
 exception, ``record_application_facts``, works inside its caller's transaction."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from carers.applicants.models import Applicant
 from carers.audit.operations import record as audit
@@ -24,6 +24,7 @@ from carers.reports.document import (
 from carers.reports.models import (
     ApplicationFacts,
     AssessmentReport,
+    CarerCharacteristics,
     ReportSection,
     TrainingRecord,
 )
@@ -325,3 +326,12 @@ def record_application_facts(household, facts: dict, submitted_on) -> None:
     row.facts = facts
     row.submitted_on = submitted_on
     row.updated_at = utcnow()
+    _record_characteristics(household, facts)
+
+
+def _record_characteristics(household, facts: dict) -> None:
+    """The applicants' characteristics for the Ofsted return, from the same facts."""
+    db.session.execute(delete(CarerCharacteristics)
+                       .where(CarerCharacteristics.household_id == household.id))
+    for row in CarerCharacteristics.rows_from(household.id, facts):
+        db.session.add(CarerCharacteristics(**row))

@@ -457,7 +457,22 @@ def test_a_withdrawal_records_the_ofsted_code_and_closes_the_case(client, sams_c
         "changed (non-financial))")
     assert entry["body"] == "Moving abroad for work"
     assert stage_line(page) == "Withdrawn, since 3 May 2027"
-    assert "/move/" not in page  # nothing more can happen
+    # Nothing more can happen, unless the household comes back and applies again.
+    assert re.findall(rf'href="/staff/cases/{ref}/move/([a-z0-9_]+)"', page) == ["reopen"]
+
+
+def test_a_withdrawn_household_that_comes_back_applies_again(client, sams_case, team, app):
+    ref = sams_case("stage2", application_received_on=date(2027, 2, 1),
+                    stage_since=date(2027, 4, 1))
+    moved(client, ref, "withdraw", date(2027, 5, 3), "Money worries", withdrawal_code="AW4")
+    response = post_move(client, ref, "reopen", date(2027, 5, 24), "They want to go on")
+    assert error_summary(text_of(response))[1] == ["Only a manager can re-open a withdrawn case."]
+    manager = other_client(app, make_staff("team_manager", name="Morgan Lee", team=team))
+    moved(manager, ref, "reopen", date(2027, 5, 24), "Finances settled; they want to go on")
+    case = household(ref)
+    assert (case.stage, case.application_received_on, case.closed_on, case.withdrawal_code) \
+        == ("application_received", date(2027, 5, 24), None, None)
+    assert timeline(case_page(client, ref))[0]["body"] == "Finances settled; they want to go on"
 
 
 # --- refusals: the guards, through the web ---

@@ -109,7 +109,8 @@ ALLOWED = [
     (mainstream(S.AGENCY_DECISION, qd_issued_on=D(2027, 4, 1)),
      {A.APPROVE, A.NOT_APPROVE, A.REFER_BACK_TO_PANEL, A.WITHDRAW}),
     (mainstream(S.APPROVED), set()),
-    *[(mainstream(stage), set()) for stage in sorted(CLOSED_STAGES)],
+    *[(mainstream(stage), set()) for stage in sorted(CLOSED_STAGES - {S.WITHDRAWN})],
+    (mainstream(S.WITHDRAWN), {A.REOPEN}),
     (kinship(S.REFERRAL), {A.START_VIABILITY, A.CLOSE_BEFORE_APPLICATION}),
     (kinship(S.VIABILITY_ASSESSMENT), {A.GRANT_REG24, A.START_FULL_ASSESSMENT,
                                        A.CLOSE_BEFORE_APPLICATION}),
@@ -126,8 +127,8 @@ ALLOWED = [
     (kinship(S.PANEL_RECOMMENDED), {A.REFER_TO_DECISION_MAKER, A.WITHDRAW}),
     (kinship(S.AGENCY_DECISION), {A.ISSUE_QD, A.APPROVE, A.NOT_APPROVE, A.WITHDRAW}),
     (kinship(S.APPROVED, reg24_approved_on=REG24_ON, reg24_ended_on=D(2027, 5, 1)), set()),
-    (kinship(S.WITHDRAWN), set()),
-    (kinship(S.WITHDRAWN, reg24_approved_on=REG24_ON), {A.END_REG24}),
+    (kinship(S.WITHDRAWN), {A.REOPEN}),
+    (kinship(S.WITHDRAWN, reg24_approved_on=REG24_ON), {A.END_REG24, A.REOPEN}),
     (kinship(S.NOT_APPROVED, reg24_approved_on=REG24_ON), {A.END_REG24}),
 ]
 
@@ -255,6 +256,12 @@ TABLE = [
     ("close referral", kinship(S.REFERRAL), A.CLOSE_BEFORE_APPLICATION,
      facts(reason="Carer declined"), S.CLOSED_BEFORE_APPLICATION, facts(reason="  "),
      "Give a reason"),
+    ("re-open", mainstream(S.WITHDRAWN, withdrawal_code="AW4", closed_on=APPLIED),
+     A.REOPEN, facts(reason="Finances settled", actor_is_manager=True), S.APPLICATION_RECEIVED,
+     facts(reason="Finances settled"), "Only a manager can re-open"),
+    ("kinship re-open", kinship(S.WITHDRAWN), A.REOPEN,
+     facts(reason="Child coming back", actor_is_manager=True), S.FULL_ASSESSMENT,
+     facts(actor_is_manager=True), "Give a reason"),
 ]
 
 
@@ -292,6 +299,17 @@ def test_table_covers_every_transition() -> None:
 
 
 # --- guards in more detail ---
+
+def test_reopening_starts_a_new_application() -> None:
+    withdrawn = mainstream(S.WITHDRAWN, withdrawal_code="AW4", closed_on=D(2027, 3, 1),
+                           stage1_completed_on=D(2027, 2, 1), recommended_on=D(2027, 2, 20))
+    record = apply_transition(withdrawn, A.REOPEN,
+                              facts(reason="Finances settled", actor_is_manager=True))
+    after = withdrawn.updated(record)
+    assert after.application_received_on == TODAY
+    assert after.closed_on is None and after.withdrawal_code is None
+    assert after.stage1_completed_on is None and after.recommended_on is None
+
 
 def test_target_may_be_a_stage_or_a_string() -> None:
     case = mainstream(S.ENQUIRY)
