@@ -3,15 +3,10 @@
 import csv
 import io
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from carers.core.spreadsheets import safe_cell
+
 COLUMNS = ["Position", "When (UTC)", "Person", "Email", "Action", "Record type",
            "Record number", "From address", "Detail", "Hash"]
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def audit_csv(events) -> str:

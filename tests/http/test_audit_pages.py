@@ -3,8 +3,8 @@
 import csv
 import io
 
-from carers.administration.export import safe_cell
 from carers.audit.operations import record
+from carers.core.spreadsheets import safe_cell
 from carers.extensions import db
 from tests.factories import make_household, make_staff, make_team
 from tests.helpers import isolated_client, sign_in
