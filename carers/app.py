@@ -119,6 +119,7 @@ def _register_features(app):
         ADMINISTRATORS,
         CASE_READERS,
         DECISION_MAKERS,
+        FIGURE_READERS,
         FOSTERING_TEAM,
         PANEL_ADMINS,
         RoleKey,
@@ -136,6 +137,8 @@ def _register_features(app):
     from carers.enquiries import views as enquiry_views
     from carers.family import access as family_access
     from carers.family import views as family_views
+    from carers.figures import access as figures_access
+    from carers.figures import views as figures_views
     from carers.messages import access as messages_access
     from carers.messages import views as messages_views
     from carers.panel import access as panel_access
@@ -178,6 +181,7 @@ def _register_features(app):
         ((panel_views.bp,), panel_access),
         ((uploads_views.bp,), uploads_access),
         ((portal_views.bp,), portal_access),
+        ((figures_views.bp,), figures_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -229,6 +233,7 @@ def _register_features(app):
         ("Checks", "checks.team", CASE_READERS),
         ("Diary", "visits.diary", CASE_READERS),
         ("Enquiries", "inbox.index", FOSTERING_TEAM),
+        ("Figures", "figures.dashboard", FIGURE_READERS),
         ("Settings", "settings.edit", ADMINISTRATORS),
         ("Jobs", "scheduler.jobs", ADMINISTRATORS),
         ("Outbox", "scheduler.messages", ADMINISTRATORS),

@@ -4,8 +4,10 @@ state change reaches the database (``transaction``)."""
 import sqlite3
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import Boolean, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from carers.extensions import db
 
@@ -41,3 +43,28 @@ def transaction():
         db.session.rollback()
         raise
     db.session.commit()
+
+
+class json_list_holds(FunctionElement):  # noqa: N801 (used as a SQL function)
+    """SQL: the JSON list under ``key`` in a JSON column holds ``value``:
+    ``json_list_holds(PanelDecision.terms, literal("fostering_types"), literal("remand"))``.
+    Written out for each database, as neither offers a common spelling."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "json_list_holds"
+
+
+@compiles(json_list_holds, "sqlite")
+def _json_list_holds_sqlite(element, compiler, **kw):
+    # The parts are compiled SQL (a column and bound parameters), never input text.
+    column, key, value = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"EXISTS (SELECT 1 FROM json_each({column}, '$.' || {key}) "  # noqa: S608
+            f"WHERE json_each.value = {value})")
+
+
+@compiles(json_list_holds, "postgresql")
+def _json_list_holds_postgresql(element, compiler, **kw):
+    column, key, value = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"COALESCE((CAST({column} AS JSONB) -> CAST({key} AS TEXT)) "
+            f"@> jsonb_build_array(CAST({value} AS TEXT)), false)")
