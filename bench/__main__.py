@@ -30,6 +30,8 @@ from bench import applicants as applicant_bench
 from bench import long_report as long_report_bench
 from bench import reports as report_bench
 from bench.checks import check_pages, seed_checks
+from bench.figures import TARGET_P95_MS as FIGURES_TARGET_MS
+from bench.figures import figure_pages
 from bench.measure import TARGET_P95_MS, QueryCounter, sign_in, table, time_page
 from bench.panel import pack_benchmark
 from bench.scheduler import report as scheduler_report
@@ -58,6 +60,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="time only the assessment report PDFs, on an empty database")
     parser.add_argument("--only-long-report", action="store_true",
                         help="time only the 60-page report PDF, on an empty database")
+    parser.add_argument("--only-figures", action="store_true",
+                        help="time only the managers' figures (with --reuse: no seeding)")
     args = parser.parse_args(argv)
     if args.households < 10:
         parser.error("--households must be at least 10")
@@ -193,8 +197,19 @@ def main(argv=None) -> int:
         client = app.test_client()
         sign_in(client, info["bench_email"], info["password"])
         load_before = os.getloadavg()[0]
-        results = [time_page(client, counter, name, urls, WARMUP)
-                   for name, urls in pages(info, args.requests, args.seed)]
+        results = [] if args.only_figures else [
+            time_page(client, counter, name, urls, WARMUP)
+            for name, urls in pages(info, args.requests, args.seed)]
+        # The managers' figures, signed in as the service manager.
+        manager = app.test_client()
+        sign_in(manager, info["manager_email"], info["password"])
+        results += [time_page(manager, counter, name, urls, WARMUP,
+                              target_ms=FIGURES_TARGET_MS)
+                    for name, urls in figure_pages(info["team_id"], args.requests, WARMUP)]
+        if args.only_figures:
+            print(table(results))
+            print(f"database: {described}; {len(info['references']):,} households")
+            return 0
         # The applicants' own pages, each request signed in as one of a sample of applicants.
         results += applicant_bench.time_applicant_pages(
             app, counter, applicant_bench.applicant_pages(applicants, args.requests, args.seed))

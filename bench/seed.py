@@ -30,16 +30,29 @@ from bench.people import (
 )
 from carers.auth.models import Role, User
 from carers.auth.operations import create_user
+from carers.cases import spells as spell_rows
 from carers.cases.access import readable_cases
-from carers.cases.models import CaseEvent, Household, HouseholdMember, Task, Team, case_worker
+from carers.cases.models import (
+    CaseEvent,
+    Household,
+    HouseholdMember,
+    StageSpell,
+    Task,
+    Team,
+    case_worker,
+)
 from carers.cases.state import next_due
 from carers.enquiries.models import Enquiry, EnquiryPerson
 from carers.extensions import db
 from carers.pipeline import Pathway, Stage
+from carers.pipeline.spells import Move, spells_of
 from carers.pipeline.stages import PRE_APPLICATION_STAGES
+from carers.reports.models import CarerCharacteristics
 
 PASSWORD = "bench-password-not-secret"
 BENCH_EMAIL = "bench.worker@bench.carers.example"
+# The service manager who reads the recruitment figures for the whole agency.
+BENCH_MANAGER_EMAIL = "bench.manager@bench.carers.example"
 TEAMS = ("North", "South", "East", "West")
 LONG_TIMELINE_SHARE = 0.005  # households with 60-300 timeline entries
 KINSHIP_SHARE = 0.2
@@ -97,6 +110,7 @@ def create_staff(pools: Pools, seed: int) -> tuple[tuple[TeamStaff, ...], User]:
     db.session.flush()
     bench = create_user(BENCH_EMAIL, "Bench Worker", PASSWORD, ["assessing_social_worker"])
     bench.team_id = teams[0].id
+    create_user(BENCH_MANAGER_EMAIL, "Bench Service Manager", PASSWORD, ["service_manager"])
     roles = {r.key: r for r in db.session.scalars(select(Role))}
     used = {bench.name}
     layout = (["team_manager"] + ["recruitment_officer"] * 3 + ["assessing_social_worker"] * 5
@@ -277,6 +291,24 @@ def _household(hid: int, rng: random.Random, ctx: Context, out: dict) -> None:
     events.sort(key=lambda e: e["at"])
     out["events"].extend(events)
 
+    # Its spells in each stage, as the app keeps them beside the timeline.
+    moves = [Move(r.on, r.from_stage, r.to_stage, r.details.get("withdrawal_code"))
+             for r in history.records if r.from_stage is not r.to_stage]
+    first = moves[0].from_stage if moves else stage
+    out["spells"].extend(spell_rows.row(hid, pathway, spell) for spell in
+                         spells_of(pathway, first, history.created_on, moves))
+    # Approved carers' characteristics, as their applications gave them (some not given).
+    if stage is Stage.APPROVED:
+        for position, member in enumerate(m for m in members if m[4]):
+            out["characteristics"].append({
+                "household_id": hid, "position": position, "date_of_birth": member[2],
+                "sex": rng.choice(("female", "male")),
+                "ethnicity": rng.choice(ETHNIC_GROUPS) if rng.random() < 0.9 else None,
+                "disability": rng.choice(("no", "no", "no", "yes", "prefer_not"))
+                if rng.random() < 0.95 else None,
+                "religion": None, "relationship_status": "married" if len(members) > 1
+                else "single", "sexual_orientation": None, "gender_identity": None})
+
     # Tasks: open ones on open cases, done ones on some finished cases.
     if stage.is_open and rng.random() < 0.55:
         for _ in range(rng.randint(1, 3)):
@@ -364,7 +396,9 @@ DATE_FIELDS = [name for name in histories.CaseState.__dataclass_fields__
                if name not in {"pathway", "stage", "child", "recommendation",
                                "reg24_extension_weeks", "withdrawal_code"}]
 KEYS = ("enquiries", "enquiry_people", "households", "members", "case_workers", "events",
-        "tasks")
+        "tasks", "spells", "characteristics")
+ETHNIC_GROUPS = ("White British", "White Irish", "Indian", "Pakistani", "Black Caribbean",
+                 "Black African", "Mixed White and Asian", "Chinese", "Other White")
 
 
 def generate_chunk(spec: tuple[str, int, int, int]) -> dict:
@@ -389,7 +423,7 @@ def generate_chunk(spec: tuple[str, int, int, int]) -> dict:
 TABLES = (
     ("enquiries", Enquiry), ("enquiry_people", EnquiryPerson), ("households", Household),
     ("members", HouseholdMember), ("case_workers", case_worker), ("events", CaseEvent),
-    ("tasks", Task),
+    ("tasks", Task), ("spells", StageSpell), ("characteristics", CarerCharacteristics),
 )
 _DIALECT = None  # the engine's dialect, inherited by forked worker processes
 
@@ -528,7 +562,9 @@ def seeded(long_timeline_events: int = 60) -> dict:
         cases = cases.where(readable)
     return {
         "bench_user_id": bench_id,
+        "team_id": db.session.get(User, bench_id).team_id,
         "bench_email": BENCH_EMAIL,
+        "manager_email": BENCH_MANAGER_EMAIL,
         "password": PASSWORD,
         "references": list(db.session.scalars(cases)),
         "long_timelines": list(db.session.scalars(

@@ -108,6 +108,8 @@ def demo_staff() -> list[DemoPerson]:
                    RECRUITMENT_TEAM),
         DemoPerson("kinship.manager@demo.carers.example", "Aisha Rahman",
                    (RoleKey.TEAM_MANAGER,), KINSHIP_TEAM),
+        DemoPerson("service.manager@demo.carers.example", "Ruth Adebayo",
+                   (RoleKey.SERVICE_MANAGER,)),
         DemoPerson("kinship.assessor@demo.carers.example", "Owen Price",
                    (RoleKey.ASSESSING_SOCIAL_WORKER,), KINSHIP_TEAM),
         DemoPerson("kinship.assessor2@demo.carers.example", "Bethan Jones",
@@ -918,8 +920,7 @@ class _Agency:
         if from_enquiry:  # the placing authority fills in what the enquiry did not ask
             confirmed = _wds(received, rng, 1, 6)
             self.record(h, manager, confirmed, "child_details", {
-                "child_date_of_birth": self.fake.date_of_birth(minimum_age=0,
-                                                               maximum_age=15),
+                "child_date_of_birth": _born_before(self.fake, received),
                 "child_la_reference": f"NM{rng.randint(100000, 999999)}",
                 "child_relationship": rng.choice(RELATIONSHIPS[CHILD_RELATIONSHIP_KEYS.get(
                     h.child_relationship, "other")]),
@@ -1037,6 +1038,13 @@ class _Agency:
 
 # --- loading ------------------------------------------------------------------------------
 
+def _born_before(fake: Faker, referred: date) -> date:
+    """A child's date of birth: up to 15 years before the referral, at least a month before
+    it (the child is placed after the referral, never before they were born)."""
+    return fake.date_between(start_date=referred - timedelta(days=15 * 365),
+                             end_date=referred - timedelta(days=30))
+
+
 def _kinship_referral(agency: _Agency, fake: Faker, rng: random.Random,
                       age: float) -> Household:
     received = _workday(agency.today - timedelta(days=int(age)))
@@ -1047,7 +1055,7 @@ def _kinship_referral(agency: _Agency, fake: Faker, rng: random.Random,
     surname = last_name if rng.random() < 0.6 else fake.last_name()
     child = ChildDetails(
         name=f"{fake.first_name()} {surname}",
-        date_of_birth=fake.date_of_birth(minimum_age=0, maximum_age=15),
+        date_of_birth=_born_before(fake, received),
         la_reference=f"NM{rng.randint(100000, 999999)}",
         relationship=relationship,
     )

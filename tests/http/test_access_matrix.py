@@ -135,7 +135,7 @@ def world(app):
         "reference": household.reference, "check_id": check.id, "document_id": document.id,
         "member_id": member.id, "address_id": address.id, "referee_id": referee.id,
         "task_id": task.id, "token": own_token, "slug": "about-you", "action": "start_stage2",
-        "index": 0, "user_id": worker.id, "task_key": "about_you",
+        "index": 0, "user_id": worker.id, "task_key": "about_you", "fmt": "xlsx",
     }
     values |= {"team": team, "other_team": other_team, "worker": worker, "enquiry": enquiry}
 
@@ -197,6 +197,8 @@ def world(app):
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
                        "visits.feed": {"token": feed_token},
                        "application.question": previous_names,
+                       "figures.cases": {"figure": "open"},
+                       "figures.cases_download": {"figure": "open"},
                        "application.item": previous_names}
     # An applicant of the case's household, and one of another household. Applicants' pages
     # about one record of the household (a document, a message) take their ids from
@@ -227,7 +229,7 @@ STAFF_KINDS |= {
     "panel member not invited to the meeting": (RoleKey.PANEL_MEMBER, "uninvited"),
 }
 AGENCY_WIDE = {RoleKey.ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER,
-               RoleKey.PANEL_ADMINISTRATOR}
+               RoleKey.PANEL_ADMINISTRATOR, RoleKey.SERVICE_MANAGER}
 # Applicants, by their relation to the case.
 APPLICANT_KINDS = {"applicant of the case's household": "own",
                    "applicant of another household": "other"}
@@ -276,7 +278,8 @@ def expected(rule: policy.Rule, role: RoleKey | None, relation: str,
     if rule.record in (MEETING, AGENDA_ITEM, PANEL_MEMBER):
         return ALLOWED  # the panel administrators manage every meeting and member
     if rule.record in (CASE_CHANGE, TASK, VISIT_CHANGE):
-        if relation == "allocated" or role == RoleKey.ADMINISTRATOR:
+        # Administrators and the service manager, who runs every team, change any case.
+        if relation == "allocated" or role in (RoleKey.ADMINISTRATOR, RoleKey.SERVICE_MANAGER):
             return ALLOWED
         return ALLOWED if relation == "team" and role == RoleKey.TEAM_MANAGER else REFUSED
     # Visits are seen as the case is read (the allocated worker also attends the visit), and
@@ -305,6 +308,8 @@ def url_for_rule(app, endpoint, world):
             args[name] = world.values["enquiry"].reference
         else:
             args[name] = world.values[name]
+    # Whatever else a page needs goes in its query string (the figure a list is of).
+    args |= {name: value for name, value in special.items() if name not in args}
     with app.test_request_context():
         url = url_for(endpoint, **args)
     method = "GET" if "GET" in rule.methods else "POST"
@@ -498,3 +503,37 @@ def test_asking_the_policy_about_a_hidden_meeting_says_no(app, world):
                               args | {"reference": world.values["reference"]})
     assert policy.may_use(world.panel_users["chair"], "panel.recommendation",
                           args | {"reference": world.values["reference"]})
+
+
+def test_figures_are_read_for_a_team_only_by_its_manager_or_agency_wide(app):
+    """The figures' pages for a named team (``?team=``): every other role is refused them,
+    a team manager reads their own team's and is refused another's, the service manager
+    and the agency decision maker read any team's."""
+    team, other = make_team("North figures"), make_team("South figures")
+    endpoints = sorted({r.endpoint for r in app.url_map.iter_rules()
+                        if r.endpoint.startswith("figures.")})
+    assert len(endpoints) == 7
+    for role in RoleKey:
+        user = make_staff(role.value, team=team)
+        client = isolated_client(app)
+        sign_in(client, user)
+        for endpoint in endpoints:
+            for asked, relation in ((team, "own"), (other, "other")):
+                with app.test_request_context():
+                    url = url_for_figures(endpoint, asked)
+                got = client.get(url).status_code
+                if role in (RoleKey.SERVICE_MANAGER, RoleKey.AGENCY_DECISION_MAKER) or (
+                        role == RoleKey.TEAM_MANAGER and relation == "own"):
+                    assert got == 200, (role, url, got)
+                else:
+                    assert got == 403, (role, url, got)
+
+
+def url_for_figures(endpoint: str, team) -> str:
+    from flask import url_for
+
+    extra = {"figures.cases": {"figure": "open"},
+             "figures.cases_download": {"figure": "open", "fmt": "csv"},
+             "figures.dashboard_download": {"fmt": "xlsx"},
+             "figures.ofsted_download": {"fmt": "csv"}}.get(endpoint, {})
+    return url_for(endpoint, team=team.id, **extra)
