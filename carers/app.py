@@ -120,6 +120,7 @@ def _register_features(app):
         CASE_READERS,
         DECISION_MAKERS,
         FOSTERING_TEAM,
+        MANAGERS,
         PANEL_ADMINS,
         RoleKey,
     )
@@ -226,6 +227,7 @@ def _register_features(app):
     navigation.init_app(app, [
         ("My work", "cases.my_work", CASE_READERS),
         ("Pipeline", "cases.board", CASE_READERS),
+        ("Oversight due", "cases.oversight_due", MANAGERS),
         ("Checks", "checks.team", CASE_READERS),
         ("Diary", "visits.diary", CASE_READERS),
         ("Enquiries", "inbox.index", FOSTERING_TEAM),
