@@ -796,7 +796,7 @@ class _Agency:
                            "All checks are clear and both references are positive. The "
                            "applicants have done the preparation training.",
                            (("Book the first Stage 2 home study session", assessor,
-                             _wds(decided, rng, 5, 10)),))
+                             add_working_days(decided, 5)),))
         self.stage2(h, rng, assessor, decided)
 
     def stage1_checks(self, h: Household, worker: User, started: date, last_item: date,
@@ -999,9 +999,9 @@ class _Agency:
                            "The placement is still the right one for the child; the panel "
                            "chair and the IRO agree; the nominated officer approved.",
                            (("Get the carer's medical back from the GP", worker,
-                             _wds(asked, rng, 5, 10)),
+                             add_working_days(asked, 10)),
                             ("Chase the outstanding reference", worker,
-                             _wds(asked, rng, 10, 15))))
+                             add_working_days(asked, 15))))
             new_lapse = reg24_due(granted, [weeks], self.settings)
             completed = max(_workday(new_lapse - timedelta(days=rng.randint(25, 40))),
                             _days(asked, rng, 7, 14))
