@@ -121,6 +121,7 @@ def _register_features(app):
         DECISION_MAKERS,
         FIGURE_READERS,
         FOSTERING_TEAM,
+        MANAGERS,
         PANEL_ADMINS,
         RoleKey,
     )
@@ -230,6 +231,7 @@ def _register_features(app):
     navigation.init_app(app, [
         ("My work", "cases.my_work", CASE_READERS),
         ("Pipeline", "cases.board", CASE_READERS),
+        ("Oversight due", "cases.oversight_due", MANAGERS),
         ("Checks", "checks.team", CASE_READERS),
         ("Diary", "visits.diary", CASE_READERS),
         ("Enquiries", "inbox.index", FOSTERING_TEAM),

@@ -111,5 +111,7 @@ ROUTES = {
     "cases.allocation": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.child_details": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.oversight": staff(MANAGERS, record=CASE_CHANGE),
+    # Team managers see their own team's cases there (the query keeps to them).
+    "cases.oversight_due": staff(MANAGERS),
     "cases.new_referral": staff(CASE_READERS),
 }

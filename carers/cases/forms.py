@@ -1,17 +1,22 @@
 """Forms for caseworkers: moving a case on, notes, tasks, allocation, oversight, filters."""
 
+from datetime import date
+
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
+    GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     BooleanField,
+    HiddenField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.validators import (
@@ -23,6 +28,7 @@ from wtforms.validators import (
 )
 
 from carers.clocks.statutory import REG25_EXTENSION_MAX_WEEKS
+from carers.core.dates import today
 from carers.core.forms import (
     ChoiceCheckboxesField,
     ChoiceRadioField,
@@ -35,6 +41,7 @@ from carers.core.forms import (
     WholeNumberField,
     submit_button,
 )
+from carers.core.numbers import plain_number
 from carers.pipeline import WITHDRAWAL_REASONS, Action, ChildDetails, Recommendation
 
 # Text answers use DataRequired, which looks at the answer after trimming: a note of spaces
@@ -166,16 +173,101 @@ class AllocationForm(VersionedForm):
     submit = submit_button("Save allocation")
 
 
+OVERSIGHT_ACTIONS = 5  # the most actions one oversight record sets
+OVERSIGHT_ROWS_SHOWN = 3  # blank action rows on a new form
+
+
 class OversightForm(VersionedForm):
+    """A manager's oversight: what they reviewed, the decision and its reasons, then up to
+    five actions in numbered rows (``action_1``, ``owner_1``, ``due_on_1``...), each its own
+    top-level field so that every error links to its input. A row left blank is ignored; a
+    row partly filled says what is missing. The owners' choices are set by the view."""
+
+    reviewed = TextAreaField("What did you review?", validators=[
+        DataRequired("Enter what you reviewed"),
+        Length(max=10000, message="What you reviewed must be 10,000 characters or fewer")],
+        description="For example, the case file, the checks ledger, supervision notes and "
+                    "the latest visit write-up", widget=GovTextArea())
     decision = StringField("Decision", validators=[
         DataRequired("Enter the decision"),
         Length(max=300, message="Decision must be 300 characters or fewer")],
         widget=GovTextInput(), description="For example, proceed to Stage 2")
-    rationale = TextAreaField("Rationale", validators=[
-        DataRequired("Enter the rationale for the decision"),
-        Length(max=10000, message="Rationale must be 10,000 characters or fewer")],
+    reasons = TextAreaField("Reasons", validators=[
+        DataRequired("Enter the reasons for the decision"),
+        Length(max=10000, message="Reasons must be 10,000 characters or fewer")],
         widget=GovTextArea())
+    # How many action rows the page shows; "Add another action" raises it.
+    rows = HiddenField()
+    add_action = SubmitField("Add another action", widget=GovSubmitInput())
     submit = submit_button("Record oversight")
+
+    def action_row(self, n: int) -> tuple:
+        """Row ``n``'s fields: (action, owner, due date)."""
+        return self[f"action_{n}"], self[f"owner_{n}"], self[f"due_on_{n}"]
+
+    def _row_typed(self, n: int) -> bool:
+        title, owner, due_on = self.action_row(n)
+        return bool(title.data or owner.data or any(due_on.raw_data or ()) or title.errors
+                    or owner.errors or due_on.errors)
+
+    @property
+    def rows_shown(self) -> int:
+        """The rows on the page: as many as asked for (3 to begin with), and never fewer than
+        the last row with anything typed in it."""
+        asked = plain_number(self.rows.data) or OVERSIGHT_ROWS_SHOWN
+        typed = max((n for n in range(1, OVERSIGHT_ACTIONS + 1) if self._row_typed(n)),
+                    default=0)
+        return max(1, min(OVERSIGHT_ACTIONS, max(asked, typed)))
+
+    def show_another_row(self) -> None:
+        self.rows.data = str(min(OVERSIGHT_ACTIONS, self.rows_shown + 1))
+
+    def set_owner_choices(self, choices: list[tuple[str, str]]) -> None:
+        for n in range(1, OVERSIGHT_ACTIONS + 1):
+            owner = self[f"owner_{n}"]
+            owner.choices = [("", "Select a person"), *choices]
+            # Only a tampered form or a stale page sends someone not on the list.
+            owner.unknown_message = f"Choose who will do action {n} from the list"
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for n in range(1, OVERSIGHT_ACTIONS + 1):
+            title, owner, due_on = self.action_row(n)
+            if not self._row_typed(n):
+                continue  # a blank row is no action
+            if not title.data and not title.errors:
+                title.errors.append(f"Enter action {n}")
+            if not owner.data and not owner.errors:
+                owner.errors.append(f"Enter who will do action {n}")
+            if due_on.data is None and not due_on.errors:
+                due_on.first_error_part = "day"
+                due_on.errors.append(f"Enter the due date for action {n}")
+            elif due_on.data is not None and due_on.data < today():
+                due_on.errors.append(f"The due date for action {n} must be today or later")
+            valid = valid and not (title.errors or owner.errors or due_on.errors)
+        return valid
+
+    def actions(self) -> list[tuple[str, str, date]]:
+        """The actions typed, in order: (action, owner's choice key, due date)."""
+        found = []
+        for n in range(1, OVERSIGHT_ACTIONS + 1):
+            title, owner, due_on = self.action_row(n)
+            if title.data and owner.data and due_on.data:
+                found.append((title.data, owner.data, due_on.data))
+        return found
+
+
+for _n in range(1, OVERSIGHT_ACTIONS + 1):
+    setattr(OversightForm, f"action_{_n}", StringField("Action", validators=[
+        Optional(),
+        Length(max=200, message=f"Action {_n} must be 200 characters or fewer")],
+        widget=GovTextInput()))
+    setattr(OversightForm, f"owner_{_n}", ChoiceSelectField(
+        "Who will do it", coerce=str, choices=[("", "Select a person")], default="", validators=[],
+        widget=GovSelect()))
+    setattr(OversightForm, f"due_on_{_n}", GovDateField(
+        "Due date", validators=[], description="For example, 27 3 2027",
+        subject=f"The due date for action {_n}"))
 
 
 class ReferralForm(GovForm):

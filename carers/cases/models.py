@@ -212,6 +212,36 @@ class CaseEvent(db.Model):
     user = relationship("User", lazy="joined")
 
 
+class OversightRecord(db.Model):
+    """A manager's oversight of a case, as an inspector reads it: what they reviewed, what
+    they decided and why, on which day, and the actions they set (tasks, each with an owner
+    and a due date). Never edited; the actions are done as any task is."""
+
+    __tablename__ = "oversight_record"
+    __table_args__ = (
+        # The latest record of each case, for the list of cases due a manager's oversight.
+        Index("ix_oversight_record_household_recorded", "household_id", "recorded_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_on: Mapped[date] = mapped_column(Date)  # the London day it was recorded
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed: Mapped[str] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(300))
+    reasons: Mapped[str] = mapped_column(Text)
+    # Its entry on the case's timeline.
+    event_id: Mapped[int] = mapped_column(ForeignKey("case_event.id", ondelete="CASCADE"),
+                                          unique=True)
+
+    user = relationship("User", lazy="joined")
+    household: Mapped[Household] = relationship()
+    event: Mapped[CaseEvent] = relationship()
+    actions: Mapped[list["Task"]] = relationship(back_populates="oversight",
+                                                 order_by="Task.id")
+
+
 class Task(db.Model):
     __tablename__ = "task"
     __table_args__ = (Index("ix_task_owner_open", "owner_id", "done_at", "due_on"),)
@@ -225,9 +255,13 @@ class Task(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The management oversight that set this task as one of its actions, if one did.
+    oversight_id: Mapped[int | None] = mapped_column(
+        ForeignKey("oversight_record.id", ondelete="SET NULL"), index=True)
 
     owner = relationship("User", foreign_keys=[owner_id], lazy="joined")
     household: Mapped[Household] = relationship()
+    oversight: Mapped[OversightRecord | None] = relationship(back_populates="actions")
 
 
 class StageSpell(db.Model):

@@ -4,6 +4,10 @@ Changes that a caseworker makes from a form carry the case version they saw; if 
 changed since, ``CaseChanged`` is raised and nothing is written."""
 
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -11,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from carers.audit.operations import record as audit
 from carers.cases import hooks, spells
 from carers.cases.access import is_manager
-from carers.cases.models import CaseEvent, Household, HouseholdMember, Task
+from carers.cases.models import CaseEvent, Household, HouseholdMember, OversightRecord, Task
 from carers.cases.state import case_state, next_due, write_changes, write_child
 from carers.core.changes import Changed, Refusal
 from carers.core.dates import today, utcnow
@@ -242,14 +246,44 @@ def add_note(household: Household, user, text: str) -> None:
     db.session.commit()
 
 
-def record_oversight(household: Household, user, decision: str, rationale: str,
-                     seen_version: int | None) -> None:
+@dataclass(frozen=True)
+class OversightAction:
+    """One action a manager sets when recording oversight: it becomes a task for ``owner``."""
+
+    title: str
+    owner: Any  # a User
+    due_on: date
+
+
+def record_oversight(household: Household, user, reviewed: str, decision: str, reasons: str,
+                     actions: Sequence[OversightAction], seen_version: int | None
+                     ) -> OversightRecord:
+    """A manager's oversight of the case: the record (what was reviewed, the decision, the
+    reasons), a task for each action (on its owner's My work and in their morning digest when
+    due), one timeline entry naming the actions, and the audit entry, together."""
     _unchanged(household, seen_version)
     _touch(household, seen_version)
-    _event(household, user, CaseEvent.OVERSIGHT,
-           f"Management oversight by {user.name}: {decision}", body=rationale)
-    audit("update", "household", household.id, {"oversight": True}, user=user)
+    # The entry keeps what was reviewed and the actions as they were set; whether each is
+    # done is read from its task.
+    event = _event(household, user, CaseEvent.OVERSIGHT,
+                   f"Management oversight by {user.name}: {decision}", body=reasons,
+                   details={"reviewed": reviewed,
+                            "actions": [{"title": a.title[:200], "owner": a.owner.name,
+                                         "owner_id": a.owner.id,
+                                         "due_on": a.due_on.isoformat()} for a in actions]})
+    record = OversightRecord(household_id=household.id, user_id=user.id, recorded_on=today(),
+                             reviewed=reviewed, decision=decision[:300], reasons=reasons,
+                             event=event)
+    db.session.add(record)
+    db.session.add_all(Task(household_id=household.id, title=a.title[:200], owner_id=a.owner.id,
+                            due_on=a.due_on, created_by_id=user.id, oversight=record)
+                       for a in actions)
+    detail: dict[str, Any] = {"oversight": True}
+    if actions:
+        detail["actions"] = len(actions)
+    audit("update", "household", household.id, detail, user=user)
     _commit(household)
+    return record
 
 
 def allocate(household: Household, user, workers: list, seen_version: int | None) -> None:

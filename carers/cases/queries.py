@@ -1,15 +1,18 @@
 """Looking up cases for the pages: one case by its reference, the staff it can be given to,
 its timeline and tasks, and a person's own work."""
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from carers.auth.models import User
-from carers.auth.roles import CASE_READERS
+from carers.auth.roles import CASE_READERS, RoleKey
 from carers.cases.board import URGENT_FIRST
-from carers.cases.models import CaseEvent, Household, Task, case_worker
+from carers.cases.models import CaseEvent, Household, OversightRecord, Task, case_worker
 from carers.extensions import db
+from carers.pipeline import CLOSED_STAGES, Stage
 
 
 def get_case(reference: str) -> Household:
@@ -26,9 +29,23 @@ def get_case(reference: str) -> Household:
 def team_staff(user) -> list[User]:
     """The active staff of ``user``'s team (everyone's, for someone in no team) who work on
     cases: the people a case or a task can be given to."""
+    return _active_case_staff(user.team_id)
+
+
+def case_staff(household: Household) -> list[User]:
+    """The people a task on this case can be given to whoever sets it: the active staff of
+    the case's team (everyone's, for a case in no team) and its allocated workers."""
+    staff = {u.id: u for u in _active_case_staff(household.team_id)}
+    for worker in household.workers:
+        if worker.active:
+            staff.setdefault(worker.id, worker)
+    return sorted(staff.values(), key=lambda u: (u.name, u.id))
+
+
+def _active_case_staff(team_id: int | None) -> list[User]:
     query = select(User).where(User.active.is_(True)).order_by(User.name)
-    if user.team_id is not None:
-        query = query.where(User.team_id == user.team_id)
+    if team_id is not None:
+        query = query.where(User.team_id == team_id)
     return [u for u in db.session.scalars(query) if u.has_role(*CASE_READERS)]
 
 
@@ -57,6 +74,42 @@ def timeline(household: Household):
     query = (select(CaseEvent).where(CaseEvent.household_id == household.id)
              .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()))
     count = select(func.count(CaseEvent.id)).where(CaseEvent.household_id == household.id)
+    return query, count
+
+
+def oversight_records(events) -> dict[int, OversightRecord]:
+    """The oversight records behind timeline ``events``, with their actions, by event id."""
+    ids = [e.id for e in events if e.kind == CaseEvent.OVERSIGHT]
+    if not ids:
+        return {}
+    return {r.event_id: r for r in db.session.scalars(
+        select(OversightRecord).where(OversightRecord.event_id.in_(ids))
+        .options(selectinload(OversightRecord.actions)))}
+
+
+def oversight_due(user, cutoff: date):
+    """The open cases (neither approved nor closed) that ``user`` oversees with no oversight
+    record on or after ``cutoff``, longest without one first (never first), with the day of
+    the last one (None: never), and their count (for paging). A team manager oversees their
+    team's cases (the cases in no team, for a manager in no team); an administrator every
+    case. Rows are (Household, last oversight day)."""
+    latest = (select(OversightRecord.household_id,
+                     func.max(OversightRecord.recorded_on).label("last_on"))
+              .group_by(OversightRecord.household_id).subquery())
+    not_open = [s.value for s in CLOSED_STAGES | {Stage.APPROVED}]
+    conditions = [Household.stage.not_in(not_open),
+                  or_(latest.c.last_on.is_(None), latest.c.last_on < cutoff)]
+    if not user.has_role(RoleKey.ADMINISTRATOR):
+        conditions.append(Household.team_id == user.team_id if user.team_id is not None
+                          else Household.team_id.is_(None))
+    query = (select(Household, latest.c.last_on)
+             .outerjoin(latest, latest.c.household_id == Household.id)
+             .where(*conditions)
+             .order_by(case((latest.c.last_on.is_(None), 0), else_=1), latest.c.last_on,
+                       Household.created_at, Household.id)
+             .options(selectinload(Household.workers)))
+    count = (select(func.count()).select_from(Household)
+             .outerjoin(latest, latest.c.household_id == Household.id).where(*conditions))
     return query, count
 
 

@@ -23,8 +23,9 @@ from carers.cases.forms import (
     transition_form,
 )
 from carers.cases.models import Household
-from carers.cases.queries import get_case, team_staff
+from carers.cases.queries import case_staff, get_case, team_staff
 from carers.cases.state import case_state
+from carers.clocks.workdays import add_working_days
 from carers.core.changes import CHANGED_MESSAGE, refused
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
@@ -74,6 +75,7 @@ def my_work():
 def case(reference):
     household = get_case(reference)
     events = paginate(*queries.timeline(household), TIMELINE_PAGE)
+    oversight_records = queries.oversight_records(events.items)
     tasks = queries.open_tasks(household)
     state = case_state(household)
     settings = agency_settings()
@@ -90,6 +92,7 @@ def case(reference):
         note_form=NoteForm(), task_form=task_form, done_form=DoneForm(), today_date=on,
         child_problems=child_problems(household),
         sections=hooks.case_sections(household, current_user),
+        oversight_records=oversight_records,
     )
     # Record the view after rendering: a commit expires every loaded object, and the
     # template would then reload the case, its workers and each event and task one by one.
@@ -277,18 +280,38 @@ def child_details(reference):
 @bp.route("/cases/<reference>/oversight", methods=["GET", "POST"])
 def oversight(reference):
     household = get_case(reference)
+    staff = {str(u.id): u for u in case_staff(household)}
     form = OversightForm()
+    form.set_owner_choices([(k, u.name) for k, u in staff.items()])
     if request.method == "GET":
         form.version.data = str(household.version)
+    elif form.add_action.data:  # one more row, with everything typed kept
+        form.show_another_row()
     elif form.validate():
+        actions = [operations.OversightAction(title, staff[owner], due_on)
+                   for title, owner, due_on in form.actions()]
         try:
-            operations.record_oversight(household, current_user, form.decision.data,
-                                        form.rationale.data, form.seen_version())
+            operations.record_oversight(household, current_user, form.reviewed.data,
+                                        form.decision.data, form.reasons.data, actions,
+                                        form.seen_version())
         except operations.CaseChanged as error:
             return refused(error, "cases/oversight.html", form=form, household=household)
         flash("Management oversight recorded")
         return redirect(url_for("cases.case", reference=reference))
     return render_template("cases/oversight.html", household=household, form=form)
+
+
+@bp.get("/cases/oversight-due")
+def oversight_due():
+    """The open cases of the manager's team with no oversight recorded for the agency's
+    interval of working days, longest without first."""
+    interval = agency_settings()["oversight_interval_working_days"]
+    on = today()
+    cutoff = add_working_days(on, -interval)
+    page = paginate(*queries.oversight_due(current_user, cutoff),
+                    current_app.config["PAGE_SIZE"], rows=True)
+    return render_template("cases/oversight_due.html", page=page, interval=interval,
+                           cutoff=cutoff)
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])

@@ -48,8 +48,11 @@ def page_number() -> int:
     return plain_number(request.args.get("page"), below=1_000_000) or 1
 
 
-def paginate(query, count_query, per_page: int) -> Page:
+def paginate(query, count_query, per_page: int, rows: bool = False) -> Page:
+    """One page of ``query``'s results: the first column of each (a model), or with ``rows``
+    the whole row (a model and figures worked out beside it)."""
     total = db.session.scalar(count_query) or 0
     number = min(page_number(), max(1, -(-total // per_page)))
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)))
+    page = query.limit(per_page).offset((number - 1) * per_page)
+    items = list(db.session.execute(page).all() if rows else db.session.scalars(page))
     return Page(items=items, number=number, per_page=per_page, total=total)

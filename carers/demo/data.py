@@ -31,7 +31,7 @@ from carers.audit.operations import record as audit
 from carers.auth.models import Role, User
 from carers.auth.roles import ROLE_NAMES, RoleKey
 from carers.cases import operations
-from carers.cases.models import CaseEvent, Household, Task, Team
+from carers.cases.models import CaseEvent, Household, OversightRecord, Task, Team
 from carers.cases.state import next_due
 from carers.checks import operations as checks
 from carers.checks.models import Check as CheckRow
@@ -484,11 +484,28 @@ class _Agency:
         operations.allocate(h, by, workers, seen_version=h.version)
         self._dated(h, on)
 
-    def oversight(self, h: Household, manager: User, on: date, decision: str,
-                  rationale: str) -> None:
-        if on <= self.today:
-            operations.record_oversight(h, manager, decision, rationale, seen_version=h.version)
-            self._dated(h, on)
+    def oversight(self, h: Household, manager: User, on: date, reviewed: str, decision: str,
+                  reasons: str, actions: tuple[tuple[str, User, date], ...] = ()) -> None:
+        """A manager's oversight on ``on``; each action (what, who, due) is done on its due
+        day if that has come."""
+        if on > self.today:
+            return
+        record = operations.record_oversight(
+            h, manager, reviewed, decision, reasons,
+            [operations.OversightAction(title, owner, due) for title, owner, due in actions],
+            seen_version=h.version)
+        self._dated(h, on)
+        db.session.execute(update(OversightRecord.__table__)
+                           .where(OversightRecord.__table__.c.id == record.id)
+                           .values(recorded_on=on, recorded_at=_as_utc(on, time(15, 0))))
+        db.session.commit()
+        for task in db.session.scalars(select(Task).where(Task.oversight_id == record.id)
+                                       .order_by(Task.id)):
+            done = task.due_on if task.due_on <= self.today else None
+            if done is not None:
+                operations.complete_task(task, task.owner)
+                self._dated(h, done)
+            self.tasks.append((task.id, on, done))
 
     def task(self, h: Household, by: User, owner: User, title: str, due: date, created: date,
              done: date | None = None) -> None:
@@ -775,9 +792,13 @@ class _Agency:
             return
         self.move(h, A.COMPLETE_STAGE1, decided, manager, stage1_items_complete=True)
         if rng.random() < 0.12:
-            self.oversight(h, manager, decided, "Proceed to Stage 2",
+            self.oversight(h, manager, decided,
+                           "The Stage 1 checks ledger, both personal references and the "
+                           "preparation training record.", "Proceed to Stage 2",
                            "All checks are clear and both references are positive. The "
-                           "applicants have done the preparation training.")
+                           "applicants have done the preparation training.",
+                           (("Book the first Stage 2 home study session", assessor,
+                             add_working_days(decided, 5)),))
         self.stage2(h, rng, assessor, decided)
 
     def stage1_checks(self, h: Household, worker: User, started: date, last_item: date,
@@ -890,9 +911,13 @@ class _Agency:
         self.move(h, A.ISSUE_QD, issued, manager,
                   reason=f"{self.adm.name}, agency decision maker, proposes not to approve, for "
                          "the reasons in the panel minutes.")
-        self.oversight(h, manager, issued, "Qualifying determination issued",
+        self.oversight(h, manager, issued,
+                       "The panel minutes, the agency decision maker's reasons and the "
+                       "qualifying determination letter.", "Qualifying determination issued",
                        "Letter sent with the panel minutes and how to ask for a review by the "
-                       "IRM or make representations to the agency.")
+                       "IRM or make representations to the agency.",
+                       (("Check whether the applicants have asked for an IRM review or made "
+                         "representations", manager, add_working_days(issued, 20)),))
         if not self.represented and issued < self.today:
             # The first applicants refused make written representations; the decision maker
             # decides after them rather than waiting out the 28 days.
@@ -968,9 +993,16 @@ class _Agency:
                       nominated_officer_on=asked,
                       reason="Form C will not be finished in time: the carer's medical "
                              "and a reference are outstanding.")
-            self.oversight(h, manager, asked, f"Extend temporary approval by {weeks} weeks",
+            self.oversight(h, manager, asked,
+                           "The regulation 24 visit records, the Form C so far and the "
+                           "child's looked-after review.",
+                           f"Extend temporary approval by {weeks} weeks",
                            "The placement is still the right one for the child; the panel "
-                           "chair and the IRO agree; the nominated officer approved.")
+                           "chair and the IRO agree; the nominated officer approved.",
+                           (("Get the carer's medical back from the GP", worker,
+                             add_working_days(asked, 10)),
+                            ("Chase the outstanding reference", worker,
+                             add_working_days(asked, 15))))
             new_lapse = reg24_due(granted, [weeks], self.settings)
             completed = max(_workday(new_lapse - timedelta(days=rng.randint(25, 40))),
                             _days(asked, rng, 7, 14))

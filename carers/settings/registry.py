@@ -112,6 +112,15 @@ SETTINGS += [
             "within this many working days, and any overdue."),
 ]
 
+# Management oversight: how often a manager records their oversight of each open case.
+SETTINGS += [
+    Setting("oversight_interval_working_days",
+            "Management oversight: open cases need a record at least every (working days)", 20,
+            "product", "Inspectors look for a manager's recorded oversight throughout an "
+            "assessment, not only at its decisions. Open cases with no record for longer are "
+            "listed for their team manager on the Oversight due page.", minimum=1),
+]
+
 # The fostering panel's settings (quorum, access period), defined beside its rules.
 SETTINGS += [
     Setting(key, ps.label, ps.default, ps.evidence, ps.hint, minimum=ps.minimum)

@@ -179,12 +179,13 @@ def test_two_managers_record_oversight_and_the_second_is_refused(app, case, team
     url = f"/staff/cases/{case.reference}/oversight"
     first_form, second_form = open_form(firsts, url), open_form(seconds, url)
 
-    response = firsts.post(url, data={**first_form, "decision": "Proceed",
-                                      "rationale": "Visit went well"})
+    response = firsts.post(url, data={**first_form, "reviewed": "The visit record",
+                                      "decision": "Proceed", "reasons": "Visit went well"})
     assert response.status_code == 302
-    response = seconds.post(url, data={**second_form, "decision": "Pause",
-                                       "rationale": "Wait for the DBS"})
-    assert_refused_as_changed(seconds, response, case.reference, "Pause", "Wait for the DBS")
+    response = seconds.post(url, data={**second_form, "reviewed": "The checks ledger",
+                                       "decision": "Pause", "reasons": "Wait for the DBS"})
+    assert_refused_as_changed(seconds, response, case.reference, "The checks ledger", "Pause",
+                              "Wait for the DBS")
 
     oversight = db.session.scalars(select(CaseEvent).where(
         CaseEvent.household_id == case.id, CaseEvent.kind == CaseEvent.OVERSIGHT)).all()
@@ -198,8 +199,8 @@ def test_any_change_makes_an_open_form_out_of_date(app, case, sam, team):
     sams_form = open_form(sams, move_url)
     oversight_url = f"/staff/cases/{case.reference}/oversight"
     response = managers.post(oversight_url, data={
-        **open_form(managers, oversight_url), "decision": "Hold",
-        "rationale": "Check the address history first"})
+        **open_form(managers, oversight_url), "reviewed": "The address history",
+        "decision": "Hold", "reasons": "Check the address history first"})
     assert response.status_code == 302
 
     response = sams.post(move_url, data={**sams_form, "on": parts(date(2027, 5, 20)),
@@ -233,7 +234,7 @@ CHANGES = {
     "move": lambda household, user: operations.move(
         household, "record_initial_visit", facts(user), user, household.version),
     "oversight": lambda household, user: operations.record_oversight(
-        household, user, "Proceed", "Because", household.version),
+        household, user, "The file", "Proceed", "Because", [], household.version),
     "allocation": lambda household, user: operations.allocate(
         household, user, [user], household.version),
 }

@@ -156,6 +156,8 @@ def test_cases_move_along_both_pathways_and_a_second_load_changes_nothing(app, d
                                     .group_by(CaseEvent.kind)).all())
     assert kinds.get(CaseEvent.NOTE) and kinds.get(CaseEvent.ALLOCATION)
     assert kinds.get(CaseEvent.OVERSIGHT)
+    # Some oversight records set actions: tasks with an owner and a due date.
+    assert db.session.scalar(select(func.count(Task.id)).where(Task.oversight_id.is_not(None)))
     assert db.session.scalar(select(func.count(Task.id)).where(Task.done_at.is_(None)))
 
     # The demo starts complete: every open case's checks are stored as the nightly refresh

@@ -1100,17 +1100,19 @@ def test_a_team_manager_records_oversight_on_the_timeline(client, team, sams_cas
     assert "Record management oversight" in case_page(manager, ref)
     assert "Record management oversight" not in case_page(client, ref)
     response = post_form(manager, f"/staff/cases/{ref}/oversight", {
+        "reviewed": "The checks ledger and both references",
         "decision": "Proceed to Stage 2",
-        "rationale": "References are positive; the DBS disclosure was discussed and is "
-                     "historic."})
+        "reasons": "References are positive; the DBS disclosure was discussed and is "
+                   "historic."})
     assert response.status_code == 302
     page = case_page(manager, ref)
     assert "Management oversight recorded" in flashes(page)
     entry = timeline(page)[0]
     assert entry["summary"] == "Management oversight by Morgan Lee: Proceed to Stage 2"
     assert "Management oversight" in entry["meta"]
-    assert entry["body"] == ("References are positive; the DBS disclosure was discussed and is "
-                             "historic.")
+    assert "The checks ledger and both references" in plain(entry["raw"])
+    assert ("References are positive; the DBS disclosure was discussed and is historic."
+            in plain(entry["raw"]))
     after = household(ref)
     assert after.version > version
     assert [a.detail for a in audit_rows(after.id, "update")] == [{"oversight": True}]
@@ -1123,25 +1125,25 @@ def test_a_recruitment_officer_cannot_record_oversight(client, sams_case, app, t
     assert officers.get(f"/staff/cases/{ref}/oversight").status_code == 403
     token = csrf_token(case_page(officers, ref))
     assert officers.post(f"/staff/cases/{ref}/oversight", data={
-        "csrf_token": token, "decision": "Go", "rationale": "Because",
+        "csrf_token": token, "reviewed": "File", "decision": "Go", "reasons": "Because",
         "version": "1"}).status_code == 403
     # even when allocated to the case
     assert client.get(f"/staff/cases/{ref}/oversight").status_code == 403
     assert events(ref, CaseEvent.OVERSIGHT) == []
 
 
-@pytest.mark.parametrize("decision, rationale, expected", [
-    ("", "", ["Enter the decision", "Enter the rationale for the decision"]),
-    ("   ", "\n\n", ["Enter the decision", "Enter the rationale for the decision"]),
+@pytest.mark.parametrize("decision, reasons, expected", [
+    ("", "", ["Enter the decision", "Enter the reasons for the decision"]),
+    ("   ", "\n\n", ["Enter the decision", "Enter the reasons for the decision"]),
     ("D" * 10_000, "Fine", ["Decision must be 300 characters or fewer"]),
-    ("Go", "R" * 10_001, ["Rationale must be 10,000 characters or fewer"]),
+    ("Go", "R" * 10_001, ["Reasons must be 10,000 characters or fewer"]),
 ])
-def test_bad_oversight_gives_a_clear_error(client, team, sams_case, app, decision, rationale,
+def test_bad_oversight_gives_a_clear_error(client, team, sams_case, app, decision, reasons,
                                            expected):
     ref = sams_case("stage1")
     manager = other_client(app, make_staff("team_manager", team=team))
     response = post_form(manager, f"/staff/cases/{ref}/oversight",
-                         {"decision": decision, "rationale": rationale})
+                         {"reviewed": "The file", "decision": decision, "reasons": reasons})
     assert response.status_code == 200
     assert errors(text_of(response)) == expected
     assert events(ref, CaseEvent.OVERSIGHT) == []
@@ -1311,7 +1313,8 @@ def test_every_view_of_a_case_and_every_change_is_audited(client, sams_case, sam
     add_task(client, ref, "Phone them", sam, date(2027, 6, 4))
     post_form(client, f"/staff/cases/{ref}/allocation", {"workers": [str(sam.id)]})
     manager = other_client(app, make_staff("team_manager", team=team))
-    post_form(manager, f"/staff/cases/{ref}/oversight", {"decision": "Go", "rationale": "Ok"})
+    post_form(manager, f"/staff/cases/{ref}/oversight",
+              {"reviewed": "File", "decision": "Go", "reasons": "Ok"})
     task = db.session.scalar(select(Task))
     client.post(f"/staff/tasks/{task.id}/done",
                 data={"csrf_token": csrf_token(case_page(client, ref))})
@@ -1338,7 +1341,8 @@ FORMS = {
     "notes": ["text"],
     "tasks": ["title", "owner", "due_on"],
     "allocation": ["workers", "version"],
-    "oversight": ["decision", "rationale", "version"],
+    "oversight": ["reviewed", "decision", "reasons", "version", "rows", "action_1", "owner_1",
+                  "due_on_1", "action_5", "owner_5", "due_on_5"],
     "referral": list(REFERRAL),
 }
 STAGE_FOR = {"record_initial_visit": ("mainstream", "initial_contact"),
