@@ -270,9 +270,16 @@ class StageSpell(db.Model):
     otherwise. ``carers.cases.spells.rebuild`` makes the table again from the timeline."""
 
     __tablename__ = "stage_spell"
+    # Each figure reads one of these without touching the table (covering indexes): what
+    # entered a stage in a period; what left one; what was in a stage on a day; and a
+    # case's open spell.
     __table_args__ = (
-        Index("ix_stage_spell_stage_entered", "stage", "entered_on"),
-        Index("ix_stage_spell_left", "left_on", "stage"),
+        Index("ix_stage_spell_entered", "stage", "entered_on", "pathway", "forward",
+              "from_stage", "withdrawal_code", "household_id"),
+        Index("ix_stage_spell_left", "left_on", "stage", "pathway", "working_days", "days",
+              "household_id"),
+        Index("ix_stage_spell_in_stage", "stage", "pathway", "left_on", "entered_on",
+              "household_id"),
         Index("ix_stage_spell_household", "household_id", "left_on"),
     )
 

@@ -939,6 +939,23 @@ class _Agency:
             self.move(h, A.END_REG24, _days(h.decided_on, rng, 3, 20), manager,
                       reason="The child moved to mainstream foster carers.")
 
+    def recent_reg24(self, h: Household, rng: random.Random, from_enquiry: bool) -> None:
+        """A referral of the last fortnight whose child moved in under temporary approval a
+        few working days ago, the full assessment still to start: whatever today's date,
+        the demo shows a case at regulation 24."""
+        manager, worker = self.kin_manager, rng.choice(self.kin_assessors)
+        received = h.referral_received_on
+        self.allocate(h, manager, [worker], received)
+        viability = add_working_days(received, 1)
+        self.move(h, A.START_VIABILITY, viability, worker)
+        granted = max(viability, add_working_days(self.today, -2))
+        self.move(h, A.GRANT_REG24, granted, manager, household_assessed=True,
+                  placed_on=granted, nominated_officer=NOMINATED_OFFICER,
+                  nominated_officer_on=granted,
+                  reason="The child needed to move in at once; the carer, the home and "
+                         "every adult in it were assessed first.")
+        raise _StoryEnds(A.START_FULL_ASSESSMENT, add_working_days(self.today, 1))
+
     def kinship(self, h: Household, rng: random.Random, from_enquiry: bool) -> None:
         manager, worker = self.kin_manager, rng.choice(self.kin_assessors)
         received = h.referral_received_on
@@ -1221,6 +1238,10 @@ def _load(people: list[DemoPerson], households: int, seed: int) -> None:
     referral_ages = _spread(rng, households // 10, lambda p: _triangular(p, 0, 330, 45))
     for number, age in enumerate(referral_ages):
         story_rng = random.Random(f"{seed}-referral-{number}")
+        if number == 0:  # the one always at regulation 24
+            household = _kinship_referral(agency, fake, story_rng, 10)
+            agency.play(household, agency.recent_reg24, story_rng, False)
+            continue
         household = _kinship_referral(agency, fake, story_rng, age)
         agency.play(household, agency.kinship, story_rng, False)
 

@@ -22,6 +22,7 @@ from carers.core.dates import LONDON
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry
 from carers.extensions import db
 from carers.figures.periods import Period
+from carers.figures.ranks import nearest_rank
 from carers.panel.models import PanelDecision
 from carers.pipeline.stages import Pathway, Stage
 
@@ -86,11 +87,6 @@ ENQUIRY_PATHWAY = {Pathway.MAINSTREAM: MAINSTREAM, Pathway.CONNECTED_PERSON: KIN
 def instant(day: date) -> datetime:
     """The moment a London day starts, in UTC (enquiries are stamped in UTC)."""
     return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC)
-
-
-def percentile_rank(count, percent: int):
-    """SQL: the nearest-rank position of ``percent`` in ``count`` ordered rows."""
-    return (count * percent + 99) // 100
 
 
 # --- what each figure counts ---
@@ -255,61 +251,54 @@ def funnel(pathway: Pathway, period: Period, scope: Scope) -> list[dict]:
     return steps
 
 
-def _ranked(values, partition=None) -> tuple:
-    over = {"order_by": values}
-    if partition is not None:
-        over["partition_by"] = partition
-    count_over = {"partition_by": partition} if partition is not None else {}
-    return func.row_number().over(**over), func.count().over(**count_over)
-
-
 def stage_times(period: Period, scope: Scope) -> list[dict]:
     """For each stage, the spells that ended in the period: how many, and the median and
-    90th percentile of their length in working days and in weeks (nearest rank)."""
+    90th percentile of their length in working days and in weeks (nearest rank), from
+    the counts of each length."""
     spell = StageSpell
-    rank_wd, n = _ranked(spell.working_days, spell.stage)
-    rank_days, _ = _ranked(spell.days, spell.stage)
-    base = select(spell.stage, spell.working_days, spell.days, rank_wd.label("rw"),
-                  rank_days.label("rd"), n.label("n")).where(
-        spell.stage.in_([s.value for s in TIMED_STAGES]),
-        spell.left_on.between(period.start, period.end))
+    query = select(spell.stage, spell.working_days, spell.days, func.count()).where(
+        spell.left_on.between(period.start, period.end),
+        spell.stage.in_([s.value for s in TIMED_STAGES]))
     if scope.pathway:
-        base = base.where(spell.pathway == scope.pathway)
-    ranked = scope.households(base, spell.household_id).subquery()
-    marks = [percentile_rank(ranked.c.n, p) for p in (50, 90)]
-    rows = db.session.execute(select(ranked).where(or_(
-        ranked.c.rw.in_(marks), ranked.c.rd.in_(marks)))).all()
-    found: dict[str, dict] = {}
-    for row in rows:
-        item = found.setdefault(row.stage, {"count": row.n})
+        query = query.where(spell.pathway == scope.pathway)
+    query = scope.households(query, spell.household_id).group_by(
+        spell.stage, spell.working_days, spell.days)
+    working: dict[str, dict[int, int]] = {}
+    calendar: dict[str, dict[int, int]] = {}
+    for stage, working_days, days, n in db.session.execute(query):
+        by_wd, by_days = working.setdefault(stage, {}), calendar.setdefault(stage, {})
+        by_wd[working_days] = by_wd.get(working_days, 0) + n
+        by_days[days] = by_days.get(days, 0) + n
+    found = []
+    for stage in TIMED_STAGES:
+        if stage.value not in working:
+            continue
+        by_wd, by_days = working[stage.value], calendar[stage.value]
+        item = {"stage": stage, "count": sum(by_wd.values())}
         for percent in (50, 90):
-            mark = (row.n * percent + 99) // 100
-            if row.rw == mark:
-                item[f"wd{percent}"] = row.working_days
-            if row.rd == mark:
-                item[f"weeks{percent}"] = round(row.days / 7, 1)
-    return [{"stage": stage, **found[stage.value]} for stage in TIMED_STAGES
-            if stage.value in found]
+            item[f"wd{percent}"] = nearest_rank(by_wd.items(), percent)
+            item[f"weeks{percent}"] = round(nearest_rank(by_days.items(), percent) / 7, 1)
+        found.append(item)
+    return found
 
 
 def application_to_approval(period: Period, scope: Scope) -> dict:
     """Approvals in the period: how many, how many within 8 months of the application, and
     the median and 90th percentile of the weeks it took."""
     spell = StageSpell
-    rank, n = _ranked(spell.days_from_application)
-    base = approvals(period, scope).add_columns(
-        spell.days_from_application, spell.within_target, rank.label("r"), n.label("n")) \
-        .where(spell.days_from_application.is_not(None)).subquery()
-    approved = approvals(period, scope).add_columns(spell.within_target).subquery()
-    totals = db.session.execute(select(
-        func.count(), func.sum(case((approved.c.within_target.is_(True), 1), else_=0)))).one()
-    marks = db.session.execute(select(base.c.r, base.c.n, base.c.days_from_application).where(
-        base.c.r.in_([percentile_rank(base.c.n, 50), percentile_rank(base.c.n, 90)]))).all()
-    result = {"count": totals[0] or 0, "within": totals[1] or 0}
-    for row in marks:
-        for percent in (50, 90):
-            if row.r == (row.n * percent + 99) // 100:
-                result[f"weeks{percent}"] = round(row.days_from_application / 7, 1)
+    approved = approvals(period, scope).add_columns(
+        spell.within_target, spell.days_from_application).subquery()
+    rows = db.session.execute(select(approved.c.within_target,
+                                     approved.c.days_from_application, func.count())
+                              .group_by(approved.c.within_target,
+                                        approved.c.days_from_application)).all()
+    result = {"count": sum(n for *_, n in rows),
+              "within": sum(n for within, _, n in rows if within)}
+    took = [(days, n) for _, days, n in rows if days is not None]
+    for percent in (50, 90):
+        days = nearest_rank(took, percent)
+        if days is not None:
+            result[f"weeks{percent}"] = round(days / 7, 1)
     return result
 
 
@@ -400,15 +389,16 @@ def approvals_by_type(period: Period, scope: Scope, types: list[str]) -> dict:
 
 
 def monthly(months: list[Period], scope: Scope) -> dict[str, list[int]]:
-    """Enquiries, applications and approvals in each month, one query each."""
+    """Enquiries, applications and approvals in each month: counts by day from the
+    database, added up by month."""
+    whole = Period(months[0].start, months[-1].end)
+
     def by_month(query: Select) -> list[int]:
         sub = query.subquery()
-        row = db.session.execute(select(*[
-            func.sum(case((sub.c.on.between(m.start, m.end), 1), else_=0)) for m in months
-        ]).select_from(sub)).one()
-        return [n or 0 for n in row]
+        days = db.session.execute(select(sub.c.on, func.count()).group_by(sub.c.on)).all()
+        return [sum(n for day, n in days if month.start <= day <= month.end)
+                for month in months]
 
-    whole = Period(months[0].start, months[-1].end)
     enquiry_rows = enquiries(whole, scope).subquery()
     enquiry_counts = db.session.execute(select(*[
         func.sum(case((and_(enquiry_rows.c.on >= instant(m.start),

@@ -38,8 +38,13 @@ def upgrade():
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_stage_spell')),
     )
-    op.create_index('ix_stage_spell_stage_entered', 'stage_spell', ['stage', 'entered_on'])
-    op.create_index('ix_stage_spell_left', 'stage_spell', ['left_on', 'stage'])
+    op.create_index('ix_stage_spell_entered', 'stage_spell',
+                    ['stage', 'entered_on', 'pathway', 'forward', 'from_stage',
+                     'withdrawal_code', 'household_id'])
+    op.create_index('ix_stage_spell_left', 'stage_spell',
+                    ['left_on', 'stage', 'pathway', 'working_days', 'days', 'household_id'])
+    op.create_index('ix_stage_spell_in_stage', 'stage_spell',
+                    ['stage', 'pathway', 'left_on', 'entered_on', 'household_id'])
     op.create_index('ix_stage_spell_household', 'stage_spell', ['household_id', 'left_on'])
 
     op.create_table(
@@ -106,7 +111,7 @@ def downgrade():
     op.drop_index(op.f('ix_carer_characteristics_household_id'),
                   table_name='carer_characteristics')
     op.drop_table('carer_characteristics')
-    op.drop_index('ix_stage_spell_household', table_name='stage_spell')
-    op.drop_index('ix_stage_spell_left', table_name='stage_spell')
-    op.drop_index('ix_stage_spell_stage_entered', table_name='stage_spell')
+    for name in ('ix_stage_spell_household', 'ix_stage_spell_in_stage', 'ix_stage_spell_left',
+                 'ix_stage_spell_entered'):
+        op.drop_index(name, table_name='stage_spell')
     op.drop_table('stage_spell')
