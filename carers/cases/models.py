@@ -53,6 +53,10 @@ class Household(db.Model):
         # one stage in deadline order, without reading the household rows.
         Index("ix_household_pathway_stage_due", "pathway", "stage", "next_due_on"),
         Index("ix_household_next_due_on", "next_due_on"),
+        # The managers' figures: open cases and their next deadlines, by team, without
+        # reading the household rows.
+        Index("ix_household_open", "stage", "id", "next_due_on", "team_id", "pathway"),
+        Index("ix_household_due_team", "next_due_on", "team_id", "pathway", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -279,7 +283,7 @@ class StageSpell(db.Model):
         Index("ix_stage_spell_left", "left_on", "stage", "pathway", "working_days", "days",
               "household_id"),
         Index("ix_stage_spell_in_stage", "stage", "pathway", "left_on", "entered_on",
-              "household_id"),
+              "household_id", "working_days", "days"),
         Index("ix_stage_spell_household", "household_id", "left_on"),
     )
 

@@ -302,41 +302,59 @@ def application_to_approval(period: Period, scope: Scope) -> dict:
     return result
 
 
+def _case_ids(scope: Scope, *where) -> Select:
+    """The ids of the households in scope that meet ``where``."""
+    query = select(Household.id).where(*where)
+    if scope.pathway:
+        query = query.where(Household.pathway == scope.pathway)
+    if scope.team_id is not None:
+        query = query.where(Household.team_id == scope.team_id)
+    return query
+
+
+def _per_worker(scope: Scope, cases: Select, columns: dict) -> list[dict]:
+    """Sums over each allocated worker's cases among ``cases`` (ids), with their names.
+    Membership tests on lists of ids, which the database reads from an index, rather than
+    joining each allocation to its case."""
+    allocated = case_worker.c.household_id
+    query = select(case_worker.c.user_id.label("id"), *[
+        func.sum(case((allocated.in_(ids), 1), else_=0)).label(name)
+        for name, ids in columns.items()]).where(allocated.in_(cases))
+    if scope.worker_id is not None:
+        query = query.where(case_worker.c.user_id == scope.worker_id)
+    sums = query.group_by(case_worker.c.user_id).subquery()
+    rows = db.session.execute(select(User.id, User.name, *[sums.c[n] for n in columns])
+                              .join(sums, sums.c.id == User.id).order_by(User.name))
+    return [row._asdict() for row in rows]
+
+
 def clocks_by(group: str, scope: Scope, today: date, soon: date) -> list[dict]:
     """Open cases' next deadlines by status, per team (``group`` "team") or per allocated
     worker ("worker"): overdue, due soon (by ``soon``), on track."""
     due = Household.next_due_on
-    columns = [func.sum(case((due < today, 1), else_=0)).label("overdue"),
-               func.sum(case((due.between(today, soon), 1), else_=0)).label("due_soon"),
-               func.sum(case((due > soon, 1), else_=0)).label("on_track")]
-    if group == "team":
-        query = select(Team.id, Team.name, *columns).join(Household,
-                                                          Household.team_id == Team.id)
-        key = (Team.id, Team.name)
-    else:
-        query = select(User.id, User.name, *columns).join(
-            case_worker, case_worker.c.user_id == User.id).join(
-            Household, Household.id == case_worker.c.household_id)
-        key = (User.id, User.name)
-    query = query.where(due.is_not(None))
+    statuses = {"overdue": due < today, "due_soon": due.between(today, soon),
+                "on_track": due > soon}
+    if group == "worker":
+        return _per_worker(scope, _case_ids(scope, due.is_not(None)), {
+            name: _case_ids(scope, condition) for name, condition in statuses.items()})
+    columns = [func.sum(case((condition, 1), else_=0)).label(name)
+               for name, condition in statuses.items()]
+    query = select(Household.team_id, *columns).where(due.is_not(None))
     if scope.pathway:
         query = query.where(Household.pathway == scope.pathway)
-    query = scope.households(query, Household.id).group_by(*key).order_by(key[1])
-    return [row._asdict() for row in db.session.execute(query)]
+    sums = scope.households(query, Household.id).group_by(Household.team_id).subquery()
+    rows = db.session.execute(select(Team.id, Team.name, *[sums.c[n] for n in statuses])
+                              .join(sums, sums.c.team_id == Team.id).order_by(Team.name))
+    return [row._asdict() for row in rows]
 
 
 def caseload(scope: Scope, today: date) -> list[dict]:
     """Each allocated worker's open cases and how many have an overdue deadline."""
-    query = select(User.id, User.name, func.count().label("open"),
-                   func.sum(case((Household.next_due_on < today, 1), else_=0)).label("overdue")
-                   ).join(case_worker, case_worker.c.user_id == User.id).join(
-        Household, Household.id == case_worker.c.household_id).where(
-        Household.stage.in_([s.value for s in OPEN_STAGES]))
-    if scope.pathway:
-        query = query.where(Household.pathway == scope.pathway)
-    query = scope.households(query, Household.id).group_by(User.id, User.name) \
-        .order_by(func.count().desc(), User.name)
-    return [row._asdict() for row in db.session.execute(query)]
+    is_open = Household.stage.in_([s.value for s in OPEN_STAGES])
+    rows = _per_worker(scope, _case_ids(scope, is_open), {
+        "open": _case_ids(scope, is_open),
+        "overdue": _case_ids(scope, is_open, Household.next_due_on < today)})
+    return sorted(rows, key=lambda row: (-row["open"], row["name"]))
 
 
 def first_responses(period: Period, scope: Scope, today: date, target: int) -> dict:

@@ -44,7 +44,12 @@ def upgrade():
     op.create_index('ix_stage_spell_left', 'stage_spell',
                     ['left_on', 'stage', 'pathway', 'working_days', 'days', 'household_id'])
     op.create_index('ix_stage_spell_in_stage', 'stage_spell',
-                    ['stage', 'pathway', 'left_on', 'entered_on', 'household_id'])
+                    ['stage', 'pathway', 'left_on', 'entered_on', 'household_id',
+                     'working_days', 'days'])
+    op.create_index('ix_household_open', 'household',
+                    ['stage', 'id', 'next_due_on', 'team_id', 'pathway'])
+    op.create_index('ix_household_due_team', 'household',
+                    ['next_due_on', 'team_id', 'pathway', 'stage'])
     op.create_index('ix_stage_spell_household', 'stage_spell', ['household_id', 'left_on'])
 
     op.create_table(
@@ -111,6 +116,8 @@ def downgrade():
     op.drop_index(op.f('ix_carer_characteristics_household_id'),
                   table_name='carer_characteristics')
     op.drop_table('carer_characteristics')
+    op.drop_index('ix_household_due_team', table_name='household')
+    op.drop_index('ix_household_open', table_name='household')
     for name in ('ix_stage_spell_household', 'ix_stage_spell_in_stage', 'ix_stage_spell_left',
                  'ix_stage_spell_entered'):
         op.drop_index(name, table_name='stage_spell')

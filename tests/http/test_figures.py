@@ -345,3 +345,37 @@ def test_a_custom_period_without_dates_says_what_is_missing(client, built):
     page = client.get("/staff/figures/?period=custom").get_data(as_text=True)
     assert "There is a problem" in page
     assert "Enter the start date, or choose another period" in page
+
+
+def test_open_deadlines_and_caseload_by_team_and_worker(app):
+    from datetime import timedelta
+
+    from carers.core.dates import today
+    from tests.factories import make_household
+
+    north, south = make_team("North"), make_team("South")
+    ana, ben = make_staff("assessing_social_worker", team=north, name="Ana"), \
+        make_staff("assessing_social_worker", team=south, name="Ben")
+    on = today()
+    for team, workers, due, stage in (
+            (north, [ana], on - timedelta(days=1), "stage1"),  # overdue
+            (north, [ana, ben], on + timedelta(days=1), "stage2"),  # due soon
+            (north, [ana], on + timedelta(days=90), "stage2"),  # on track
+            (south, [ben], on - timedelta(days=5), "full_assessment"),  # overdue
+            (south, [ben], None, "approved")):  # no deadline, not open
+        make_household("connected_person" if team is south else "mainstream", stage,
+                       team=team, workers=workers, next_due_on=due)
+    soon = on + timedelta(days=7)
+    teams = {r["name"]: (r["overdue"], r["due_soon"], r["on_track"])
+             for r in measures.clocks_by("team", Scope(), on, soon)}
+    assert teams == {"North": (1, 1, 1), "South": (1, 0, 0)}
+    workers = {r["name"]: (r["overdue"], r["due_soon"], r["on_track"])
+               for r in measures.clocks_by("worker", Scope(), on, soon)}
+    assert workers == {"Ana": (1, 1, 1), "Ben": (1, 1, 0)}
+    assert {r["name"]: (r["open"], r["overdue"]) for r in measures.caseload(Scope(), on)} \
+        == {"Ana": (3, 1), "Ben": (2, 1)}
+    # A team's figures count only its own cases, whoever else works on them.
+    assert {r["name"]: r["open"] for r in measures.caseload(Scope(team_id=south.id), on)} \
+        == {"Ben": 1}
+    assert {r["name"]: r["overdue"] for r in measures.clocks_by(
+        "worker", Scope(worker_id=ana.id), on, soon)} == {"Ana": 1}
