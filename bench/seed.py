@@ -42,6 +42,7 @@ from carers.cases.models import (
     case_worker,
 )
 from carers.cases.state import next_due
+from carers.core.database import refresh_statistics
 from carers.enquiries.models import Enquiry, EnquiryPerson
 from carers.extensions import db
 from carers.pipeline import Pathway, Stage
@@ -543,6 +544,8 @@ def seed(households: int, seed_value: int, chunk: int, jobs: int, settings: dict
         # visibility map that index-only scans need.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
+    else:
+        refresh_statistics()  # as the nightly statistics job does
     seconds = time.perf_counter() - started
     return {"totals": totals, "seconds": seconds, **seeded()}
 

@@ -56,7 +56,7 @@ class Household(db.Model):
         # The managers' figures: open cases and their next deadlines, by team, without
         # reading the household rows.
         Index("ix_household_open", "stage", "id", "next_due_on", "team_id", "pathway"),
-        Index("ix_household_due_team", "next_due_on", "team_id", "pathway", "stage"),
+        Index("ix_household_team_due", "team_id", "next_due_on", "pathway", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,6 +33,15 @@ def init_app(app):
         options.setdefault("pool_pre_ping", True)
 
 
+def refresh_statistics() -> str:
+    """Refresh the query planner's statistics (ANALYZE), as PostgreSQL's autovacuum does on
+    its own: with them SQLite reads the managers' figures from their covering indexes."""
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
+    return f"statistics refreshed ({db.engine.dialect.name})"
+
+
 @contextmanager
 def transaction():
     """One state change, all or nothing: commits when the block ends, rolls back and re-raises

@@ -95,32 +95,30 @@ def stage_time_section(period: Period, scope: Scope, link: Link) -> Section:
                    "day is a weekday that is not a bank holiday in England.")
 
 
-def clocks_section(scope: Scope, today: date, soon_days: int, board: Link) -> Section:
-    soon = add_working_days(today, soon_days)
+def clocks_section(scope: Scope, soon_days: int, by_team: list[dict], by_worker: list[dict],
+                   board: Link) -> Section:
+    statuses = ("overdue", "due_soon", "on_track")
     grids = []
-    for group, title in (("team", "Team"), ("worker", "Worker")):
+    for group, title, rows in (("team", "Team", by_team), ("worker", "Worker", by_worker)):
         grid = Grid(f"clocks_{group}", f"Open deadlines by {title.lower()}",
                     [title, "Overdue", f"Due within {soon_days} working days", "On track"])
-        for row in measures.clocks_by(group, scope, today, soon):
-            where = {"team": row["id"]} if group == "team" else {"worker": row["id"]}
+        for row in rows:
+            where = {group: row["id"]}
             if group == "worker" and scope.team_id is not None:
                 where["team"] = scope.team_id
+            if not any(row[s] for s in statuses):
+                continue
             grid.rows.append([Cell(row["name"])] + [
-                number(row[status] or 0, board(clock=status, **where))
-                for status in ("overdue", "due_soon", "on_track")])
+                number(row[status] or 0, board(clock=status, **where)) for status in statuses])
         grids.append(grid)
-    by_status = {s: 0 for s in ("overdue", "due_soon", "on_track")}
-    for row in grids[0].rows:
-        for status, cell in zip(("overdue", "due_soon", "on_track"), row[1:], strict=True):
-            by_status[status] += cell.value
+    totals = {s: sum(row[s] or 0 for row in by_team) for s in statuses}
     team = {"team": scope.team_id} if scope.team_id is not None else {}
+    words = {"overdue": "Overdue", "due_soon": f"Due within {soon_days} working days",
+             "on_track": "On track"}
     chart = bar_chart(
         "Open deadlines by status",
-        "Each open case's next statutory or practice deadline: overdue, due soon, or on "
-        "track.", [Bar(words, by_status[status], board(clock=status, **team))
-                   for status, words in (("overdue", "Overdue"),
-                                         ("due_soon", f"Due within {soon_days} working days"),
-                                         ("on_track", "On track"))],
+        "Each case's next statutory or practice deadline: overdue, due soon, or on track.",
+        [Bar(words[s], totals[s], board(clock=s, **team)) for s in statuses],
         chart_id="chart-clocks")
     return Section("clocks", "Open deadlines", grids, chart,
                    "Each case's next deadline, today. Each number opens the pipeline list "
@@ -187,12 +185,12 @@ def outcomes_section(period: Period, scope: Scope, link: Link) -> Section:
                    chart, "An approval can name several types of fostering.")
 
 
-def caseload_section(scope: Scope, today: date, link: Link) -> Section:
+def caseload_section(by_worker: list[dict], link: Link) -> Section:
     grid = Grid("caseload", "Caseload by worker", ["Worker", "Open cases", "Overdue deadlines"])
-    for row in measures.caseload(scope, today):
-        worker_scope = {"worker": row["id"]}
-        grid.rows.append([Cell(row["name"]), number(row["open"], link(
-            figure="open", **worker_scope)), number(row["overdue"] or 0)])
+    for row in sorted(by_worker, key=lambda r: (-r["open"], r["name"])):
+        if row["open"]:
+            grid.rows.append([Cell(row["name"]), number(row["open"], link(
+                figure="open", worker=row["id"])), number(row["open_overdue"])])
     return Section("caseload", "Caseload", [grid], None,
                    "Open cases allocated to each worker, for allocation.")
 
@@ -219,13 +217,17 @@ def trends_section(scope: Scope, today: date, link: Link) -> Section:
 
 def sections(period: Period, scope: Scope, today: date, settings, link: Link,
              board: Link) -> list[Section]:
+    soon_days = int(settings["due_soon_working_days"])
+    soon = add_working_days(today, soon_days)
+    by_worker = measures.workers(scope, today, soon)
     return [
         funnel_section(period, scope, link),
         stage_time_section(period, scope, link),
-        clocks_section(scope, today, int(settings["due_soon_working_days"]), board),
+        clocks_section(scope, soon_days, measures.clocks_by_team(scope, today, soon),
+                       by_worker, board),
         enquiries_section(period, scope, today, int(settings["first_response_working_days"]),
                           link),
         outcomes_section(period, scope, link),
-        caseload_section(scope, today, link),
+        caseload_section(by_worker, link),
         trends_section(scope, today, link),
     ]

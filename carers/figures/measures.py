@@ -38,12 +38,17 @@ class Scope:
     pathway: str | None = None
 
     def households(self, query: Select, household_id) -> Select:
-        """``query`` narrowed to the households in scope (``household_id`` its column)."""
+        """``query`` narrowed to the households in scope (``household_id`` its column).
+
+        The test is on ``household_id + 0``, which no index can answer: the database then
+        reads the rows the query's own conditions pick (a period, a stage) from their index
+        and checks each against the scope's list of households, rather than reading every
+        row of each household in scope, from every year."""
         if self.team_id is not None:
-            query = query.where(household_id.in_(
+            query = query.where((household_id + 0).in_(
                 select(Household.id).where(Household.team_id == self.team_id)))
         if self.worker_id is not None:
-            query = query.where(household_id.in_(
+            query = query.where((household_id + 0).in_(
                 select(case_worker.c.household_id)
                 .where(case_worker.c.user_id == self.worker_id)))
         return query
@@ -128,16 +133,17 @@ def enquiries(period: Period, scope: Scope, pathway: str | None = None) -> Selec
     if pathway:
         query = query.where(Enquiry.pathway == ENQUIRY_PATHWAY[Pathway(pathway)])
     if scope.team_id is not None or scope.worker_id is not None:
-        case_of = Household.enquiry_id == Enquiry.id
-        cases = scope.households(select(Household.id).where(case_of), Household.id)
+        in_scope = scope.households(select(Household.enquiry_id).where(
+            Household.enquiry_id.is_not(None)), Household.id)
         if scope.worker_id is not None:
-            query = query.where(cases.exists())
+            query = query.where(Enquiry.id.in_(in_scope))
         else:
             takes = select(Team.pathway).where(Team.id == scope.team_id).scalar_subquery()
-            no_case = ~select(Household.id).where(case_of).exists()
+            with_case = select(Household.enquiry_id).where(Household.enquiry_id.is_not(None))
             by_pathway = case((Enquiry.pathway == KINSHIP, Pathway.CONNECTED_PERSON.value),
                               else_=Pathway.MAINSTREAM.value)
-            query = query.where(or_(cases.exists(), and_(no_case, by_pathway == takes)))
+            query = query.where(or_(Enquiry.id.in_(in_scope), and_(
+                Enquiry.id.not_in(with_case), by_pathway == takes)))
     return query
 
 
@@ -312,31 +318,37 @@ def _case_ids(scope: Scope, *where) -> Select:
     return query
 
 
-def _per_worker(scope: Scope, cases: Select, columns: dict) -> list[dict]:
-    """Sums over each allocated worker's cases among ``cases`` (ids), with their names.
-    Membership tests on lists of ids, which the database reads from an index, rather than
-    joining each allocation to its case."""
+def workers(scope: Scope, today: date, soon: date) -> list[dict]:
+    """Each allocated worker's open cases ("open", "open_overdue") and the next deadlines
+    of their cases by status ("overdue", "due_soon" by ``soon``, "on_track"), in one pass:
+    membership tests on lists of case ids, which the database reads from an index, rather
+    than joining each allocation to its case."""
+    due = Household.next_due_on
+    is_open = Household.stage.in_([s.value for s in OPEN_STAGES])
+    lists = {"open": _case_ids(scope, is_open),
+             "open_overdue": _case_ids(scope, is_open, due < today),
+             "overdue": _case_ids(scope, due < today),
+             "due_soon": _case_ids(scope, due.between(today, soon)),
+             "on_track": _case_ids(scope, due > soon)}
     allocated = case_worker.c.household_id
     query = select(case_worker.c.user_id.label("id"), *[
         func.sum(case((allocated.in_(ids), 1), else_=0)).label(name)
-        for name, ids in columns.items()]).where(allocated.in_(cases))
+        for name, ids in lists.items()]).where(or_(
+            allocated.in_(lists["open"]), allocated.in_(_case_ids(scope, due.is_not(None)))))
     if scope.worker_id is not None:
         query = query.where(case_worker.c.user_id == scope.worker_id)
     sums = query.group_by(case_worker.c.user_id).subquery()
-    rows = db.session.execute(select(User.id, User.name, *[sums.c[n] for n in columns])
+    rows = db.session.execute(select(User.id, User.name, *[sums.c[n] for n in lists])
                               .join(sums, sums.c.id == User.id).order_by(User.name))
-    return [row._asdict() for row in rows]
+    return [{k: v or 0 if k in lists else v for k, v in row._asdict().items()}
+            for row in rows]
 
 
-def clocks_by(group: str, scope: Scope, today: date, soon: date) -> list[dict]:
-    """Open cases' next deadlines by status, per team (``group`` "team") or per allocated
-    worker ("worker"): overdue, due soon (by ``soon``), on track."""
+def clocks_by_team(scope: Scope, today: date, soon: date) -> list[dict]:
+    """Next deadlines by status, per team: overdue, due soon (by ``soon``), on track."""
     due = Household.next_due_on
     statuses = {"overdue": due < today, "due_soon": due.between(today, soon),
                 "on_track": due > soon}
-    if group == "worker":
-        return _per_worker(scope, _case_ids(scope, due.is_not(None)), {
-            name: _case_ids(scope, condition) for name, condition in statuses.items()})
     columns = [func.sum(case((condition, 1), else_=0)).label(name)
                for name, condition in statuses.items()]
     query = select(Household.team_id, *columns).where(due.is_not(None))
@@ -346,15 +358,6 @@ def clocks_by(group: str, scope: Scope, today: date, soon: date) -> list[dict]:
     rows = db.session.execute(select(Team.id, Team.name, *[sums.c[n] for n in statuses])
                               .join(sums, sums.c.team_id == Team.id).order_by(Team.name))
     return [row._asdict() for row in rows]
-
-
-def caseload(scope: Scope, today: date) -> list[dict]:
-    """Each allocated worker's open cases and how many have an overdue deadline."""
-    is_open = Household.stage.in_([s.value for s in OPEN_STAGES])
-    rows = _per_worker(scope, _case_ids(scope, is_open), {
-        "open": _case_ids(scope, is_open),
-        "overdue": _case_ids(scope, is_open, Household.next_due_on < today)})
-    return sorted(rows, key=lambda row: (-row["open"], row["name"]))
 
 
 def first_responses(period: Period, scope: Scope, today: date, target: int) -> dict:

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from carers.checks import operations as checks
 from carers.clocks.words import plural
+from carers.core.database import refresh_statistics
 from carers.enquiries.operations import delete_abandoned_drafts
 from carers.notifications.dispatch import send_due
 from carers.panel.operations import build_due_packs
@@ -92,6 +93,8 @@ JOBS: list[Job] = [
         daily="03:00"),
     Job("enquiry_drafts", "Delete unsent enquiry forms left for the agency's period",
         _enquiry_drafts, every=3600),
+    Job("statistics", "Refresh the database's statistics for its query planner",
+        lambda now: refresh_statistics(), daily="04:00"),
 ]
 
 

@@ -48,8 +48,8 @@ def upgrade():
                      'working_days', 'days'])
     op.create_index('ix_household_open', 'household',
                     ['stage', 'id', 'next_due_on', 'team_id', 'pathway'])
-    op.create_index('ix_household_due_team', 'household',
-                    ['next_due_on', 'team_id', 'pathway', 'stage'])
+    op.create_index('ix_household_team_due', 'household',
+                    ['team_id', 'next_due_on', 'pathway', 'stage'])
     op.create_index('ix_stage_spell_household', 'stage_spell', ['household_id', 'left_on'])
 
     op.create_table(
@@ -75,6 +75,9 @@ def upgrade():
 
     with op.batch_alter_table('enquiry') as batch:
         batch.add_column(sa.Column('first_response_working_days', sa.Integer(), nullable=True))
+    op.create_index('ix_enquiry_received_figures', 'enquiry',
+                    ['received_at', 'pathway', 'heard_about', 'first_response_at',
+                     'first_response_working_days'])
 
     role = sa.table("role", sa.column("key", sa.String), sa.column("name", sa.String))
     op.bulk_insert(role, [{"key": "service_manager", "name": "Service manager"}])
@@ -111,12 +114,13 @@ def _fill():
 
 def downgrade():
     op.execute("DELETE FROM role WHERE key = 'service_manager'")
+    op.drop_index('ix_enquiry_received_figures', table_name='enquiry')
     with op.batch_alter_table('enquiry') as batch:
         batch.drop_column('first_response_working_days')
     op.drop_index(op.f('ix_carer_characteristics_household_id'),
                   table_name='carer_characteristics')
     op.drop_table('carer_characteristics')
-    op.drop_index('ix_household_due_team', table_name='household')
+    op.drop_index('ix_household_team_due', table_name='household')
     op.drop_index('ix_household_open', table_name='household')
     for name in ('ix_stage_spell_household', 'ix_stage_spell_in_stage', 'ix_stage_spell_left',
                  'ix_stage_spell_entered'):

@@ -367,15 +367,13 @@ def test_open_deadlines_and_caseload_by_team_and_worker(app):
                        team=team, workers=workers, next_due_on=due)
     soon = on + timedelta(days=7)
     teams = {r["name"]: (r["overdue"], r["due_soon"], r["on_track"])
-             for r in measures.clocks_by("team", Scope(), on, soon)}
+             for r in measures.clocks_by_team(Scope(), on, soon)}
     assert teams == {"North": (1, 1, 1), "South": (1, 0, 0)}
-    workers = {r["name"]: (r["overdue"], r["due_soon"], r["on_track"])
-               for r in measures.clocks_by("worker", Scope(), on, soon)}
-    assert workers == {"Ana": (1, 1, 1), "Ben": (1, 1, 0)}
-    assert {r["name"]: (r["open"], r["overdue"]) for r in measures.caseload(Scope(), on)} \
-        == {"Ana": (3, 1), "Ben": (2, 1)}
+    workers = {r["name"]: (r["overdue"], r["due_soon"], r["on_track"], r["open"],
+                           r["open_overdue"]) for r in measures.workers(Scope(), on, soon)}
+    assert workers == {"Ana": (1, 1, 1, 3, 1), "Ben": (1, 1, 0, 2, 1)}
     # A team's figures count only its own cases, whoever else works on them.
-    assert {r["name"]: r["open"] for r in measures.caseload(Scope(team_id=south.id), on)} \
-        == {"Ben": 1}
-    assert {r["name"]: r["overdue"] for r in measures.clocks_by(
-        "worker", Scope(worker_id=ana.id), on, soon)} == {"Ana": 1}
+    assert {r["name"]: r["open"] for r in measures.workers(Scope(team_id=south.id), on, soon)
+            if r["open"]} == {"Ben": 1}
+    assert {r["name"]: r["overdue"] for r in measures.workers(
+        Scope(worker_id=ana.id), on, soon)} == {"Ana": 1}
