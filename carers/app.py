@@ -91,6 +91,7 @@ def _register_models():
     from carers.checks import models as _checks  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.family import models as _family  # noqa: F401
+    from carers.figures import models as _figures  # noqa: F401
     from carers.messages import models as _messages  # noqa: F401
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.panel import models as _panel  # noqa: F401

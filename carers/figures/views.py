@@ -3,24 +3,26 @@ what stops it being complete, each downloadable as CSV and XLSX."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from carers.auth.models import User
 from carers.cases.models import Team
-from carers.core.dates import format_date, today
+from carers.core.dates import format_date, today, utcnow
 from carers.core.pagination import Page, page_number
 from carers.core.spreadsheets import Table, csv_response, xlsx_response
 from carers.extensions import db
 from carers.figures import ofsted as ofsted_return
+from carers.figures import snapshots
 from carers.figures.access import sees_every_team, team_for
 from carers.figures.dashboard import sections as dashboard_sections
 from carers.figures.forms import FiguresFilterForm, YearForm
-from carers.figures.grids import Cell, Grid, number
 from carers.figures.lists import ENQUIRIES, UnknownFigure, figure_list
 from carers.figures.measures import Scope
 from carers.figures.periods import financial_year, period
+from carers.figures.return_tables import return_grids
 from carers.pipeline.stages import Pathway, Stage
 from carers.settings.registry import agency_settings
 
@@ -70,26 +72,21 @@ def _filters():
 
 
 def _link(args: dict):
-    def link(**figure) -> str:
-        return url_for("figures.cases", **{**args, **figure})
-    return link
-
-
-def _board(scope: Scope):
-    def board(**where) -> str:
-        if scope.pathway:
-            where.setdefault("pathway", scope.pathway)
-        return url_for("cases.board", **where)
-    return board
+    return snapshots.links(args)
 
 
 @bp.get("/")
 def dashboard():
     form, chosen, scope, args = _filters()
-    sections = dashboard_sections(chosen, scope, today(), agency_settings(), _link(args),
-                                  _board(scope))
+    snapshot = None if request.args.get("live") else snapshots.fresh(
+        snapshots.key_for(chosen, scope), utcnow())
+    html = snapshot.html if snapshot else snapshots.render(chosen, scope, args)
     return render_template("figures/dashboard.html", form=form, period=chosen,
-                           sections=sections, args=args)
+                           # Rendered by our own template (now or by the scheduler), with
+                           # every value escaped there.
+                           sections_html=Markup(html), args=args,  # noqa: S704
+                           as_of=snapshot.computed_at if snapshot else None,
+                           interval=snapshots.INTERVAL_MINUTES)
 
 
 @bp.get("/download.<fmt>")
@@ -98,7 +95,8 @@ def dashboard_download(fmt):
         abort(404)
     _, chosen, scope, args = _filters()
     grids = [g for s in dashboard_sections(chosen, scope, today(), agency_settings(),
-                                            _link(args), _board(scope)) for g in s.grids]
+                                            snapshots.links(args),
+                                            snapshots.board_links(scope)) for g in s.grids]
     if fmt == "xlsx":
         return xlsx_response([g.table() for g in grids], "recruitment-figures")
     grid = next((g for g in grids if g.key == request.args.get("table")), None)
@@ -169,44 +167,17 @@ def _year():
     return form, year, scope
 
 
-def _return_grids(year: int, scope: Scope, link) -> list[Grid]:
-    grids = []
-    for pathway in Pathway:
-        counts = ofsted_return.recruitment(year, pathway, scope)
-        grid = Grid(f"recruitment_{pathway.value}", f"{pathway.label}: recruitment",
-                    ["Figure", "Number"])
-        for figure in ofsted_return.figures():
-            href = link(figure="ofsted", year=year, step_pathway=pathway.value,
-                        key=figure.key)
-            words = f"– {figure.label}" if figure.indent else figure.label
-            grid.rows.append([Cell(words), number(counts[figure.key], href)])
-        carers = ofsted_return.approved_carers(year, pathway, scope)
-        households = link(figure="ofsted", year=year, step_pathway=pathway.value,
-                          key="households")
-        grid.rows.append([Cell("Carers approved at 31 March"),
-                          number(carers["carers"], households)])
-        grid.rows.append([Cell("Places approved at 31 March"),
-                          number(carers["places"], households)])
-        grid.rows.append([Cell("– Approved households with no terms of approval recorded"),
-                          number(carers["no_terms"])])
-        grids.append(grid)
-        people = Grid(f"carers_{pathway.value}",
-                      f"{pathway.label}: carers approved at 31 March",
-                      ["Characteristic", "Value", "Carers"], numeric_from=2)
-        for characteristic, counted in carers["characteristics"]:
-            for words, n in counted:
-                people.rows.append([Cell(characteristic.label), Cell(words), number(n)])
-        grids.append(people)
-    return grids
-
-
 @bp.get("/ofsted")
 def ofsted():
     form, year, scope = _year()
-    grids = _return_grids(year, scope, _link({}))
-    gaps = ofsted_return.gaps(year, scope)
-    return render_template("figures/ofsted.html", form=form, year=year, grids=grids,
-                           missing=sum(n for _, n in gaps))
+    snapshot = None if request.args.get("live") else snapshots.fresh(
+        snapshots.return_key(year, scope), utcnow())
+    html = snapshot.html if snapshot else snapshots.render_return(year, scope)
+    return render_template("figures/ofsted.html", form=form, year=year,
+                           # Rendered by our own template, every value escaped there.
+                           return_html=Markup(html),  # noqa: S704
+                           as_of=snapshot.computed_at if snapshot else None,
+                           interval=snapshots.INTERVAL_MINUTES)
 
 
 @bp.get("/ofsted.<fmt>")
@@ -214,7 +185,7 @@ def ofsted_download(fmt):
     if fmt not in FORMATS:
         abort(404)
     _, year, scope = _year()
-    grids = _return_grids(year, scope, _link({}))
+    grids = return_grids(year, scope, _link({}))
     if fmt == "xlsx":
         return xlsx_response([g.table() for g in grids], f"ofsted-return-{year}-{year + 1}")
     rows = [[g.title, *[c.value for c in row]] for g in grids for row in g.rows]

@@ -20,6 +20,7 @@ from carers.checks import operations as checks
 from carers.clocks.words import plural
 from carers.core.database import refresh_statistics
 from carers.enquiries.operations import delete_abandoned_drafts
+from carers.figures import snapshots
 from carers.notifications.dispatch import send_due
 from carers.panel.operations import build_due_packs
 from carers.scheduler.digest import send_clock_digests
@@ -93,6 +94,8 @@ JOBS: list[Job] = [
         daily="03:00"),
     Job("enquiry_drafts", "Delete unsent enquiry forms left for the agency's period",
         _enquiry_drafts, every=3600),
+    Job("figures", "Work out the managers' standard figures", snapshots.refresh,
+        every=snapshots.INTERVAL_MINUTES * 60),
     Job("statistics", "Refresh the database's statistics for its query planner",
         lambda now: refresh_statistics(), daily="04:00"),
 ]
