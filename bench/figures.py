@@ -21,6 +21,7 @@ def figure_pages(team_id: int, count: int, warmup: int) -> list[tuple[str, list[
         ("figures: dashboard worked out now", "/staff/figures/?live=1"),
         ("figures: dashboard, one team, now", f"/staff/figures/?team={team_id}&live=1"),
         ("figures: Ofsted return", f"/staff/figures/ofsted?year={year}"),
+        ("figures: Ofsted return, now", f"/staff/figures/ofsted?year={year}&live=1"),
         ("figures: what the return misses", f"/staff/figures/ofsted/gaps?year={year}"),
         ("figures: the list behind a figure", "/staff/figures/cases?figure=funnel&"
          "step_pathway=mainstream&step=applications"),
