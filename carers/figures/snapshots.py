@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, render_template, url_for
+from markupsafe import Markup
 from sqlalchemy import delete, select
 
 from carers.cases.models import Team
@@ -67,6 +68,16 @@ def render_return(year: int, scope: Scope) -> str:
     grids = return_grids(year, scope, links({}))
     missing = sum(n for _, n in ofsted.gaps(year, scope))
     return render_template("figures/_return.html", grids=grids, missing=missing, year=year)
+
+
+def shown(key: str | None, work_out, *, live: bool, now: datetime
+          ) -> tuple[Markup, datetime | None]:
+    """A page's figures as HTML and when they were worked out: the kept view if it is
+    fresh and ``live`` is not asked for (None: worked out now, by ``work_out()``)."""
+    snapshot = None if live else fresh(key, now)
+    html = snapshot.html if snapshot else work_out()
+    # Rendered by our own templates (now or by the scheduler), every value escaped there.
+    return Markup(html), snapshot.computed_at if snapshot else None  # noqa: S704
 
 
 def fresh(key: str | None, now: datetime) -> FiguresSnapshot | None:

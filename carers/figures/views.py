@@ -3,9 +3,8 @@ what stops it being complete, each downloadable as CSV and XLSX."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from carers.auth.models import User
@@ -78,14 +77,12 @@ def _link(args: dict):
 @bp.get("/")
 def dashboard():
     form, chosen, scope, args = _filters()
-    snapshot = None if request.args.get("live") else snapshots.fresh(
-        snapshots.key_for(chosen, scope), utcnow())
-    html = snapshot.html if snapshot else snapshots.render(chosen, scope, args)
+    html, as_of = snapshots.shown(snapshots.key_for(chosen, scope),
+                                  lambda: snapshots.render(chosen, scope, args),
+                                  live=bool(request.args.get("live")), now=utcnow())
     return render_template("figures/dashboard.html", form=form, period=chosen,
-                           # Rendered by our own template (now or by the scheduler), with
-                           # every value escaped there.
-                           sections_html=Markup(html), args=args,  # noqa: S704
-                           as_of=snapshot.computed_at if snapshot else None,
+                           sections_html=html, args=args, as_of=as_of,
+                           live_href=url_for("figures.dashboard", live=1, **args),
                            interval=snapshots.INTERVAL_MINUTES)
 
 
@@ -170,13 +167,11 @@ def _year():
 @bp.get("/ofsted")
 def ofsted():
     form, year, scope = _year()
-    snapshot = None if request.args.get("live") else snapshots.fresh(
-        snapshots.return_key(year, scope), utcnow())
-    html = snapshot.html if snapshot else snapshots.render_return(year, scope)
-    return render_template("figures/ofsted.html", form=form, year=year,
-                           # Rendered by our own template, every value escaped there.
-                           return_html=Markup(html),  # noqa: S704
-                           as_of=snapshot.computed_at if snapshot else None,
+    html, as_of = snapshots.shown(snapshots.return_key(year, scope),
+                                  lambda: snapshots.render_return(year, scope),
+                                  live=bool(request.args.get("live")), now=utcnow())
+    return render_template("figures/ofsted.html", form=form, year=year, return_html=html,
+                           as_of=as_of, live_href=url_for("figures.ofsted", year=year, live=1),
                            interval=snapshots.INTERVAL_MINUTES)
 
 
