@@ -419,3 +419,22 @@ def test_the_scheduler_works_out_the_standard_views_as_the_page_would(client, bu
     assert "Figures worked out at" not in client.get(
         "/staff/figures/?period=year").get_data(as_text=True)
     assert user.id
+
+
+def test_a_case_opened_from_an_answered_enquiry_keeps_the_spells_its_timeline_gives(app):
+    from carers.enquiries.operations import open_case_from_enquiry
+
+    team = make_team("Front door")
+    officer = make_staff("recruitment_officer", team=team)
+    enquiry = make_enquiry(received_at=datetime(2026, 11, 2, 10, tzinfo=UTC),
+                           first_response_at=datetime(2026, 11, 4, 9, tzinfo=UTC),
+                           first_response_by_id=officer.id)
+    assert enquiry.first_response_working_days == 2  # Monday to Wednesday
+    household = open_case_from_enquiry(enquiry, officer)
+    kept = [(s.stage, s.entered_on, s.left_on, s.working_days) for s in db.session.scalars(
+        select(StageSpell).where(StageSpell.household_id == household.id)
+        .order_by(StageSpell.id))]
+    assert kept == [("enquiry", D(2026, 11, 2), D(2026, 11, 4), 2),
+                    ("initial_contact", D(2026, 11, 4), None, None)]
+    assert kept == [(r["stage"], r["entered_on"], r["left_on"], r["working_days"])
+                    for r in spells.computed([household.id])]

@@ -14,7 +14,8 @@ import time_machine
 from sqlalchemy import func, select
 
 from carers.audit.models import AuditEvent
-from carers.cases.models import CaseEvent, Household, Task
+from carers.cases import spells
+from carers.cases.models import CaseEvent, Household, StageSpell, Task
 from carers.core.dates import LONDON
 from carers.extensions import db
 from tests.factories import bulk_households, make_enquiry, make_household, make_staff, make_team
@@ -473,6 +474,16 @@ def test_a_withdrawn_household_that_comes_back_applies_again(client, sams_case, 
     assert (case.stage, case.application_received_on, case.closed_on, case.withdrawal_code) \
         == ("application_received", date(2027, 5, 24), None, None)
     assert timeline(case_page(client, ref))[0]["body"] == "Finances settled; they want to go on"
+    # The spells kept beside the timeline, change by change, are those the timeline gives.
+    kept = [(s.stage, s.from_stage, s.entered_on, s.left_on, s.working_days, s.withdrawal_code,
+             s.application_on) for s in db.session.scalars(
+        select(StageSpell).where(StageSpell.household_id == case.id).order_by(StageSpell.id))]
+    worked_out = [(r["stage"], r["from_stage"], r["entered_on"], r["left_on"], r["working_days"],
+                   r["withdrawal_code"], r["application_on"]) for r in spells.computed([case.id])]
+    assert [row[0] for row in kept] == ["stage2", "withdrawn", "application_received"]
+    assert kept[1:] == worked_out[1:]  # the opening day is the factory's, not the timeline's
+    assert kept[1][5] == "AW4" and kept[2][6] == date(2027, 5, 24)
+    assert kept[0][3] == date(2027, 5, 3)  # Stage 2 left on the day of the withdrawal
 
 
 # --- refusals: the guards, through the web ---
