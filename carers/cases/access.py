@@ -102,6 +102,7 @@ def _may_complete_task(user, args) -> bool:
 
 ROUTES = {
     "cases.board": staff(CASE_READERS),
+    "cases.board_download": staff(CASE_READERS),
     "cases.my_work": staff(CASE_READERS),
     "cases.case": staff(CASE_READERS, record=CASE),
     "cases.move": staff(CASE_READERS, record=CASE_CHANGE),

@@ -11,8 +11,9 @@ from carers.auth.models import User
 from carers.auth.roles import CASE_READERS, RoleKey
 from carers.cases.board import URGENT_FIRST
 from carers.cases.models import CaseEvent, Household, OversightRecord, Task, case_worker
+from carers.core.spreadsheets import Table
 from carers.extensions import db
-from carers.pipeline import CLOSED_STAGES, Stage
+from carers.pipeline import CLOSED_STAGES, Pathway, Stage
 
 
 def get_case(reference: str) -> Household:
@@ -129,3 +130,16 @@ def my_cases(user):
     count = (select(func.count()).select_from(case_worker)
              .where(case_worker.c.user_id == user.id))
     return query, count
+
+
+BOARD_DOWNLOAD_ROWS = 100_000
+
+
+def board_table(query) -> Table:
+    """The board's cases as a table to download: reference, household, pathway, stage,
+    workers and the next deadline."""
+    rows = [[h.reference, h.name, Pathway(h.pathway).label, Stage(h.stage).label,
+             ", ".join(w.name for w in h.workers), h.next_due_label or "", h.next_due_on]
+            for h in db.session.scalars(query.limit(BOARD_DOWNLOAD_ROWS))]
+    return Table("Pipeline", ["Case", "Household", "Pathway", "Stage", "Workers",
+                              "Next deadline", "Due"], rows)

@@ -29,6 +29,7 @@ from carers.clocks.workdays import add_working_days
 from carers.core.changes import CHANGED_MESSAGE, refused
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
+from carers.core.spreadsheets import csv_response, xlsx_response
 from carers.pipeline import (
     TRANSITIONS,
     Action,
@@ -59,6 +60,20 @@ def board():
                     current_app.config["PAGE_SIZE"])
     return render_template("cases/board.html", form=form, counts=counts, page=page,
                            args=args, today=today())
+
+
+@bp.get("/pipeline.<fmt>")
+def board_download(fmt):
+    """The board's list of cases, with its filters, as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _, filters = board_filters(request.args)
+    filters["readable"] = readable_cases(current_user)
+    query, _ = board_query(filters)
+    table = queries.board_table(query.options(selectinload(Household.workers)))
+    if fmt == "xlsx":
+        return xlsx_response([table], "pipeline")
+    return csv_response(table, "pipeline")
 
 
 @bp.get("/my-work")

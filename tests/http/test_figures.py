@@ -438,3 +438,23 @@ def test_a_case_opened_from_an_answered_enquiry_keeps_the_spells_its_timeline_gi
                     ("initial_contact", D(2026, 11, 4), None, None)]
     assert kept == [(r["stage"], r["entered_on"], r["left_on"], r["working_days"])
                     for r in spells.computed([household.id])]
+
+
+def test_the_pipeline_list_downloads_with_its_filters_and_no_formulas(client, teams):
+    from tests.factories import make_household
+
+    recruitment, _ = teams
+    worker = make_staff("assessing_social_worker", team=recruitment)
+    sign_in(client, worker)
+    make_household("mainstream", "stage1", team=recruitment, workers=[worker],
+                   name='=HYPERLINK("http://evil")')
+    make_household("mainstream", "stage2", team=recruitment, workers=[worker], name="Okafor")
+    response = client.get("/staff/pipeline.csv?stage=stage1")
+    assert response.headers["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["Case", "Household", "Pathway", "Stage"]
+    assert [r[1] for r in rows[1:]] == ["'=HYPERLINK(\"http://evil\")"]
+    sheet = load_workbook(io.BytesIO(client.get("/staff/pipeline.xlsx").data)).worksheets[0]
+    assert sorted(r[1] for r in sheet.iter_rows(min_row=2, values_only=True)) == [
+        '=HYPERLINK("http://evil")', "Okafor"]
+    assert sheet["B2"].data_type == "s" and sheet["B3"].data_type == "s"
