@@ -10,7 +10,7 @@ from sqlalchemy import select
 from carers.auth.models import User
 from carers.cases.models import Team
 from carers.core.dates import format_date, today, utcnow
-from carers.core.pagination import Page, page_number
+from carers.core.pagination import paginate
 from carers.core.spreadsheets import Table, csv_response, xlsx_response
 from carers.extensions import db
 from carers.figures import ofsted as ofsted_return
@@ -114,12 +114,8 @@ def _figure_list():
 @bp.get("/cases")
 def cases():
     found, args = _figure_list()
-    per_page = current_app.config["PAGE_SIZE"]
-    total = db.session.scalar(found.count_query()) or 0
-    number_ = min(page_number(), max(1, -(-total // per_page)))
-    items = db.session.execute(found.rows().limit(per_page)
-                               .offset((number_ - 1) * per_page)).all()
-    page = Page(items=items, number=number_, per_page=per_page, total=total)
+    page = paginate(found.rows(), found.count_query(), current_app.config["PAGE_SIZE"],
+                    rows=True)
     here = {**args, **{k: v for k, v in request.args.items() if k not in FILTERS
                        and k != "page"}}
     return render_template("figures/cases.html", found=found, page=page, here=here,
