@@ -4,8 +4,9 @@ Every figure is a count over one query that lists what it counts (households wit
 or enquiries), so a number on the dashboard and the list it links to come from the same
 query. Counts are SQL aggregates (GROUP BY); a median or 90th percentile is picked from the
 counts of each length the database returns (``carers.figures.ranks``); nothing loads cases
-to count them in Python. What happened when comes from the stage spells (``carers.pipeline.spells``),
-so the figures for a past period are what they were then, not today's state.
+to count them in Python. What happened when comes from the stage spells
+(``carers.pipeline.spells``), so the figures for a past period are what they were then, not
+today's state.
 """
 
 from __future__ import annotations
