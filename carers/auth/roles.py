@@ -13,6 +13,7 @@ class RoleKey(StrEnum):
     PANEL_MEMBER = "panel_member"
     AGENCY_DECISION_MAKER = "agency_decision_maker"
     ADMINISTRATOR = "administrator"
+    INFORMATION_GOVERNANCE = "information_governance"
 
 
 ROLE_NAMES = {
@@ -25,6 +26,7 @@ ROLE_NAMES = {
     RoleKey.PANEL_MEMBER: "Panel member",
     RoleKey.AGENCY_DECISION_MAKER: "Agency decision maker",
     RoleKey.ADMINISTRATOR: "Administrator",
+    RoleKey.INFORMATION_GOVERNANCE: "Information governance officer",
 }
 
 # Staff who work with enquiries and families day to day.
@@ -54,3 +56,12 @@ FIGURE_READERS = frozenset({RoleKey.TEAM_MANAGER, RoleKey.SERVICE_MANAGER,
 ADMINISTRATORS = frozenset({RoleKey.ADMINISTRATOR})
 PANEL_ADMINS = frozenset({RoleKey.PANEL_ADMINISTRATOR, RoleKey.ADMINISTRATOR})
 DECISION_MAKERS = frozenset({RoleKey.AGENCY_DECISION_MAKER})
+# Who keeps the records: reviews what is due for deletion (and holds it), answers subject
+# access requests and reads the register of approved carers. Records work is agency-wide: the
+# information governance officer is not part of any team and reads no case pages.
+RECORDS_OFFICERS = frozenset({RoleKey.TEAM_MANAGER, RoleKey.SERVICE_MANAGER,
+                              RoleKey.INFORMATION_GOVERNANCE})
+# Who reads the register of approved carers (regulation 30): the records officers, and those
+# who bring households to panel and decide on them.
+REGISTER_READERS = RECORDS_OFFICERS | {RoleKey.AGENCY_DECISION_MAKER,
+                                       RoleKey.PANEL_ADMINISTRATOR}

@@ -110,6 +110,8 @@ def demo_staff() -> list[DemoPerson]:
                    (RoleKey.TEAM_MANAGER,), KINSHIP_TEAM),
         DemoPerson("service.manager@demo.carers.example", "Ruth Adebayo",
                    (RoleKey.SERVICE_MANAGER,)),
+        DemoPerson("records@demo.carers.example", "Helen Brooks",
+                   (RoleKey.INFORMATION_GOVERNANCE,)),
         DemoPerson("kinship.assessor@demo.carers.example", "Owen Price",
                    (RoleKey.ASSESSING_SOCIAL_WORKER,), KINSHIP_TEAM),
         DemoPerson("kinship.assessor2@demo.carers.example", "Bethan Jones",

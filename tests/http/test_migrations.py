@@ -16,7 +16,8 @@ LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCRATCH_SCHEMA = "carers_migration_check"
 SEEDED_ROLES = {"recruitment_officer", "assessing_social_worker", "supervising_social_worker",
                 "team_manager", "panel_administrator", "panel_member",
-                "agency_decision_maker", "administrator", "service_manager"}
+                "agency_decision_maker", "administrator", "service_manager",
+                "information_governance"}
 
 
 def differences(engine) -> list:
