@@ -7,7 +7,7 @@ from carers.auth.roles import RECORDS_OFFICERS
 
 ROUTES = {
     "subject_access.requests": staff(RECORDS_OFFICERS),
-    "subject_access.search": staff(RECORDS_OFFICERS),
+    "subject_access.search_page": staff(RECORDS_OFFICERS),
     "subject_access.open_request": staff(RECORDS_OFFICERS),
     "subject_access.request": staff(RECORDS_OFFICERS),
     "subject_access.extend": staff(RECORDS_OFFICERS),

@@ -118,11 +118,8 @@ def open_request():
         born = date.fromisoformat(form.q_born.data) if form.q_born.data else None
     except ValueError:
         born = None
-    search_args = {"name": form.q_name.data or "", "email": form.q_email.data or ""}
-    if born:
-        search_args |= {"born-day": born.day, "born-month": born.month, "born-year": born.year}
-    search_form = SearchForm(formdata=None, name=search_args["name"],
-                             email=search_args["email"], born=born, meta={"csrf": False})
+    search_form = SearchForm(formdata=None, name=form.q_name.data or "",
+                             email=form.q_email.data or "", born=born, meta={"csrf": False})
     matches = search.find(search_form.name.data or None, search_form.email.data or None, born)
     form.links.choices = [_choice(m) for m in matches]
     if not form.validate():
