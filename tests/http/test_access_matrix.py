@@ -58,10 +58,10 @@ from carers.panel.models import (
 )
 from carers.panel.rules import PanelRole
 from carers.reports import structure
-from carers.subject_access.models import SubjectAccessRequest
-from carers.subject_access.rules import due_date
 from carers.reports.document import applicants_copy
 from carers.reports.models import AssessmentReport
+from carers.subject_access.models import SubjectAccessRequest
+from carers.subject_access.rules import due_date
 from carers.uploads import storage
 from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
