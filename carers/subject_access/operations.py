@@ -23,18 +23,24 @@ class RequestRefused(Refusal):
     pass
 
 
+def _refuse(reason: str):
+    """Nothing of a refused change is kept."""
+    db.session.rollback()
+    raise RequestRefused(reason)
+
+
 def open_request(user, *, name: str, email: str | None, born: date | None,
                  received_on: date, links: list[str]) -> SubjectAccessRequest:
     chosen = []
     for key in dict.fromkeys(links):
         source, _, record_id = key.partition(":")
         if source not in SOURCES or not record_id.isdigit():
-            raise RequestRefused("Choose the records that are about the person")
+            _refuse("Choose the records that are about the person")
         chosen.append({"source": source, "id": int(record_id)})
     if not chosen:
-        raise RequestRefused("Choose at least one record that is about the person")
+        _refuse("Choose at least one record that is about the person")
     if received_on > today():
-        raise RequestRefused("The date the request was received must be today or in the past")
+        _refuse("The date the request was received must be today or in the past")
     request = SubjectAccessRequest(
         requester_name=name, requester_email=email or None, requester_date_of_birth=born,
         received_on=received_on, due_on=rules.due_date(received_on), links=chosen,
@@ -53,9 +59,9 @@ def extend(request: SubjectAccessRequest, user, months: int | None, reason: str)
     problem = rules.extension_refusal(request.received_on, request.extension_months is not None,
                                       months, today())
     if problem:
-        raise RequestRefused(problem)
+        _refuse(problem)
     if not request.is_open:
-        raise RequestRefused("This request is completed")
+        _refuse("This request is completed")
     request.extension_months = months
     request.extension_reason = reason
     request.extended_at = utcnow()
@@ -69,7 +75,7 @@ def extend(request: SubjectAccessRequest, user, months: int | None, reason: str)
 
 def complete(request: SubjectAccessRequest, user):
     if not request.is_open:
-        raise RequestRefused("This request is already completed")
+        _refuse("This request is already completed")
     request.status = rules.COMPLETED
     request.completed_on = today()
     record("complete", OBJECT, request.id,
@@ -83,12 +89,12 @@ def release(request: SubjectAccessRequest, user, item_key: str, reason: str,
     """Let a third party's item go in this request's bundle. ``marked`` are the keys of the
     items marked as third parties' now: nothing else can be released."""
     if item_key not in marked:
-        raise RequestRefused("That item is not withheld from this request's bundle")
+        _refuse("That item is not withheld from this request's bundle")
     exists = db.session.scalar(select(SubjectAccessRelease.id).where(
         SubjectAccessRelease.request_id == request.id,
         SubjectAccessRelease.item_key == item_key))
     if exists:
-        raise RequestRefused("That item has already been released")
+        _refuse("That item has already been released")
     db.session.add(SubjectAccessRelease(request_id=request.id, item_key=item_key,
                                         reason=reason, released_by_id=user.id))
     record("release", OBJECT, request.id, {"item": item_key}, user=user)

@@ -95,7 +95,8 @@ def _search_page(form: SearchForm, open_form: OpenRequestForm | None, status=200
                                              "email": bool(form.email.data),
                                              "born": bool(form.born.data),
                                              "matches": len(matches)})
-    args = {k: v for k, v in request.args.items(multi=False) if k != "page"}
+    # Every value of each argument: a date of birth comes as three "born" values.
+    args = {k: v for k, v in request.args.lists() if k != "page"}
     return render_template("subject_access/search.html", form=form, search_form=form,
                            open_form=open_form, page=page, here=args,
                            sources=search.SOURCES, searched=bool(request.args)), status
@@ -129,7 +130,6 @@ def open_request():
             current_user, name=form.requester_name.data, email=form.requester_email.data,
             born=born, received_on=form.received_on.data, links=form.links.data)
     except operations.RequestRefused as refusal:
-        db.session.rollback()
         form.form_errors.extend(refusal.reasons)
         return _search_again(search_form, form, matches)
     flash(f"Subject access request {sar.reference} opened")
@@ -170,7 +170,6 @@ def extend(sar_id):
     try:
         operations.extend(sar, current_user, int(form.months.data), form.reason.data)
     except operations.RequestRefused as refusal:
-        db.session.rollback()
         return refused(refusal, "subject_access/extend.html", form, sar=_get(sar_id),
                        clock=_clock(_get(sar_id)))
     flash(f"Deadline extended to {sar.due_on.strftime('%-d %B %Y')}")
@@ -186,7 +185,6 @@ def complete(sar_id):
     try:
         operations.complete(sar, current_user)
     except operations.RequestRefused as refusal:
-        db.session.rollback()
         flash(refusal.reasons[0])
         return redirect(url_for("subject_access.request", sar_id=sar_id))
     flash(f"Subject access request {sar.reference} marked as completed")
@@ -232,7 +230,6 @@ def release(sar_id):
     try:
         operations.release(sar, current_user, item.key, form.reason.data, set(marked))
     except operations.RequestRefused as refusal:
-        db.session.rollback()
         return refused(refusal, "subject_access/release.html", form, **page)
     flash(f"Released: {item.title}")
     return redirect(url_for("subject_access.review", sar_id=sar.id))

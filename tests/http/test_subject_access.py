@@ -153,7 +153,7 @@ def test_a_joint_applicants_bundle_withholds_their_partner_and_referees_until_re
         for hidden in (PARTNER_HEALTH, REFEREE_NAME, REFERENCE_WORDS, "fenwick@example.com"):
             assert hidden not in text, hidden
             assert hidden not in pdf, hidden
-        assert "[withheld: third party]" in pdf
+        assert "[withheld: third party]" in pdf and "OFFICIAL-SENSITIVE" in pdf
         items = {i["key"]: i for s in held["sections"] for i in s["items"]}
         assert items[f"referee:{case['referee'].id}"]["withheld"]
         health = next(i for i in items.values() if i["title"] ==
