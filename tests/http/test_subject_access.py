@@ -260,3 +260,28 @@ def test_the_search_finds_people_in_every_source_and_refuses_an_empty_search(app
     assert "Enter a name, an email address or a date of birth" in html_of(empty)
     odd = client.get(f"{BASE}/search?name=%25_%25&born=31&born=2&born=1980")
     assert odd.status_code == 200 and "must be a real date" in html_of(odd)
+
+
+def test_the_named_child_is_withheld_and_a_referee_gets_their_own_reference(app, case):
+    kinship = make_household("connected_person", name="Kinship household")
+    kinship.members[0].name = "Grandma Ngozi"
+    db.session.commit()
+    client = client_for(app, case["officer"])
+    open_request(client, [f"household_member:{kinship.members[0].id}"], name="Grandma Ngozi",
+                 received=date.today(), search="ngozi")
+    sar = db.session.scalars(select(SubjectAccessRequest)).all()[-1]
+    held = bundle_json(client, sar.id)
+    child = next(i for s in held["sections"] for i in s["items"]
+                 if i["source"] == "household_child")
+    assert child["withheld"] and child["title"] == "The child in this case"
+    assert "Amy Smith" not in json.dumps(held)  # the factory's named child
+
+    # The referee asks: their own record and reference are theirs, the household's are not.
+    referee = f"referee:{case['referee'].id}"
+    open_request(client, [referee], name=REFEREE_NAME, received=date.today(),
+                 search="fenwick")
+    sar = db.session.scalars(select(SubjectAccessRequest)).all()[-1]
+    held = bundle_json(client, sar.id)
+    text = json.dumps(held)
+    assert REFEREE_NAME in text and REFERENCE_WORDS in text and held["withheld"] == 0
+    assert OWN_HEALTH not in text and THEIR_MESSAGE not in text
