@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import render_template
 
-from carers.core.dates import format_date
+from carers.core.dates import format_date, format_datetime
 from carers.documents.pdf import render_pdf
 
 SCHEMA_FILE = "subject-access.schema.json"
@@ -29,9 +30,24 @@ def schema_text() -> str:
         encoding="utf-8")
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00")
+
+
+def readable(value: str | None) -> str | None:
+    """A date or moment as people read it ("7 December 2026 at 4:16am", London time); any
+    other value as it is. The JSON keeps ISO 8601."""
+    if value and _ISO_DAY.fullmatch(value):
+        return format_date(date.fromisoformat(value))
+    if value and _ISO_MOMENT.fullmatch(value):
+        return format_datetime(datetime.fromisoformat(value))
+    return value
+
+
 def pdf(bundle: dict) -> bytes:
     title = f"Subject access: {bundle['request']['reference']}"
     html = render_template("subject_access/bundle_pdf.html", bundle=bundle, doc_title=title,
+                           readable=readable,
                            doc_author=bundle["agency"],
                            doc_reference=bundle["request"]["reference"])
     return render_pdf(html, title=title, author=bundle["agency"] or "")
@@ -55,7 +71,7 @@ def _readme(bundle: dict, files: dict[str, bytes]) -> str:
         f"Subject access request {request['reference']}",
         f"From {bundle['agency'] or 'the fostering service'}",
         f"Made {bundle['generated_at']} (UTC)",
-        f"Request received {format_date_iso(request['received_on'])}",
+        f"Request received {readable(request['received_on'])}",
         "",
         "What this archive holds:",
         "  subject-access.json   everything held about the person, item by item, with each",
@@ -73,7 +89,3 @@ def _readme(bundle: dict, files: dict[str, bytes]) -> str:
     ]
     lines += [f"  {hashlib.sha256(data).hexdigest()}  {name}" for name, data in files.items()]
     return "\n".join(lines) + "\n"
-
-
-def format_date_iso(value: str | None) -> str:
-    return format_date(date.fromisoformat(value)) if value else ""

@@ -19,6 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from carers.applicants.models import Applicant
 from carers.cases.models import CaseEvent, Household, HouseholdMember
 from carers.checks.models import Referee, ReferenceResponse
+from carers.core.dates import format_date
 from carers.enquiries.models import Enquiry, EnquiryPerson
 from carers.extensions import db
 from carers.family.models import EcomapEntry, FamilyPerson
@@ -131,7 +132,8 @@ def _members(name, email, born):
                  .order_by(Household.created_at.desc(), HouseholdMember.position),
                  _all(_name(HouseholdMember.name, name),
                       _dob(HouseholdMember.date_of_birth, born)))
-    return [Match("household_member", i, n, ref, f"Member of the household ({rel})", born_on)
+    return [Match("household_member", i, n, ref, f"Member of the household ({rel})"
+                  + (f", born {format_date(born_on)}" if born_on else ""), None)
             for i, n, ref, rel, born_on in rows]
 
 
