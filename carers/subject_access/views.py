@@ -88,7 +88,6 @@ def _search_page(form: SearchForm, open_form: OpenRequestForm | None, status=200
                                         q_email=form.email.data or "",
                                         q_born=form.born.data.isoformat()
                                         if form.born.data else "",
-                                        requester_name=form.name.data or "",
                                         requester_email=form.email.data or "")
         open_form.links.choices = [_choice(m) for m in page.items]
         record_view("search", OBJECT, None, {"name": bool(form.name.data),
