@@ -98,6 +98,7 @@ def _register_models():
     from carers.reports import models as _reports  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
+    from carers.subject_access import models as _subject_access  # noqa: F401
     from carers.uploads import models as _uploads  # noqa: F401
     from carers.visits import models as _visits  # noqa: F401
 
@@ -124,6 +125,7 @@ def _register_features(app):
         FOSTERING_TEAM,
         MANAGERS,
         PANEL_ADMINS,
+        RECORDS_OFFICERS,
         RoleKey,
     )
     from carers.cases import access as cases_access
@@ -154,6 +156,8 @@ def _register_features(app):
     from carers.scheduler import views as scheduler_views
     from carers.staff import access as staff_access
     from carers.staff import views as staff_views
+    from carers.subject_access import access as subject_access_access
+    from carers.subject_access import views as subject_access_views
     from carers.uploads import access as uploads_access
     from carers.uploads import sections as uploads_sections
     from carers.uploads import views as uploads_views
@@ -184,6 +188,7 @@ def _register_features(app):
         ((uploads_views.bp,), uploads_access),
         ((portal_views.bp,), portal_access),
         ((figures_views.bp,), figures_access),
+        ((subject_access_views.bp,), subject_access_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -237,6 +242,7 @@ def _register_features(app):
         ("Diary", "visits.diary", CASE_READERS),
         ("Enquiries", "inbox.index", FOSTERING_TEAM),
         ("Figures", "figures.dashboard", FIGURE_READERS),
+        ("Subject access", "subject_access.requests", RECORDS_OFFICERS),
         ("Settings", "settings.edit", ADMINISTRATORS),
         ("Jobs", "scheduler.jobs", ADMINISTRATORS),
         ("Outbox", "scheduler.messages", ADMINISTRATORS),

@@ -33,7 +33,7 @@ import carers
 from carers.applicants.access import OWN
 from carers.application.access import JOINT_APPLICANT, OWN_TASK
 from carers.auth import policy
-from carers.auth.roles import RoleKey
+from carers.auth.roles import RECORDS_OFFICERS, RoleKey
 from carers.cases.access import CASE, CASE_CHANGE, CASE_READERS, TASK
 from carers.checks import operations as checks
 from carers.checks.models import Check
@@ -60,6 +60,8 @@ from carers.panel.rules import PanelRole
 from carers.reports import structure
 from carers.reports.document import applicants_copy
 from carers.reports.models import AssessmentReport
+from carers.subject_access.models import SubjectAccessRequest
+from carers.subject_access.rules import due_date
 from carers.uploads import storage
 from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
@@ -213,6 +215,13 @@ def world(app):
     report.shared_content = applicants_copy(household, report)
     report.shared_at, report.shared_on = utcnow(), today()
     db.session.commit()
+    # A subject access request about the case's first member.
+    sar = SubjectAccessRequest(requester_name="Matrix Person", received_on=today(),
+                               due_on=due_date(today()),
+                               links=[{"source": "household_member", "id": member.id}])
+    db.session.add(sar)
+    db.session.commit()
+    values |= {"sar_id": sar.id}
     return World(values, own_token, used_token, household.name, panel_users, endpoint_values,
                  applicants)
 
@@ -537,3 +546,18 @@ def url_for_figures(endpoint: str, team) -> str:
              "figures.dashboard_download": {"fmt": "xlsx"},
              "figures.ofsted_download": {"fmt": "csv"}}.get(endpoint, {})
     return url_for(endpoint, team=team.id, **extra)
+
+
+def test_subject_access_pages_are_for_records_officers_only(app, world):
+    """Every subject access route: the records officers (team managers, the service manager,
+    the information governance officer) are let in, every other role is refused."""
+    endpoints = sorted(e for e in app_endpoints(app) if e.startswith("subject_access."))
+    assert len(endpoints) == 10
+    for role in RoleKey:
+        client = isolated_client(app)
+        sign_in(client, make_staff(role.value, team=world.values["team"]))
+        allowed = role in RECORDS_OFFICERS
+        for endpoint in endpoints:
+            url, method = url_for_rule(app, endpoint, world)
+            got = outcome(client.open(url, method=method), True)
+            assert got == (ALLOWED if allowed else REFUSED), (role, endpoint, got)
