@@ -89,6 +89,7 @@ def _register_models():
     from carers.auth import models as _auth  # noqa: F401
     from carers.cases import models as _cases  # noqa: F401
     from carers.checks import models as _checks  # noqa: F401
+    from carers.corrections import models as _corrections  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.family import models as _family  # noqa: F401
     from carers.figures import models as _figures  # noqa: F401
