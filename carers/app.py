@@ -125,6 +125,7 @@ def _register_features(app):
         FOSTERING_TEAM,
         MANAGERS,
         PANEL_ADMINS,
+        REGISTER_READERS,
         RoleKey,
     )
     from carers.cases import access as cases_access
@@ -149,6 +150,8 @@ def _register_features(app):
     from carers.panel import views as panel_views
     from carers.portal import access as portal_access
     from carers.portal import views as portal_views
+    from carers.register import access as register_access
+    from carers.register import views as register_views
     from carers.reports import access as reports_access
     from carers.reports import views as reports_views
     from carers.scheduler import access as scheduler_access
@@ -185,6 +188,7 @@ def _register_features(app):
         ((uploads_views.bp,), uploads_access),
         ((portal_views.bp,), portal_access),
         ((figures_views.bp,), figures_access),
+        ((register_views.bp,), register_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -238,6 +242,7 @@ def _register_features(app):
         ("Diary", "visits.diary", CASE_READERS),
         ("Enquiries", "inbox.index", FOSTERING_TEAM),
         ("Figures", "figures.dashboard", FIGURE_READERS),
+        ("Register", "register.index", REGISTER_READERS),
         ("Settings", "settings.edit", ADMINISTRATORS),
         ("Jobs", "scheduler.jobs", ADMINISTRATORS),
         ("Outbox", "scheduler.messages", ADMINISTRATORS),
