@@ -76,7 +76,8 @@ def test_the_register_downloads_as_csv_and_xlsx(register):
     by_name = {r[1]: r for r in rows[1:]}
     assert set(by_name) == {"Birch Household", "Cedar Household", "Damson Household"}
     assert by_name["Birch Household"][5:12] == ["1", "4 to 4", "Long-term",
-                                                "Up to 1 child, aged 4 to 4; Long-term.", "Cara Birch", "LA-77",
+                                                "Up to 1 child, aged 4 to 4; Long-term.",
+                                                "Cara Birch", "LA-77",
                                                 "2026-11-01"]
     # A child's name that a spreadsheet would run as a formula stays text.
     assert by_name["Cedar Household"][9] == "'=HYPERLINK(\"x\")"
