@@ -2,6 +2,7 @@
 wherever the disputed record is shown: the case page, the person's details, the applicant's
 own pages and the assessment report PDF."""
 
+import html
 import io
 import re
 from datetime import date
@@ -13,7 +14,7 @@ from carers.audit.models import AuditEvent
 from carers.corrections.models import DetailChange
 from carers.extensions import db
 from carers.reports.document import report_pdf
-from tests.factories import make_applicant, make_household, make_staff, make_team
+from tests.factories import make_applicant, make_enquiry, make_household, make_staff, make_team
 from tests.helpers import applicant_client, client_for
 from tests.http.test_pipeline_views import errors, form_fields, parts, plain, text_of
 
@@ -107,3 +108,29 @@ def test_correcting_a_member_and_a_dispute_shown_everywhere(app):
     case_page = plain(text_of(client.get(f"/staff/cases/{ref}")))
     assert "Resolved" in case_page and "Record corrected" in case_page
     assert "I left that job in 2020." in case_page
+
+
+def test_correcting_an_enquirers_details(app):
+    enquiry = make_enquiry()
+    old_email = enquiry.email
+    client = client_for(app, make_staff("recruitment_officer"))
+    url = f"/staff/enquiries/{enquiry.reference}/correct"
+    fields = form_fields(client, url)
+    page = text_of(client.get(url))
+    current = {name: re.search(rf'name="{name}" type="[a-z]+" value="([^"]*)"', page)
+               for name in ("first_name", "last_name", "phone", "address_line_1", "town",
+                            "postcode")}
+    data = {**fields, **{k: html.unescape(m.group(1)) for k, m in current.items() if m},
+            "date_of_birth": parts(enquiry.date_of_birth), "email": "not an email",
+            "reason": "They gave a new address"}
+    response = client.post(url, data=data)
+    assert errors(text_of(response)) == [
+        "Enter an email address in the correct format, like name@example.com"]
+    assert 'value="not an email"' in text_of(response)
+    response = client.post(url, data={**data, "email": "new.address@example.com"})
+    assert response.status_code == 302, errors(text_of(response))
+    page = plain(text_of(client.get(f"/staff/enquiries/{enquiry.reference}")))
+    assert f"Email address {old_email} new.address@example.com" in page
+    assert "They gave a new address" in page
+    [change] = db.session.scalars(select(DetailChange)).all()
+    assert (change.enquiry_id, change.field) == (enquiry.id, "email")
