@@ -89,6 +89,7 @@ def _register_models():
     from carers.auth import models as _auth  # noqa: F401
     from carers.cases import models as _cases  # noqa: F401
     from carers.checks import models as _checks  # noqa: F401
+    from carers.corrections import models as _corrections  # noqa: F401
     from carers.enquiries import models as _enquiries  # noqa: F401
     from carers.family import models as _family  # noqa: F401
     from carers.figures import models as _figures  # noqa: F401
@@ -126,6 +127,7 @@ def _register_features(app):
         MANAGERS,
         PANEL_ADMINS,
         RECORDS_OFFICERS,
+        REGISTER_READERS,
         RoleKey,
     )
     from carers.cases import access as cases_access
@@ -150,6 +152,8 @@ def _register_features(app):
     from carers.panel import views as panel_views
     from carers.portal import access as portal_access
     from carers.portal import views as portal_views
+    from carers.register import access as register_access
+    from carers.register import views as register_views
     from carers.reports import access as reports_access
     from carers.reports import views as reports_views
     from carers.scheduler import access as scheduler_access
@@ -189,6 +193,7 @@ def _register_features(app):
         ((portal_views.bp,), portal_access),
         ((figures_views.bp,), figures_access),
         ((subject_access_views.bp,), subject_access_access),
+        ((register_views.bp,), register_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -243,6 +248,7 @@ def _register_features(app):
         ("Enquiries", "inbox.index", FOSTERING_TEAM),
         ("Figures", "figures.dashboard", FIGURE_READERS),
         ("Subject access", "subject_access.requests", RECORDS_OFFICERS),
+        ("Register", "register.index", REGISTER_READERS),
         ("Settings", "settings.edit", ADMINISTRATORS),
         ("Jobs", "scheduler.jobs", ADMINISTRATORS),
         ("Outbox", "scheduler.messages", ADMINISTRATORS),

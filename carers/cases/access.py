@@ -111,6 +111,11 @@ ROUTES = {
     "cases.task_done": staff(CASE_READERS, record=TASK),
     "cases.allocation": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.child_details": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.person": staff(CASE_READERS, record=CASE),
+    "cases.correct_person": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.correct_contact": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.new_dispute": staff(CASE_READERS, record=CASE_CHANGE),
+    "cases.resolve_dispute": staff(CASE_READERS, record=CASE_CHANGE),
     "cases.oversight": staff(MANAGERS, record=CASE_CHANGE),
     # Team managers see their own team's cases there (the query keeps to them).
     "cases.oversight_due": staff(MANAGERS),

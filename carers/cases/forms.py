@@ -21,6 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -349,3 +350,73 @@ class BoardFilterForm(GovForm):
                         choices=[("", "Any"), ("overdue", "Overdue"), ("due_soon", "Due soon"),
                                  ("on_track", "On track"), ("none", "No deadline running")])
     submit = submit_button("Apply filters")
+
+
+# --- corrections to a person's details, and disputes ---
+
+def _correction_reason():
+    return TextAreaField("Why are you correcting these details?", validators=[
+        DataRequired("Give a reason for the correction"),
+        Length(max=2000, message="Reason must be 2,000 characters or fewer")],
+        description="For example, the person told us their date of birth was recorded wrongly. "
+                    "The reason is kept with the old details.", widget=GovTextArea())
+
+
+class CorrectPersonForm(GovForm):
+    name = StringField("Full name", validators=[
+        DataRequired("Enter the person's full name"),
+        Length(max=200, message="Full name must be 200 characters or fewer")],
+        widget=GovTextInput())
+    date_of_birth = GovDateField("Date of birth (optional)", validators=[
+        NotInFuture("Date of birth cannot be in the future")],
+        description="For example, 27 3 1985", subject="Date of birth")
+    reason = _correction_reason()
+    submit = submit_button("Save the correction")
+
+
+class CorrectContactForm(GovForm):
+    email = StringField("Email address (optional)", validators=[
+        Optional(), Length(max=254, message="Email address must be 254 characters or fewer"),
+        Email("Enter an email address in the correct format, like name@example.com")],
+        widget=GovTextInput(), render_kw={"spellcheck": "false"})
+    phone = StringField("Telephone number (optional)", validators=[
+        Optional(), Length(max=30, message="Telephone number must be 30 characters or fewer")],
+        widget=GovTextInput(), render_kw={"type": "tel"})
+    address = TextAreaField("Address (optional)", validators=[
+        Optional(), Length(max=400, message="Address must be 400 characters or fewer")],
+        widget=GovTextArea())
+    postcode = StringField("Postcode (optional)", validators=[
+        Optional(), Length(max=10, message="Enter a real postcode, like SW1A 1AA")],
+        filters=[lambda v: v.strip().upper() if isinstance(v, str) else v],
+        widget=GovTextInput())
+    reason = _correction_reason()
+    submit = submit_button("Save the correction")
+
+
+class DisputeForm(GovForm):
+    record = ChoiceSelectField("Which record do they dispute?", coerce=str, validators=[
+        InputRequired("Select the record they dispute")], widget=GovSelect())
+    disputed_by = StringField("Who disputes it?", validators=[
+        DataRequired("Enter who disputes the record"),
+        Length(max=200, message="Who disputes it must be 200 characters or fewer")],
+        description="Their name", widget=GovTextInput())
+    what = TextAreaField("What do they dispute?", validators=[
+        DataRequired("Enter what they dispute"),
+        Length(max=2000, message="What they dispute must be 2,000 characters or fewer")],
+        widget=GovTextArea())
+    account = TextAreaField("Their account, in their own words", validators=[
+        DataRequired("Enter their account"),
+        Length(max=10000, message="Their account must be 10,000 characters or fewer")],
+        description="This is shown beside the record wherever it is shown, including the "
+                    "assessment report.", widget=GovTextArea())
+    submit = submit_button("Record the dispute")
+
+
+class ResolveDisputeForm(GovForm):
+    outcome = TextAreaField("Outcome", validators=[
+        DataRequired("Enter the outcome"),
+        Length(max=5000, message="Outcome must be 5,000 characters or fewer")],
+        description="What was decided, for example the record was corrected, or kept with "
+                    "their account beside it. The dispute stays on the record.",
+        widget=GovTextArea())
+    submit = submit_button("Mark as resolved")

@@ -15,14 +15,18 @@ from carers.cases.board import board_filters, board_query, stage_counts
 from carers.cases.forms import (
     AllocationForm,
     ChildDetailsForm,
+    CorrectContactForm,
+    CorrectPersonForm,
+    DisputeForm,
     DoneForm,
     NoteForm,
     OversightForm,
     ReferralForm,
+    ResolveDisputeForm,
     TaskForm,
     transition_form,
 )
-from carers.cases.models import Household
+from carers.cases.models import Household, HouseholdMember
 from carers.cases.queries import case_staff, get_case, team_staff
 from carers.cases.state import case_state
 from carers.clocks.workdays import add_working_days
@@ -30,6 +34,8 @@ from carers.core.changes import CHANGED_MESSAGE, refused
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
 from carers.core.spreadsheets import csv_response, xlsx_response
+from carers.corrections import operations as corrections
+from carers.corrections import queries as correction_queries
 from carers.pipeline import (
     TRANSITIONS,
     Action,
@@ -108,6 +114,7 @@ def case(reference):
         child_problems=child_problems(household),
         sections=hooks.case_sections(household, current_user),
         oversight_records=oversight_records,
+        disputes=correction_queries.household_disputes(household.id),
     )
     # Record the view after rendering: a commit expires every loaded object, and the
     # template would then reload the case, its workers and each event and task one by one.
@@ -351,3 +358,124 @@ def new_referral():
                 return redirect(url_for("cases.case", reference=household.reference))
         form.child_name.errors.extend(problems)
     return render_template("cases/referral.html", form=form)
+
+
+# --- correcting a person's details, and disputes about the case's records ---
+
+MEMBER = "household_member"
+HOUSEHOLD = "household"
+CONTACT_FIELDS = ("email", "phone", "address", "postcode")
+FIELD_LABELS = {"name": "Full name", "date_of_birth": "Date of birth",
+                "email": "Email address", "phone": "Telephone number", "address": "Address",
+                "postcode": "Postcode"}
+# The records of a case a dispute can be about, besides each person's details: (choice,
+# label, field of the household record).
+HOUSEHOLD_RECORDS = [("contact", "The household's contact details and address",
+                      "contact_details"),
+                     ("report", "The assessment report", "assessment_report"),
+                     ("case", "Another part of the case record", None)]
+
+
+def _member(household: Household, member_id: int) -> HouseholdMember:
+    member = next((m for m in household.members if m.id == member_id), None)
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.get("/cases/<reference>/people/<int:member_id>")
+def person(reference, member_id):
+    household = get_case(reference)
+    member = _member(household, member_id)
+    page = render_template(
+        "cases/person.html", household=household, member=member,
+        history=correction_queries.history(MEMBER, member.id),
+        disputes=correction_queries.disputes_of(MEMBER, member.id),
+        can_change=can_change(current_user, household), labels=FIELD_LABELS)
+    record_view("view", MEMBER, member.id, {"household": household.id})
+    return page
+
+
+@bp.route("/cases/<reference>/people/<int:member_id>/correct", methods=["GET", "POST"])
+def correct_person(reference, member_id):
+    household = get_case(reference)
+    member = _member(household, member_id)
+    form = CorrectPersonForm(obj=member if request.method == "GET" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            corrections.correct(member, MEMBER, {"name": form.name.data.strip(),
+                                                 "date_of_birth": form.date_of_birth.data},
+                                form.reason.data, current_user, household_id=household.id)
+        except corrections.NothingChanged as error:
+            return refused(error, "cases/correct.html", form=form, household=household,
+                           title=f"Correct {member.name}'s details")
+        flash("The correction is saved")
+        return redirect(url_for("cases.person", reference=reference, member_id=member.id))
+    return render_template("cases/correct.html", form=form, household=household,
+                           title=f"Correct {member.name}'s details")
+
+
+@bp.route("/cases/<reference>/contact", methods=["GET", "POST"])
+def correct_contact(reference):
+    household = get_case(reference)
+    form = CorrectContactForm(obj=household if request.method == "GET" else None)
+    title = "Correct the household's contact details"
+    if request.method == "POST" and form.validate():
+        try:
+            corrections.correct(household, HOUSEHOLD,
+                                {f: (getattr(form, f).data or "").strip() or None
+                                 for f in CONTACT_FIELDS},
+                                form.reason.data, current_user, household_id=household.id)
+        except corrections.NothingChanged as error:
+            return refused(error, "cases/correct.html", form=form, household=household,
+                           title=title)
+        flash("The correction is saved")
+        return redirect(url_for("cases.case", reference=reference))
+    return render_template("cases/correct.html", form=form, household=household, title=title,
+                           history=[c for c in correction_queries.history(HOUSEHOLD,
+                                                                          household.id)],
+                           labels=FIELD_LABELS)
+
+
+def _dispute_choices(household: Household) -> dict[str, tuple[str, int, str | None, str]]:
+    choices = {f"member-{m.id}": (MEMBER, m.id, None, f"{m.name}'s details")
+               for m in household.members}
+    choices |= {key: (HOUSEHOLD, household.id, field, label)
+                for key, label, field in HOUSEHOLD_RECORDS}
+    return choices
+
+
+@bp.route("/cases/<reference>/disputes/new", methods=["GET", "POST"])
+def new_dispute(reference):
+    household = get_case(reference)
+    choices = _dispute_choices(household)
+    form = DisputeForm()
+    form.record.choices = [("", "Select a record")] + [(k, v[3]) for k, v in choices.items()]
+    if request.method == "GET" and request.args.get("record") in choices:
+        form.record.data = request.args["record"]
+    if request.method == "POST" and form.validate():
+        object_type, object_id, field, _ = choices[form.record.data]
+        corrections.record_dispute(object_type, object_id, current_user, field=field,
+                                   household_id=household.id,
+                                   disputed_by=form.disputed_by.data, what=form.what.data,
+                                   account=form.account.data)
+        flash("The dispute is recorded")
+        return redirect(url_for("cases.case", reference=reference, _anchor="disputes"))
+    return render_template("cases/dispute.html", form=form, household=household)
+
+
+@bp.route("/cases/<reference>/disputes/<int:dispute_id>/resolve", methods=["GET", "POST"])
+def resolve_dispute(reference, dispute_id):
+    household = get_case(reference)
+    dispute = correction_queries.get_dispute(dispute_id, household.id)
+    form = ResolveDisputeForm()
+    if request.method == "POST" and form.validate():
+        try:
+            corrections.resolve_dispute(dispute, current_user, form.outcome.data)
+        except corrections.DisputeResolved as error:
+            return refused(error, "cases/resolve_dispute.html", form=form,
+                           household=household, dispute=dispute)
+        flash("The dispute is marked as resolved")
+        return redirect(url_for("cases.case", reference=reference, _anchor="disputes"))
+    return render_template("cases/resolve_dispute.html", form=form, household=household,
+                           dispute=dispute)

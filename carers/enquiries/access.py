@@ -14,5 +14,6 @@ ROUTES = {
     # the fostering team's inbox
     "inbox.index": staff(FOSTERING_TEAM),
     "inbox.detail": staff(FOSTERING_TEAM),
+    "inbox.correct": staff(FOSTERING_TEAM),  # who works the enquiry keeps its details right
     "inbox.open_case": staff(FOSTERING_TEAM),  # who may read the enquiry may open its case
 }

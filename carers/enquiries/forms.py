@@ -477,3 +477,34 @@ class RecordResponseForm(GovForm):
                      hint="For example, spoke on the phone and booked an initial visit",
                      subject="What happened")
     submit = submit_button("Record first response")
+
+
+class CorrectEnquirerForm(GovForm):
+    """Staff correct an enquirer's details, with a reason kept beside the old values."""
+
+    first_name = text("First name", "Enter the enquirer's first name")
+    last_name = text("Last name", "Enter the enquirer's last name")
+    date_of_birth = GovDateField("Date of birth", validators=[
+        DateRequired("Enter the enquirer's date of birth"),
+        DateInPast("Date of birth must be in the past"),
+        NotBefore(date(1900, 1, 1), "Date of birth must be after 1900")],
+        description="For example, 27 3 1985", subject="Date of birth")
+    email = ContactForm.email
+    phone = ContactForm.phone
+    address_line_1 = text("Address line 1", "Enter address line 1", max_length=200)
+    address_line_2 = text("Address line 2 (optional)", max_length=200)
+    town = text("Town or city", "Enter town or city")
+    county = text("County (optional)")
+    postcode = AddressForm.postcode
+    reason = long_text("Why are you correcting these details?",
+                       "Give a reason for the correction",
+                       hint="The reason is kept with the old details.", subject="Reason")
+    submit = submit_button("Save the correction")
+
+    FIELDS = ("first_name", "last_name", "date_of_birth", "email", "phone", "address_line_1",
+              "address_line_2", "town", "county", "postcode")
+
+    def changes(self) -> dict:
+        return {name: (value.strip() or None) if isinstance(value := getattr(self, name).data,
+                                                           str) else value
+                for name in self.FIELDS}

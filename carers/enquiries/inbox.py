@@ -12,8 +12,10 @@ from carers.clocks.workdays import working_days_between
 from carers.core.changes import refused
 from carers.core.dates import london, today
 from carers.core.pagination import paginate
+from carers.corrections import operations as corrections
+from carers.corrections import queries as correction_queries
 from carers.enquiries import queries
-from carers.enquiries.forms import RecordResponseForm
+from carers.enquiries.forms import CorrectEnquirerForm, RecordResponseForm
 from carers.enquiries.models import KINSHIP, MAINSTREAM, Enquiry
 from carers.enquiries.operations import (
     FirstResponseRecorded,
@@ -76,7 +78,32 @@ def detail_page(enquiry: Enquiry) -> dict:
         "enquiry": enquiry, "clock": response_clock(enquiry, today()), "case": case,
         "case_readable": case is not None and can_read(current_user, case),
         "sections": answer_sections(enquiry_answers(enquiry), editable=False),
+        "history": correction_queries.history(ENQUIRY, enquiry.id),
+        "labels": ENQUIRER_LABELS,
     }
+
+
+ENQUIRY = "enquiry"
+ENQUIRER_LABELS = {"first_name": "First name", "last_name": "Last name",
+                   "date_of_birth": "Date of birth", "email": "Email address",
+                   "phone": "Telephone number", "address_line_1": "Address line 1",
+                   "address_line_2": "Address line 2", "town": "Town or city",
+                   "county": "County", "postcode": "Postcode"}
+
+
+@bp.route("/<reference>/correct", methods=["GET", "POST"])
+def correct(reference):
+    enquiry = get_enquiry(reference)
+    form = CorrectEnquirerForm(obj=enquiry if request.method == "GET" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            corrections.correct(enquiry, ENQUIRY, form.changes(), form.reason.data,
+                                current_user, enquiry_id=enquiry.id)
+        except corrections.NothingChanged as error:
+            return refused(error, "inbox/correct.html", form=form, enquiry=enquiry)
+        flash("The correction is saved")
+        return redirect(url_for("inbox.detail", reference=reference))
+    return render_template("inbox/correct.html", form=form, enquiry=enquiry)
 
 
 @bp.route("/<reference>", methods=["GET", "POST"])

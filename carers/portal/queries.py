@@ -17,9 +17,11 @@ from carers.cases.state import case_state
 from carers.checks.ledger import case_ledger
 from carers.checks.models import Address
 from carers.core.dates import today, utcnow
+from carers.corrections.queries import household_disputes
 from carers.extensions import db
 from carers.pipeline import PRE_APPLICATION_STAGES, Pathway, Stage
 from carers.portal import words
+from carers.reports.document import shared_report
 from carers.settings.registry import agency_settings
 from carers.visits.models import Visit
 from carers.visits.queries import get_visit
@@ -163,3 +165,14 @@ def current_addresses(household: Household) -> list[Address]:
     return list(db.session.scalars(
         select(Address).where(Address.household_id == household.id, Address.lived_to.is_(None))
         .order_by(Address.id)))
+
+
+def disputes_shown(household: Household) -> list:
+    """The household's disputes about records its applicants can see: their people's details,
+    their contact details, the case, and the assessment report once it is shared with them."""
+    people = {m.id for m in people_living_there(household)}
+    shared = shared_report(household.id) is not None
+    return [d for d in household_disputes(household.id)
+            if (d.object_type == "household_member" and d.object_id in people)
+            or (d.object_type == "household"
+                and (d.field != "assessment_report" or shared))]

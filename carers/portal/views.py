@@ -158,7 +158,7 @@ def details():
         addresses=queries.current_addresses(household),
         told=[e for e in queries.applicant_requests(household)
               if (e.details or {}).get("change")],
-        ended=queries.is_ended(household))
+        ended=queries.is_ended(household), disputes=queries.disputes_shown(household))
     record_view("view", "applicant_details", applicant.id, {"applicant": applicant.id})
     return html
 

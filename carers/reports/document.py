@@ -25,6 +25,7 @@ from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.checks.ledger import case_ledger, report_lines
 from carers.checks.models import Address
 from carers.core.dates import today
+from carers.corrections.queries import household_disputes
 from carers.documents.pdf import render_pdf
 from carers.extensions import db
 from carers.family.figures import family_facts, figures_html, has_family
@@ -336,7 +337,8 @@ def report_body_html(household, *, draft: bool | None = None,
         age_on=age_on, today=today(),
         recommendation_label=(Recommendation(report.recommendation).label
                               if report and report.recommendation else ""),
-        kinship=household.pathway == Pathway.CONNECTED_PERSON.value)
+        kinship=household.pathway == Pathway.CONNECTED_PERSON.value,
+        disputes=household_disputes(household.id))
 
 
 def report_html(household, report: AssessmentReport | None = None) -> str:

@@ -27,6 +27,7 @@ from carers.checks.forms import RELATIONSHIP_LABELS
 from carers.core.changes import Refusal, refused
 from carers.core.dates import format_date, format_datetime
 from carers.core.numbers import plain_number
+from carers.corrections.queries import household_disputes
 from carers.pipeline import Recommendation
 from carers.reports import operations, queries, structure
 from carers.reports.document import (
@@ -314,7 +315,9 @@ def _shared_page(person, form=None, refusal: Refusal | None = None):
         title=structure.TITLES[structure.Form(report.form)],
         recommendation_label=(Recommendation(copy.recommendation).label
                               if copy.recommendation else ""),
-        relationship_labels=RELATIONSHIP_LABELS, max_comments=MAX_COMMENTS, person=person)
+        relationship_labels=RELATIONSHIP_LABELS, max_comments=MAX_COMMENTS, person=person,
+        disputes=[d for d in household_disputes(person.household_id)
+                  if d.object_type == "household" and d.field == "assessment_report"])
     if refusal is not None:
         return refused(refusal, "reports/shared.html", form=form, **context)
     return render_template("reports/shared.html", form=form, **context)

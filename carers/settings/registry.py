@@ -21,6 +21,7 @@ from carers.clocks.statutory import (
 )
 from carers.extensions import db
 from carers.panel.rules import PANEL_DEFAULTS
+from carers.register.rules import FIRST_REVIEW_MAX_MONTHS, FIRST_REVIEW_SETTING
 from carers.settings.models import AgencySetting
 
 
@@ -143,6 +144,11 @@ SETTINGS += [
             "Send the decision in writing within (working days)", 5, "[S/U]"),
     Setting("carer_resignation_days", "A carer's resignation takes effect after (days)", 28,
             "[S]"),
+    Setting(FIRST_REVIEW_SETTING, "First review of a new carer's approval (months after approval)",
+            FIRST_REVIEW_MAX_MONTHS, "[V] maximum",
+            f"The register shows the first review this long after approval. The law allows "
+            f"at most {FIRST_REVIEW_MAX_MONTHS} months (FSR 2011 reg 28(2)): a longer setting "
+            f"is read as {FIRST_REVIEW_MAX_MONTHS}.", minimum=1),
     Setting("retention_approved_carer_years",
             "Keep an approved carer's records after approval ends (years)",
             RETENTION_APPROVED_CARER_YEARS, "[V] minimum",

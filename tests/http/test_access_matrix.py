@@ -38,6 +38,7 @@ from carers.cases.access import CASE, CASE_CHANGE, CASE_READERS, TASK
 from carers.checks import operations as checks
 from carers.checks.models import Check
 from carers.core.dates import today, utcnow
+from carers.corrections import operations as corrections
 from carers.extensions import db
 from carers.family import operations as family
 from carers.notifications.operations import queue_email
@@ -194,6 +195,11 @@ def world(app):
     entry = family.save_entry(household, worker, None, {
         "name": "Oak Lane School", "kind": "school", "strength": "strong"})
     values |= {"person_id": mother.id, "link_id": link.id, "entry_id": entry.id}
+    # A dispute about the member's details, to be resolved.
+    dispute = corrections.record_dispute("household_member", member.id, worker,
+                                         household_id=household.id, disputed_by="Ann Own",
+                                         what="Their date of birth", account="It is wrong.")
+    values |= {"dispute_id": dispute.id}
     # The first list page of the application (the enquiry journey's pages use ``slug`` too).
     previous_names = {"task_key": "about_you", "slug": "previous-names", "index": 0}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
@@ -561,3 +567,27 @@ def test_subject_access_pages_are_for_records_officers_only(app, world):
             url, method = url_for_rule(app, endpoint, world)
             got = outcome(client.open(url, method=method), True)
             assert got == (ALLOWED if allowed else REFUSED), (role, endpoint, got)
+
+
+def test_the_register_is_read_only_by_its_readers(app):
+    """The register of approved carers, page and downloads: records officers (team and
+    service managers, the information governance officer), the panel administrator and the
+    agency decision maker; every other role is refused."""
+    readers = {RoleKey.TEAM_MANAGER, RoleKey.SERVICE_MANAGER, RoleKey.INFORMATION_GOVERNANCE,
+               RoleKey.PANEL_ADMINISTRATOR, RoleKey.AGENCY_DECISION_MAKER}
+    for role in RoleKey:
+        client = isolated_client(app)
+        sign_in(client, make_staff(role.value))
+        for url in ("/staff/records/register", "/staff/records/register/download.csv",
+                    "/staff/records/register/download.xlsx"):
+            got = client.get(url).status_code
+            assert got == (200 if role in readers else 403), (role, url, got)
+    assert isolated_client(app).get("/staff/records/register").status_code == 302
+
+
+def test_corrections_and_disputes_are_for_those_who_change_the_case():
+    routes = {**importlib.import_module("carers.cases.access").ROUTES}
+    assert routes["cases.person"].record == CASE
+    for endpoint in ("cases.correct_person", "cases.correct_contact", "cases.new_dispute",
+                     "cases.resolve_dispute"):
+        assert routes[endpoint].record == CASE_CHANGE, endpoint

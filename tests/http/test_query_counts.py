@@ -21,6 +21,7 @@ from carers.checks.operations import sync_required_checks
 from carers.core.dates import LONDON, utcnow
 from carers.extensions import db
 from carers.messages.models import Message
+from carers.panel.models import PanelDecision
 from carers.portal.queries import APPLICANT_EVENT, REARRANGE
 from carers.uploads.models import DocumentRequest, UploadedDocument
 from tests.factories import (
@@ -325,3 +326,30 @@ def test_the_applicants_pages_issue_the_same_queries_however_much_the_household_
         large, items = applicant_queries(browser, url, shown)
         assert items > small[url][1], f"{url} shows no more with more data"
         assert len(large) == len(small[url][0]), f"{url}\n{explain(small[url][0], large)}"
+
+
+def test_the_register_issues_the_same_queries_for_3_households_as_for_300(app):
+    client = isolated_client(app)
+    sign_in(client, make_staff("information_governance"))
+
+    def approve(count: int, pathway: str) -> None:
+        ids = bulk_households(count, pathway, "approved", decided_on=date(2027, 1, 4),
+                              child_name="A child" if pathway == "connected_person" else None)
+        bulk_insert(PanelDecision, [
+            {"household_id": i, "kind": PanelDecision.APPROVE, "decided_on": date(2027, 1, 4),
+             "reasons": "Suitable", "recorded_at": utcnow(),
+             "terms": {"children": 2, "age_from": 0, "age_to": 18,
+                       "fostering_types": ["short_term"]}} for i in ids])
+
+    urls = ["/staff/records/register", "/staff/records/register?page=2",
+            "/staff/records/register?pathway=connected_person&status=approved"]
+    approve(2, "mainstream")
+    approve(1, "connected_person")
+    bulk_households(1, "connected_person", "full_assessment", reg24_approved_on=date(2027, 5, 4))
+    small = {url: queries_for(client, url, rows_at_least=1) for url in urls}
+    approve(150, "mainstream")
+    approve(150, "connected_person")
+    for url in urls:
+        large = queries_for(client, url, rows_at_least=1)
+        assert len(large) == len(small[url]), f"{url}\n{explain(small[url], large)}"
+        assert len(large) <= 10, f"{url}: {len(large)} statements\n" + "\n".join(large)
