@@ -96,6 +96,7 @@ def _register_models():
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.panel import models as _panel  # noqa: F401
     from carers.reports import models as _reports  # noqa: F401
+    from carers.retention import models as _retention  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
     from carers.uploads import models as _uploads  # noqa: F401
