@@ -75,7 +75,8 @@ def _timelines(household_ids: Iterable[int] | None, execute
     """Each household with its opening day and stage changes, in the order recorded."""
     query = select(Household.id, Household.pathway, Household.stage,
                    Household.enquiry_received_on, Household.referral_received_on,
-                   Household.created_at).order_by(Household.id)
+                   Household.created_at).where(Household.erased_at.is_(None)) \
+        .order_by(Household.id)
     if household_ids is not None:
         query = query.where(Household.id.in_(list(household_ids)))
     households = execute(query).all()
@@ -120,7 +121,10 @@ def rebuild(connection=None) -> int:
     """Make the table again from every case's timeline (on ``connection``, default the
     session's); the caller commits. Returns the number of spells."""
     execute = (connection or db.session).execute
-    execute(delete(StageSpell))
+    # An erased household's timeline is gone; its spells are all that is left of it for the
+    # figures, so they stay as they are.
+    execute(delete(StageSpell).where(StageSpell.household_id.not_in(
+        select(Household.id).where(Household.erased_at.is_not(None)))))
     rows, count = [], 0
     for spell in computed(connection=connection):
         rows.append(spell)
