@@ -125,6 +125,7 @@ def _register_features(app):
         FOSTERING_TEAM,
         MANAGERS,
         PANEL_ADMINS,
+        RECORDS_OFFICERS,
         RoleKey,
     )
     from carers.cases import access as cases_access
@@ -151,6 +152,8 @@ def _register_features(app):
     from carers.portal import views as portal_views
     from carers.reports import access as reports_access
     from carers.reports import views as reports_views
+    from carers.retention import access as retention_access
+    from carers.retention import views as retention_views
     from carers.scheduler import access as scheduler_access
     from carers.scheduler import views as scheduler_views
     from carers.staff import access as staff_access
@@ -185,6 +188,7 @@ def _register_features(app):
         ((uploads_views.bp,), uploads_access),
         ((portal_views.bp,), portal_access),
         ((figures_views.bp,), figures_access),
+        ((retention_views.bp,), retention_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -212,6 +216,8 @@ def _register_features(app):
     cases_hooks.register_next_steps(panel_views.qd_next_steps)
     # A kinship case's regulation 24 approvals and the schedule of visits to the child.
     cases_hooks.register_case_section(visits_reg24.case_section)
+    # The household's retention class, due date and why, and any legal hold.
+    cases_hooks.register_case_section(retention_views.case_section)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [
@@ -238,6 +244,7 @@ def _register_features(app):
         ("Diary", "visits.diary", CASE_READERS),
         ("Enquiries", "inbox.index", FOSTERING_TEAM),
         ("Figures", "figures.dashboard", FIGURE_READERS),
+        ("Records", "retention.review", RECORDS_OFFICERS),
         ("Settings", "settings.edit", ADMINISTRATORS),
         ("Jobs", "scheduler.jobs", ADMINISTRATORS),
         ("Outbox", "scheduler.messages", ADMINISTRATORS),

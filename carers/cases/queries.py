@@ -17,9 +17,11 @@ from carers.pipeline import CLOSED_STAGES, Pathway, Stage
 
 
 def get_case(reference: str) -> Household:
-    """The case with this reference, with its members and workers; NotFound (404) if none."""
+    """The case with this reference, with its members and workers; NotFound (404) if none
+    (an erased household's row is kept for the figures only)."""
     household = db.session.scalar(
-        select(Household).where(Household.reference == str(reference))
+        select(Household).where(Household.reference == str(reference),
+                                Household.erased_at.is_(None))
         .options(selectinload(Household.members), selectinload(Household.workers))
     )
     if household is None:
