@@ -60,6 +60,7 @@ from carers.panel.rules import PanelRole
 from carers.reports import structure
 from carers.reports.document import applicants_copy
 from carers.reports.models import AssessmentReport
+from carers.retention.models import LegalHold
 from carers.uploads import storage
 from carers.uploads.models import DocumentRequest, UploadedDocument
 from carers.visits.access import CASE_VISITS, VISIT, VISIT_CHANGE
@@ -192,6 +193,12 @@ def world(app):
     entry = family.save_entry(household, worker, None, {
         "name": "Oak Lane School", "kind": "school", "strength": "strong"})
     values |= {"person_id": mother.id, "link_id": link.id, "entry_id": entry.id}
+    # A legal hold on the world's enquiry (the records officers lift it).
+    hold = LegalHold(enquiry_id=enquiry.id, reason=LegalHold.COMPLAINT, details="C-1",
+                     placed_by_id=worker.id)
+    db.session.add(hold)
+    db.session.commit()
+    values |= {"hold_id": hold.id}
     # The first list page of the application (the enquiry journey's pages use ``slug`` too).
     previous_names = {"task_key": "about_you", "slug": "previous-names", "index": 0}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},
