@@ -281,3 +281,32 @@ def test_a_held_record_is_never_deleted_even_if_chosen(app):
         with pytest.raises(erasure.NothingChosen):
             erasure.erase([proposal_id], manager, today(), load_settings())
     assert db.session.get(Household, withdrawn.id).erased_at is None
+
+
+def test_the_case_page_shows_retention_and_a_manager_records_the_end_of_approval(app):
+    from markupsafe import escape
+
+    from tests.helpers import client_for, html_of, post_form
+
+    team = make_staff("team_manager").team
+    manager = make_staff("team_manager", team=team)
+    approved = make_household("mainstream", "approved", decided_on=D(2020, 3, 2), team=team)
+    client = client_for(app, manager)
+    page = html_of(client.get(f"/staff/cases/{approved.reference}"))
+    assert "Records retention" in page and "Approved: approval continuing" in page
+    assert "No date yet: kept" in page
+    url = f"/staff/cases/{approved.reference}/approval-ended"
+    refused = post_form(client, url, {"ended_on": ["1", "1", "2019"],
+                                      "reason": "resigned"},
+                        page=url)
+    html = html_of(refused)
+    assert "There is a problem" in html and str(escape(
+        "The day approval ended must be on or after the day it was approved")) in html
+    assert 'value="2019"' in html  # what was typed is kept
+    done = post_form(client, url, {"ended_on": ["30", "6", "2021"],
+                                   "reason": "terminated", "version": str(approved.version)},
+                     page=url, follow=True)
+    page = html_of(done)
+    assert "End of approval recorded" in page and "Approved carer: approval ended" in page
+    assert "Wed 30 Jun 2031" in page or "30 June 2031" in page
+    assert "regulation 32" in page
