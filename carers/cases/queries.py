@@ -127,10 +127,12 @@ def my_tasks(user, limit: int = 100) -> list[Task]:
 def my_cases(user):
     """The cases ``user`` is allocated to, most urgent first, and their count (for paging)."""
     query = (select(Household).join(case_worker, case_worker.c.household_id == Household.id)
-             .where(case_worker.c.user_id == user.id)
+             .where(case_worker.c.user_id == user.id, Household.erased_at.is_(None))
              .order_by(*URGENT_FIRST))
+    # The workers of an erased household stay linked to it for the figures by worker.
     count = (select(func.count()).select_from(case_worker)
-             .where(case_worker.c.user_id == user.id))
+             .join(Household, Household.id == case_worker.c.household_id)
+             .where(case_worker.c.user_id == user.id, Household.erased_at.is_(None)))
     return query, count
 
 

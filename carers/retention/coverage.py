@@ -66,7 +66,7 @@ REGISTRY: dict[str, Coverage] = {
         "name": ERASED_NAME, "email": None, "phone": None, "address": None, "postcode": None,
         "reg24_officer_name": None, "reg25_officer_name": None, "child_name": None,
         "child_date_of_birth": None, "child_la_reference": None, "child_relationship": None,
-        "child_placing_authority": None, "next_due_label": None}),
+        "child_placing_authority": None, "next_due_on": None, "next_due_label": None}),
     "household_member": Scrubbed(HOUSEHOLD, {
         "name": "", "relationship_to_applicant": "", "date_of_birth": None,
         "age_at_enquiry": None, "employer": None, "school": None}),
