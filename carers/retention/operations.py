@@ -34,7 +34,10 @@ def household_facts(household: Household) -> HouseholdFacts:
                           closed_on=household.closed_on,
                           approval_ended_on=household.approval_ended_on,
                           reg24_approved_on=household.reg24_approved_on,
-                          reg24_ended_on=household.reg24_ended_on)
+                          reg24_ended_on=household.reg24_ended_on,
+                          keep_in_touch=bool(household.enquiry_id and db.session.scalar(
+                              select(Enquiry.keep_in_touch).where(
+                                  Enquiry.id == household.enquiry_id))))
 
 
 def household_retention(household: Household, settings) -> Retention:

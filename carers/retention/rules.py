@@ -75,6 +75,7 @@ class HouseholdFacts:
     approval_ended_on: date | None = None
     reg24_approved_on: date | None = None
     reg24_ended_on: date | None = None  # the regulation 24 placement's end
+    keep_in_touch: bool = False  # its enquirer agreed to the agency staying in touch
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,10 @@ def household_retention(facts: HouseholdFacts, settings) -> Retention:
                          "Kept while the assessment goes on; the retention period starts when "
                          "the case ends.")
     ended = facts.closed_on or facts.decided_on
+    if stage == CLOSED_BEFORE_APPLICATION and facts.reg24_ended_on is None and ended:
+        # It never became an application: kept as an enquiry is, from the day it closed.
+        return _enquiry_period(ended, f"Closed before an application on {fmt_day(ended)}",
+                               facts.keep_in_touch, settings)
     candidates = []
     if facts.reg24_ended_on is not None:
         candidates.append(Retention(
@@ -176,14 +181,19 @@ def enquiry_retention(facts: EnquiryFacts, settings) -> Retention:
     if facts.has_case:
         return Retention(RetentionClass.WITH_CASE, None,
                          "The enquiry became a household's case and is kept with it.")
+    return _enquiry_period(facts.received_on, f"Received on {fmt_day(facts.received_on)}",
+                           facts.keep_in_touch, settings)
+
+
+def _enquiry_period(start: date, started: str, keep_in_touch: bool, settings) -> Retention:
     months = int(settings.get("enquiry_retention_months", ENQUIRY_MONTHS_DEFAULT))
-    why = (f"Received on {fmt_day(facts.received_on)}; kept {months} months. {NO_RULE}.")
-    if facts.keep_in_touch:
+    why = f"{started}; kept {months} months. {NO_RULE}."
+    if keep_in_touch:
         extra = int(settings.get("enquiry_keep_in_touch_months", KEEP_IN_TOUCH_MONTHS_DEFAULT))
         months += extra
         why += (f" The enquirer agreed to the agency staying in touch: {extra} months more "
                 f"({months} in all).")
-    return Retention(RetentionClass.ENQUIRY_ONLY, add_months(facts.received_on, months), why)
+    return Retention(RetentionClass.ENQUIRY_ONLY, add_months(start, months), why)
 
 
 def is_due(retention: Retention, today: date) -> bool:

@@ -89,3 +89,12 @@ def test_enquiry_only(keep_in_touch, due):
 def test_enquiry_with_a_case_goes_with_it():
     r = enquiry_retention(EnquiryFacts(date(2020, 1, 1), has_case=True), SETTINGS)
     assert (r.kind, r.due_on) == (RetentionClass.WITH_CASE, None)
+
+
+def test_a_case_closed_before_an_application_is_kept_as_an_enquiry():
+    facts = HouseholdFacts("closed_before_application", closed_on=date(2024, 6, 1))
+    r = household_retention(facts, SETTINGS)
+    assert (r.kind, r.due_on) == (RetentionClass.ENQUIRY_ONLY, date(2025, 6, 1))
+    in_touch = HouseholdFacts("closed_before_application", closed_on=date(2024, 6, 1),
+                              keep_in_touch=True)
+    assert household_retention(in_touch, SETTINGS).due_on == date(2026, 6, 1)
