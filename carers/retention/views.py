@@ -134,9 +134,10 @@ def new_hold():
                 return refused(refusal, "retention/hold.html", form=form)
             flash(f"{reference} is on legal hold: it will not be deleted until the hold is "
                   "lifted")
-            return redirect(request.args.get("back") == "case" and household_id and
-                            url_for("cases.case", reference=reference)
-                            or url_for("retention.holds"))
+            # Back to the case page the hold was put on from, else to the list of holds.
+            if request.args.get("back") == "case" and household_id is not None:
+                return redirect(url_for("cases.case", reference=reference))
+            return redirect(url_for("retention.holds"))
     return render_template("retention/hold.html", form=form)
 
 

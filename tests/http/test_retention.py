@@ -127,6 +127,10 @@ def test_an_enquiry_only_record_after_the_agency_period_later_with_consent(app):
     assert -plain.id in found and -in_touch.id not in found and -with_case.id not in found
     assert -in_touch.id not in run(D(2026, 1, 14))
     assert -in_touch.id in run(D(2026, 1, 15))
+    # An enquiry is held as a household is.
+    operations.place_hold(make_staff("information_governance"), "investigation", "INV-3",
+                          enquiry_id=in_touch.id)
+    assert -in_touch.id not in run(D(2026, 1, 16))
 
 
 # --- erasure ---
@@ -228,12 +232,18 @@ def test_erasure_leaves_no_personal_data_and_the_same_return(app):
     manager = make_staff("team_manager")
     with at(D(2025, 7, 1)):
         household = personal_household(manager)
+        # The same person's earlier enquiry, which never became an application.
+        earlier = make_enquiry(first_name="Perpetua", last_name="Quillfeather", email=EMAIL,
+                               date_of_birth=BORN, other_names="Perpetua Smith",
+                               received_at=datetime(2013, 5, 1, tzinfo=LONDON))
         withdrawn = make_household("mainstream", "withdrawn", received_on=D(2015, 1, 10),
                                    closed_on=D(2015, 1, 10), withdrawal_code="AW3")
         db.session.execute(StageSpell.__table__.update().where(
             StageSpell.household_id == withdrawn.id).values(withdrawal_code="AW3"))
         db.session.commit()
         before = figures(2014)
+        before_2013 = figures(2013)
+        assert before_2013[Pathway.MAINSTREAM][0]["enquiries"] == 1
         recruitment, approved = before[Pathway.MAINSTREAM]
         assert (recruitment["approved"], recruitment["withdrawn_AW3"]) == (1, 1)
         assert (approved["households"], approved["carers"], approved["places"]) == (1, 2, 2)
@@ -242,12 +252,14 @@ def test_erasure_leaves_no_personal_data_and_the_same_return(app):
         assert leftovers()  # the scan finds what is there
         operations.propose_due(today(), load_settings())
         ids = list(db.session.scalars(select(RetentionProposal.id)))
-        assert len(ids) == 2
+        assert len(ids) == 3
         result = erasure.erase(ids, manager, today(), load_settings())
-    assert sorted(result.erased) == sorted([household.reference, withdrawn.reference])
+    assert sorted(result.erased) == sorted([household.reference, withdrawn.reference,
+                                            earlier.reference])
     db.session.expire_all()
     assert leftovers() == []
     assert figures(2014) == before
+    assert figures(2013) == before_2013
     assert verify().ok
     tomb = db.session.scalar(select(ErasedRecord).where(
         ErasedRecord.reference == household.reference))
