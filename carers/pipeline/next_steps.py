@@ -13,6 +13,7 @@ from carers.clocks.statutory import (
     RETENTION_REFUSED_WITHDRAWN_YEARS,
     Clock,
     ClockStatus,
+    add_years,
     adm_decision_clock,
     application_to_panel_clock,
     brief_report_comments_clock,
@@ -30,7 +31,6 @@ from carers.clocks.words import plural
 from carers.clocks.workdays import fmt_day
 from carers.pipeline.stages import Pathway, Stage
 from carers.pipeline.state import CaseState
-from carers.retention.rules import add_years
 
 __all__ = ["case_clocks", "next_actions", "reg24_visits", "stage_summary"]
 

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select, update
 
+from carers.applicants.models import Applicant
 from carers.audit.operations import record as audit
 from carers.cases.models import Household
+from carers.checks.models import Referee
 from carers.core.changes import Refusal
 from carers.core.database import transaction
 from carers.core.dates import london, utcnow
@@ -28,6 +30,7 @@ from carers.retention.operations import (
 )
 from carers.retention.rules import is_due
 from carers.uploads import storage
+from carers.uploads.models import UploadedDocument
 
 
 class NothingChosen(Refusal):
@@ -132,9 +135,6 @@ def _enquiry_people(enquiry: Enquiry, people: People) -> None:
 
 
 def _household_people(household: Household) -> People:
-    from carers.applicants.models import Applicant
-    from carers.checks.models import Referee
-
     people = People(household.reference)
     people.add(household.name, household.email)
     people.add(household.child_name)
@@ -157,8 +157,6 @@ def _tombstone(kind, record_id, reference, retention, user, **facts) -> None:
 
 
 def erase_household(household: Household, retention, user, result: Erasure) -> None:
-    from carers.uploads.models import UploadedDocument
-
     people = _household_people(household)
     enquiry = db.session.get(Enquiry, household.enquiry_id) if household.enquiry_id else None
     if enquiry is not None:

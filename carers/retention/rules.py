@@ -16,6 +16,7 @@ from carers.clocks.statutory import (
     RETENTION_APPROVED_CARER_YEARS,
     RETENTION_CONNECTED_PERSON_YEARS,
     RETENTION_REFUSED_WITHDRAWN_YEARS,
+    add_years,
 )
 from carers.clocks.workdays import fmt_day
 
@@ -94,14 +95,6 @@ class Retention:
     @property
     def label(self) -> str:
         return self.kind.label
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later; 29 February with no 29 February then is 1 March."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return date(day.year + years, 3, 1)
 
 
 def add_months(day: date, months: int) -> date:
