@@ -97,6 +97,7 @@ def _register_models():
     from carers.notifications import models as _notifications  # noqa: F401
     from carers.panel import models as _panel  # noqa: F401
     from carers.reports import models as _reports  # noqa: F401
+    from carers.retention import models as _retention  # noqa: F401
     from carers.scheduler import models as _scheduler  # noqa: F401
     from carers.settings import models as _settings  # noqa: F401
     from carers.subject_access import models as _subject_access  # noqa: F401
@@ -156,6 +157,8 @@ def _register_features(app):
     from carers.register import views as register_views
     from carers.reports import access as reports_access
     from carers.reports import views as reports_views
+    from carers.retention import access as retention_access
+    from carers.retention import views as retention_views
     from carers.scheduler import access as scheduler_access
     from carers.scheduler import views as scheduler_views
     from carers.staff import access as staff_access
@@ -194,6 +197,7 @@ def _register_features(app):
         ((figures_views.bp,), figures_access),
         ((subject_access_views.bp,), subject_access_access),
         ((register_views.bp,), register_access),
+        ((retention_views.bp,), retention_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)
@@ -221,6 +225,8 @@ def _register_features(app):
     cases_hooks.register_next_steps(panel_views.qd_next_steps)
     # A kinship case's regulation 24 approvals and the schedule of visits to the child.
     cases_hooks.register_case_section(visits_reg24.case_section)
+    # The household's retention class, due date and why, and any legal hold.
+    cases_hooks.register_case_section(retention_views.case_section)
 
     # The applicants' navigation, in this order; the first is their home page.
     applicant_navigation.init_app(app, [
@@ -249,6 +255,7 @@ def _register_features(app):
         ("Figures", "figures.dashboard", FIGURE_READERS),
         ("Subject access", "subject_access.requests", RECORDS_OFFICERS),
         ("Register", "register.index", REGISTER_READERS),
+        ("Records", "retention.review", RECORDS_OFFICERS),
         ("Settings", "settings.edit", ADMINISTRATORS),
         ("Jobs", "scheduler.jobs", ADMINISTRATORS),
         ("Outbox", "scheduler.messages", ADMINISTRATORS),

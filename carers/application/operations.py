@@ -255,6 +255,6 @@ def reopen(household, user, row_id: int, reason: str) -> ApplicationTask:
         row.reopened_reason = reason
         row.reopened_at = utcnow()
         row.reopened_by_id = user.id
-        record("reopen", "application_task", row.id, {"task": row.task, "reason": reason},
-               user=user)
+        # The reason is free text about the household: it stays on the task, not in the trail.
+        record("reopen", "application_task", row.id, {"task": row.task}, user=user)
     return row

@@ -36,6 +36,8 @@ def board_filters(args) -> tuple[BoardFilterForm, dict]:
 
 
 def _where(query, filters: dict, with_stage: bool = True):
+    # An erased household's row stays for the figures only.
+    query = query.where(Household.erased_at.is_(None))
     if filters.get("readable") is not None:  # the cases this person may see at all
         query = query.where(filters["readable"])
     if filters["worker"]:

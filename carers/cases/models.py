@@ -120,6 +120,13 @@ class Household(db.Model):
     first_review_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_code: Mapped[str | None] = mapped_column(String(3))
+    # The end of approval (resignation or termination), recorded by a manager: an approved
+    # carer's records are kept from this day (carers.retention.rules).
+    approval_ended_on: Mapped[date | None] = mapped_column(Date)
+    approval_ended_reason: Mapped[str | None] = mapped_column(String(20))
+    # Set when the household's personal data was erased (carers.retention.erasure): the row
+    # stays, empty of it, for the figures.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Connected person: the named child.
     child_name: Mapped[str | None] = mapped_column(String(200))

@@ -237,7 +237,8 @@ def record_event(household: Household, user, summary: str, on, *, body: str | No
     _touch(household, seen_version)
     _event(household, user, CaseEvent.TRANSITION, summary, on=on, body=body,
            from_stage=household.stage, to_stage=household.stage)
-    audit("update", "household", household.id, {"event": summary[:100]}, user=user)
+    # Ids and codes only in the audit trail: the summary may name people.
+    audit("update", "household", household.id, {"event": True}, user=user)
 
 
 def add_note(household: Household, user, text: str) -> None:
@@ -306,9 +307,10 @@ def add_task(household: Household, user, title: str, owner, due_on,
     task = Task(household_id=household.id, title=title[:200], owner_id=owner.id,
                 due_on=due_on, created_by_id=user.id if user else None)
     db.session.add(task)
+    db.session.flush()
     _event(household, user, CaseEvent.TASK,
            f"Task for {owner.name}, due {due_on:%-d %b %Y}: {title}")
-    audit("update", "household", household.id, {"task": title[:200]}, user=user)
+    audit("update", "household", household.id, {"task": task.id}, user=user)
     if commit:
         db.session.commit()
     return task

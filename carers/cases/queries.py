@@ -17,9 +17,11 @@ from carers.pipeline import CLOSED_STAGES, Pathway, Stage
 
 
 def get_case(reference: str) -> Household:
-    """The case with this reference, with its members and workers; NotFound (404) if none."""
+    """The case with this reference, with its members and workers; NotFound (404) if none
+    (an erased household's row is kept for the figures only)."""
     household = db.session.scalar(
-        select(Household).where(Household.reference == str(reference))
+        select(Household).where(Household.reference == str(reference),
+                                Household.erased_at.is_(None))
         .options(selectinload(Household.members), selectinload(Household.workers))
     )
     if household is None:
@@ -125,10 +127,12 @@ def my_tasks(user, limit: int = 100) -> list[Task]:
 def my_cases(user):
     """The cases ``user`` is allocated to, most urgent first, and their count (for paging)."""
     query = (select(Household).join(case_worker, case_worker.c.household_id == Household.id)
-             .where(case_worker.c.user_id == user.id)
+             .where(case_worker.c.user_id == user.id, Household.erased_at.is_(None))
              .order_by(*URGENT_FIRST))
+    # The workers of an erased household stay linked to it for the figures by worker.
     count = (select(func.count()).select_from(case_worker)
-             .where(case_worker.c.user_id == user.id))
+             .join(Household, Household.id == case_worker.c.household_id)
+             .where(case_worker.c.user_id == user.id, Household.erased_at.is_(None)))
     return query, count
 
 

@@ -70,12 +70,16 @@ def moved(household: Household, move: rules.Move) -> None:
     db.session.add(StageSpell(**row(household.id, pathway, spell)))
 
 
-def _timelines(household_ids: Iterable[int] | None, execute
+def _timelines(household_ids: Iterable[int] | None, execute, knows_erasure: bool = True
                ) -> Iterator[tuple[Household, list]]:
-    """Each household with its opening day and stage changes, in the order recorded."""
+    """Each household with its opening day and stage changes, in the order recorded (none
+    for an erased household, whose timeline is gone; ``knows_erasure=False`` for a database
+    from before erasure, which has no such column)."""
     query = select(Household.id, Household.pathway, Household.stage,
                    Household.enquiry_received_on, Household.referral_received_on,
                    Household.created_at).order_by(Household.id)
+    if knows_erasure:
+        query = query.where(Household.erased_at.is_(None))
     if household_ids is not None:
         query = query.where(Household.id.in_(list(household_ids)))
     households = execute(query).all()
@@ -107,22 +111,29 @@ def _spells(household, events: list) -> list[rules.Spell]:
     return rules.spells_of(pathway, first, opened_on, moves)
 
 
-def computed(household_ids: Iterable[int] | None = None, connection=None) -> Iterator[dict]:
+def computed(household_ids: Iterable[int] | None = None, connection=None,
+             knows_erasure: bool = True) -> Iterator[dict]:
     """The spells' rows as the timeline gives them, worked out from scratch."""
     execute = (connection or db.session).execute
-    for household, events in _timelines(household_ids, execute):
+    for household, events in _timelines(household_ids, execute, knows_erasure):
         pathway = Pathway(household.pathway)
         for spell in _spells(household, events):
             yield row(household.id, pathway, spell)
 
 
-def rebuild(connection=None) -> int:
+def rebuild(connection=None, knows_erasure: bool = True) -> int:
     """Make the table again from every case's timeline (on ``connection``, default the
     session's); the caller commits. Returns the number of spells."""
     execute = (connection or db.session).execute
-    execute(delete(StageSpell))
+    # An erased household's timeline is gone; its spells are all that is left of it for the
+    # figures, so they stay as they are.
+    kept = delete(StageSpell)
+    if knows_erasure:
+        kept = kept.where(StageSpell.household_id.not_in(
+            select(Household.id).where(Household.erased_at.is_not(None))))
+    execute(kept)
     rows, count = [], 0
-    for spell in computed(connection=connection):
+    for spell in computed(connection=connection, knows_erasure=knows_erasure):
         rows.append(spell)
         if len(rows) == 1000:
             execute(insert(StageSpell), rows)

@@ -21,6 +21,7 @@ from carers.clocks.words import plural
 from carers.clocks.workdays import add_working_days, describe_working_days, fmt_day
 
 __all__ = [
+    "add_years",
     "APPLICATION_TO_PANEL_MONTHS",
     "CLOCK_DEFAULTS",
     "FIRST_REVIEW_MONTHS",
@@ -188,6 +189,15 @@ def add_months(d: date, months: int) -> date:
     index = d.month - 1 + months
     year, month = d.year + index // 12, index % 12 + 1
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(d: date, years: int) -> date:
+    """The same day ``years`` later; 29 February with no 29 February then is 1 March, so a
+    period of whole years (records kept at least so long) never ends a day early."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return date(d.year + years, 3, 1)
 
 
 def make_clock(key: str, label: str, start: date | None, today: date, *,

@@ -64,7 +64,7 @@ class Enquiry(db.Model):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     other_names: Mapped[str | None] = mapped_column(String(200))
-    date_of_birth: Mapped[date] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)  # None once erased
     email: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(30))
     preferred_contact: Mapped[str] = mapped_column(String(20))
@@ -105,6 +105,9 @@ class Enquiry(db.Model):
     # Working days from the day it was received to the first response (London days), for
     # the managers' figures against the agency's target.
     first_response_working_days: Mapped[int | None] = mapped_column(Integer)
+    # Set when its personal data was erased (carers.retention.erasure); the row stays for the
+    # figures.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     people: Mapped[list["EnquiryPerson"]] = relationship(
         back_populates="enquiry", cascade="all, delete-orphan", order_by="EnquiryPerson.position"

@@ -11,7 +11,7 @@ from carers.extensions import db
 def get_enquiry(reference: str) -> Enquiry:
     """The enquiry with this reference, with its household; NotFound (404) if none."""
     enquiry = db.session.scalar(
-        select(Enquiry).where(Enquiry.reference == reference)
+        select(Enquiry).where(Enquiry.reference == reference, Enquiry.erased_at.is_(None))
         .options(selectinload(Enquiry.people))
     )
     if enquiry is None:
@@ -22,8 +22,10 @@ def get_enquiry(reference: str) -> Enquiry:
 def inbox(status: str | None, pathway: str | None):
     """The inbox's list, newest first, and its count: of one status and one pathway, or all
     (None)."""
-    query = select(Enquiry).order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
-    count_query = select(func.count(Enquiry.id))
+    # An erased enquiry's row stays for the figures; the inbox no longer lists it.
+    query = select(Enquiry).where(Enquiry.erased_at.is_(None)) \
+        .order_by(Enquiry.received_at.desc(), Enquiry.id.desc())
+    count_query = select(func.count(Enquiry.id)).where(Enquiry.erased_at.is_(None))
     if status is not None:
         query = query.where(Enquiry.status == status)
         count_query = count_query.where(Enquiry.status == status)

@@ -146,7 +146,7 @@ CHARACTERISTICS = (
 
 
 def _age_band(day: date):
-    born = CarerCharacteristics.date_of_birth
+    born = CarerCharacteristics.born_by
     whens = [(born.is_(None), None)]
     for age, words in reversed(AGE_BANDS):
         whens.append((born <= add_months(day, -12 * age), words))
@@ -226,7 +226,9 @@ def gap_query(key: str, year: int, scope: Scope) -> Select:
         decision = measures.latest_approval_decision()
         return query.where(~everyone.c.household_id.in_(
             select(decision.c.household_id).where(decision.c.terms.is_not(None))))
-    column = getattr(CarerCharacteristics, key)
+    # The date of birth itself is not kept: the 31 March after it stands in for it.
+    column = CarerCharacteristics.born_by if key == "date_of_birth" else \
+        getattr(CarerCharacteristics, key)
     return query.where(everyone.c.household_id.in_(
         select(CarerCharacteristics.household_id).where(column.is_(None))))
 

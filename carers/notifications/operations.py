@@ -57,7 +57,8 @@ def resend_failed(message_id: int, user, to_address: str | None = None) -> Outbo
     detail = {"resend": True}
     to_address = (to_address or "").strip()
     if to_address and to_address != message.to_address:
-        detail.update(to_address_was=message.to_address, to_address=to_address)
+        # The trail keeps no addresses (it outlives the records they belong to).
+        detail.update(to_address_changed=True)
         message.to_address = to_address
     resend(message)
     audit("update", "outbox_message", message.id, detail, user=user)

@@ -13,7 +13,7 @@ from carers.clocks.statutory import (
     RETENTION_REFUSED_WITHDRAWN_YEARS,
     Clock,
     ClockStatus,
-    add_months,
+    add_years,
     adm_decision_clock,
     application_to_panel_clock,
     brief_report_comments_clock,
@@ -218,7 +218,8 @@ def next_actions(case: CaseState, today: date, settings: Settings = None) -> lis
                 # The agency's period, which the settings page keeps at or above the law's.
                 years = int((settings or {}).get("retention_refused_withdrawn_years",
                                                  RETENTION_REFUSED_WITHDRAWN_YEARS))
-                keep = add_months(c.closed_on, 12 * years)
+                # The same day the retention schedule proposes the record for deletion.
+                keep = add_years(c.closed_on, years)
                 steps.append(f"Keep the record until at least {fmt_day(keep)} "
                              f"({plural(years, 'year')}, FSR 30-32).")
         case S.CLOSED_BEFORE_APPLICATION:

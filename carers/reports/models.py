@@ -200,7 +200,10 @@ class CarerCharacteristics(db.Model):
     household_id: Mapped[int] = mapped_column(
         ForeignKey("household.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    # The 31 March on or after the day they were born, not the date of birth: it gives the
+    # return's age band on every 31 March, and is not personal data, so it outlives the
+    # household's erasure (carers.retention).
+    born_by: Mapped[date | None] = mapped_column(Date)
     sex: Mapped[str | None] = mapped_column(String(20))
     ethnicity: Mapped[str | None] = mapped_column(String(200))
     disability: Mapped[str | None] = mapped_column(String(20))  # yes, no or prefer_not
@@ -208,6 +211,12 @@ class CarerCharacteristics(db.Model):
     relationship_status: Mapped[str | None] = mapped_column(String(30))
     sexual_orientation: Mapped[str | None] = mapped_column(String(50))
     gender_identity: Mapped[str | None] = mapped_column(String(50))
+
+    @staticmethod
+    def born_by_of(born: date) -> date:
+        """The 31 March that ends the year (1 April to 31 March) ``born`` falls in: a person
+        is at least N on 31 March of a year exactly when this day is N or more years back."""
+        return date(born.year if born.month <= 3 else born.year + 1, 3, 31)
 
     @staticmethod
     def rows_from(household_id: int, facts: dict) -> list[dict]:
@@ -218,7 +227,8 @@ class CarerCharacteristics(db.Model):
             born = person.get("date_of_birth")
             rows.append({
                 "household_id": household_id, "position": position,
-                "date_of_birth": date.fromisoformat(born) if born else None,
+                "born_by": CarerCharacteristics.born_by_of(date.fromisoformat(born))
+                if born else None,
                 "sex": person.get("sex"), "ethnicity": person.get("ethnicity"),
                 "disability": person.get("registered_disabled"),
                 "religion": person.get("religion"),

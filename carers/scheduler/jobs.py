@@ -90,7 +90,7 @@ JOBS: list[Job] = [
         daily="06:30"),
     Job("refresh_checks", "Bring every open case's checks up to date", _refresh_checks,
         daily="02:00"),
-    Job("retention", "Delete records past their retention period", apply_retention,
+    Job("retention", "List records past their retention period for review", apply_retention,
         daily="03:00"),
     Job("enquiry_drafts", "Delete unsent enquiry forms left for the agency's period",
         _enquiry_drafts, every=3600),

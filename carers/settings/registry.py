@@ -22,6 +22,7 @@ from carers.clocks.statutory import (
 from carers.extensions import db
 from carers.panel.rules import PANEL_DEFAULTS
 from carers.register.rules import FIRST_REVIEW_MAX_MONTHS, FIRST_REVIEW_SETTING
+from carers.retention.rules import ENQUIRY_MONTHS_DEFAULT, KEEP_IN_TOUCH_MONTHS_DEFAULT
 from carers.settings.models import AgencySetting
 
 
@@ -46,7 +47,13 @@ SETTINGS = [
     Setting("team_phone", "Fostering team phone", "0300 123 4567", "product"),
     Setting("dbs_renewal_years", "DBS renewal (years)", 3, "[S]"),
     Setting("enquiry_retention_months", "Keep enquiries that never became applications (months)",
-            24, "[U]", "No regulation covers enquiry-only records: a local policy."),
+            ENQUIRY_MONTHS_DEFAULT, "[U]",
+            "No regulation covers enquiry-only records: a local policy. Counted from the day "
+            "the enquiry came; then it is proposed for deletion.", minimum=1),
+    Setting("enquiry_keep_in_touch_months",
+            "Keep enquiries longer when the enquirer agreed to stay in touch (months more)",
+            KEEP_IN_TOUCH_MONTHS_DEFAULT, "[U]",
+            "Added to the period above for enquirers who asked the agency to keep in touch."),
     Setting("team_read_access", "Other staff in a case's team may read it", True, "product",
             "Read-only. The allocated workers and the team manager can always see and change "
             "it."),

@@ -6,6 +6,8 @@ Revises: 0025
 Create Date: 2026-12-07 00:00:00
 
 """
+import datetime
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -92,7 +94,7 @@ def _fill():
     from carers.reports.models import CarerCharacteristics
 
     bind = op.get_bind()
-    rebuild(connection=bind)
+    rebuild(connection=bind, knows_erasure=False)  # nothing was erased before 0029
     enquiry = sa.table("enquiry", sa.column("id", sa.Integer),
                        sa.column("received_at", sa.DateTime(timezone=True)),
                        sa.column("first_response_at", sa.DateTime(timezone=True)),
@@ -106,10 +108,25 @@ def _fill():
                                                               row.first_response_at)))
     facts = sa.table("report_application_facts", sa.column("household_id", sa.Integer),
                      sa.column("facts", sa.JSON))
-    rows = [row for stored in bind.execute(sa.select(facts.c.household_id, facts.c.facts))
-            for row in CarerCharacteristics.rows_from(stored.household_id, stored.facts or {})]
+    # The table as this revision made it, with dates of birth (0029 keeps only the 31 March
+    # after each).
+    characteristics = sa.table(
+        "carer_characteristics", *(sa.column(name) for name in (
+            "household_id", "position", "date_of_birth", "sex", "ethnicity", "disability",
+            "religion", "relationship_status")))
+    rows = []
+    for stored in bind.execute(sa.select(facts.c.household_id, facts.c.facts)):
+        applicants = [p for p in (stored.facts or {}).get("applicants") or []
+                      if p.get("role") == "applicant"]
+        for row, person in zip(CarerCharacteristics.rows_from(stored.household_id,
+                                                              stored.facts or {}),
+                               applicants, strict=True):
+            row.pop("born_by")
+            born = person.get("date_of_birth")
+            row["date_of_birth"] = datetime.date.fromisoformat(born) if born else None
+            rows.append(row)
     if rows:
-        bind.execute(sa.insert(CarerCharacteristics.__table__), rows)
+        bind.execute(sa.insert(characteristics), rows)
 
 
 def downgrade():

@@ -30,7 +30,7 @@ def test_an_administrator_sees_the_jobs_and_resends_a_failed_message(page, axe, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Scheduled jobs")
     retention = page.locator("#job-retention")
     expect(retention).to_contain_text("Every day at 03:00")
-    expect(retention).to_contain_text("No retention rules yet")
+    expect(retention).to_contain_text("Nothing is deleted until a records officer confirms it")
     expect(page.locator("#job-send_outbox")).to_contain_text("Every 10 seconds")
     expect(page.locator("#job-clock_digest")).to_contain_text("Not run yet")
     axe(page)

@@ -61,6 +61,7 @@ from carers.panel.rules import PanelRole
 from carers.reports import structure
 from carers.reports.document import applicants_copy
 from carers.reports.models import AssessmentReport
+from carers.retention.models import LegalHold
 from carers.subject_access.models import SubjectAccessRequest
 from carers.subject_access.rules import due_date
 from carers.uploads import storage
@@ -200,6 +201,12 @@ def world(app):
                                          household_id=household.id, disputed_by="Ann Own",
                                          what="Their date of birth", account="It is wrong.")
     values |= {"dispute_id": dispute.id}
+    # A legal hold on the world's enquiry (the records officers lift it).
+    hold = LegalHold(enquiry_id=enquiry.id, reason=LegalHold.COMPLAINT, details="C-1",
+                     placed_by_id=worker.id)
+    db.session.add(hold)
+    db.session.commit()
+    values |= {"hold_id": hold.id}
     # The first list page of the application (the enquiry journey's pages use ``slug`` too).
     previous_names = {"task_key": "about_you", "slug": "previous-names", "index": 0}
     endpoint_values = {"panel.edit_member": {"member_id": members["invited"].id},

@@ -109,6 +109,8 @@ def carer(household, position, **fields):
     db.session.add(HouseholdMember(household_id=household.id, position=position,
                                    name=f"Carer {position}", relationship_to_applicant="applicant",
                                    is_applicant=True))
+    if "date_of_birth" in fields:
+        fields["born_by"] = CarerCharacteristics.born_by_of(fields.pop("date_of_birth"))
     if fields:
         db.session.add(CarerCharacteristics(household_id=household.id, position=position,
                                             **fields))

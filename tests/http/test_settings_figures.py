@@ -128,4 +128,6 @@ def test_a_closed_case_states_the_agencys_retention_period(app, changed):
     text = page(client, f"/staff/cases/{case.reference}")
     keep = fmt_day(date(2032, 1, 4))
     assert f"Keep the record until at least {keep} (5 years, FSR 30-32)" in text
-    assert "3 years" not in text
+    # The law's minimum is stated beside the agency's longer period, never in its place.
+    assert "(3 years" not in text
+    assert "the agency keeps them 5 years" in text
