@@ -114,6 +114,14 @@ REGISTRY: dict[str, Coverage] = {
     "panel_decision": Scrubbed(HOUSEHOLD, {"reasons": "", "letter_pdf": None,
                                           "letter_size": None, "departure_reasons": None}),
     "panel_meeting": Matched(("minutes",)),
+    # Corrections to people's details (old and new values) and disputes go with the record.
+    "detail_change": Erased(EITHER),
+    "record_dispute": Erased(EITHER),
+    # Subject access requests hold the requester's name, email and date of birth, and no key
+    # to the records: found by the people's names and emails and deleted, their releases
+    # with them (ON DELETE CASCADE; a release's reason naming them is deleted too).
+    "subject_access_request": Matched(("requester_name", "requester_email"), delete=True),
+    "subject_access_release": Matched(("reason",), delete=True),
     # Retention's own rows about the record.
     "legal_hold": Erased(EITHER),
     "retention_proposal": Erased(EITHER),

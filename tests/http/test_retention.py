@@ -14,6 +14,7 @@ from sqlalchemy import JSON, Date, LargeBinary, String, Text, select
 from carers.audit.chain import verify
 from carers.cases.models import Household, StageSpell
 from carers.core.dates import LONDON, today
+from carers.corrections import operations as corrections
 from carers.enquiries.models import Enquiry
 from carers.extensions import db
 from carers.figures import ofsted
@@ -25,6 +26,8 @@ from carers.reports.models import ApplicationFacts, CarerCharacteristics, Stored
 from carers.retention import coverage, erasure, operations
 from carers.retention.models import ErasedRecord, RetentionProposal
 from carers.settings.registry import load_settings
+from carers.subject_access import operations as subject_access
+from carers.subject_access.models import SubjectAccessRelease
 from carers.uploads import storage
 from carers.uploads.models import UploadedDocument
 from tests.factories import (
@@ -189,6 +192,22 @@ def personal_household(manager) -> Household:
     db.session.add(PackCopy(job_id=job.id, member_id=seat.id, size=len(pdf),
                             sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf))
     make_message(to_address=EMAIL, subject="Your application", body_text=f"Dear {NAME}")
+    db.session.commit()
+    # A correction (the old value kept), a dispute and a subject access request with a
+    # release: each holds the person's details.
+    member = household.members[0]
+    member.name = "Perpetua Quilfeather"
+    db.session.commit()
+    corrections.correct(member, "household_member", {"name": NAME}, f"Was misspelt for {NAME}",
+                        manager, household_id=household.id)
+    corrections.record_dispute("household_member", member.id, manager, disputed_by=NAME,
+                               what="Date of birth", account=f"{NAME} was born in August",
+                               household_id=household.id)
+    request = subject_access.open_request(manager, name=NAME, email=EMAIL, born=BORN,
+                                          received_on=today(),
+                                          links=[f"household:{household.id}"])
+    db.session.add(SubjectAccessRelease(request_id=request.id, item_key="referee:1",
+                                        reason=f"{NAME} knows the referee"))
     db.session.commit()
     return household
 
