@@ -383,7 +383,7 @@ def _member(household: Household, member_id: int) -> HouseholdMember:
     return member
 
 
-@bp.get("/cases/<reference>/people/<int:member_id>")
+@bp.get("/cases/<reference>/people/<int:member_id>/record")
 def person(reference, member_id):
     household = get_case(reference)
     member = _member(household, member_id)

@@ -37,6 +37,7 @@ from carers.clocks.workdays import add_working_days, fmt_day
 from carers.core.changes import Refusal
 from carers.core.database import transaction
 from carers.core.dates import format_date, london, today, utcnow
+from carers.corrections.operations import keep_history
 from carers.extensions import db
 from carers.notifications.operations import queue_email
 from carers.pipeline import CLOSED_STAGES, Pathway, Stage
@@ -324,6 +325,10 @@ def add_document(check: Check, user, file_name: str, content_type: str, data: by
 
 # --- the household: people, addresses, details ---
 
+# A person's details whose earlier value stays in their history when replaced.
+IDENTITY_FIELDS = ("name", "date_of_birth")
+
+
 def save_person(household: Household, user, member: HouseholdMember | None, fields: dict,
                 seen_version: int | None) -> HouseholdMember:
     with transaction():
@@ -337,6 +342,12 @@ def save_person(household: Household, user, member: HouseholdMember | None, fiel
             audit("create", "household_member", member.id, {"household": household.id}, user=user)
         else:
             changed = sorted(k for k, v in fields.items() if getattr(member, k) != v)
+            # A name or date of birth replaced here is kept in the person's history too, as
+            # a correction with its reason is.
+            keep_history(member, "household_member",
+                         {k: fields[k] for k in IDENTITY_FIELDS if k in fields},
+                         "Changed on the person's details page", user,
+                         household_id=household.id, only_replacing=True)
             for name, value in fields.items():
                 setattr(member, name, value)
             _event(household, user, CHECKS_EVENT, f"Details of {member.name} changed")

@@ -36,27 +36,39 @@ def correct(obj, object_type: str, changes: dict, reason: str, user, *,
     """Set ``obj``'s fields to ``changes`` (field name: new value), keeping each old value in
     the history with ``reason``. Fields whose value is unchanged are left out; nothing
     changed at all is refused."""
+    rows = keep_history(obj, object_type, changes, reason, user, household_id=household_id,
+                        enquiry_id=enquiry_id)
+    for field, new in changes.items():
+        setattr(obj, field, new)
+    if not rows:
+        db.session.rollback()
+        raise NothingChanged()
+    record("correct", object_type, obj.id,
+           {"fields": sorted(r.field for r in rows), "household": household_id,
+            "enquiry": enquiry_id}, user=user)
+    if commit:
+        db.session.commit()
+    return rows
+
+
+def keep_history(obj, object_type: str, changes: dict, reason: str, user, *,
+                 household_id: int | None = None, enquiry_id: int | None = None,
+                 only_replacing: bool = False) -> list[DetailChange]:
+    """Add a history row for each field of ``obj`` that ``changes`` (field name: new value)
+    would change, before the caller sets them, to the caller's transaction. With
+    ``only_replacing``, a field filled in for the first time is not a change."""
     at = utcnow()
     rows = []
     for field, new in changes.items():
         old = getattr(obj, field)
-        if (old or None) == (new or None):
+        if (old or None) == (new or None) or (only_replacing and old in (None, "")):
             continue
         rows.append(DetailChange(
             object_type=object_type, object_id=obj.id, field=field,
             household_id=household_id, enquiry_id=enquiry_id, old_value=shown(old),
             new_value=shown(new), reason=reason.strip(), changed_by_id=user.id,
             changed_at=at))
-        setattr(obj, field, new)
-    if not rows:
-        db.session.rollback()
-        raise NothingChanged()
     db.session.add_all(rows)
-    record("correct", object_type, obj.id,
-           {"fields": sorted(r.field for r in rows), "household": household_id,
-            "enquiry": enquiry_id}, user=user)
-    if commit:
-        db.session.commit()
     return rows
 
 

@@ -205,6 +205,18 @@ def test_people_addresses_and_pets_keep_the_required_checks_current(client, form
     html = page(client, f"{base}/checks")
     assert "No longer needed" in html and "Does not live in the household" in html
 
+    # Sam's name replaced on the details page stays in Sam's history (the date of birth,
+    # unchanged, does not), shown on Sam's record.
+    db.session.refresh(household)
+    forms.submit(f"{base}/people/{sam.id}", {
+        "name": "Samuel Bloggs", "relationship_to_applicant": "child", "is_applicant": "no",
+        "lives_in_household": "no", "date_of_birth": ["15", "1", "2004"], "employer": "",
+        "school": "", "version": str(household.version)})
+    history = page(client, f"{base}/people/{sam.id}/record").split("Changes to these details")
+    assert "Sam Bloggs" in history[1] and "Samuel Bloggs" in history[1]
+    assert "Changed on the person&#39;s details page" in history[1]
+    assert "15 January 2004" not in history[1]
+
 
 def test_a_stale_form_is_refused_not_applied(client, forms, signed_in, frozen):
     worker = signed_in("assessing_social_worker")

@@ -48,7 +48,7 @@ def test_correcting_a_member_and_a_dispute_shown_everywhere(app):
     response = client.post(url, data={**fields, **typed,
                                       "reason": "Spelling on their passport"})
     assert response.status_code == 302
-    page = text_of(client.get(f"/staff/cases/{ref}/people/{member_id}"))
+    page = text_of(client.get(f"/staff/cases/{ref}/people/{member_id}/record"))
     history = plain(page[page.index("Changes to these details"):])
     assert "Full name Alex Smyth Alex Smith Wendy Worker Spelling on their passport" in history
     assert "Date of birth 2 March 1984 3 February 1984 Wendy Worker" in history
@@ -80,7 +80,7 @@ def test_correcting_a_member_and_a_dispute_shown_everywhere(app):
     case_page = plain(text_of(client.get(f"/staff/cases/{ref}")))
     assert "Disputed by Alex Smith Disputed What they dispute Their recorded place of work " \
            "Their account I left that job in 2020." in case_page
-    person_page = plain(text_of(client.get(f"/staff/cases/{ref}/people/{member_id}")))
+    person_page = plain(text_of(client.get(f"/staff/cases/{ref}/people/{member_id}/record")))
     assert "I left that job in 2020." in person_page
     assert "The pond is fenced." not in person_page  # about the report, not this person
 

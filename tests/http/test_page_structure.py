@@ -127,3 +127,16 @@ def test_every_reachable_page_has_unique_ids_and_labels_that_name_their_controls
     for url, problems in crawl(isolated_client(app), start).items():
         failures += [f"signed out: {url}: {problem}" for problem in problems]
     assert not failures, "\n".join(sorted(set(failures)))
+
+
+def test_no_two_routes_answer_the_same_address_and_method(app):
+    """Two features declaring the same path would leave one of them unreachable: the first
+    registered answers every request, whatever the other's access rule or form."""
+    seen = {}
+    for rule in app.url_map.iter_rules():
+        # The path's shape, whatever the features named its variables.
+        shape = "/".join("<>" if part.startswith("<") else part
+                         for part in rule.rule.split("/"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            other = seen.setdefault((shape, method), rule.endpoint)
+            assert other == rule.endpoint, f"{method} {rule.rule}: {other} and {rule.endpoint}"
