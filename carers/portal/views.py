@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from carers.applicants.sessions import current_applicant
 from carers.audit.operations import record_view
 from carers.core.changes import Refusal, refused
+from carers.core.downloads import private_download
 from carers.documents.pdf import render_pdf
 from carers.pipeline import PRE_APPLICATION_STAGES, Stage
 from carers.portal import forms, information, operations, queries, words
@@ -285,22 +286,13 @@ def your_information():
     return html
 
 
-def _download(body: bytes, content_type: str, filename: str) -> Response:
-    """A download of their information: never shown in the browser, never cached."""
-    response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
 
 @bp.get("/your-information.json")
 def information_json():
     applicant = current_applicant()
     held = information.gather(applicant)
     body = json.dumps(held, ensure_ascii=False, indent=2).encode()
-    response = _download(body, "application/json; charset=utf-8",
+    response = private_download(body, "application/json; charset=utf-8",
                          f"{held['case']['reference']}-your-information.json")
     record_view("download", INFORMATION, applicant.id,
                 {"applicant": applicant.id, "format": "json"})
@@ -317,7 +309,7 @@ def information_pdf():
                            field_label=information.field_label, when=information.when,
                            day=information.day)
     content = render_pdf(html, title=title, author=held["agency"] or "")
-    response = _download(content, "application/pdf",
+    response = private_download(content, "application/pdf",
                          f"{held['case']['reference']}-your-information.pdf")
     record_view("download", INFORMATION, applicant.id,
                 {"applicant": applicant.id, "format": "pdf"})

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -21,6 +20,7 @@ from sqlalchemy import func, select
 from carers.audit.operations import record_view
 from carers.core.changes import refused
 from carers.core.dates import format_date, format_datetime, today
+from carers.core.downloads import private_download
 from carers.core.pagination import Page, page_number
 from carers.extensions import db
 from carers.subject_access import bundle as bundles
@@ -234,14 +234,6 @@ def release(sar_id):
     return redirect(url_for("subject_access.review", sar_id=sar.id))
 
 
-def _download(body: bytes, content_type: str, filename: str) -> Response:
-    response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
 
 @bp.get("/<int:sar_id>/bundle.pdf")
 def bundle_pdf(sar_id):
@@ -249,7 +241,7 @@ def bundle_pdf(sar_id):
     _items, bundle = _bundle(sar)
     content = output.pdf(bundle)
     operations.produced(sar, current_user, "pdf", bundle)
-    return _download(content, "application/pdf", f"{sar.reference}-subject-access.pdf")
+    return private_download(content, "application/pdf", f"{sar.reference}-subject-access.pdf")
 
 
 @bp.get("/<int:sar_id>/bundle.zip")
@@ -258,4 +250,4 @@ def bundle_zip(sar_id):
     _items, bundle = _bundle(sar)
     content = output.zip_archive(bundle)
     operations.produced(sar, current_user, "zip", bundle)
-    return _download(content, "application/zip", f"{sar.reference}-subject-access.zip")
+    return private_download(content, "application/zip", f"{sar.reference}-subject-access.zip")
