@@ -25,8 +25,17 @@ from carers.settings.registry import agency_settings
 bp = Blueprint("retention", __name__, url_prefix="/staff")
 
 
-def _all_proposal_ids() -> list[int]:
-    return list(db.session.scalars(select(RetentionProposal.id)))
+MOST_CHOSEN = 500
+
+
+def _chosen_proposal_ids() -> list[int]:
+    """Of the proposals ticked, those that still exist: the choices a form may hold, looked
+    up for what was sent rather than for every proposal there is."""
+    sent = {int(v) for v in request.form.getlist("proposals") if v.isdigit() and len(v) < 12}
+    if not sent or len(sent) > MOST_CHOSEN:  # a page shows 25: more was not ticked there
+        return []
+    return list(db.session.scalars(select(RetentionProposal.id)
+                                   .where(RetentionProposal.id.in_(sent))))
 
 
 def _review(form: ChooseForm, status: int = 200):
@@ -47,7 +56,7 @@ def review():
 @bp.post("/records/retention/confirm")
 def confirm():
     form = ChooseForm()
-    form.proposals.choices = [(i, str(i)) for i in _all_proposal_ids()]
+    form.proposals.choices = [(i, str(i)) for i in _chosen_proposal_ids()]
     if not form.validate():
         return _review(form)
     chosen = db.session.scalars(select(RetentionProposal).where(
@@ -59,7 +68,7 @@ def confirm():
 @bp.post("/records/retention/delete")
 def delete():
     form = DeleteForm()
-    form.proposals.choices = [(i, str(i)) for i in _all_proposal_ids()]
+    form.proposals.choices = [(i, str(i)) for i in _chosen_proposal_ids()]
     if not form.validate():
         return _review(_none_chosen(form.proposals.errors[0] if form.proposals.errors
                                     else erasure.NothingChosen.message))
