@@ -54,8 +54,11 @@ run: demo
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
+# The suite runs on every core (pytest-xdist), each worker with its own database; the 20
+# slowest tests are listed at the end. `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)

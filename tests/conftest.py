@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from carers import create_app
 from carers.extensions import db
@@ -20,6 +20,30 @@ KEPT_TABLES = {"alembic_version", "role"}  # seeded by migrations
 
 def pytest_report_header(config):
     return f"database: {'PostgreSQL' if os.environ.get('TEST_DATABASE_URL') else 'SQLite'}"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker has a PostgreSQL database of its own, named after the
+    one given (``test`` -> ``test_gw0``, ``test_gw1``...), made on first use. Everything that
+    reads TEST_DATABASE_URL then finds the worker's. SQLite needs nothing: each worker's
+    temporary folder is its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if worker and url:
+        os.environ["TEST_DATABASE_URL"] = worker_database(url, worker)
+
+
+def worker_database(url: str, worker: str) -> str:
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def free_port() -> int:
