@@ -270,6 +270,7 @@ def _register_features(app):
 def _register_commands(app):
     from carers.audit.cli import audit_cli
     from carers.auth.cli import users_cli
+    from carers.backup.cli import backup_command, restore_command
     from carers.cases.cli import teams_cli
     from carers.core.serving import serve_command
     from carers.demo.cli import demo_cli
@@ -278,5 +279,5 @@ def _register_commands(app):
     from carers.scheduler.cli import scheduler_cli
 
     for group in (users_cli, outbox_cli, demo_cli, audit_cli, scheduler_cli, panel_cli,
-                  serve_command, teams_cli):
+                  serve_command, teams_cli, backup_command, restore_command):
         app.cli.add_command(group)

@@ -101,7 +101,7 @@ def settings_form(current: dict):
 
 # The actions the audit trail's search offers.
 ACTIONS = ["view", "create", "update", "download", "export", "sign_in", "sign_out",
-           "sign_in_failed", "transition"]
+           "sign_in_failed", "transition", "restore"]
 
 
 def _day(form, field):
