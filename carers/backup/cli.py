@@ -22,6 +22,12 @@ def backup_command(path, force):
                f"{held.summary()}.")
     click.echo(f"SHA-256 {written.sha256}; database revision {held.revision}; last audit "
                f"entry's hash {held.last_hash or 'none'}.")
+    if written.current:
+        click.echo("The backup is recorded in the audit trail.")
+    else:
+        click.echo(f"The database is at revision {held.revision}, not this version's "
+                   f"{written.head}, so the backup is not recorded in the audit trail. Run "
+                   "`flask db upgrade` next.")
 
 
 @click.command("restore")

@@ -70,6 +70,12 @@ class Written:
     size: int
     sha256: str
     contents: Contents
+    head: str  # the code's Alembic head
+
+    @property
+    def current(self) -> bool:
+        """The database was at the code's revision, so the backup is in the audit trail."""
+        return self.contents.revision == self.head
 
 
 @dataclass
@@ -251,12 +257,15 @@ def take(path: str | os.PathLike, *, force: bool = False) -> Written:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    written = Written(path, path.stat().st_size, sha256_of(path), held)
-    record("export", "database", None, {
-        "backup": path.name, "size": written.size, "sha256": written.sha256,
-        "households": held.households, "audit_entries": held.audit_entries,
-        "last_hash": held.last_hash, "revision": held.revision})
-    db.session.commit()
+    written = Written(path, path.stat().st_size, sha256_of(path), held, code_head())
+    if written.current:
+        # Only on the schema this code writes: a backup taken before `flask db upgrade`
+        # (the usual moment for one) is not recorded, rather than failing after the file.
+        record("export", "database", None, {
+            "backup": path.name, "size": written.size, "sha256": written.sha256,
+            "households": held.households, "audit_entries": held.audit_entries,
+            "last_hash": held.last_hash, "revision": held.revision})
+        db.session.commit()
     return written
 
 

@@ -6,6 +6,7 @@ restored audit trail verifies with the same key, and neither command writes over
 import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -43,12 +44,19 @@ def config(url: str, uploads: Path) -> dict:
             "UPLOAD_FOLDER": str(uploads)}
 
 
-def flask(*args: str, url: str, key: str = SECRET_KEY) -> subprocess.CompletedProcess:
-    """`flask --app carers ...` as an operator runs it, on the database at ``url``."""
-    env = {k: v for k, v in os.environ.items() if k not in {"CARERS_CONFIG", "AUDIT_ANCHOR_KEY"}}
-    env.update(DATABASE_URL=url, SECRET_KEY=key, PYTHONPATH=str(ROOT), CARERS_DEV="1")
-    return subprocess.run([str(FLASK), "--app", "carers", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
+def flask(*args: str, url: str, key: str = SECRET_KEY, **env) -> subprocess.CompletedProcess:
+    """`flask --app carers ...` as an operator runs it, on the database at ``url``. Whatever
+    it prints never shows the database's password."""
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in {"CARERS_CONFIG", "AUDIT_ANCHOR_KEY"}}
+    environment.update(DATABASE_URL=url, SECRET_KEY=key, PYTHONPATH=str(ROOT), CARERS_DEV="1",
+                       **env)
+    result = subprocess.run([str(FLASK), "--app", "carers", *args], env=environment,
+                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    password = make_url(url).password
+    if password:
+        assert password not in result.stdout + result.stderr
+    return result
 
 
 # --- the databases: a source with the service's records and an empty target ---
@@ -70,9 +78,13 @@ def databases(request, tmp_path):
     with psycopg.connect(conninfo, autocommit=True) as connection:
         for name in names:
             connection.execute(f'CREATE DATABASE "{name}"')
+    # A password the commands must never print (the local server trusts its clients and
+    # ignores it; a server that checks it is given its own in TEST_DATABASE_URL).
+    password = server.password or f"never-shown-{suffix}"
     try:
-        yield tuple(server.set(drivername="postgresql+psycopg", database=name)
-                    .render_as_string(hide_password=False) for name in names)
+        yield tuple(server.set(drivername="postgresql+psycopg", database=name,
+                               password=password).render_as_string(hide_password=False)
+                    for name in names)
     finally:
         with psycopg.connect(conninfo, autocommit=True) as connection:
             for name in names:
@@ -275,6 +287,14 @@ def test_restore_and_backup_never_write_over_anything(databases, tmp_path):
         wrong = flask("restore", str(backup), url=f"sqlite:///{tmp_path / 'other.sqlite'}")
         assert wrong.returncode != 0
         assert "is a PostgreSQL backup, but this service's database is SQLite" in wrong.stderr
+        # Without PostgreSQL's client tools the operator is told what to install.
+        nowhere = tmp_path / "empty-path"
+        nowhere.mkdir()
+        missing = flask("backup", str(tmp_path / "second.backup"), url=source_url,
+                        PATH=str(nowhere))
+        assert missing.returncode != 0
+        assert "pg_dump was not found on PATH" in missing.stderr
+        assert not (tmp_path / "second.backup").exists()
 
 
 def test_a_restored_trail_verifies_only_with_the_service_key(tmp_path):
@@ -306,3 +326,41 @@ def test_a_restored_trail_verifies_only_with_the_service_key(tmp_path):
             AuditEvent.action == "restore"))
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_backup_from_before_an_upgrade_restores_then_upgrades(tmp_path):
+    """The usual backup: taken with the new version deployed, before `flask db upgrade`.
+    It restores, the operator is told to upgrade, and after the upgrade the trail verifies.
+    A backup from a newer version than the one restoring it is refused."""
+    source_url = f"sqlite:///{tmp_path / 'source.sqlite'}"
+    target_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    source = create_app(config(source_url, tmp_path / "uploads"))
+    with source.app_context():
+        upgrade(revision="0030")
+        db.session.remove()
+        db.engine.dispose()
+    backup = tmp_path / "before-upgrade.backup"
+    taken = flask("backup", str(backup), url=source_url)
+    assert taken.returncode == 0, taken.stderr
+    assert "revision 0030" in taken.stdout
+    assert "not recorded in the audit trail" in taken.stdout
+
+    restored = flask("restore", str(backup), url=target_url)
+    assert restored.returncode == 0, restored.stderr
+    assert "Run `flask db upgrade`, then `flask audit verify`" in restored.stdout
+    upgraded = flask("db", "upgrade", url=target_url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    verified = flask("audit", "verify", url=target_url)
+    assert verified.returncode == 0 and "Audit trail intact" in verified.stdout
+
+    # The same file as a newer version would have left it: refused, the target untouched.
+    with sqlite3.connect(backup) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    empty = tmp_path / "empty.sqlite"
+    newer = flask("restore", str(backup), url=f"sqlite:///{empty}")
+    assert newer.returncode != 0
+    assert "made by a newer version of the service" in newer.stderr
+    with sqlite3.connect(empty) as connection:
+        assert connection.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    connection.close()
