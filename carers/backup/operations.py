@@ -242,21 +242,19 @@ def take(path: str | os.PathLike, *, force: bool = False) -> Written:
     ``force``). The file appears only when complete: it is written beside ``path`` first.
     The audit trail records the backup."""
     path = Path(path)
-    if path.exists() and not force:
-        raise BackupError(f"{path} already exists: choose another name, or add --force to "
-                          "replace it.")
     if path.is_dir():
         raise BackupError(f"{path} is a folder: give the name of the file to write.")
+    if path.exists() and not force:
+        raise BackupError(_exists(path))
     if not path.parent.is_dir():
         raise BackupError(f"The folder {path.parent} does not exist.")
     partial = _temporary_beside(path)
     try:
         os.chmod(partial, 0o600)  # every record of the service: for its operators only
         held = _sqlite_backup(partial) if dialect() == "sqlite" else _pg_dump(partial)
-        os.replace(partial, path)
-    except BaseException:
+        _put_in_place(partial, path, force)
+    finally:
         partial.unlink(missing_ok=True)
-        raise
     written = Written(path, path.stat().st_size, sha256_of(path), held, code_head())
     if written.current:
         # Only on the schema this code writes: a backup taken before `flask db upgrade`
@@ -267,6 +265,26 @@ def take(path: str | os.PathLike, *, force: bool = False) -> Written:
             "last_hash": held.last_hash, "revision": held.revision})
         db.session.commit()
     return written
+
+
+def _exists(path: Path) -> str:
+    return f"{path} already exists: choose another name, or add --force to replace it."
+
+
+def _put_in_place(partial: Path, path: Path, force: bool) -> None:
+    """Give the finished file its name: over an existing file only when forced. Without
+    force, a hard link fails if a file of that name appeared meanwhile."""
+    if force:
+        os.replace(partial, path)
+        return
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise BackupError(_exists(path)) from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise BackupError(_exists(path)) from None
+        os.rename(partial, path)
 
 
 def _sqlite_backup(target: Path) -> Contents:
@@ -427,10 +445,14 @@ def restore(path: str | os.PathLike) -> Restored:
 
 
 def _sqlite_restore(path: Path) -> None:
+    """One step of SQLite's backup API, so the database is all the backup or as it was."""
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     raw = db.engine.raw_connection()
     try:
         source.backup(raw.driver_connection)
+    except sqlite3.Error as error:
+        raise BackupError(f"{path} could not be restored ({error}); the database is as it "
+                          "was.") from None
     finally:
         raw.close()
         source.close()
@@ -440,4 +462,4 @@ def _pg_restore(path: Path) -> None:
     pg_restore = tool("pg_restore")
     run_tool([pg_restore, "--no-owner", "--no-privileges", "--exit-on-error",
               "--single-transaction", f"--dbname={conninfo_dbname(db.engine.url.database)}",
-              str(path)], "pg_restore")
+              str(path)], "pg_restore (in one transaction: the database is as it was)")
