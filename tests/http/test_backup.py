@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -20,10 +22,13 @@ from sqlalchemy.engine import make_url
 
 from carers import create_app
 from carers.audit.models import AuditEvent
+from carers.audit.operations import record_view
+from carers.cases.models import Household
 from carers.checks.models import Check
 from carers.extensions import db
 from carers.reports import operations as reports_operations
 from carers.reports.models import AssessmentReport, StoredPdf
+from carers.reports.sample import assessed_household
 from carers.uploads import operations as uploads_operations
 from carers.uploads import storage
 from carers.uploads.models import UploadedDocument
@@ -95,8 +100,6 @@ def build_records(app) -> dict:
     """The service's records, made as people make them: households on both pathways, checks,
     a report signed off and downloaded as a PDF, an uploaded document, and audit entries for
     pages seen and changes made. Returns what a restore must bring back."""
-    from carers.reports.sample import assessed_household
-
     team = make_team()
     worker = make_staff("assessing_social_worker", name="Sam Worker")
     manager = make_staff("team_manager", name="Morgan Manager")
@@ -146,8 +149,6 @@ def build_records(app) -> dict:
 
 
 def assert_restored(app, expected: dict) -> None:
-    from carers.cases.models import Household
-
     # The trail first, before this test's own requests add to it.
     entries = expected["audit_entries"]
     chained = db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
@@ -233,6 +234,59 @@ def test_a_backup_restores_into_an_empty_database_with_everything_in_it(database
             db.engine.dispose()
 
 
+def test_a_backup_taken_while_the_service_writes_is_consistent(databases, tmp_path):
+    """Audit entries are written all the while the backup runs: the backup holds the trail as
+    it stood at one moment, so the restored trail verifies, head and all."""
+    source_url, target_url = databases
+    source = create_app(config(source_url, tmp_path / "uploads"))
+    with source.app_context():
+        upgrade()
+        household_id = make_household("mainstream").id
+        db.session.remove()
+    started, stop, written, failed = threading.Event(), threading.Event(), [], []
+
+    def keep_writing():
+        with source.app_context():
+            try:
+                while not stop.is_set():
+                    record_view("view", "household", household_id, {"n": len(written)})
+                    written.append(1)
+                    started.set()
+                    time.sleep(0.002)  # let the backup's own audit entry in
+            except Exception as error:  # shown by the test, not lost in the thread
+                failed.append(error)
+                started.set()
+            finally:
+                db.session.remove()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        assert started.wait(60)
+        backup = tmp_path / "carers.backup"
+        taken = flask("backup", str(backup), url=source_url)
+    finally:
+        stop.set()
+        writer.join()
+    with source.app_context():
+        db.engine.dispose()
+    assert failed == []
+    assert taken.returncode == 0, taken.stderr
+
+    restored = flask("restore", str(backup), url=target_url)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "Audit trail intact" in restored.stdout
+    target = create_app(config(target_url, tmp_path / "new-uploads"))
+    with target.app_context():
+        try:
+            views = db.session.scalar(select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "view"))
+            assert 1 <= views <= len(written)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
 def test_restore_and_backup_never_write_over_anything(databases, tmp_path):
     source_url, target_url = databases
     source = create_app(config(source_url, tmp_path / "uploads"))
@@ -267,8 +321,6 @@ def test_restore_and_backup_never_write_over_anything(databases, tmp_path):
     assert "The database is not empty" in refused.stderr
     assert "nothing was changed" in refused.stderr
     with source.app_context():
-        from carers.cases.models import Household
-
         assert db.session.scalar(select(func.count(Household.id))) == 2
         assert db.session.execute(select(AuditEvent.seq, AuditEvent.hash)
                                   .order_by(AuditEvent.seq)).all() == before
