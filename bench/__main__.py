@@ -193,12 +193,19 @@ def main(argv=None) -> int:
         with app.app_context():
             if not args.reuse:
                 upgrade()
-                seeding = time.perf_counter()
+                seeding, cpu = time.perf_counter(), os.times()
                 with bulk_loading(db.engine):
                     seed_all(args, today(), load_settings())
                 seed_seconds = time.perf_counter() - seeding
+                cpu_after = os.times()
+                own = cpu_after.user + cpu_after.system - cpu.user - cpu.system
+                workers = (cpu_after.children_user + cpu_after.children_system
+                           - cpu.children_user - cpu.children_system)
                 print(f"Seed time: {seed_seconds:.1f} s for {args.households:,} households "
-                      "with their histories, checks and applicants")
+                      f"with their histories, checks and applicants (CPU: {own:.0f} s writing "
+                      f"in this process, {workers:.0f} s generating in {args.jobs} others; "
+                      f"1-minute load average {os.getloadavg()[0]:.1f} on "
+                      f"{len(os.sched_getaffinity(0))} cores)")
                 if args.seed_only:
                     return 0
             info = seeded()
@@ -252,7 +259,7 @@ def seed_all(args, on, settings) -> None:
             ("events", "timeline events"), ("tasks", "tasks"),
             ("case_workers", "allocations"), ("enquiries", "enquiries"),
             ("enquiry_people", "enquiry people"))))
-    made = seed_checks(on, args.seed, log=print)
+    made = seed_checks(on, args.seed, jobs=args.jobs, log=print)
     print(f"Seeded {made['checks']:,} checks in {made['seconds']:.1f} s")
     made = applicant_bench.seed_applicants(on, args.seed, args.chunk, args.jobs, log=print)
     totals = made["totals"]
