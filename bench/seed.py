@@ -304,7 +304,8 @@ def _household(hid: int, rng: random.Random, ctx: Context, out: dict) -> None:
     if stage is Stage.APPROVED:
         for position, member in enumerate(m for m in members if m[4]):
             out["characteristics"].append({
-                "household_id": hid, "position": position, "date_of_birth": member[2],
+                "household_id": hid, "position": position,
+                "born_by": CarerCharacteristics.born_by_of(member[2]) if member[2] else None,
                 "sex": rng.choice(("female", "male")),
                 "ethnicity": rng.choice(ETHNIC_GROUPS) if rng.random() < 0.9 else None,
                 "disability": rng.choice(("no", "no", "no", "yes", "prefer_not"))
@@ -442,6 +443,9 @@ def driver_rows(table, rows: list[dict], dialect) -> tuple[str, list, int]:
     conversion, not SQLite, was most of the time. Python-side column defaults are applied
     for columns the rows leave out; server defaults are left to the database."""
     given = list(rows[0])
+    unknown = set(given) - set(table.c.keys())
+    if unknown:  # SQLite's compiler would drop them without a word
+        raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
     defaults = {c.key: c.default for c in table.columns
                 if c.key not in rows[0] and c.default is not None and not c.primary_key}
     values = {}
