@@ -218,6 +218,10 @@ def main(argv=None) -> int:
               "timelines (60-300 events)")
         counter = QueryCounter(engine)
         runs = pdf_runs(args.requests)
+        if args.only_figures:
+            print(table(figures(app, info, counter, args)))
+            print(f"database: {described}; {households:,} households")
+            return 0
         missed = []
         if args.in_process:
             missed += in_process(app, info, applicants, counter, args, runs)
@@ -228,7 +232,7 @@ def main(argv=None) -> int:
         load_after = os.getloadavg()
         print()
         print(outside_table(rows))
-        print(FOOTNOTE.format(gunicorn=" ".join(GUNICORN_ARGS)))
+        print(FOOTNOTE.format(gunicorn=" ".join(GUNICORN_ARGS), database=engine.dialect.name))
         print()
         print(f"machine: nproc {len(os.sched_getaffinity(0))}, load average "
               f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
@@ -271,6 +275,17 @@ def seed_all(args, on, settings) -> None:
                   ("uploads", "documents sent"), ("visits", "visits"))))
 
 
+def figures(app, info, counter, args) -> list:
+    """The managers' figures, signed in as the service manager, after the scheduler's
+    figures job has worked out the standard views."""
+    with app.app_context():
+        work_out_views()
+    manager = app.test_client()
+    sign_in(manager, info["manager_email"], info["password"])
+    return [time_page(manager, counter, name, urls, WARMUP, target_ms=FIGURES_TARGET_MS)
+            for name, urls in figure_pages(info["team_id"], args.requests, WARMUP)]
+
+
 def in_process(app, info, applicants, counter, args, runs) -> list[str]:
     """The in-process tables (--in-process): every staff page variant, the figures and the
     applicants' pages through Flask's test client, the report PDFs, the scheduler and the
@@ -280,12 +295,7 @@ def in_process(app, info, applicants, counter, args, runs) -> list[str]:
     load_before = os.getloadavg()[0]
     results = [time_page(client, counter, name, urls, WARMUP)
                for name, urls in pages(info, args.requests, args.seed)]
-    with app.app_context():
-        work_out_views()
-    manager = app.test_client()
-    sign_in(manager, info["manager_email"], info["password"])
-    results += [time_page(manager, counter, name, urls, WARMUP, target_ms=FIGURES_TARGET_MS)
-                for name, urls in figure_pages(info["team_id"], args.requests, WARMUP)]
+    results += figures(app, info, counter, args)
     results += applicant_bench.time_applicant_pages(
         app, counter, applicant_bench.applicant_pages(applicants, args.requests, args.seed))
     load_after = os.getloadavg()[0]
