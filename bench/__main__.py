@@ -88,6 +88,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.households < 10:
         parser.error("--households must be at least 10")
+    if args.database_url and not args.database_url.startswith("postgresql"):
+        parser.error("--database-url (or DATABASE_URL) must be a PostgreSQL URL; without it "
+                     "the bench makes its own SQLite database")
     if args.reuse and args.database_url:
         parser.error("--reuse is for a kept SQLite file; it cannot be used with --database-url")
     if args.reuse and not os.path.exists(args.reuse):

@@ -76,7 +76,7 @@ def measure(app, info: dict, counter, database_url: str, workdir: str, requests:
     # What the rows need beyond the seeded agency: a 30-page report, a panel meeting.
     with app.app_context():
         worker, household, pages = report_bench.report_case()
-        report_ref, report_id = household.reference, household.id
+        report_ref, report_id, report_email = household.reference, household.id, worker.email
         html = report_html(household)
         meeting, admin = seed_meeting(6, 7, date.today())
         meeting_id, admin_email = meeting.id, admin.email
@@ -115,7 +115,7 @@ def measure(app, info: dict, counter, database_url: str, workdir: str, requests:
     queries["enquiry: sending it (POST)"] = str(count_queries(public, counter, "POST",
                                                               outside.SUBMIT))
     writer = app.test_client()
-    sign_in(writer, report_bench.REPORT_EMAIL, report_bench.PASSWORD)
+    sign_in(writer, report_email, report_bench.PASSWORD)
     pdf_url = f"/staff/cases/{report_ref}/report.pdf"
     unstore()
     queries["report PDF, not stored"] = str(count_queries(writer, counter, "GET", pdf_url))
@@ -159,7 +159,7 @@ def measure(app, info: dict, counter, database_url: str, workdir: str, requests:
         log(f"enquiry: median {rows[-1].median:.1f} ms")
 
         writer = outside.Browser(server.port)
-        writer.sign_in(report_bench.REPORT_EMAIL, report_bench.PASSWORD)
+        writer.sign_in(report_email, report_bench.PASSWORD)
         renders, alone = [], []
         for n in range(pdf_runs + 1):  # interleaved, so a busy moment falls on both alike
             unstore()
@@ -238,7 +238,8 @@ def table(rows: list[Row]) -> str:
     lines = [head]
     for r in rows:
         ratio = f"{r.median / hello:.1f}" if r.kind not in ("sweep", "dispatch") else "-"
-        result = f"MISSED ({r.missed})" if r.missed else ("ok" if TARGETS[r.kind] else "")
+        judged = TARGETS[r.kind] and r.kind != "ceiling"
+        result = f"MISSED ({r.missed})" if r.missed else ("ok" if judged else "")
         if r.note:
             result = f"{result}; {r.note}" if result else r.note
         lines.append((r.name, str(len(r.times_ms)), f"{r.median:.1f}", f"{r.p95:.1f}", ratio,

@@ -103,10 +103,11 @@ def prepare(args, workdir: str) -> dict:
         report_pdf(household)  # rendered once and stored, as after a first download
         db.session.commit()
         report_url = f"/staff/cases/{household.reference}/report.pdf"
+        report_email = worker.email
     print(f"Seed time: {time.perf_counter() - started:.1f} s")
     plan = {"worker_email": info["bench_email"], "password": info["password"],
             "references": info["references"],
-            "report_email": report_bench.REPORT_EMAIL, "report_password": report_bench.PASSWORD,
+            "report_email": report_email, "report_password": report_bench.PASSWORD,
             "report_url": report_url,
             "applicant_cookies": applicant_cookies(app, APPLICANT_SESSIONS, args.seed)}
     with app.app_context():
