@@ -258,9 +258,10 @@ def table(rows: list[Row]) -> str:
 
 FOOTNOTE = """\
   Timed from outside: one client, HTTP/1.1 keep-alive (http.client), signed in with a cookie
-  jar, against gunicorn {gunicorn}; hello is a bare Flask app with
-  one route under the same settings. A form's CSRF token is read from its page; rate limits
-  run, set high for the bench (sign-in, the enquiry). p95 is nearest-rank.
+  jar, against gunicorn: {gunicorn}.
+  Hello is a bare Flask app with one route under the same settings. A form's CSRF token is
+  read from its page; rate limits run, set high for the bench (sign-in, the enquiry).
+  p95 is nearest-rank.
   SQL: statements per request, counted in-process with the QueryCounter on one Flask
   test-client request per page (not over HTTP); "a-b" is the range over the enquiry's pages.
   Plain WeasyPrint renders the report's HTML in the bench process, between the downloads.

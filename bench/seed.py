@@ -505,21 +505,42 @@ def _throwaway_pragmas(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA temp_store=MEMORY")
 
 
+# Indexes the seed itself reads through (a chunk's members, its workers): kept while loading.
+READ_WHILE_SEEDING = {"ix_household_member_household_id", "ix_case_worker_user_id"}
+_DEFERRED = False  # the statistics are refreshed after the indexes are back
+
+
 @contextmanager
 def bulk_loading(engine):
     """SQLite: while seeding, no journal and no fsync on every connection (the pool is
-    emptied so each one is opened afresh with them); afterwards WAL again, as the app runs
-    it. PostgreSQL is left as it is (the seed COPYs into it)."""
+    emptied so each one is opened afresh with them), and the secondary indexes dropped, to be
+    built once at the end from the sorted rows rather than kept up row by row; afterwards
+    WAL again, as the app runs it, and the planner's statistics. PostgreSQL is left as it is
+    (the seed COPYs into it)."""
+    global _DEFERRED
     if engine.dialect.name != "sqlite":
         yield
         return
     db.session.remove()
     engine.dispose()
     event.listen(engine, "connect", _throwaway_pragmas)
+    with engine.begin() as connection:
+        indexes = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).all()
+        indexes = [(name, sql) for name, sql in indexes if name not in READ_WHILE_SEEDING]
+        for name, _sql in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    _DEFERRED = True
     try:
         yield
     finally:
+        _DEFERRED = False
         db.session.remove()
+        with engine.begin() as connection:
+            for _name, sql in indexes:
+                connection.exec_driver_sql(sql)
+        refresh_statistics()  # as the nightly statistics job does
         event.remove(engine, "connect", _throwaway_pragmas)
         engine.dispose()
         with engine.connect() as connection:  # back to WAL, synchronous as the app has it
@@ -581,7 +602,7 @@ def seed(households: int, seed_value: int, chunk: int, jobs: int, settings: dict
         # visibility map that index-only scans need.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-    else:
+    elif not _DEFERRED:
         refresh_statistics()  # as the nightly statistics job does
     seconds = time.perf_counter() - started
     return {"totals": totals, "seconds": seconds, **seeded()}
