@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app carers
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench assets lint lock install migrate demo clean public-base-url
+.PHONY: run test bench bench-pg load assets lint lock install migrate demo clean public-base-url
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "carers needs Python 3.11"' \
@@ -60,8 +60,29 @@ TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
+# The benchmark: seed a throwaway agency, time the service under gunicorn from outside beside
+# a bare Flask app (see bench/__main__.py). On SQLite in a temporary directory, or on
+# DATABASE_URL when it is set; bench-pg on a fresh local PostgreSQL database.
+BENCH_PG_SERVER ?= postgresql+psycopg://postgres@127.0.0.1:5432
+BENCH_PG_DATABASE ?= carers_bench
+BENCH_PG_URL := $(BENCH_PG_SERVER)/$(BENCH_PG_DATABASE)
+LOCUST := locust==2.47.0
+
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-pg: $(STAMP)
+	psql -h 127.0.0.1 -U postgres -q -c 'DROP DATABASE IF EXISTS $(BENCH_PG_DATABASE)' \
+		-c 'CREATE DATABASE $(BENCH_PG_DATABASE)'
+	$(BIN)/python -m bench --database-url $(BENCH_PG_URL) $(BENCH_ARGS)
+
+# A load test with locust (bench/load/): 50 users for 60 s against gunicorn on a fresh
+# PostgreSQL database of 10,000 households; fails if any request failed.
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet $(LOCUST)
+	psql -h 127.0.0.1 -U postgres -q -c 'DROP DATABASE IF EXISTS $(BENCH_PG_DATABASE)' \
+		-c 'CREATE DATABASE $(BENCH_PG_DATABASE)'
+	$(BIN)/python -m bench.load --database-url $(BENCH_PG_URL) $(LOAD_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check carers tests bench

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
+from collections import deque
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select, text
 
@@ -91,22 +94,30 @@ def _checks_for(household, members, rng: random.Random, today: date, now: dateti
     return [] if stage in NOT_STARTED else rows
 
 
-def seed_checks(today: date, seed_value: int = 2026, chunk: int = CHUNK, log=print) -> dict:
-    """Checks for every household already in the database, written with bulk INSERTs in
-    chunks of ``chunk`` households. Returns the number of checks and the seconds taken."""
+_DIALECT = None  # the engine's dialect, inherited by forked worker processes
+
+
+def _generate(spec) -> dict:
+    """One chunk's checks, ready for the driver (in a worker process when jobs > 1)."""
     from bench.seed import driver_rows
 
-    started = time.perf_counter()
-    rng = random.Random(f"{seed_value}-checks")
-    now = datetime.now(UTC)
-    dialect = db.engine.dialect
-    total, last_id = 0, 0
+    index, households, members, today, now, seed_value = spec
+    rng = random.Random(f"{seed_value}-checks-{index}")
+    rows = [row for h in households
+            for row in _checks_for(h, members.get(h.id, []), rng, today, now)]
+    prepared = {"checks": driver_rows(Check.__table__, rows, _DIALECT)} if rows else {}
+    return {"prepared": prepared, "households": len(households)}
+
+
+def _chunks(chunk: int, today: date, now: datetime, seed_value: int):
+    """Every household with its members, ``chunk`` households at a time."""
+    last_id, index = 0, 0
     while True:
-        households = db.session.execute(
+        households = [SimpleNamespace(**h._asdict()) for h in db.session.execute(
             select(Household.id, Household.stage, Household.stage_since, Household.pathway)
-            .where(Household.id > last_id).order_by(Household.id).limit(chunk)).all()
+            .where(Household.id > last_id).order_by(Household.id).limit(chunk))]
         if not households:
-            break
+            return
         last_id = households[-1].id
         members: dict[int, list] = {}
         for m in db.session.execute(
@@ -115,20 +126,47 @@ def seed_checks(today: date, seed_value: int = 2026, chunk: int = CHUNK, log=pri
                        HouseholdMember.age_at_enquiry)
                 .where(HouseholdMember.household_id.between(households[0].id, last_id))
                 .order_by(HouseholdMember.household_id, HouseholdMember.position)):
-            members.setdefault(m.household_id, []).append(m)
-        rows = [row for h in households
-                for row in _checks_for(h, members.get(h.id, []), rng, today, now)]
-        if rows:
-            sql, parameters, count = driver_rows(Check.__table__, rows, dialect)
-            db.session.connection().exec_driver_sql(sql, parameters)
-            total += count
-        db.session.commit()
-        log(f"  {total:>9,} checks  {time.perf_counter() - started:6.1f} s", end="\r")
+            members.setdefault(m.household_id, []).append(SimpleNamespace(**m._asdict()))
+        yield index, households, members, today, now, seed_value
+        index += 1
+
+
+def seed_checks(today: date, seed_value: int = 2026, chunk: int = CHUNK, jobs: int = 1,
+                log=print) -> dict:
+    """Checks for every household already in the database, generated in ``jobs`` processes
+    and written with bulk INSERTs (COPY on PostgreSQL) in chunks of ``chunk`` households.
+    Returns the number of checks and the seconds taken."""
+    from bench.seed import write_chunk
+
+    global _DIALECT
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    _DIALECT = db.engine.dialect
+    specs = _chunks(chunk, today, now, seed_value)
+
+    def generated():
+        if jobs <= 1:
+            yield from map(_generate, specs)
+            return
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            waiting: deque = deque()
+            for spec in specs:
+                waiting.append(pool.apply_async(_generate, (spec,)))
+                if len(waiting) > jobs:
+                    yield waiting.popleft().get()
+            while waiting:
+                yield waiting.popleft().get()
+
+    totals: dict[str, int] = {}
+    for out in generated():
+        write_chunk(out, totals, (("checks", Check),))
+        log(f"  {totals.get('checks', 0):>9,} checks  {time.perf_counter() - started:6.1f} s",
+            end="\r")
     log()
-    if dialect.name == "postgresql":
+    if _DIALECT.name == "postgresql":
         db.session.execute(text("ANALYZE household_check"))
         db.session.commit()
-    return {"checks": total, "seconds": time.perf_counter() - started}
+    return {"checks": totals.get("checks", 0), "seconds": time.perf_counter() - started}
 
 
 def check_pages(info: dict, count: int, warmup: int = WARMUP) -> list[tuple[str, list[str]]]:

@@ -65,17 +65,32 @@ def _median_s(fn, runs: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+def report_case():
+    """A team, its assessing worker (password ``PASSWORD``) and a household whose report is
+    about ``TARGET_PAGES`` pages. Returns (worker, household, pages). Needs an application
+    context. Each call makes new ones, so a database kept by an earlier run can be reused."""
+    stamp = time.time_ns()
+    team = Team(name=f"Report bench team {stamp}")
+    db.session.add(team)
+    db.session.commit()
+    worker = create_user(f"report-bench-{stamp}@example.gov.uk", "Report Bench Worker",
+                         PASSWORD, ["assessing_social_worker"])
+    worker.team_id = team.id
+    db.session.commit()
+    household, pages = _household_of_pages(worker, team, TARGET_PAGES)
+    return worker, household, pages
+
+
+def render_alone(html: str) -> bytes:
+    """WeasyPrint on its own, with the service's settings, on the report's HTML."""
+    return HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()) \
+        .write_pdf(pdf_variant=PDF_VARIANT)
+
+
 def run(app, runs: int = 7, downloads: int = 30, log=print) -> dict:
     with app.app_context():
-        team = Team(name="Report bench team")
-        db.session.add(team)
-        db.session.commit()
-        worker = create_user("report-bench@example.gov.uk", "Report Bench Worker", PASSWORD,
-                             ["assessing_social_worker"])
-        worker.team_id = team.id
-        db.session.commit()
-        household, pages = _household_of_pages(worker, team, TARGET_PAGES)
-        reference = household.reference
+        worker, household, pages = report_case()
+        reference, email = household.reference, worker.email
         html = report_html(household)
         title = report_title(household)
 
@@ -85,8 +100,7 @@ def run(app, runs: int = 7, downloads: int = 30, log=print) -> dict:
             render_pdf(report_html(household), title=title, author=worker.name)
 
         def weasyprint_alone():
-            HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticOnlyFetcher()) \
-                .write_pdf(pdf_variant=PDF_VARIANT)
+            render_alone(html)
 
         def html_only():
             report_html(household)
@@ -104,7 +118,7 @@ def run(app, runs: int = 7, downloads: int = 30, log=print) -> dict:
         db.session.commit()
 
     client = app.test_client()
-    sign_in(client, "report-bench@example.gov.uk", PASSWORD)
+    sign_in(client, email, PASSWORD)
     url = f"/staff/cases/{reference}/report.pdf"
     stored_times, stored_cpu = [], []
     for _ in range(downloads + 2):

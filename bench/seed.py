@@ -10,13 +10,15 @@ from __future__ import annotations
 import multiprocessing
 import random
 import secrets
+import sqlite3
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from bench import histories
 from bench.people import (
@@ -302,7 +304,8 @@ def _household(hid: int, rng: random.Random, ctx: Context, out: dict) -> None:
     if stage is Stage.APPROVED:
         for position, member in enumerate(m for m in members if m[4]):
             out["characteristics"].append({
-                "household_id": hid, "position": position, "date_of_birth": member[2],
+                "household_id": hid, "position": position,
+                "born_by": CarerCharacteristics.born_by_of(member[2]) if member[2] else None,
                 "sex": rng.choice(("female", "male")),
                 "ethnicity": rng.choice(ETHNIC_GROUPS) if rng.random() < 0.9 else None,
                 "disability": rng.choice(("no", "no", "no", "yes", "prefer_not"))
@@ -440,6 +443,9 @@ def driver_rows(table, rows: list[dict], dialect) -> tuple[str, list, int]:
     conversion, not SQLite, was most of the time. Python-side column defaults are applied
     for columns the rows leave out; server defaults are left to the database."""
     given = list(rows[0])
+    unknown = set(given) - set(table.c.keys())
+    if unknown:  # SQLite's compiler would drop them without a word
+        raise ValueError(f"{table.name} has no column {', '.join(sorted(unknown))}")
     defaults = {c.key: c.default for c in table.columns
                 if c.key not in rows[0] and c.default is not None and not c.primary_key}
     values = {}
@@ -487,6 +493,58 @@ def write_chunk(chunk: dict, totals: dict, tables=TABLES) -> None:
             connection.exec_driver_sql(sql, parameters)
         totals[key] = totals.get(key, 0) + count
     db.session.commit()
+
+
+def _throwaway_pragmas(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        # After the app's own (WAL, foreign keys): a throwaway database needs no journal and
+        # no fsync while it is filled; a crash mid-seed only loses the bench run.
+        dbapi_connection.execute("PRAGMA journal_mode=OFF")
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+        dbapi_connection.execute("PRAGMA cache_size=-262144")  # 256 MB
+        dbapi_connection.execute("PRAGMA temp_store=MEMORY")
+
+
+# Indexes the seed itself reads through (a chunk's members, its workers): kept while loading.
+READ_WHILE_SEEDING = {"ix_household_member_household_id", "ix_case_worker_user_id"}
+_DEFERRED = False  # the statistics are refreshed after the indexes are back
+
+
+@contextmanager
+def bulk_loading(engine):
+    """SQLite: while seeding, no journal and no fsync on every connection (the pool is
+    emptied so each one is opened afresh with them), and the secondary indexes dropped, to be
+    built once at the end from the sorted rows rather than kept up row by row; afterwards
+    WAL again, as the app runs it, and the planner's statistics. PostgreSQL is left as it is
+    (the seed COPYs into it)."""
+    global _DEFERRED
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    db.session.remove()
+    engine.dispose()
+    event.listen(engine, "connect", _throwaway_pragmas)
+    with engine.begin() as connection:
+        indexes = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).all()
+        indexes = [(name, sql) for name, sql in indexes if name not in READ_WHILE_SEEDING]
+        for name, _sql in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    _DEFERRED = True
+    try:
+        yield
+    finally:
+        _DEFERRED = False
+        db.session.remove()
+        with engine.begin() as connection:
+            for _name, sql in indexes:
+                connection.exec_driver_sql(sql)
+        refresh_statistics()  # as the nightly statistics job does
+        event.remove(engine, "connect", _throwaway_pragmas)
+        engine.dispose()
+        with engine.connect() as connection:  # back to WAL, synchronous as the app has it
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 def seed(households: int, seed_value: int, chunk: int, jobs: int, settings: dict,
@@ -544,7 +602,7 @@ def seed(households: int, seed_value: int, chunk: int, jobs: int, settings: dict
         # visibility map that index-only scans need.
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-    else:
+    elif not _DEFERRED:
         refresh_statistics()  # as the nightly statistics job does
     seconds = time.perf_counter() - started
     return {"totals": totals, "seconds": seconds, **seeded()}
