@@ -75,6 +75,8 @@ class Defaults:
     SCHEDULER_STANDBY_SECONDS = 5
     # /healthz: the scheduler is taken for dead when its heartbeat is older than this.
     HEALTH_SCHEDULER_MAX_AGE_SECONDS = 120
+    # /healthz: the longest its database queries may take (PostgreSQL's statement timeout).
+    HEALTH_DATABASE_TIMEOUT_SECONDS = 2
     TEAM_ALERT_EMAIL = None  # falls back to the agency setting
     # Where people reach the service, such as https://fostering.example.gov.uk: every link in
     # an email starts with it. Required outside local development and tests.
