@@ -146,6 +146,8 @@ def _register_features(app):
     from carers.family import views as family_views
     from carers.figures import access as figures_access
     from carers.figures import views as figures_views
+    from carers.health import access as health_access
+    from carers.health import views as health_views
     from carers.messages import access as messages_access
     from carers.messages import views as messages_views
     from carers.panel import access as panel_access
@@ -198,6 +200,7 @@ def _register_features(app):
         ((subject_access_views.bp,), subject_access_access),
         ((register_views.bp,), register_access),
         ((retention_views.bp,), retention_access),
+        ((health_views.bp,), health_access),
     ]:
         for bp in blueprints:
             app.register_blueprint(bp)

@@ -65,6 +65,18 @@ class Defaults:
     SCHEDULER_INTERVALS: dict = {}
     # Job names to schedule (None: every job). For running a scheduler per kind of work.
     SCHEDULER_ONLY = None
+    # One scheduler leads; any other started waits and takes over when the leader dies.
+    # SQLite: the lead is a lease that lasts this long unless renewed (PostgreSQL holds an
+    # advisory lock instead, freed the moment the leader's connection dies).
+    SCHEDULER_LEASE_SECONDS = 30
+    # How often the leader renews its lease and writes its heartbeat (at most a third of
+    # the lease), and how often a waiting scheduler tries to take the lead.
+    SCHEDULER_HEARTBEAT_SECONDS = 10
+    SCHEDULER_STANDBY_SECONDS = 5
+    # /healthz: the scheduler is taken for dead when its heartbeat is older than this.
+    HEALTH_SCHEDULER_MAX_AGE_SECONDS = 120
+    # /healthz: the longest its database queries may take (PostgreSQL's statement timeout).
+    HEALTH_DATABASE_TIMEOUT_SECONDS = 2
     TEAM_ALERT_EMAIL = None  # falls back to the agency setting
     # Where people reach the service, such as https://fostering.example.gov.uk: every link in
     # an email starts with it. Required outside local development and tests.

@@ -156,6 +156,7 @@ REGISTRY: dict[str, Coverage] = {
     "audit_event": NoHouseholdData("Ids and codes only (docs/records.md); kept for the "
                                    "retention_audit_years setting."),
     "job_run": NoHouseholdData("The scheduler's log: counts."),
+    "scheduler_lease": NoHouseholdData("Which scheduler process leads, and its heartbeat."),
     "role": NoHouseholdData("Staff roles."),
     "user": NoHouseholdData("Staff accounts."),
     "user_role": NoHouseholdData("Staff roles."),

@@ -3,6 +3,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from carers.scheduler.jobs import JOBS, job
+from carers.scheduler.leader import holder_name
 from carers.scheduler.runner import run_forever, run_job
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler: every timed job.")
@@ -18,7 +19,8 @@ def run_command():
     for j in JOBS:
         if only is None or j.name in only:
             click.echo(f"  {j.name}: {j.schedule(app.config)} - {j.title}")
-    click.echo("Scheduler running (Europe/London). Stop with Ctrl-C.")
+    click.echo("Scheduler running (Europe/London): it runs the jobs while it leads, and waits"
+               " while another scheduler does. Stop with Ctrl-C.")
     run_forever(app)
 
 
@@ -35,8 +37,9 @@ def run_once_command(name):
     else:
         chosen = JOBS
     failed = False
+    by = f"{holder_name()} (run-once)"
     for j in chosen:
-        run = run_job(j)
+        run = run_job(j, scheduler=by)
         click.echo(f"{j.name}: {run.summary} ({run.duration_ms} ms)")
         if run.error:
             failed = True

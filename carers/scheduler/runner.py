@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 import traceback
 from datetime import datetime, timedelta
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
@@ -16,6 +18,7 @@ from sqlalchemy import event, select
 from carers.core.dates import LONDON, london, utcnow
 from carers.extensions import db
 from carers.scheduler.jobs import JOBS, Job
+from carers.scheduler.leader import Leadership
 from carers.scheduler.models import JobRun
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
@@ -32,8 +35,9 @@ def describe(result) -> str:
     return str(result)
 
 
-def run_job(job: Job, now: datetime | None = None) -> JobRun:
-    """Run one job now and record the run (also when it fails: the error is kept)."""
+def run_job(job: Job, now: datetime | None = None, scheduler: str | None = None) -> JobRun:
+    """Run one job now and record the run (also when it fails: the error is kept), with the
+    name of the scheduler process that ran it."""
     started = utcnow()
     clock = time.perf_counter()
     summary, error = None, None
@@ -45,7 +49,8 @@ def run_job(job: Job, now: datetime | None = None) -> JobRun:
         current_app.logger.exception("Job %s failed", job.name)
     run = JobRun(job_name=job.name, started_at=started, finished_at=utcnow(),
                  duration_ms=round((time.perf_counter() - clock) * 1000),
-                 summary=(summary or "Failed")[:500], error=error)
+                 summary=(summary or "Failed")[:500], error=error,
+                 scheduler=scheduler)
     db.session.add(run)
     db.session.commit()
     return run
@@ -106,8 +111,10 @@ def trigger_for(job: Job, config):
     return CronTrigger(hour=int(hour), minute=int(minute), timezone=LONDON)
 
 
-def build_scheduler(app):
-    scheduler = BlockingScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
+def build_scheduler(app, leadership: Leadership):
+    """The jobs on a background scheduler; each run first checks that this process still
+    leads, so a leader that has lost its lease starts nothing more."""
+    scheduler = BackgroundScheduler(timezone="Europe/London", job_defaults=JOB_DEFAULTS)
     grace = timedelta(seconds=JOB_DEFAULTS["misfire_grace_time"])
     now = utcnow()
     only = app.config.get("SCHEDULER_ONLY")
@@ -116,8 +123,10 @@ def build_scheduler(app):
             continue
 
         def run(job=job):
+            if not leadership.holds():
+                return
             with app.app_context():
-                run_job(job)
+                run_job(job, scheduler=leadership.holder)
 
         trigger = trigger_for(job, app.config)
         if job.every is not None:
@@ -130,14 +139,50 @@ def build_scheduler(app):
     return scheduler
 
 
+def say(app, line: str) -> None:
+    click.echo(line)
+    app.logger.info(line)
+
+
 def run_forever(app) -> None:
+    """Lead or wait, until stopped: while another scheduler leads, try again every
+    SCHEDULER_STANDBY_SECONDS; while leading, run the jobs and renew the lead (and the
+    heartbeat) every SCHEDULER_HEARTBEAT_SECONDS, at most a third of the lease; on losing
+    it, stop starting jobs, let any running one finish, and wait again."""
     with app.app_context():
         scheduler_database(app)
-    scheduler = build_scheduler(app)
+        leadership = Leadership(app)
+    stopping = threading.Event()
 
     def stop(signum, frame):
-        scheduler.shutdown(wait=False)
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    scheduler.start()
+    retry = float(app.config["SCHEDULER_STANDBY_SECONDS"])
+    period = min(float(app.config["SCHEDULER_HEARTBEAT_SECONDS"]), leadership.lease_seconds / 3)
+    said = None
+    while not stopping.is_set():
+        with app.app_context():
+            leader = leadership.acquire()
+        if leader is not None:
+            if leader != said:
+                say(app, f"waiting: another scheduler leads (holder {leader})")
+                said = leader
+            stopping.wait(retry)
+            continue
+        said = None
+        say(app, f"leading (holder {leadership.holder})")
+        scheduler = build_scheduler(app, leadership)
+        scheduler.start()
+        lost = False
+        while not stopping.wait(period):
+            with app.app_context():
+                if not leadership.renew():
+                    lost = True
+                    break
+        scheduler.shutdown(wait=True)
+        if lost:
+            say(app, "lost the lead: no more jobs run here until this scheduler leads again")
+    with app.app_context():
+        leadership.release()

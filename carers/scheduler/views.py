@@ -17,6 +17,7 @@ from carers.core.changes import refused
 from carers.scheduler import operations, queries
 from carers.scheduler.forms import AddressForm
 from carers.scheduler.jobs import JOBS
+from carers.scheduler.leader import heartbeat
 from carers.scheduler.operations import NothingToResend
 from carers.scheduler.queries import QUEUE_FILTERS
 from carers.scheduler.runner import last_runs
@@ -29,7 +30,7 @@ def jobs():
     runs = last_runs()
     rows = [{"job": job, "schedule": job.schedule(current_app.config),
              "run": runs.get(job.name)} for job in JOBS]
-    return render_template("scheduler/jobs.html", rows=rows)
+    return render_template("scheduler/jobs.html", rows=rows, leader=heartbeat())
 
 
 @bp.route("/messages")

@@ -594,3 +594,21 @@ def test_the_digest_lists_tasks_overdue_or_due_today_and_todays_visits(agency, m
     assert ida_text.count("Assessment session") == 1  # not tomorrow's, not the cancelled one
     assert "1 visit today" in ida["Subject"]
     assert "Your visits today" in ida.get_body(("html",)).get_content()
+
+
+def test_the_jobs_page_names_the_leading_scheduler_and_which_scheduler_ran_each_job(app):
+    from carers.scheduler.leader import Leadership
+
+    admin = make_staff("administrator")
+    client = isolated_client(app)
+    sign_in(client, admin)
+    assert "No scheduler has run yet" in client.get("/staff/admin/jobs").get_data(as_text=True)
+    leadership = Leadership(app, holder="web-2:4242:ab12cd")
+    assert leadership.acquire() is None
+    try:
+        run_job(job("retention"), scheduler=leadership.holder)
+        html = client.get("/staff/admin/jobs").get_data(as_text=True)
+    finally:
+        leadership.release()
+    assert "The scheduler running the jobs: <code>web-2:4242:ab12cd</code>" in html
+    assert "by <code>web-2:4242:ab12cd</code>" in html
