@@ -48,7 +48,7 @@ def signed_in() -> str:
     the database for the log."""
     user = g.get("_login_user")  # flask_login's current_user, once loaded
     if user is not None and getattr(user, "is_authenticated", False):
-        return f"staff:{user.get_id()}"
+        return f"staff:{user.id}"
     row = g.get("applicant_session")  # carers.applicants.sessions.this_browser()
     if row is not None and row.ended_at is None:
         return f"applicant:{row.applicant_id}"
