@@ -6,6 +6,9 @@ import re
 
 import pytest
 
+from tests.factories import make_applicant, make_household
+from tests.helpers import sign_in_applicant
+
 FIELDS = {"request_id", "user", "route", "method", "status", "duration_ms", "queries"}
 
 
@@ -47,6 +50,17 @@ def test_a_signed_in_member_of_staff_is_named_by_id_with_the_queries_counted(
     assert line["route"] == "/staff/account"
     assert line["queries"] > 0
     assert user.email not in json.dumps(line)
+
+
+def test_a_signed_in_applicant_is_named_by_id(client, lines):
+    applicant = make_applicant(make_household())
+    sign_in_applicant(client, applicant)
+    before = len(lines())
+    response = client.get("/apply/progress")
+    [line] = lines()[before:]
+    assert line["user"] == f"applicant:{applicant.id}"
+    assert response.status_code == 200 and line["route"] == "/apply/progress"
+    assert applicant.email not in json.dumps(line)
 
 
 def test_an_unknown_address_has_no_route(client, lines):
