@@ -56,7 +56,8 @@ run: demo
 
 # Production serving on this machine: gunicorn (WEB_BIND, WEB_WORKERS, WEB_THREADS; see
 # carers/core/gunicorn_conf.py) and the scheduler beside it, against DATABASE_URL. No demo data
-# and no migration: run `flask --app carers db upgrade` first, as on an upgrade. Stopping the server stops the scheduler too.
+# and no migration: run `flask --app carers db upgrade` first, as on an upgrade. Stopping the
+# server stops the scheduler too.
 serve: $(STAMP)
 	@echo "Starting the scheduler beside gunicorn (flask scheduler run)"
 	@$(FLASK) scheduler run & scheduler=$$!; \
