@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app carers
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench bench-pg load assets lint lock install migrate demo clean public-base-url
+.PHONY: run serve test bench bench-pg load assets lint lock install migrate demo clean public-base-url
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "carers needs Python 3.11"' \
@@ -53,6 +53,16 @@ run: demo
 	@$(FLASK) scheduler run & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+# Production serving on this machine: gunicorn (WEB_BIND, WEB_WORKERS, WEB_THREADS; see
+# carers/core/gunicorn_conf.py) and the scheduler beside it, against DATABASE_URL. No demo data
+# and no migration: run `flask --app carers db upgrade` first, as on an upgrade. Stopping the
+# server stops the scheduler too.
+serve: $(STAMP)
+	@echo "Starting the scheduler beside gunicorn (flask scheduler run)"
+	@$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -c python:carers.core.gunicorn_conf 'carers:create_app()'
 
 # The suite runs on every core (pytest-xdist), each worker with its own database; the 20
 # slowest tests are listed at the end. `make test TEST_WORKERS=0` runs it in one process.

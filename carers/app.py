@@ -58,9 +58,10 @@ def create_app(test_config=None) -> Flask:
     _register_models()
     _register_features(app)
 
-    from carers.core import errors, security, templating
+    from carers.core import errors, requestlog, security, templating
     from carers.settings import registry
 
+    requestlog.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)

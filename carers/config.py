@@ -12,6 +12,7 @@ ENV_KEYS = (
     "MAIL_USE_TLS",
     "MAIL_DEFAULT_SENDER",
     "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_KEY_PREFIX",
     "TEAM_ALERT_EMAIL",
     "PUBLIC_BASE_URL",
     "NOTIFY_API_KEY",
@@ -21,8 +22,14 @@ ENV_KEYS = (
     "PROXY_FIX_X_HOST",
     "AUDIT_ANCHOR_KEY",
     "UPLOAD_FOLDER",
+    "DATABASE_POOL_SIZE",
+    "DATABASE_MAX_OVERFLOW",
+    "DATABASE_POOL_TIMEOUT",
+    "DATABASE_POOL_RECYCLE",
 )
-INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST"}
+INT_KEYS = {"MAIL_PORT", "PROXY_FIX_X_FOR", "PROXY_FIX_X_PROTO", "PROXY_FIX_X_HOST",
+            "DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "DATABASE_POOL_TIMEOUT",
+            "DATABASE_POOL_RECYCLE"}
 
 # Placeholder used only when running locally with debug on; refused anywhere else.
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 (refused outside debug)
@@ -34,6 +41,16 @@ class Defaults:
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None  # filled in from instance_path when unset
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # PostgreSQL's connections, per process: each web process (gunicorn worker) and the
+    # scheduler keeps up to DATABASE_POOL_SIZE open and opens up to DATABASE_MAX_OVERFLOW more
+    # when busy; a request waits DATABASE_POOL_TIMEOUT seconds for one before failing, and a
+    # connection is replaced after DATABASE_POOL_RECYCLE seconds. Size the pool to the threads
+    # per worker (WEB_THREADS); workers x (size + overflow) plus the scheduler's must stay
+    # below the server's max_connections. SQLite keeps SQLAlchemy's own setup.
+    DATABASE_POOL_SIZE = 5
+    DATABASE_MAX_OVERFLOW = 5
+    DATABASE_POOL_TIMEOUT = 30
+    DATABASE_POOL_RECYCLE = 1800
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

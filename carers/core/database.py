@@ -11,6 +11,14 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from carers.extensions import db
 
+# SQLAlchemy's pool options for PostgreSQL and the settings they come from (carers.config).
+POOL_SETTINGS = {
+    "pool_size": "DATABASE_POOL_SIZE",
+    "max_overflow": "DATABASE_MAX_OVERFLOW",
+    "pool_timeout": "DATABASE_POOL_TIMEOUT",
+    "pool_recycle": "DATABASE_POOL_RECYCLE",
+}
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -30,7 +38,11 @@ def init_app(app):
         app.config["SQLALCHEMY_DATABASE_URI"] = uri
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if uri.startswith("postgresql"):
+        # A connection dropped by the server or a proxy is noticed and replaced before use.
         options.setdefault("pool_pre_ping", True)
+        for option, key in POOL_SETTINGS.items():
+            if app.config.get(key) is not None:
+                options.setdefault(option, int(app.config[key]))
 
 
 def refresh_statistics() -> str:
