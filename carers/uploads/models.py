@@ -83,7 +83,7 @@ class StoredFile(db.Model):
     __tablename__ = "stored_file"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
