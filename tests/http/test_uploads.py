@@ -335,3 +335,44 @@ def test_staff_who_may_not_read_the_case_cannot_download(app, case):
     reference = case["household"].reference
     assert staff.get(f"/staff/cases/{reference}/documents/files/{row.id}").status_code == 403
     assert staff.get(f"/staff/cases/{reference}/documents").status_code == 403
+
+
+def test_upgrading_copies_the_files_from_the_old_upload_folder_into_the_database(tmp_path,
+                                                                                 capsys):
+    """An installation that kept uploads on disk: the migration to stored files copies each
+    file its rows name from UPLOAD_FOLDER; a file that is not there is reported, and the
+    upgrade still finishes."""
+    from flask_migrate import downgrade, upgrade
+
+    from carers import create_app
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    url = f"sqlite:///{tmp_path / 'upgrade.sqlite'}"
+    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                      "UPLOAD_FOLDER": str(folder)})
+    with app.app_context():
+        try:
+            upgrade()
+            worker = make_staff("assessing_social_worker")
+            household = make_household("mainstream", "stage1", workers=[worker])
+            request_id = ask(household, worker, household.members[0], "identity")
+            kept, lost = "a" * 32, "b" * 32
+            for key in (kept, lost):
+                db.session.add(UploadedDocument(
+                    household_id=household.id, request_id=request_id, original_name="id.pdf",
+                    stored_name=key, content_type=inspection.PDF, size=3, sha256="0" * 64))
+            db.session.commit()
+            db.session.remove()
+            downgrade(revision="0031")  # as it was: rows in the database, files on disk
+            (folder / kept).write_bytes(b"%PDF-1.4 kept on disk")
+
+            upgrade()
+            assert storage.read(kept) == b"%PDF-1.4 kept on disk"
+            with pytest.raises(storage.Missing):
+                storage.read(lost)
+            assert lost in capsys.readouterr().out  # named, for the operator to put back
+            assert len(uploads()) == 2  # both rows are still there
+        finally:
+            db.session.remove()
+            db.engine.dispose()
