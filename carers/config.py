@@ -127,8 +127,9 @@ class Defaults:
     # Secure cookies: None means "when PUBLIC_BASE_URL is https" (so local http still works).
     SESSION_COOKIE_SECURE = None
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Where applicants' uploaded files are kept, outside the web root. None: "uploads" in the
-    # instance folder. Back it up with the database: the rows name files kept here.
+    # Uploaded files are kept in the database (carers/uploads/storage.py). This is read only
+    # by the migration that copies files from the folder they were once kept in (None:
+    # "uploads" in the instance folder); nothing else uses it.
     UPLOAD_FOLDER = None
     # The largest request body: a 10MB document upload and its form.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -111,8 +111,6 @@ def app_config(database_url, tmp_path):
         # Off for tests that sign administrators in only to reach their pages; the tests of
         # two-step sign in and the access matrix turn it on (app_config_with_second_factor).
         "SECOND_FACTOR_REQUIRED_ROLES": (),
-        # Applicants' uploaded files: never in the instance folder of the checkout.
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     }
 
 

@@ -16,7 +16,7 @@ Answers follow the application's contract (carers/application/rules.py, journey.
 Accounts, invitations, document requests and messages are written as rows, dated when they
 happened, and no email is queued: the demo's outbox starts empty, so the first email to a
 demo applicant is the sign-in code they ask for. Each file is checked by the uploads'
-inspection and kept by their storage, so it is really in the upload folder. The report
+inspection and kept by their storage, so it is really stored like any upload. The report
 shared with the memorable household in assessment is shared by the reports' own operation.
 
 Three households have memorable addresses, listed in the README (``MEMORABLE``).
@@ -669,9 +669,7 @@ class DemoApplicants:
                 self._messages(plan, people, worker, rng)
             db.session.commit()  # the household's accounts, application, documents, messages
         except BaseException:
-            db.session.rollback()
-            for name in stored:
-                storage.remove(name)
+            db.session.rollback()  # the files' rows too: nothing is left behind
             raise
 
     def _accounts(self, plan: _Plan, people: list[_Person], worker: User | None,
@@ -782,7 +780,7 @@ class DemoApplicants:
                    has_pets: bool, stored: list[str], rng: random.Random) -> None:
         """What the team has asked the household for, and the files sent: each file
         checked by the uploads' own inspection and kept by their storage, under a random
-        name in the upload folder (``stored`` gathers their names). The rows are written
+        key (``stored`` gathers their keys). The rows are written
         dated, in the household's one transaction (the uploads' operations would date them
         today, one transaction each)."""
         asked_on = min(add_working_days(plan.invited_on, rng.randint(2, 8)), self.today)

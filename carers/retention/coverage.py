@@ -91,7 +91,7 @@ REGISTRY: dict[str, Coverage] = {
     "check_document": Erased(HOUSEHOLD, ("check_id", "household_check", "id")),
     "referee": H,
     "reference_response": Erased(HOUSEHOLD, ("referee_id", "referee", "id")),
-    # Visits, messages and documents (uploaded files are removed from disk after commit).
+    # Visits, messages and documents (an uploaded file's stored bytes go with its row).
     "visit": H,
     "visit_member": Erased(HOUSEHOLD, ("visit_id", "visit", "id")),
     "visit_worker": Erased(HOUSEHOLD, ("visit_id", "visit", "id")),
@@ -99,6 +99,7 @@ REGISTRY: dict[str, Coverage] = {
     "message_reader": H,
     "document_request": H,
     "uploaded_document": H,
+    "stored_file": Erased(HOUSEHOLD, ("key", "uploaded_document", "stored_name")),
     # The assessment report, its stored PDFs and the facts from the application.
     "assessment_report": H,
     "report_section": Erased(HOUSEHOLD, ("report_id", "assessment_report", "id")),

@@ -1,5 +1,5 @@
 """Erasure: a confirmed batch of proposals deleted in one transaction, by the registry in
-``carers.retention.coverage``; uploaded files removed from disk once it commits.
+``carers.retention.coverage``; uploaded files' stored bytes with their rows.
 
 What is left of each record is its tombstone (``ErasedRecord``) and the rows the figures
 read, emptied of personal data, so that past Ofsted returns and the dashboard count the
@@ -29,7 +29,6 @@ from carers.retention.operations import (
     household_retention,
 )
 from carers.retention.rules import is_due
-from carers.uploads import storage
 from carers.uploads.models import UploadedDocument
 
 
@@ -203,7 +202,7 @@ def erase_enquiry(enquiry: Enquiry, retention, user) -> None:
 
 def erase(proposal_ids: list[int], user, today, settings) -> Erasure:
     """Delete the chosen proposals' records, each checked again first (still due, not held),
-    in one transaction; then remove their uploaded files."""
+    in one transaction, their uploaded files' stored bytes with them."""
     if not proposal_ids:
         raise NothingChosen
     result = Erasure()
@@ -236,6 +235,4 @@ def erase(proposal_ids: list[int], user, today, settings) -> Erasure:
         audit("confirm_deletion", "retention", None,
               {"proposals": sorted(proposal_ids), "erased": len(result.erased),
                "skipped": len(result.skipped)}, user=user)
-    for stored_name in result.files:
-        storage.remove(stored_name)
     return result

@@ -1,12 +1,12 @@
 """The documents a household is asked for and the files its applicants send.
 
-The files themselves are not in the database: each is a file under the upload folder (see
-``storage``), named at random, and these rows say whose it is and what it really is."""
+The files' bytes are kept apart from these rows, in ``stored_file`` under a random key (see
+``storage``); these rows say whose each file is and what it really is."""
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from carers.core.dates import utcnow
 from carers.extensions import db
@@ -74,3 +74,16 @@ class UploadedDocument(db.Model):
 
     request: Mapped[DocumentRequest | None] = relationship(back_populates="uploads")
     uploaded_by = relationship("Applicant")
+
+
+class StoredFile(db.Model):
+    """The bytes of one stored file, under a random key (see ``storage``). The content is
+    loaded only when asked for."""
+
+    __tablename__ = "stored_file"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -66,22 +66,18 @@ def upload(applicant, item: DocumentRequest, name: str, data: bytes, limit_mb: i
         content_type = inspection.inspect(data)
     except inspection.Unacceptable as problem:
         raise Refusal(problem.message(name)) from None
-    stored_name = storage.save(data)
-    try:
-        with transaction() as session:
-            row = UploadedDocument(
-                household_id=item.household_id, request_id=item.id,
-                uploaded_by_id=applicant.id, original_name=name[-255:],
-                stored_name=stored_name, content_type=content_type, size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(), comment=comment or None,
-                uploaded_at=utcnow())
-            session.add(row)
-            session.flush()
-            record("create", "uploaded_document", row.id,
-                   {"household": item.household_id, "request": item.id,
-                    "applicant": applicant.id, "type": content_type, "size": len(data)})
-    except BaseException:
-        storage.remove(stored_name)  # no row names it: nothing is left behind
-        raise
+    with transaction() as session:
+        stored_name = storage.save(data)  # in this transaction: kept only with its row
+        row = UploadedDocument(
+            household_id=item.household_id, request_id=item.id,
+            uploaded_by_id=applicant.id, original_name=name[-255:],
+            stored_name=stored_name, content_type=content_type, size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), comment=comment or None,
+            uploaded_at=utcnow())
+        session.add(row)
+        session.flush()
+        record("create", "uploaded_document", row.id,
+               {"household": item.household_id, "request": item.id,
+                "applicant": applicant.id, "type": content_type, "size": len(data)})
     return row
 

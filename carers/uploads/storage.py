@@ -1,52 +1,62 @@
-"""Where uploaded files live: a folder outside the web root (``UPLOAD_FOLDER``, by default
-``uploads`` in the instance folder), each file under a random name. The applicant's own file
-name is never part of a path."""
+"""Where uploaded files live: in the database, one ``stored_file`` row each, under a random
+key. The applicant's own file name is never part of a key.
 
-import contextlib
-import os
+Why the database and not a folder or an object store:
+
+- one backup (the database's) covers everything: a restore never finds rows naming files
+  that are not there, or files no row names;
+- the file's row and the row that names it are written in one transaction, so a failed
+  upload (or a rolled back erasure) leaves nothing behind, and every process on every
+  machine sees the same files with no shared disk;
+- no extra service to run, secure and back up. A council's documents are small (10 MB at
+  most each; see ``UPLOAD_MAX_MB``), well within what PostgreSQL keeps comfortably.
+
+The interface is three calls, narrow on purpose so that another store (an S3-compatible
+bucket, say) could implement it later: ``save(data) -> key``, ``read(key) -> bytes`` and
+``remove(key)``. ``save`` and ``remove`` take part in the caller's transaction (they add to
+the session and never commit): the caller's commit keeps them, its rollback undoes them.
+"""
+
+import hashlib
 import secrets
 
-from flask import current_app
+from sqlalchemy import delete, select
 
-# The stored name: random, so it says nothing and cannot be guessed or steered.
+from carers.core.dates import utcnow
+from carers.extensions import db
+from carers.uploads.models import StoredFile
+
+# The key: random, so it says nothing and cannot be guessed or steered.
 NAME_BYTES = 16
 
 
-def folder() -> str:
-    path = current_app.config.get("UPLOAD_FOLDER") or os.path.join(
-        current_app.instance_path, "uploads")
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    return path
+class Missing(LookupError):
+    """No stored file has that key."""
 
 
 def new_name() -> str:
     return secrets.token_hex(NAME_BYTES)
 
 
-def path_of(stored_name: str) -> str:
-    # Stored names are ours (hex), but check: nothing read from the database leaves the folder.
-    if not stored_name or not all(c in "0123456789abcdef" for c in stored_name):
-        raise ValueError("not a stored file's name")
-    return os.path.join(folder(), stored_name)
-
-
 def save(data: bytes) -> str:
-    """Write ``data`` under a new random name (never over another file); returns the name."""
-    while True:
-        name = new_name()
-        try:
-            with open(path_of(name), "xb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(path_of(name), 0o600)
-            return name
-        except FileExistsError:
-            continue
+    """Keep ``data`` under a new random key, in the caller's transaction; returns the key."""
+    key = new_name()
+    db.session.add(StoredFile(key=key, content=bytes(data), size=len(data),
+                              sha256=hashlib.sha256(data).hexdigest(), created_at=utcnow()))
+    db.session.flush()
+    return key
 
 
-def remove(stored_name: str) -> None:
-    with contextlib.suppress(FileNotFoundError, ValueError):
-        os.remove(path_of(stored_name))
+def read(key: str) -> bytes:
+    """The bytes kept under ``key``; Missing if there are none."""
+    content = db.session.scalar(select(StoredFile.content).where(StoredFile.key == key))
+    if content is None:
+        raise Missing(key)
+    return bytes(content)
 
 
+def remove(key: str) -> None:
+    """Forget the file under ``key`` (nothing if there is none), in the caller's
+    transaction."""
+    db.session.execute(delete(StoredFile).where(StoredFile.key == key)
+                       .execution_options(synchronize_session=False))

@@ -2,6 +2,8 @@
 staff ask for documents, see and download what was sent and accept it
 (/staff/cases/<reference>/documents)."""
 
+import io
+
 from flask import (
     Blueprint,
     flash,
@@ -113,11 +115,12 @@ def _send(row, detail: dict):
     """The file, always as a download (never shown in the browser), never cached, with the
     type its content was found to have."""
     try:
-        response = send_file(storage.path_of(row.stored_name), mimetype=row.content_type,
-                             as_attachment=True, max_age=0, conditional=False, etag=False,
-                             download_name=download_name(row.original_name, row.content_type))
-    except (FileNotFoundError, ValueError):
+        data = storage.read(row.stored_name)  # 10 MB at most: held as bytes, sent at once
+    except storage.Missing:
         raise NotFound() from None
+    response = send_file(io.BytesIO(data), mimetype=row.content_type,
+                         as_attachment=True, max_age=0, conditional=False, etag=False,
+                         download_name=download_name(row.original_name, row.content_type))
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -43,10 +43,9 @@ LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DOCUMENT = upload_files.pdf()
 
 
-def config(url: str, uploads: Path) -> dict:
+def config(url: str) -> dict:
     return {"TESTING": True, "SECRET_KEY": SECRET_KEY, "SQLALCHEMY_DATABASE_URI": url,
-            "SECOND_FACTOR_REQUIRED_ROLES": (), "RATELIMIT_ENABLED": False,
-            "UPLOAD_FOLDER": str(uploads)}
+            "SECOND_FACTOR_REQUIRED_ROLES": (), "RATELIMIT_ENABLED": False}
 
 
 def flask(*args: str, url: str, key: str = SECRET_KEY, **env) -> subprocess.CompletedProcess:
@@ -181,14 +180,13 @@ def assert_restored(app, expected: dict) -> None:
     document = db.session.scalar(select(UploadedDocument).where(
         UploadedDocument.stored_name == stored_name))
     assert document.sha256 == sha256 == hashlib.sha256(DOCUMENT).hexdigest()
-    # documents move into the database
-    if hasattr(storage, "read"):
-        assert storage.read(document.stored_name) == DOCUMENT
+    # The document's bytes are in the database, so in the backup.
+    assert storage.read(document.stored_name) == DOCUMENT
 
 
 def test_a_backup_restores_into_an_empty_database_with_everything_in_it(databases, tmp_path):
     source_url, target_url = databases
-    source = create_app(config(source_url, tmp_path / "uploads"))
+    source = create_app(config(source_url))
     with source.app_context():
         upgrade()
         expected = build_records(source)
@@ -225,7 +223,7 @@ def test_a_backup_restores_into_an_empty_database_with_everything_in_it(database
     assert f"Audit trail intact: {expected['audit_entries'] + 1} entries" in verified.stdout
 
     # The restored service: documents are not read from the old upload folder.
-    target = create_app(config(target_url, tmp_path / "new-uploads"))
+    target = create_app(config(target_url))
     with target.app_context():
         try:
             assert_restored(target, expected)
@@ -238,7 +236,7 @@ def test_a_backup_taken_while_the_service_writes_is_consistent(databases, tmp_pa
     """Audit entries are written all the while the backup runs: the backup holds the trail as
     it stood at one moment, so the restored trail verifies, head and all."""
     source_url, target_url = databases
-    source = create_app(config(source_url, tmp_path / "uploads"))
+    source = create_app(config(source_url))
     with source.app_context():
         upgrade()
         household_id = make_household("mainstream").id
@@ -276,7 +274,7 @@ def test_a_backup_taken_while_the_service_writes_is_consistent(databases, tmp_pa
     restored = flask("restore", str(backup), url=target_url)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert "Audit trail intact" in restored.stdout
-    target = create_app(config(target_url, tmp_path / "new-uploads"))
+    target = create_app(config(target_url))
     with target.app_context():
         try:
             views = db.session.scalar(select(func.count(AuditEvent.id)).where(
@@ -289,7 +287,7 @@ def test_a_backup_taken_while_the_service_writes_is_consistent(databases, tmp_pa
 
 def test_restore_and_backup_never_write_over_anything(databases, tmp_path):
     source_url, target_url = databases
-    source = create_app(config(source_url, tmp_path / "uploads"))
+    source = create_app(config(source_url))
     with source.app_context():
         upgrade()
         make_household("mainstream")
@@ -354,7 +352,7 @@ def test_a_restored_trail_verifies_only_with_the_service_key(tmp_path):
     differs, the restore says the trail does not verify and writes nothing into it."""
     source_url = f"sqlite:///{tmp_path / 'source.sqlite'}"
     target_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
-    source = create_app(config(source_url, tmp_path / "uploads"))
+    source = create_app(config(source_url))
     with source.app_context():
         upgrade()
         make_staff("administrator")
@@ -372,7 +370,7 @@ def test_a_restored_trail_verifies_only_with_the_service_key(tmp_path):
     verified = flask("audit", "verify", url=target_url)
     assert verified.returncode == 0, verified.stdout
     assert "Audit trail intact" in verified.stdout
-    target = create_app(config(target_url, tmp_path / "new-uploads"))
+    target = create_app(config(target_url))
     with target.app_context():
         assert not db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "restore"))
@@ -386,7 +384,7 @@ def test_a_backup_from_before_an_upgrade_restores_then_upgrades(tmp_path):
     A backup from a newer version than the one restoring it is refused."""
     source_url = f"sqlite:///{tmp_path / 'source.sqlite'}"
     target_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
-    source = create_app(config(source_url, tmp_path / "uploads"))
+    source = create_app(config(source_url))
     with source.app_context():
         upgrade(revision="0030")
         db.session.remove()

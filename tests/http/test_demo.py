@@ -1,7 +1,6 @@
 """The demo agency: staff of every role who can sign in, two teams, cases moved along both
 pathways by real transitions, and a second load that changes nothing."""
 
-import os
 import re
 import time
 from datetime import timedelta
@@ -165,14 +164,14 @@ def test_cases_move_along_both_pathways_and_a_second_load_changes_nothing(app, d
     assert checks_operations.refresh_all_checks() == 0
 
     # ... nor the applicants' uploaded files.
-    from carers.uploads import storage
+    from carers.uploads.models import StoredFile
 
-    files = sorted(os.listdir(storage.folder()))
+    files = sorted(db.session.scalars(select(StoredFile.key)))
     before = row_counts()
     assert before["applicant"] and before["uploaded_document"] == len(files)
     assert load_demo(households=HOUSEHOLDS) is None
     assert row_counts() == before
-    assert sorted(os.listdir(storage.folder())) == files
+    assert sorted(db.session.scalars(select(StoredFile.key))) == files
     assert db.session.scalar(select(func.count(User.id)).where(User.email == MARKER_EMAIL)) == 1
 
 
@@ -390,8 +389,7 @@ def _every_household_has_its_applicants_applications_documents_and_messages():
     assert files and db.session.scalar(select(func.count(DocumentRequest.id))) > len(files)
     assert {f.content_type for f in files} == {inspection.PDF, inspection.PNG}
     for row in files:
-        with open(storage.path_of(row.stored_name), "rb") as stored:
-            data = stored.read()
+        data = storage.read(row.stored_name)
         assert inspection.inspect(data) == row.content_type and len(data) == row.size
     # Messages with the workers, some unread on each side.
     unread_by_households = unread_by_workers = 0

@@ -2,7 +2,6 @@
 data anywhere while past Ofsted returns and the audit chain stay as they were."""
 
 import hashlib
-import os
 from datetime import date, datetime
 from datetime import date as D
 
@@ -29,7 +28,7 @@ from carers.settings.registry import load_settings
 from carers.subject_access import operations as subject_access
 from carers.subject_access.models import SubjectAccessRelease
 from carers.uploads import storage
-from carers.uploads.models import UploadedDocument
+from carers.uploads.models import StoredFile, UploadedDocument
 from tests.factories import (
     make_applicant,
     make_decision,
@@ -233,11 +232,9 @@ def leftovers() -> list[str]:
                 text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
                 if any(n in text for n in needles):
                     found.append(f"{table.name}.{column.name}")
-    folder = storage.folder()
-    for name in os.listdir(folder):
-        with open(os.path.join(folder, name), "rb") as f:
-            if NAME.encode() in f.read():
-                found.append(f"file {name}")
+    for key in db.session.scalars(select(StoredFile.key)):
+        if NAME.encode() in storage.read(key):
+            found.append(f"file {key}")
     return found
 
 

@@ -4,17 +4,16 @@ under random names, served only as downloads to those who may see them, and ever
 download is audited."""
 
 import io
-import os
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from carers.audit.models import AuditEvent
+from carers.core.database import transaction
 from carers.extensions import db
-from carers.uploads import inspection
-from carers.uploads.models import DocumentRequest, UploadedDocument
+from carers.uploads import inspection, storage
+from carers.uploads.models import DocumentRequest, StoredFile, UploadedDocument
 from tests import upload_files as files
 from tests.factories import (
     make_applicant,
@@ -62,8 +61,9 @@ def send(client, request_id, name, content, comment=""):
 
 
 def stored(app) -> list[str]:
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    """The keys of the files kept (their bytes are in the database)."""
+    db.session.expire_all()
+    return sorted(db.session.scalars(select(StoredFile.key)))
 
 
 def uploads() -> list[UploadedDocument]:
@@ -177,29 +177,26 @@ def test_real_files_are_accepted_and_stored_under_a_random_name(app, case, name,
     assert (row.original_name, row.content_type, row.size) == (name, content_type, len(content))
     assert row.household_id == case["household"].id and row.comment == "Front and back"
     assert row.uploaded_by_id == case["applicant"].id
-    # Random, never the applicant's name, outside the web root.
+    # Random, never the applicant's name; the bytes are in the database, as sent.
     assert re.fullmatch(r"[0-9a-f]{32}", row.stored_name)
     assert stored(app) == [row.stored_name]
-    path = Path(app.config["UPLOAD_FOLDER"]) / row.stored_name
-    assert path.read_bytes() == content
-    assert not str(path.resolve()).startswith(str(Path(app.static_folder).resolve()))
-    assert stat_mode(path) == 0o600
+    assert storage.read(row.stored_name) == content
+    kept = db.session.get(StoredFile, row.stored_name)
+    assert (kept.size, kept.sha256) == (len(content), row.sha256)
     page = html_of(client.get("/apply/documents"))
     assert name in page and "Sent" in page
 
 
-def stat_mode(path: Path) -> int:
-    return os.stat(path).st_mode & 0o777
-
-
-def test_the_upload_folder_defaults_to_the_instance_folder(app):
-    from carers.uploads import storage
-
-    app.config["UPLOAD_FOLDER"] = None
-    with app.test_request_context():
-        assert storage.folder() == os.path.join(app.instance_path, "uploads")
-        with pytest.raises(ValueError):
-            storage.path_of("../config.py")
+def test_a_file_saved_in_a_transaction_that_fails_is_not_kept(app, case):
+    # save() takes part in the caller's transaction: if what names the file is not
+    # written, neither is the file.
+    with pytest.raises(RuntimeError), transaction():
+        key = storage.save(b"%PDF-1.4 half an upload")
+        assert storage.read(key) == b"%PDF-1.4 half an upload"
+        raise RuntimeError("the row naming it could not be written")
+    assert stored(app) == []
+    with pytest.raises(storage.Missing):
+        storage.read(key)
 
 
 def test_the_applicant_downloads_their_file_as_an_attachment(app, case):
@@ -338,3 +335,44 @@ def test_staff_who_may_not_read_the_case_cannot_download(app, case):
     reference = case["household"].reference
     assert staff.get(f"/staff/cases/{reference}/documents/files/{row.id}").status_code == 403
     assert staff.get(f"/staff/cases/{reference}/documents").status_code == 403
+
+
+def test_upgrading_copies_the_files_from_the_old_upload_folder_into_the_database(tmp_path,
+                                                                                 capsys):
+    """An installation that kept uploads on disk: the migration to stored files copies each
+    file its rows name from UPLOAD_FOLDER; a file that is not there is reported, and the
+    upgrade still finishes."""
+    from flask_migrate import downgrade, upgrade
+
+    from carers import create_app
+
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    url = f"sqlite:///{tmp_path / 'upgrade.sqlite'}"
+    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                      "UPLOAD_FOLDER": str(folder)})
+    with app.app_context():
+        try:
+            upgrade()
+            worker = make_staff("assessing_social_worker")
+            household = make_household("mainstream", "stage1", workers=[worker])
+            request_id = ask(household, worker, household.members[0], "identity")
+            kept, lost = "a" * 32, "b" * 32
+            for key in (kept, lost):
+                db.session.add(UploadedDocument(
+                    household_id=household.id, request_id=request_id, original_name="id.pdf",
+                    stored_name=key, content_type=inspection.PDF, size=3, sha256="0" * 64))
+            db.session.commit()
+            db.session.remove()
+            downgrade(revision="0032")  # as it was: rows in the database, files on disk
+            (folder / kept).write_bytes(b"%PDF-1.4 kept on disk")
+
+            upgrade()
+            assert storage.read(kept) == b"%PDF-1.4 kept on disk"
+            with pytest.raises(storage.Missing):
+                storage.read(lost)
+            assert lost in capsys.readouterr().out  # named, for the operator to put back
+            assert len(uploads()) == 2  # both rows are still there
+        finally:
+            db.session.remove()
+            db.engine.dispose()
