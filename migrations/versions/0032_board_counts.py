@@ -1,5 +1,6 @@
 """the pipeline board's counts: open cases per team, pathway and stage, kept by the database
-on every change to a case (so the board reads a few hundred rows, not every case)
+on every change to a case (so the board reads a few hundred rows, not every case); checks
+indexed by the check they renew
 
 Revision ID: 0032
 Revises: 0031
@@ -96,6 +97,10 @@ def upgrade():
     op.execute("""INSERT INTO board_count (team_key, pathway, stage, cases)
         SELECT COALESCE(team_id, 0), pathway, stage, count(*) FROM household
         WHERE erased_at IS NULL GROUP BY COALESCE(team_id, 0), pathway, stage""")
+    # For a check's renewal (the check page), and for the renewals pointing at a check
+    # deleted (without it, deleting a case's checks reads every check for each one).
+    op.create_index(op.f('ix_household_check_renewal_of_id'), 'household_check',
+                    ['renewal_of_id'], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRES_FUNCTION)
         for statement in POSTGRES_TRIGGERS:
@@ -111,4 +116,5 @@ def downgrade():
             " ON household" if op.get_bind().dialect.name == "postgresql" else ""))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS board_count_change()")
+    op.drop_index(op.f('ix_household_check_renewal_of_id'), table_name='household_check')
     op.drop_table('board_count')
