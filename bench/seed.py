@@ -456,7 +456,8 @@ def driver_rows(table, rows: list[dict], dialect) -> tuple[str, list, int]:
             values[key] = None  # computed per row below
     columns = given + list(values)
     compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-    names = list(compiled.positiontup) if compiled.positional else columns
+    names = (list(compiled.positiontup) if compiled.positional
+             else [name for name in columns if name in table.c])
     processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                   for name in names]
     callables = {key: d.arg for key, d in defaults.items() if d.is_callable}

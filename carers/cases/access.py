@@ -48,22 +48,38 @@ def can_read(user, household, settings=None) -> bool:
     return False
 
 
-def readable_cases(user, settings=None):
-    """The cases ``user`` may read, as a condition on Household for lists (None: every case).
-    The same rule as ``can_read``, for the pipeline board's queries."""
+def readable_scope(user, settings=None) -> tuple[tuple[int, ...], int] | None:
+    """The cases ``user`` may read, as (the teams whose cases they may all read, 0 for the
+    cases in no team; their own id, for the cases allocated to them), or None for every case.
+    The same rule as ``can_read``, in a form the board's counts can use."""
     if user.has_role(*AGENCY_WIDE):
         return None
     if settings is None:
         settings = agency_settings()
-    allocated = Household.id.in_(select(case_worker.c.household_id)
-                                 .where(case_worker.c.user_id == user.id))
     team_wide = settings.get("team_read_access", True) or user.has_role(RoleKey.TEAM_MANAGER)
     if not team_wide:
-        return allocated
+        return (), user.id
     if user.team_id is None:
-        return None if settings.get("team_read_access", True) else or_(
-            Household.team_id.is_(None), allocated)
-    return or_(Household.team_id.is_(None), Household.team_id == user.team_id, allocated)
+        return None if settings.get("team_read_access", True) else ((0,), user.id)
+    return (0, user.team_id), user.id
+
+
+def readable_cases(user, settings=None):
+    """The cases ``user`` may read, as a condition on Household for lists (None: every case).
+    The same rule as ``can_read``, for the pipeline board's queries."""
+    return scope_condition(readable_scope(user, settings))
+
+
+def scope_condition(scope):
+    """``readable_scope``'s answer as a condition on Household (None: every case)."""
+    if scope is None:
+        return None
+    teams, user_id = scope
+    allocated = Household.id.in_(select(case_worker.c.household_id)
+                                 .where(case_worker.c.user_id == user_id))
+    conditions = [Household.team_id.is_(None)] if 0 in teams else []
+    conditions += [Household.team_id == t for t in teams if t]
+    return or_(*conditions, allocated) if conditions else allocated
 
 
 # --- the access policy's record rules and the case pages' routes ---

@@ -1,12 +1,14 @@
 """The pipeline board's queries: counts per stage and the filtered, paginated case list.
-Each is one SQL statement whatever the number of cases."""
+Each is one SQL statement whatever the number of cases. Without a worker or deadline filter
+the counts come from ``board_count`` (kept by the database on every change to a case) and
+the few cases allocated to the person outside the teams they read, not from every case."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Query
 
 from carers.auth.models import User
 from carers.cases.forms import BoardFilterForm
-from carers.cases.models import Household, Team, case_worker
+from carers.cases.models import BoardCount, Household, Team, case_worker
 from carers.clocks.workdays import add_working_days
 from carers.core.dates import today
 from carers.extensions import db
@@ -64,13 +66,53 @@ def _where(query, filters: dict, with_stage: bool = True):
     return query
 
 
-def stage_counts(filters: dict) -> list[dict]:
+def case_counts(filters: dict) -> dict[tuple[str, str], int]:
+    """The number of cases matching ``filters`` (all but the stage) in each pathway and
+    stage. ``filters["scope"]``, if given, is ``readable_scope``'s answer for the person
+    (absent: ``filters["readable"]`` is used as it is, and every case counted)."""
+    if filters["worker"] or filters["clock"] or "scope" not in filters:
+        rows = db.session.execute(
+            _where(select(Household.pathway, Household.stage, func.count(Household.id)),
+                   filters, with_stage=False).group_by(Household.pathway, Household.stage)
+        ).all()
+        return {(p, s): n for p, s, n in rows}
+    summary = select(BoardCount.pathway, BoardCount.stage, BoardCount.cases)
+    if filters["team"]:
+        summary = summary.where(BoardCount.team_key == int(filters["team"]))
+    if filters["pathway"]:
+        summary = summary.where(BoardCount.pathway == filters["pathway"])
+    scope = filters["scope"]
+    if scope is not None:
+        teams, user_id = scope
+        summary = summary.where(BoardCount.team_key.in_(teams))
+    counts: dict[tuple[str, str], int] = {}
+    for pathway, stage, n in db.session.execute(summary):
+        counts[pathway, stage] = counts.get((pathway, stage), 0) + n
+    if scope is not None:
+        # The person's own cases in the teams they do not read as a whole: a handful.
+        others = {**filters, "readable": None}
+        mine = (select(Household.pathway, Household.stage, func.count(Household.id))
+                .join(case_worker, case_worker.c.household_id == Household.id)
+                .where(case_worker.c.user_id == user_id))
+        if teams:
+            mine = mine.where(func.coalesce(Household.team_id, 0).not_in(teams))
+        mine = _where(mine, others, with_stage=False).group_by(Household.pathway,
+                                                               Household.stage)
+        for pathway, stage, n in db.session.execute(mine):
+            counts[pathway, stage] = counts.get((pathway, stage), 0) + n
+    return counts
+
+
+def total(counts: dict[tuple[str, str], int], filters: dict) -> int:
+    """The number of cases on the list: ``case_counts`` in the chosen stage (any stage)."""
+    return sum(n for (_, stage), n in counts.items()
+               if not filters["stage"] or stage == filters["stage"])
+
+
+def stage_counts(filters: dict, counts: dict | None = None) -> list[dict]:
     """For each pathway, its stages in order with the number of cases in each."""
-    rows = db.session.execute(
-        _where(select(Household.pathway, Household.stage, func.count(Household.id)), filters,
-               with_stage=False).group_by(Household.pathway, Household.stage)
-    ).all()
-    counts = {(p, s): n for p, s, n in rows}
+    if counts is None:
+        counts = case_counts(filters)
     closed = [Stage.WITHDRAWN, Stage.NOT_SUITABLE_STAGE1, Stage.NOT_APPROVED,
               Stage.CLOSED_BEFORE_APPLICATION]
     return [

@@ -155,6 +155,18 @@ class Household(db.Model):
         return sum(1 for m in self.members if m.is_applicant) > 1
 
 
+class BoardCount(db.Model):
+    """How many cases (not erased) each team (0: no team) has in each pathway and stage, for
+    the pipeline board. Kept by database triggers on ``household`` (migration 0032), in the
+    same transaction as the change, so it is right whichever process or bulk load wrote."""
+
+    __tablename__ = "board_count"
+    team_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    pathway: Mapped[str] = mapped_column(String(20), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+
+
 class HouseholdMember(db.Model):
     __tablename__ = "household_member"
 

@@ -10,8 +10,14 @@ from sqlalchemy.orm import selectinload
 
 from carers.audit.operations import record_view
 from carers.cases import hooks, operations, queries
-from carers.cases.access import can_change, is_manager, readable_cases
-from carers.cases.board import board_filters, board_query, stage_counts
+from carers.cases.access import (
+    can_change,
+    is_manager,
+    readable_cases,
+    readable_scope,
+    scope_condition,
+)
+from carers.cases.board import board_filters, board_query, case_counts, stage_counts, total
 from carers.cases.forms import (
     AllocationForm,
     ChildDetailsForm,
@@ -59,13 +65,14 @@ TIMELINE_PAGE = 50
 def board():
     form, filters = board_filters(request.args)
     args = {k: v for k, v in filters.items() if v}
-    filters["readable"] = readable_cases(current_user)
-    counts = stage_counts(filters)
-    query, count_query = board_query(filters)
-    page = paginate(query.options(selectinload(Household.workers)), count_query,
+    filters["scope"] = readable_scope(current_user)
+    filters["readable"] = scope_condition(filters["scope"])
+    counts = case_counts(filters)
+    query, _ = board_query(filters)
+    page = paginate(query.options(selectinload(Household.workers)), total(counts, filters),
                     current_app.config["PAGE_SIZE"])
-    return render_template("cases/board.html", form=form, counts=counts, page=page,
-                           args=args, today=today())
+    return render_template("cases/board.html", form=form, counts=stage_counts(filters, counts),
+                           page=page, args=args, today=today())
 
 
 @bp.get("/pipeline.<fmt>")

@@ -166,8 +166,10 @@ class Check(db.Model):
     dbs_update_service: Mapped[bool | None] = mapped_column(Boolean)
     dbs_update_checked_on: Mapped[date | None] = mapped_column(Date)
 
+    # Indexed: a check's page looks up its renewal, and deleting a check (a case's erasure)
+    # finds the renewals that point at it.
     renewal_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("household_check.id", ondelete="SET NULL"))
+        ForeignKey("household_check.id", ondelete="SET NULL"), index=True)
     superseded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Derived from the fields above by the operations (see rules.done_on / attention_on), so
     # the team list can filter and sort with an index. ``attention_on`` is cleared when the

@@ -50,8 +50,10 @@ def page_number() -> int:
 
 def paginate(query, count_query, per_page: int, rows: bool = False) -> Page:
     """One page of ``query``'s results: the first column of each (a model), or with ``rows``
-    the whole row (a model and figures worked out beside it)."""
-    total = db.session.scalar(count_query) or 0
+    the whole row (a model and figures worked out beside it). ``count_query`` counts them
+    (or is their number, when it is known already)."""
+    total = count_query if isinstance(count_query, int) else (
+        db.session.scalar(count_query) or 0)
     number = min(page_number(), max(1, -(-total // per_page)))
     page = query.limit(per_page).offset((number - 1) * per_page)
     items = list(db.session.execute(page).all() if rows else db.session.scalars(page))

@@ -162,6 +162,7 @@ REGISTRY: dict[str, Coverage] = {
     "user": NoHouseholdData("Staff accounts."),
     "user_role": NoHouseholdData("Staff roles."),
     "team": NoHouseholdData("Teams."),
+    "board_count": NoHouseholdData("The number of cases per team, pathway and stage."),
     "staff_session": NoHouseholdData("Staff sessions."),
     "recovery_code": NoHouseholdData("Staff recovery codes (hashed)."),
     "calendar_feed": NoHouseholdData("Staff calendar feed tokens (hashed)."),
