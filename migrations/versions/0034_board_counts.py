@@ -2,8 +2,8 @@
 on every change to a case (so the board reads a few hundred rows, not every case); checks
 indexed by the check they renew
 
-Revision ID: 0032
-Revises: 0031
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-07 11:00:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0032'
-down_revision = '0031'
+revision = '0034'
+down_revision = '0033'
 branch_labels = None
 depends_on = None
 
