@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from carers.applicants.models import Applicant, ApplicantSession
 from carers.core.dates import utcnow
+from carers.core.requestlog import known_as
 from carers.extensions import db
 
 COOKIE_KEY = "applicant_sid"  # in Flask's signed session cookie, beside staff's "sid"
@@ -98,6 +99,8 @@ def this_browser() -> ApplicantSession | None:
     """This browser's applicant session row (live or not), once per request."""
     if "applicant_session" not in g or g.applicant_session is None:
         g.applicant_session = find(session.get(COOKIE_KEY))
+        if g.applicant_session is not None and g.applicant_session.ended_at is None:
+            known_as(f"applicant:{g.applicant_session.applicant_id}")
     return g.applicant_session
 
 

@@ -38,6 +38,7 @@ from carers.auth.operations import (
 )
 from carers.core.changes import Refusal
 from carers.core.dates import utcnow
+from carers.core.requestlog import known_as
 from carers.core.requests import local_path
 from carers.extensions import limiter, login_manager
 from carers.settings.registry import agency_settings
@@ -55,6 +56,7 @@ def load_user(user_id: str):
     if row is None:
         return None
     g.staff_session = row
+    known_as(f"staff:{user.id}")
     return user
 
 
