@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import contextvars
 import re
+from contextlib import contextmanager
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from carers.auth.models import User
+from carers.extensions import db
 from tests.factories import PASSWORD
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
@@ -167,3 +170,18 @@ def client_for(app: Flask, user: User | str, password: str = PASSWORD) -> Isolat
     client = isolated_client(app)
     sign_in(client, user, password)
     return client
+
+
+@contextmanager
+def counting():
+    """The SQL statements run while the block runs, one line each."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

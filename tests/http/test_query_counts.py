@@ -8,12 +8,11 @@ Requests run in their own application context (as in production), so nothing is 
 from a previous request's identity map."""
 
 from collections import Counter
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from carers.application.models import Application, ApplicationTask
 from carers.cases.models import CaseEvent, Household
@@ -38,7 +37,7 @@ from tests.factories import (
     make_team,
     make_visit,
 )
-from tests.helpers import applicant_client, isolated_client, sign_in
+from tests.helpers import applicant_client, counting, isolated_client, sign_in
 
 # Days from today to each case's next deadline, in turn: every deadline filter (overdue, due
 # soon, on track, none) has cases even in the small data set.
@@ -52,20 +51,6 @@ STAGES = [("mainstream", "enquiry"), ("mainstream", "stage1"), ("mainstream", "s
 def tuesday_1_june_2027():
     with time_machine.travel(datetime(2027, 6, 1, 10, 0, tzinfo=LONDON), tick=True):
         yield
-
-
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def queries_for(client, url: str, rows_at_least: int = 0) -> list[str]:

@@ -7,9 +7,8 @@ The households are written with the bench's bulk seeding (bench/seed.py, bench/c
 into the test database: 100 first, then 9,900 more next to them."""
 
 from collections import Counter
-from contextlib import contextmanager
 
-from sqlalchemy import delete, event, select, text
+from sqlalchemy import delete, select, text
 
 from bench import seed as bench_seed
 from bench.checks import seed_checks
@@ -20,7 +19,7 @@ from carers.checks.models import Check
 from carers.core.dates import today
 from carers.extensions import db
 from carers.settings.registry import load_settings
-from tests.helpers import isolated_client, sign_in
+from tests.helpers import counting, isolated_client, sign_in
 
 SEED = 2026
 SMALL, LARGE = 100, 10_000
@@ -56,20 +55,6 @@ class Agency:
         db.session.execute(delete(Check))
         db.session.commit()
         seed_checks(today(), SEED, log=lambda *a, **k: None)
-
-
-@contextmanager
-def counting():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def pages(worker_id: int, reference: str) -> list[str]:
