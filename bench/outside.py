@@ -20,6 +20,18 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from tests.http.journey import (
+    ABOUT_YOU,
+    ADDRESS,
+    CONSENT,
+    CONTACT,
+    FOSTERING,
+    HEARD,
+    HOME,
+    NO_CHILD,
+    PARTNER,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 # As production runs it: two worker processes (one a core here), four threads each.
 GUNICORN_ARGS = ("--workers", "2", "--threads", "4", "--worker-class", "gthread",
@@ -193,24 +205,13 @@ def timed(fn) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-# --- the public enquiry, as tests/http/journey.py answers it ---
+# --- the public enquiry, with the answers the tests give (tests/http/journey.py) ---
 
-ABOUT_YOU = {"first_name": "Siân", "last_name": "O'Brien", "other_names": "",
-             "date_of_birth": ["14", "2", "1984"]}
-CONTACT = {"email": "sian.obrien@example.com", "phone": "07700 900 982",
-           "preferred_contact": "phone"}
-ADDRESS = {"address_line_1": "12 Chapel Street", "address_line_2": "", "town": "Northmoor",
-           "county": "", "postcode": "nm1 2ab"}
-PARTNER = {"name": "Dafydd O'Brien", "relationship": "partner", "age": "44", "applying": "yes"}
-HOME = {"property_type": "house", "tenure": "owned", "bedrooms": "4", "spare_bedrooms": "2",
-        "has_pets": "yes", "pets_details": "A dog"}
 JOURNEY = (("/enquiry/about-you", ABOUT_YOU), ("/enquiry/contact", CONTACT),
            ("/enquiry/address", ADDRESS), ("/enquiry/household/person", PARTNER),
            ("/enquiry/household", {"add_person": "no"}), ("/enquiry/home", HOME),
-           ("/enquiry/child", {"knows_child": "no"}),
-           ("/enquiry/fostering", {"fostering_types": ["short_term", "long_term"]}),
-           ("/enquiry/heard", {"heard_about": "friend_family", "heard_about_other": ""}),
-           ("/enquiry/consent", {"privacy_consent": "y"}))
+           ("/enquiry/child", NO_CHILD), ("/enquiry/fostering", FOSTERING),
+           ("/enquiry/heard", HEARD), ("/enquiry/consent", CONSENT))
 SUBMIT = "/enquiry/check-answers"
 
 

@@ -6,8 +6,12 @@ Test data (staff, cases, panel meetings and the rest) is made by ``tests/factori
 from __future__ import annotations
 
 import contextvars
+import os
 import re
+import subprocess
+import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -185,3 +189,20 @@ def counting():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def scheduler_process(tmp_path, number: int, settings: str):
+    """``flask scheduler run`` as a real process, with ``settings`` as its config file (and
+    no DATABASE_URL from the environment). Returns the process and the file its output goes
+    to; its log goes beside it."""
+    config = tmp_path / f"scheduler-{number}.py"
+    config.write_text(settings)
+    env = {**os.environ, "CARERS_CONFIG": str(config)}
+    env.pop("DATABASE_URL", None)
+    flask = Path(sys.executable).with_name("flask")
+    out = tmp_path / f"scheduler-{number}.out"
+    with open(out, "w") as stdout, open(tmp_path / f"scheduler-{number}.log", "w") as log:
+        proc = subprocess.Popen([str(flask), "--app", "carers", "scheduler", "run"],
+                                cwd=Path(__file__).resolve().parent.parent, env=env,
+                                stdout=stdout, stderr=log)
+    return proc, out

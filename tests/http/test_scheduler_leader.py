@@ -5,15 +5,12 @@ for the test, with a real SMTP server in this process."""
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from datetime import date
 from email import message_from_bytes
 from email.policy import default
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -25,7 +22,8 @@ from carers.extensions import db
 from carers.notifications.operations import queue_email
 from carers.scheduler.leader import LEASE_NAME
 from carers.scheduler.models import JobRun, SchedulerLease
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port
+from tests.helpers import scheduler_process
 
 DEADLINE = 60.0  # the most the standby may take to lead and send after the kill
 SETTLE = 1.5  # after the last expected message: time for a duplicate to show itself
@@ -94,23 +92,14 @@ def leader_app(own_database):
 
 
 def start_scheduler(number: int, url: str, mail_port: int, tmp_path) -> tuple:
-    config = tmp_path / f"scheduler-{number}.py"
-    config.write_text(
+    return scheduler_process(tmp_path, number, (
         f"SECRET_KEY = 'test'\nPUBLIC_BASE_URL = 'http://127.0.0.1:5000'\n"
         f"SQLALCHEMY_DATABASE_URI = {url!r}\n"
         f"MAIL_SERVER = '127.0.0.1'\nMAIL_PORT = {mail_port}\nMAIL_TIMEOUT = 5\n"
         f"MAIL_DEFAULT_SENDER = 'scheduler{number}@example.gov.uk'\n"
         f"SCHEDULER_ONLY = ['send_outbox']\nSCHEDULER_INTERVALS = {{'send_outbox': 1}}\n"
         f"SCHEDULER_LEASE_SECONDS = 2\nSCHEDULER_HEARTBEAT_SECONDS = 0.5\n"
-        f"SCHEDULER_STANDBY_SECONDS = 0.3\n")
-    env = {**os.environ, "CARERS_CONFIG": str(config)}
-    env.pop("DATABASE_URL", None)
-    flask = Path(sys.executable).with_name("flask")
-    out = tmp_path / f"scheduler-{number}.out"
-    with open(out, "w") as stdout, open(tmp_path / f"scheduler-{number}.log", "w") as log:
-        proc = subprocess.Popen([str(flask), "--app", "carers", "scheduler", "run"],
-                                cwd=ROOT, env=env, stdout=stdout, stderr=log)
-    return proc, out
+        f"SCHEDULER_STANDBY_SECONDS = 0.3\n"))
 
 
 def queue(prefix: str, count: int) -> list[str]:

@@ -5,13 +5,10 @@ Each waits for mail by polling the server with a deadline, never by sleeping a f
 except a short settling period at the end to catch any duplicate sent late."""
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,7 +17,8 @@ from sqlalchemy import func, select
 from carers.extensions import db
 from carers.notifications.models import OutboxMessage
 from carers.scheduler.models import JobRun
-from tests.conftest import ROOT, free_port
+from tests.conftest import free_port
+from tests.helpers import scheduler_process
 
 INTERVAL = 0.2  # the dispatcher's period in these tests (seconds)
 SETTLE = 1.0  # after the last expected message: time for a duplicate to show itself
@@ -90,8 +88,7 @@ def schedulers(app, database_url, tmp_path):
 
     def start(mail_port: int, batch: int = 50) -> subprocess.Popen:
         number = len(procs)
-        config = tmp_path / f"scheduler-{number}.py"
-        config.write_text(
+        proc, out = scheduler_process(tmp_path, number, (
             f"SECRET_KEY = 'test'\nPUBLIC_BASE_URL = 'http://127.0.0.1:5000'\n"
             f"SQLALCHEMY_DATABASE_URI = {database_url!r}\n"
             f"MAIL_SERVER = '127.0.0.1'\nMAIL_PORT = {mail_port}\nMAIL_TIMEOUT = 5\n"
@@ -101,14 +98,7 @@ def schedulers(app, database_url, tmp_path):
             f"OUTBOX_STALE_CLAIM_SECONDS = 2\n"
             f"SCHEDULER_LEASE_SECONDS = 1\nSCHEDULER_HEARTBEAT_SECONDS = 0.2\n"
             f"SCHEDULER_STANDBY_SECONDS = 0.2\n"
-            f"OUTBOX_BACKEND_RETRY_SECONDS = 0.2\nOUTBOX_BACKEND_RETRY_MAX_SECONDS = 0.5\n")
-        env = {**os.environ, "CARERS_CONFIG": str(config)}
-        env.pop("DATABASE_URL", None)
-        flask = Path(sys.executable).with_name("flask")
-        out = tmp_path / f"scheduler-{number}.out"
-        with open(out, "w") as stdout, open(tmp_path / f"scheduler-{number}.log", "w") as log:
-            proc = subprocess.Popen([str(flask), "--app", "carers", "scheduler", "run"],
-                                    cwd=ROOT, env=env, stdout=stdout, stderr=log)
+            f"OUTBOX_BACKEND_RETRY_SECONDS = 0.2\nOUTBOX_BACKEND_RETRY_MAX_SECONDS = 0.5\n"))
         procs.append(proc)
         wait_for(lambda: "Scheduler running" in out.read_text(), "the scheduler to start")
         return proc
