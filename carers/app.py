@@ -21,8 +21,10 @@ def create_app(test_config=None) -> Flask:
         static_url_path="/assets",
     )
     from carers.core.requests import CarersRequest
+    from carers.core.templating import Environment
 
     app.request_class = CarersRequest
+    app.jinja_environment = Environment
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
     _trust_proxies(app)
