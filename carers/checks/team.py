@@ -1,11 +1,12 @@
 """The team's list of checks needing attention across cases: outstanding, expiring within the
 agency's warning period, and lapsed. A fixed number of queries whatever the number of cases:
-one count (from the index alone), one page (with its cases) and one for the page's workers."""
+one count (from the index alone, and no further than COUNTED), one page (with its cases) and
+one for the page's workers."""
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from carers.auth.models import User
 from carers.cases.models import Household, Team, case_worker
@@ -14,6 +15,10 @@ from carers.checks.models import Check
 from carers.extensions import db
 
 FILTERS = ("kind", "status", "worker", "team")
+# The list counts this far and no further (40 pages): past that it says "more than", and the
+# filters narrow it. Counting a whole agency's checks needing attention read most of the
+# attention index on every request.
+COUNTED = 1000
 
 
 def team_filters(args) -> tuple[TeamFilterForm, dict]:
@@ -33,19 +38,16 @@ def team_filters(args) -> tuple[TeamFilterForm, dict]:
     return form, filters
 
 
-def _where(query, filters: dict, on: date, within_days: int, walk_index: bool, readable=None):
-    """Every condition is on a column of the attention index, so counting reads only the
-    index. Closed cases' checks have no attention date, so they never appear.
-
-    ``walk_index``: test the case filters on each index entry in turn (written
-    ``household_id + 0`` so that SQLite cannot switch to the household index instead). A
-    page then stops after its 25 rows, and a team's checks (a quarter of all cases) are
-    counted faster than by fetching every check of each of its cases. One worker's cases
-    are few, so their count starts from the cases.
-
-    ``readable``: the cases the person may read (a condition on Household; None for all), so
-    the list never shows checks on another team's cases."""
-    query = query.where(Check.attention_on <= on + timedelta(days=within_days))
+def _where(query, filters: dict, on: date, within_days: int, readable=None):
+    """Checks needing attention by a date, with their cases joined. The checks are read in
+    the attention index's order, each one's case looked up by its key and kept if the
+    person may read it (``readable``, a condition on Household; None for all) and it
+    matches the team filter. So the first page, and the count up to COUNTED, stop as soon as
+    they have their rows, instead of first listing every case a team may read. One worker's
+    cases are few, so that filter starts from them. Closed cases' checks have no attention
+    date, so they never appear."""
+    query = query.join(Household, Household.id == Check.household_id).where(
+        Check.attention_on <= on + timedelta(days=within_days))
     status = filters["status"]
     if status == "outstanding":
         query = query.where(Check.done_on.is_(None))
@@ -55,28 +57,24 @@ def _where(query, filters: dict, on: date, within_days: int, walk_index: bool, r
         query = query.where(Check.done_on.is_not(None), Check.attention_on < on)
     if filters["kind"]:
         query = query.where(Check.kind == filters["kind"])
-    household = Check.household_id + 0
     if filters["worker"]:
-        query = query.where((household if walk_index else Check.household_id).in_(
+        query = query.where(Check.household_id.in_(
             select(case_worker.c.household_id).where(
                 case_worker.c.user_id == int(filters["worker"]))))
     if filters["team"]:
-        query = query.where(household.in_(
-            select(Household.id).where(Household.team_id == int(filters["team"]))))
+        query = query.where(Household.team_id == int(filters["team"]))
     if readable is not None:
-        query = query.where((household if walk_index else Check.household_id).in_(
-            select(Household.id).where(readable)))
+        query = query.where(readable)
     return query
 
 
 def team_query(filters: dict, on: date, within_days: int, readable=None):
-    """(page query, count query) for the checks needing attention, soonest first, in the
-    attention index's own order (so a page never sorts the whole list)."""
-    query = _where(select(Check), filters, on, within_days, walk_index=True,
-                   readable=readable).options(
-        # The case in the same query; then its workers' names (not their roles).
-        joinedload(Check.household).selectinload(Household.workers).lazyload(User.roles),
+    """(page query, rows query) for the checks needing attention, soonest first, in the
+    attention index's own order (so a page never sorts the whole list). The rows query is
+    for counting them (``count_up_to``)."""
+    query = _where(select(Check), filters, on, within_days, readable=readable).options(
+        # The case from the same join; then its workers' names (not their roles).
+        contains_eager(Check.household).selectinload(Household.workers).lazyload(User.roles),
     ).order_by(Check.attention_on, Check.done_on, Check.kind, Check.household_id, Check.id)
-    count = _where(select(func.count()).select_from(Check), filters, on, within_days,
-                   walk_index=False, readable=readable)
-    return query, count
+    rows = _where(select(Check.id), filters, on, within_days, readable=readable)
+    return query, rows

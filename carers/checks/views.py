@@ -39,12 +39,12 @@ from carers.checks.ledger import active_referees, case_ledger
 from carers.checks.models import Address, Check, Referee
 from carers.checks.operations import CaseChanged, ReferenceClosed
 from carers.checks.queries import get_owned
-from carers.checks.team import team_filters, team_query
+from carers.checks.team import COUNTED, team_filters, team_query
 from carers.clocks.statutory import clock_setting
 from carers.clocks.workdays import add_working_days
 from carers.core.changes import CHANGED_MESSAGE, Changed, Refusal, refused
 from carers.core.dates import today, utcnow
-from carers.core.pagination import paginate
+from carers.core.pagination import count_up_to, paginate
 from carers.extensions import limiter
 from carers.pipeline import Pathway, Stage
 from carers.settings.registry import agency_settings
@@ -454,8 +454,9 @@ def interview(reference, referee_id):
 def team():
     form, filters = team_filters(request.args)
     on, within = today(), warning_days()
-    query, count = team_query(filters, on, within, readable_cases(current_user))
-    page = paginate(query, count, current_app.config["PAGE_SIZE"])
+    query, found = team_query(filters, on, within, readable_cases(current_user))
+    total, more = count_up_to(found, COUNTED)
+    page = paginate(query, total, current_app.config["PAGE_SIZE"], more=more)
     rows = []
     for item in page.items:
         state = item.listed_state()

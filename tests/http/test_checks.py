@@ -972,8 +972,28 @@ def test_the_team_list_makes_the_same_number_of_queries_for_10_or_500_cases(
     bulk_cases(worker, 490, start=10)
     large = count_queries(client, "/staff/checks")
     assert small == large
-    assert "1,500 checks" in page(client, "/staff/checks")
     assert count_queries(client, f"/staff/checks?worker={worker.id}&kind=dbs&page=3") == large
+
+
+def test_a_long_team_list_is_counted_so_far_and_narrowed_by_its_filters(
+        client, signed_in, frozen):
+    worker = signed_in("assessing_social_worker")
+    bulk_cases(worker, 500)  # 1,500 checks: more than the list counts
+    html = page(client, "/staff/checks")
+    assert "More than 1,000 checks" in html
+    assert "Choose a kind of check, a status, a worker or a team to see the rest" in html
+    # The last counted page is not offered as the list's last page.
+    assert "page=40" not in html
+    last = page(client, "/staff/checks?page=40")
+    assert 'aria-label="Page 40" aria-current="page"' in last
+    assert "page=41" not in last
+    assert "page=39" in last
+    # A page past the counted ones shows the last counted page.
+    assert 'aria-label="Page 40" aria-current="page"' in page(client, "/staff/checks?page=41")
+    # Narrowed, the list is counted exactly.
+    dbs = page(client, "/staff/checks?kind=dbs")
+    assert "500 checks" in dbs and "More than" not in dbs
+    assert "page=20" in dbs  # its last page offered
 
 
 def test_the_settings_page_lists_the_checks_settings(client, signed_in):
