@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from carers.auth.models import User
 from carers.cases.models import HouseholdDetails
 from carers.checks import rules
 from carers.checks.models import Address, Check, Referee
@@ -150,7 +151,9 @@ def stored_checks(household_id: int) -> list[Check]:
     return list(db.session.scalars(
         select(Check).where(Check.household_id == household_id, Check.superseded.is_(False))
         .options(selectinload(Check.referee), selectinload(Check.documents),
-                 selectinload(Check.verified_by))
+                 # Who verified it, by name: not their roles (a panel's meeting page reads
+                 # each agenda case's ledger).
+                 selectinload(Check.verified_by).lazyload(User.roles))
         .order_by(Check.id)))
 
 
