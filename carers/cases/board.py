@@ -1,7 +1,7 @@
 """The pipeline board's queries: counts per stage and the filtered, paginated case list.
 Each is one SQL statement whatever the number of cases. Without a worker or deadline filter
 the counts come from ``board_count`` (kept by the database on every change to a case) and
-the few cases allocated to the person outside the teams they read, not from every case."""
+the person's allocations outside the teams they read, not from every case."""
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Query
@@ -89,15 +89,17 @@ def case_counts(filters: dict) -> dict[tuple[str, str], int]:
     for pathway, stage, n in db.session.execute(summary):
         counts[pathway, stage] = counts.get((pathway, stage), 0) + n
     if scope is not None:
-        # The person's own cases in the teams they do not read as a whole: a handful.
-        others = {**filters, "readable": None}
-        mine = (select(Household.pathway, Household.stage, func.count(Household.id))
-                .join(case_worker, case_worker.c.household_id == Household.id)
-                .where(case_worker.c.user_id == user_id))
+        # The person's own cases in the teams they do not read as a whole, counted from
+        # their allocations, which carry each case's team, pathway and stage.
+        mine = (select(case_worker.c.pathway, case_worker.c.stage, func.count())
+                .where(case_worker.c.user_id == user_id, case_worker.c.live.is_(True)))
         if teams:
-            mine = mine.where(func.coalesce(Household.team_id, 0).not_in(teams))
-        mine = _where(mine, others, with_stage=False).group_by(Household.pathway,
-                                                               Household.stage)
+            mine = mine.where(case_worker.c.team_key.not_in(teams))
+        if filters["team"]:
+            mine = mine.where(case_worker.c.team_key == int(filters["team"]))
+        if filters["pathway"]:
+            mine = mine.where(case_worker.c.pathway == filters["pathway"])
+        mine = mine.group_by(case_worker.c.pathway, case_worker.c.stage)
         for pathway, stage, n in db.session.execute(mine):
             counts[pathway, stage] = counts.get((pathway, stage), 0) + n
     return counts

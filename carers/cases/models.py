@@ -29,6 +29,16 @@ case_worker = Table(
            primary_key=True),
     Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True,
            index=True),
+    # The case's team (0: none), pathway and stage, and whether it is not erased: copied from
+    # ``household`` by database triggers (migration 0035) when the allocation is made and on
+    # every change to the case, in the same transaction. So a person's own cases are counted
+    # from their allocations alone (the board, my work), not by reading each case; a worker
+    # may hold thousands over the years. Never written by the application.
+    Column("team_key", Integer, nullable=False, server_default="0"),
+    Column("pathway", String(20), nullable=False, server_default=""),
+    Column("stage", String(40), nullable=False, server_default=""),
+    Column("live", Boolean, nullable=False, server_default=true()),
+    Index("ix_case_worker_board", "user_id", "live", "team_key", "pathway", "stage"),
 )
 
 
@@ -157,7 +167,7 @@ class Household(db.Model):
 
 class BoardCount(db.Model):
     """How many cases (not erased) each team (0: no team) has in each pathway and stage, for
-    the pipeline board. Kept by database triggers on ``household`` (migration 0032), in the
+    the pipeline board. Kept by database triggers on ``household`` (migration 0034), in the
     same transaction as the change, so it is right whichever process or bulk load wrote."""
 
     __tablename__ = "board_count"

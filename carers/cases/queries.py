@@ -129,10 +129,10 @@ def my_cases(user):
     query = (select(Household).join(case_worker, case_worker.c.household_id == Household.id)
              .where(case_worker.c.user_id == user.id, Household.erased_at.is_(None))
              .order_by(*URGENT_FIRST))
-    # The workers of an erased household stay linked to it for the figures by worker.
+    # The workers of an erased household stay linked to it for the figures by worker. The
+    # allocation knows whether its case is erased, so the count reads no case.
     count = (select(func.count()).select_from(case_worker)
-             .join(Household, Household.id == case_worker.c.household_id)
-             .where(case_worker.c.user_id == user.id, Household.erased_at.is_(None)))
+             .where(case_worker.c.user_id == user.id, case_worker.c.live.is_(True)))
     return query, count
 
 

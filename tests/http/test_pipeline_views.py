@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 
 from carers.audit.models import AuditEvent
 from carers.cases import spells
-from carers.cases.models import CaseEvent, Household, StageSpell, Task
+from carers.cases.models import BoardCount, CaseEvent, Household, StageSpell, Task
 from carers.core.dates import LONDON
 from carers.extensions import db
 from tests.factories import bulk_households, make_enquiry, make_household, make_staff, make_team
@@ -1220,6 +1220,76 @@ def test_the_board_counts_cases_per_stage_on_each_pathway(client, sam, team):
     counts = board_counts(text_of(client.get(f"/staff/pipeline?team={team.id}&stage=stage1")))
     assert counts["Mainstream fostering"]["Ready for panel"] == 0
     assert counts["Mainstream fostering"]["Enquiry"] == 3
+
+
+def allocations_disagreeing_with_their_cases() -> list:
+    """Allocations whose copy of their case's team, pathway, stage or erasure (kept by the
+    database) differs from the case; and teams, pathways and stages whose count in
+    ``board_count`` differs from the cases."""
+    worker = Household.workers.property.secondary
+    wrong = db.session.execute(
+        select(worker.c.household_id, worker.c.user_id).join(
+            Household, Household.id == worker.c.household_id).where(
+            (worker.c.team_key != func.coalesce(Household.team_id, 0))
+            | (worker.c.pathway != Household.pathway) | (worker.c.stage != Household.stage)
+            | (worker.c.live != Household.erased_at.is_(None)))).all()
+    counted = {(t, p, s): n for t, p, s, n in db.session.execute(
+        select(BoardCount.team_key, BoardCount.pathway, BoardCount.stage, BoardCount.cases)
+        .where(BoardCount.cases != 0))}
+    team_key = func.coalesce(Household.team_id, literal_column("0"))
+    cases = {(t, p, s): n for t, p, s, n in db.session.execute(
+        select(team_key, Household.pathway, Household.stage, func.count())
+        .where(Household.erased_at.is_(None))
+        .group_by(team_key, Household.pathway, Household.stage))}
+    return wrong + ([("board_count", counted, cases)] if counted != cases else [])
+
+
+def test_a_workers_cases_in_another_team_are_counted_as_they_move(client, sam, team):
+    """Sam reads the North team's cases and their own anywhere else: those are counted from
+    Sam's allocations, which follow each case through its stages, teams and erasure."""
+    south = make_team("South team")
+    mine = make_household("mainstream", "stage1", team=south, workers=[sam])
+    make_household("mainstream", "stage1", team=south)  # not Sam's: not counted
+    make_household("connected_person", "referral", workers=[sam])  # no team
+    assert allocations_disagreeing_with_their_cases() == []
+    counts = board_counts(text_of(client.get("/staff/pipeline")))
+    assert counts["Mainstream fostering"]["Stage 1: checks and references"] == 1
+    assert counts["Connected person (kinship)"]["Referral"] == 1
+    assert "2 cases allocated to you" in text_of(client.get("/staff/my-work"))
+
+    mine.stage = "stage2"
+    db.session.commit()
+    counts = board_counts(text_of(client.get(f"/staff/pipeline?team={south.id}")))
+    assert counts["Mainstream fostering"]["Stage 1: checks and references"] == 0
+    assert counts["Mainstream fostering"]["Stage 2: assessment and training"] == 1
+    assert counts["Connected person (kinship)"]["Referral"] == 0  # not in the South team
+
+    mine.team_id = team.id  # now in Sam's own team: counted once, not twice
+    db.session.commit()
+    assert allocations_disagreeing_with_their_cases() == []
+    counts = board_counts(text_of(client.get("/staff/pipeline")))
+    assert counts["Mainstream fostering"]["Stage 2: assessment and training"] == 1
+
+    mine.team_id = south.id
+    mine.erased_at = datetime.now(UTC)
+    db.session.commit()
+    assert allocations_disagreeing_with_their_cases() == []
+    counts = board_counts(text_of(client.get("/staff/pipeline")))
+    assert counts["Mainstream fostering"]["Stage 2: assessment and training"] == 0
+    assert "1 case allocated to you" in text_of(client.get("/staff/my-work"))
+
+    another = make_staff("assessing_social_worker", name="Ali Khan", team=south)
+    kinship = db.session.scalar(select(Household).where(Household.pathway == "connected_person"))
+    kinship.workers.append(another)
+    kinship.workers.remove(sam)
+    db.session.commit()
+    assert allocations_disagreeing_with_their_cases() == []
+    assert "No cases are allocated to you" in text_of(client.get("/staff/my-work"))
+    db.session.delete(kinship)
+    db.session.commit()
+    assert allocations_disagreeing_with_their_cases() == []
+    assert db.session.scalar(select(func.count()).select_from(
+        Household.workers.property.secondary)) == 1  # the erased case keeps Sam, for figures
 
 
 def test_the_board_filters_by_worker_team_pathway_and_deadline(client, sam, team):
