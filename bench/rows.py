@@ -59,6 +59,8 @@ def staff_pages(info: dict, meeting_id: int) -> list[tuple[str, str, str]]:
     """(row, URL, who): the staff pages, each opened by the bench worker, or the panel
     administrator for the meeting."""
     return [
+        # The floor: a staff page with no list on it, only the layout every page shares.
+        ("your account (layout alone)", "/staff/account", "worker"),
         ("enquiries inbox", "/staff/enquiries/", "worker"),
         ("pipeline board", "/staff/pipeline", "worker"),
         ("board: one stage", "/staff/pipeline?pathway=mainstream&stage=stage1", "worker"),
