@@ -1,7 +1,7 @@
 """The team's list of checks needing attention across cases: outstanding, expiring within the
 agency's warning period, and lapsed. A fixed number of queries whatever the number of cases:
-one count (from the index alone, and no further than COUNTED), one page (with its cases) and
-one for the page's workers."""
+one count (no further than COUNTED), one page (with its cases) and one for the page's
+workers."""
 
 from datetime import date, timedelta
 

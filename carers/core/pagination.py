@@ -15,7 +15,7 @@ class Page:
     number: int
     per_page: int
     total: int
-    # True when the list holds more than ``total`` (see ``count_at_most``): the heading
+    # True when the list holds more than ``total`` (see ``count_up_to``): the heading
     # says "more than", and the pages go no further than the counted rows.
     more: bool = False
 

@@ -27,6 +27,7 @@ CLOCK_TAG_CLASSES = {
     "met_late": "govuk-tag--orange",
 }
 
+
 class Environment(FlaskEnvironment):
     """Flask's environment with each template's globals held in a plain dict.
 
