@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, make_url, text
 
 from carers import create_app
@@ -16,6 +17,13 @@ from tests.helpers import Browserless, isolated_client, sign_in
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 KEPT_TABLES = {"alembic_version", "role"}  # seeded by migrations
+
+# Properties, not timings: Hypothesis would otherwise fail a test when one example, or the
+# drawing of one, is slow, which on a busy machine running the suite in parallel says
+# nothing about the code. Timings are measured by ``make bench``.
+settings.register_profile("suite", deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 
 def pytest_report_header(config):
