@@ -100,9 +100,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def pdf_runs(requests: int) -> dict:
     """How many times each PDF is made: as many as the defaults at the full --requests, fewer
-    for a quick run (CI's small agency), so a quick run stays quick. Medians of three."""
-    return {"report": max(3, min(7, requests // 5)),
-            "long": max(3, min(5, requests // 10)),
+    for a quick run (CI's small agency), down to one each (after the untimed warm-up) for a
+    smoke run such as ``--requests 5``: a 30-page report takes seconds on a slow machine,
+    and a quick run's figures only show the bench still runs."""
+    return {"report": max(1, min(7, requests // 5)),
+            "long": max(1, min(5, requests // 10)),
             "pack": max(1, min(3, requests // 15))}
 
 
