@@ -33,6 +33,8 @@ visit_worker = Table(
     Column("starts_at", DateTime(timezone=True)),
     Column("ends_at", DateTime(timezone=True)),
     Column("blocks", Boolean, nullable=False, default=False, server_default=false()),
+    # A worker's diary reads their week from their own attendance rows, in time order.
+    Index("ix_visit_worker_diary", "user_id", "starts_at"),
 )
 
 visit_member = Table(

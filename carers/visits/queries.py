@@ -33,11 +33,13 @@ def case_visits(household):
 def diary_visits(worker, start: datetime, end: datetime, limit: int) -> list[Visit]:
     """The visits ``worker`` attends that start from ``start`` until ``end`` (at most
     ``limit``), in order: only what the diary shows of each, and of its household the name
-    and reference (a busy week holds a hundred visits, and a household row is wide)."""
+    and reference (a busy week holds a hundred visits, and a household row is wide). The
+    week is found in the worker's attendance rows, which carry their visit's times, so only
+    that week's rows are read, not every visit the worker has attended."""
     return list(db.session.scalars(
         select(Visit).join(visit_worker, visit_worker.c.visit_id == Visit.id)
-        .where(visit_worker.c.user_id == worker.id, Visit.starts_at >= start,
-               Visit.starts_at < end)
+        .where(visit_worker.c.user_id == worker.id, visit_worker.c.starts_at >= start,
+               visit_worker.c.starts_at < end)
         .options(load_only(Visit.id, Visit.kind, Visit.starts_at, Visit.ends_at,
                            Visit.location, Visit.status),
                  joinedload(Visit.household).load_only(Household.name, Household.reference))

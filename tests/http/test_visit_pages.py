@@ -217,6 +217,26 @@ def test_the_diary_shows_the_week_in_london_time(client, case):
         AuditEvent.object_type == "diary")) >= 1
 
 
+def test_a_visit_rearranged_to_another_week_moves_to_that_week_in_the_diary(client, case):
+    _, worker, household = case
+    booked_on = next_weekday(1)
+    visit = make_visit(household, worker, booked_on, time(10, 0))
+    booked_week = f"/staff/diary?week={week_start(booked_on).isoformat()}"
+    assert "10:00am to 11:30am" in client.get(booked_week).get_data(as_text=True)
+    url = f"/staff/visits/{visit.id}/rearrange"
+    version = re.search(r'name="version" type="hidden" value="(\d+)"',
+                        client.get(url).get_data(as_text=True)).group(1)
+    moved_to = next_weekday(3, weeks=3)
+    response = post_form(client, url, booking(moved_to, "14:00", workers=[str(worker.id)],
+                                              version=version))
+    assert response.status_code == 302
+    assert "rearranged" in client.get(response.headers["Location"]).get_data(as_text=True)
+    html = client.get(booked_week).get_data(as_text=True)
+    assert "10:00am" not in html and "2:00pm" not in html
+    html = client.get(f"/staff/diary?week={week_start(moved_to).isoformat()}")
+    assert "2:00pm to 3:30pm" in html.get_data(as_text=True)
+
+
 def test_staff_outside_the_team_cannot_see_or_book(client, app):
     team, worker, household = visit_case()
     visit = make_visit(household, worker, next_weekday(1), time(10, 0))
